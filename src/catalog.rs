@@ -1,0 +1,74 @@
+//! The named presets a session script may refer to: calm scenes and soundscapes.
+//!
+//! This is the single list of names; the environment and audio plugins give each name its
+//! look and sound, and validation checks scripts against it.
+
+/// A named preset with a line for the therapist and script author.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Preset {
+    /// The name used in scripts, e.g. `"dusk-lake"`.
+    pub id: &'static str,
+    /// What it is, in a few words.
+    pub summary: &'static str,
+}
+
+/// The calm scene "Calm" fades to, and the soundscape that goes with it.
+pub const SAFE_PLACE: &str = "safe-place";
+
+/// Calm scenes.
+pub const ENVIRONMENTS: &[Preset] = &[
+    Preset {
+        id: "dusk-lake",
+        summary: "still lake at dusk, warm horizon, low hills",
+    },
+    Preset {
+        id: "forest-clearing",
+        summary: "mossy clearing among soft green trees, morning light",
+    },
+    Preset {
+        id: "night-sky",
+        summary: "open meadow under a deep blue sky with faint stars",
+    },
+    Preset {
+        id: SAFE_PLACE,
+        summary: "the safe scene used by Calm: soft warm dome, even light, nothing moving fast",
+    },
+];
+
+/// Ambient soundscapes.
+pub const SOUNDSCAPES: &[Preset] = &[
+    Preset {
+        id: "lake-dusk",
+        summary: "gentle lapping water and distant evening air",
+    },
+    Preset {
+        id: "soft-rain",
+        summary: "light, even rain",
+    },
+    Preset {
+        id: "warm-drone",
+        summary: "a slow warm drone with occasional singing bowls",
+    },
+    Preset {
+        id: "silence",
+        summary: "no ambient sound (narration and cues still play)",
+    },
+    Preset {
+        id: SAFE_PLACE,
+        summary: "the soft pad used by Calm",
+    },
+];
+
+/// Looks a preset up by name.
+pub fn find<'a>(presets: &'a [Preset], id: &str) -> Option<&'a Preset> {
+    presets.iter().find(|preset| preset.id == id)
+}
+
+/// The known names, for messages: `"dusk-lake", "forest-clearing", …`.
+pub fn names(presets: &[Preset]) -> String {
+    presets
+        .iter()
+        .map(|preset| format!("\"{}\"", preset.id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

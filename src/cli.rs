@@ -1,0 +1,503 @@
+//! The `stillpoint` command line.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::catalog;
+use crate::config::{Paths, Settings};
+use crate::launch::{self, Launch};
+use crate::script::Checked;
+use crate::script::library::{self, Entry};
+use crate::script::validate::Context;
+use crate::session::resume::unfinished_records;
+use crate::session::runtime::check_patient_code;
+use crate::session::{PreparedScript, SessionAction};
+
+/// Calm, therapist-guided VR sessions for ketamine-assisted psychotherapy.
+///
+/// With no command, Stillpoint opens the desktop mirror on the default session (set in
+/// config/stillpoint.ron). Sessions are RON files in assets/sessions/; see
+/// docs/session-format.md to write your own.
+#[derive(Debug, Parser)]
+#[command(name = "stillpoint", version, about, long_about)]
+pub struct Cli {
+    /// What to do; opens the app window when left out.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// The assets folder (sessions/, sounds). Default: ./assets, or the one beside the program.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub assets: Option<PathBuf>,
+    /// The settings file. Default: config/stillpoint.ron beside the assets folder.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Where session records are kept (overrides `data_folder` in the settings).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Window options when no command is given.
+    #[command(flatten)]
+    pub window: WindowArgs,
+}
+
+/// Stillpoint's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the app window straight into a session.
+    ///
+    /// With --patient the session starts at once and is recorded under that code. With
+    /// --resume the newest unfinished record (of that patient and session, when given)
+    /// continues at the step where it stopped.
+    Run {
+        /// The session's id (see `stillpoint list`).
+        #[arg(long, value_name = "ID", required_unless_present = "resume")]
+        session: Option<String>,
+        /// The patient's pseudonymous code, e.g. P-014 (never a name).
+        #[arg(long, value_name = "CODE")]
+        patient: Option<String>,
+        /// Continue the newest unfinished session record.
+        #[arg(long)]
+        resume: bool,
+        /// Window options.
+        #[command(flatten)]
+        window: WindowArgs,
+    },
+    /// Run a session headless at full speed with simulated time and print its record.
+    ///
+    /// Steps that wait for the therapist continue after --auto-continue seconds; check-ins
+    /// without an answer time out as in the app. The record's lines go to standard output;
+    /// the last line on standard error is `frames=N frame_us_p50=X frame_us_p99=Y`.
+    Simulate {
+        /// The session's id (see `stillpoint list`).
+        #[arg(long, value_name = "ID")]
+        session: String,
+        /// An action at a session time: pause, resume, next, back, calm, calm-end, end,
+        /// answer:N (check-in 0-10), choose:N (intention), volume:BUS:LEVEL. Repeatable,
+        /// e.g. --action 30=pause --action 40=resume.
+        #[arg(long = "action", value_name = "T=ACTION")]
+        actions: Vec<String>,
+        /// Simulated frames per second.
+        #[arg(long, default_value_t = 90.0, value_name = "N")]
+        hz: f64,
+        /// Write the record to this file (default: a temporary file, removed afterwards).
+        #[arg(long, value_name = "PATH")]
+        record: Option<PathBuf>,
+        /// The patient code written in the record.
+        #[arg(long, value_name = "CODE", default_value = "SIM-0")]
+        patient: String,
+        /// Seconds after which a step that waits for the therapist is continued.
+        #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+        auto_continue: f64,
+        /// Continue the unfinished record given with --record.
+        #[arg(long, requires = "record")]
+        resume: bool,
+    },
+    /// Check session files and report every problem as `path:line:column: message`.
+    ///
+    /// Exits 0 when all files are valid (warnings allowed) and 1 otherwise.
+    Validate {
+        /// Files or folders to check. Default: every session in assets/sessions/.
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// One line per problem, without the excerpt of the file.
+        #[arg(long)]
+        brief: bool,
+    },
+    /// List the sessions found: id, title, phase and expected length.
+    List {
+        /// Also list the environments and soundscapes scripts can name.
+        #[arg(long)]
+        presets: bool,
+    },
+}
+
+/// Options for commands that open the window.
+#[derive(Debug, Clone, Default, Args)]
+pub struct WindowArgs {
+    /// Save a PNG of the window once the scene has rendered, then exit.
+    #[arg(long, value_name = "PNG")]
+    pub screenshot: Option<PathBuf>,
+}
+
+/// Runs the command line; the return value is the process's exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let paths = Paths::resolve(cli.assets, cli.config);
+    let command = cli.command.unwrap_or(Command::Run {
+        session: None,
+        patient: None,
+        resume: false,
+        window: cli.window,
+    });
+    if let Command::Validate {
+        paths: files,
+        brief,
+    } = &command
+    {
+        return validate(&paths, files, *brief);
+    }
+    if let Command::List { presets } = &command {
+        return list(&paths, *presets);
+    }
+    let mut settings = match Settings::load(&paths.settings) {
+        Ok(settings) => settings,
+        Err(problem) => {
+            eprintln!("{}", problem.headline());
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(data) = cli.data {
+        settings.data_folder = Some(data);
+    }
+    let outcome = match command {
+        Command::Run {
+            session,
+            patient,
+            resume,
+            window,
+        } => open_window(paths, settings, session, patient, resume, window),
+        Command::Simulate {
+            session,
+            actions,
+            hz,
+            record,
+            patient,
+            auto_continue,
+            resume,
+        } => simulate(
+            &paths,
+            &session,
+            &actions,
+            hz,
+            record,
+            patient,
+            auto_continue,
+            resume,
+        ),
+        Command::Validate { .. } | Command::List { .. } => Ok(ExitCode::SUCCESS),
+    };
+    outcome.unwrap_or_else(|message| {
+        eprintln!("{message}");
+        ExitCode::FAILURE
+    })
+}
+
+fn validation_context(paths: &Paths) -> Context {
+    Context {
+        assets_dir: Some(paths.assets.clone()),
+    }
+}
+
+/// The files named on the command line (folders expanded), or every bundled session.
+fn files_to_check(paths: &Paths, named: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    if named.is_empty() {
+        let folder = paths.sessions();
+        return library::session_files(&folder).map_err(|error| {
+            format!(
+                "{}: cannot read the sessions folder: {error}",
+                folder.display()
+            )
+        });
+    }
+    let mut files = Vec::new();
+    for path in named {
+        if path.is_dir() {
+            let found = library::session_files(path)
+                .map_err(|error| format!("{}: cannot read the folder: {error}", path.display()))?;
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn validate(paths: &Paths, named: &[PathBuf], brief: bool) -> ExitCode {
+    let files = match files_to_check(paths, named) {
+        Ok(files) => files,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if files.is_empty() {
+        eprintln!("no session files (*.{}) found", library::EXTENSION);
+        return ExitCode::FAILURE;
+    }
+    let entries = library::check_all(&files, &validation_context(paths));
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = std::io::stdout().lock();
+    let mut invalid = 0;
+    for entry in &entries {
+        invalid += usize::from(entry.outcome.is_err());
+        for diagnostic in entry.diagnostics() {
+            let text = if brief {
+                format!("{}\n", diagnostic.headline())
+            } else {
+                diagnostic.render(&entry.source, color)
+            };
+            let _ = out.write_all(text.as_bytes());
+        }
+    }
+    let summary = match invalid {
+        0 => format!("{} session file(s) checked: all valid", entries.len()),
+        _ => format!(
+            "{} session file(s) checked: {invalid} invalid",
+            entries.len()
+        ),
+    };
+    let _ = writeln!(out, "{summary}");
+    if invalid == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn list(paths: &Paths, presets: bool) -> ExitCode {
+    let files = match files_to_check(paths, &[]) {
+        Ok(files) => files,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let entries = library::check_all(&files, &validation_context(paths));
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(session_table(&entries).as_bytes());
+    for entry in entries.iter().filter(|entry| entry.outcome.is_err()) {
+        eprintln!(
+            "{}: not listed, it has problems (run `stillpoint validate` to see them)",
+            entry.path.display()
+        );
+    }
+    if presets {
+        for (heading, presets) in [
+            ("Environments", catalog::ENVIRONMENTS),
+            ("Soundscapes", catalog::SOUNDSCAPES),
+        ] {
+            let _ = writeln!(out, "\n{heading}:");
+            for preset in presets {
+                let _ = writeln!(out, "  {:<18} {}", preset.id, preset.summary);
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// The table `stillpoint list` prints: one line per valid session, in file order.
+pub fn session_table(entries: &[Entry]) -> String {
+    let rows: Vec<[String; 4]> = entries
+        .iter()
+        .filter_map(|entry| entry.outcome.as_ref().ok())
+        .map(|checked| {
+            let session = &checked.session;
+            [
+                session.id.clone(),
+                session.title.clone(),
+                session.phase.label().to_owned(),
+                format_length(session.expected_secs()),
+            ]
+        })
+        .collect();
+    let header = ["ID", "TITLE", "PHASE", "LENGTH"].map(str::to_owned);
+    let widths: Vec<usize> = (0..4)
+        .map(|column| {
+            std::iter::once(&header)
+                .chain(&rows)
+                .map(|row| row[column].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut table = String::new();
+    for row in std::iter::once(&header).chain(&rows) {
+        let line = format!(
+            "{:<w0$}  {:<w1$}  {:<w2$}  {}",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        );
+        table.push_str(line.trim_end());
+        table.push('\n');
+    }
+    table
+}
+
+/// A session length the way a therapist reads it: `"14 min"`, `"45 s"`, `"1 h 05 min"`.
+pub fn format_length(secs: f64) -> String {
+    let minutes = (secs / 60.0).round() as u64;
+    match (minutes / 60, minutes % 60) {
+        (0, 0) => format!("{} s", secs.round() as u64),
+        (0, minutes) => format!("{minutes} min"),
+        (hours, minutes) => format!("{hours} h {minutes:02} min"),
+    }
+}
+
+fn open_window(
+    paths: Paths,
+    settings: Settings,
+    session: Option<String>,
+    patient: Option<String>,
+    resume: bool,
+    window: WindowArgs,
+) -> Result<ExitCode, String> {
+    if let Some(code) = &patient {
+        check_patient_code(code)?;
+    }
+    let records = settings.records_folder();
+    let (id, start) = if resume {
+        let found = unfinished_records(&records, patient.as_deref())
+            .into_iter()
+            .find(|record| session.as_ref().is_none_or(|id| *id == record.script))
+            .ok_or_else(|| {
+                format!(
+                    "there is no unfinished session record to resume in {}",
+                    records.display()
+                )
+            })?;
+        let start = SessionAction::ResumeRecord { path: found.path };
+        (found.script, Some(start))
+    } else {
+        let id = session.unwrap_or_else(|| settings.default_session.clone());
+        let start = patient.map(|patient| SessionAction::Start {
+            patient,
+            record: None,
+        });
+        if start.is_none() {
+            announce_unfinished(&records);
+        }
+        (id, start)
+    };
+    let (script, _) = find_session(&paths, &id)?;
+    Ok(launch::run_window(Launch {
+        paths,
+        settings,
+        script,
+        start,
+        screenshot: window.screenshot,
+    }))
+}
+
+/// Tells the therapist, once at start, about sessions that were interrupted.
+fn announce_unfinished(records: &Path) {
+    if let Some(record) = unfinished_records(records, None).first() {
+        eprintln!(
+            "An unfinished session was found: \"{}\" for {} (started {}, stopped in step {}). \
+             Continue it with `stillpoint run --resume --patient {}`.",
+            record.script,
+            record.patient,
+            record.started_at,
+            record.step + 1,
+            record.patient
+        );
+    }
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one argument per command-line option"
+)]
+fn simulate(
+    paths: &Paths,
+    id: &str,
+    actions: &[String],
+    hz: f64,
+    record: Option<PathBuf>,
+    patient: String,
+    auto_continue: f64,
+    resume: bool,
+) -> Result<ExitCode, String> {
+    check_patient_code(&patient)?;
+    let actions = actions
+        .iter()
+        .map(|action| crate::simulate::parse_timed_action(action))
+        .collect::<Result<Vec<_>, _>>()?;
+    if !(auto_continue.is_finite() && auto_continue >= 0.0) {
+        return Err(format!(
+            "--auto-continue {auto_continue} must be zero or more seconds"
+        ));
+    }
+    let (_, checked) = find_session(paths, id)?;
+    let temporary =
+        tempfile::tempdir().map_err(|error| format!("cannot make a temporary folder: {error}"))?;
+    let record = record.unwrap_or_else(|| temporary.path().join("simulation.jsonl"));
+    let simulation = crate::simulate::Simulation {
+        script: PreparedScript {
+            session: checked.session,
+            sha256: checked.sha256,
+        },
+        patient,
+        actions,
+        hz,
+        record: record.clone(),
+        resume,
+        auto_continue_secs: auto_continue,
+    };
+    let outcome = crate::simulate::run(&simulation);
+    // The record is printed even when the simulation could not finish: it shows why.
+    if let Ok(text) = std::fs::read_to_string(&record) {
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    }
+    let outcome = outcome?;
+    eprintln!(
+        "frames={} frame_us_p50={:.2} frame_us_p99={:.2}",
+        outcome.frames, outcome.frame_us_p50, outcome.frame_us_p99
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The file of the session with `id`, checked; explains what is wrong when it cannot be used.
+fn find_session(paths: &Paths, id: &str) -> Result<(PathBuf, Checked), String> {
+    let files = files_to_check(paths, &[])?;
+    let entries = library::check_all(&files, &validation_context(paths));
+    for entry in entries.iter() {
+        if let Ok(checked) = &entry.outcome
+            && checked.session.id == id
+        {
+            return Ok((entry.path.clone(), checked.clone()));
+        }
+    }
+    let broken = entries
+        .iter()
+        .find(|entry| file_stem(&entry.path) == id && entry.outcome.is_err());
+    Err(match broken {
+        Some(entry) => format!(
+            "the session \"{id}\" has problems; run `stillpoint validate {}` to see them",
+            entry.path.display()
+        ),
+        None => format!(
+            "there is no session \"{id}\" in {}; `stillpoint list` shows the sessions found",
+            paths.sessions().display()
+        ),
+    })
+}
+
+fn file_stem(path: &Path) -> &str {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .and_then(|name| name.strip_suffix(&format!(".{}", library::EXTENSION)))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_read_naturally() {
+        assert_eq!(format_length(40.0), "40 s");
+        assert_eq!(format_length(14.0 * 60.0 + 10.0), "14 min");
+        assert_eq!(format_length(65.0 * 60.0), "1 h 05 min");
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,133 @@
+//! Keyboard shortcuts on the desktop: each key becomes a session action.
+//!
+//! | key | action |
+//! | --- | --- |
+//! | Space | pause / resume |
+//! | → / ← | next / previous step |
+//! | C | Calm on / off |
+//! | Ctrl+E | end the session |
+//! | 0–9, T | check-in answer (T = 10) |
+//! | 1–6 | intention choice, while choices show |
+
+use bevy::prelude::*;
+
+use crate::AppSystems;
+use crate::exercises::Detail;
+use crate::session::{SessionAction, SessionRuntime, SessionState};
+
+/// Turns key presses into session actions.
+pub fn plugin(app: &mut App) {
+    app.add_systems(Update, keys_to_actions.in_set(AppSystems::Input));
+}
+
+const DIGITS: [KeyCode; 10] = [
+    KeyCode::Digit0,
+    KeyCode::Digit1,
+    KeyCode::Digit2,
+    KeyCode::Digit3,
+    KeyCode::Digit4,
+    KeyCode::Digit5,
+    KeyCode::Digit6,
+    KeyCode::Digit7,
+    KeyCode::Digit8,
+    KeyCode::Digit9,
+];
+
+/// The action for a key pressed now, given where the session is.
+pub fn action_for_key(
+    key: KeyCode,
+    ctrl: bool,
+    state: SessionState,
+    detail: Option<&Detail>,
+) -> Option<SessionAction> {
+    let digit = DIGITS
+        .iter()
+        .position(|&digit| digit == key)
+        .map(|value| value as u32);
+    match (key, state) {
+        (KeyCode::Space, SessionState::Running) => Some(SessionAction::Pause),
+        (KeyCode::Space, SessionState::Paused) => Some(SessionAction::Resume),
+        (KeyCode::ArrowRight, _) => Some(SessionAction::Next),
+        (KeyCode::ArrowLeft, _) => Some(SessionAction::Back),
+        (KeyCode::KeyC, SessionState::Calm) => Some(SessionAction::EndCalm),
+        (KeyCode::KeyC, _) => Some(SessionAction::Calm),
+        (KeyCode::KeyE, _) if ctrl => Some(SessionAction::End),
+        (KeyCode::KeyT, _) if matches!(detail, Some(Detail::CheckIn { .. })) => {
+            Some(SessionAction::Answer(10))
+        }
+        _ => match (detail, digit) {
+            (Some(Detail::CheckIn { .. }), Some(value)) => Some(SessionAction::Answer(value)),
+            (Some(Detail::Choices { .. }), Some(choice)) if choice >= 1 => {
+                Some(SessionAction::Choose(choice - 1))
+            }
+            _ => None,
+        },
+    }
+}
+
+fn keys_to_actions(
+    keys: Res<ButtonInput<KeyCode>>,
+    runtime: Res<SessionRuntime>,
+    mut actions: MessageWriter<SessionAction>,
+) {
+    let ctrl = keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight]);
+    let detail = runtime.view().map(|view| &view.detail);
+    for &key in keys.get_just_pressed() {
+        if let Some(action) = action_for_key(key, ctrl, runtime.state(), detail) {
+            actions.write(action);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_map_to_the_expected_actions() {
+        let check_in = Detail::CheckIn {
+            low: String::new(),
+            high: String::new(),
+            answer: None,
+        };
+        let running = SessionState::Running;
+        assert_eq!(
+            action_for_key(KeyCode::Space, false, running, None),
+            Some(SessionAction::Pause)
+        );
+        assert_eq!(
+            action_for_key(KeyCode::Space, false, SessionState::Paused, None),
+            Some(SessionAction::Resume)
+        );
+        assert_eq!(
+            action_for_key(KeyCode::KeyC, false, running, None),
+            Some(SessionAction::Calm)
+        );
+        assert_eq!(
+            action_for_key(KeyCode::KeyC, false, SessionState::Calm, None),
+            Some(SessionAction::EndCalm)
+        );
+        assert_eq!(action_for_key(KeyCode::KeyE, false, running, None), None);
+        assert_eq!(
+            action_for_key(KeyCode::KeyE, true, running, None),
+            Some(SessionAction::End)
+        );
+        assert_eq!(
+            action_for_key(KeyCode::Digit0, false, running, Some(&check_in)),
+            Some(SessionAction::Answer(0))
+        );
+        assert_eq!(
+            action_for_key(KeyCode::KeyT, false, running, Some(&check_in)),
+            Some(SessionAction::Answer(10))
+        );
+        let choices = Detail::Choices {
+            choices: vec!["a".into(), "b".into()],
+            chosen: None,
+        };
+        assert_eq!(
+            action_for_key(KeyCode::Digit2, false, running, Some(&choices)),
+            Some(SessionAction::Choose(1))
+        );
+        assert_eq!(action_for_key(KeyCode::Digit4, false, running, None), None);
+    }
+}

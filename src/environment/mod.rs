@@ -1,0 +1,128 @@
+//! The calm scene around the patient, built from the preset the session names.
+
+pub mod looks;
+pub mod meshes;
+
+use bevy::prelude::*;
+
+use crate::AppSystems;
+use crate::launch::ActiveScript;
+use crate::script::SessionScript;
+
+/// Seated eye height, metres.
+pub const EYE_HEIGHT: f32 = 1.2;
+
+/// Draws the session's environment and keeps it in step with the script (hot reload).
+pub fn plugin(app: &mut App) {
+    app.init_resource::<ShownEnvironment>()
+        .add_systems(Startup, spawn_viewpoint)
+        .add_systems(Update, show_script_environment.in_set(AppSystems::Present));
+}
+
+/// The preset currently on screen, if any.
+#[derive(Resource, Default, Debug, Clone, PartialEq, Eq)]
+pub struct ShownEnvironment(pub Option<String>);
+
+/// The root of everything belonging to the current scene.
+#[derive(Component)]
+struct SceneRoot;
+
+/// The patient's seated viewpoint on the desktop.
+fn spawn_viewpoint(mut commands: Commands) {
+    commands.spawn((
+        Name::new("Patient viewpoint"),
+        Camera3d::default(),
+        Projection::Perspective(PerspectiveProjection {
+            fov: 62f32.to_radians(),
+            far: 2000.0,
+            ..default()
+        }),
+        Transform::from_xyz(0.0, EYE_HEIGHT, 0.0).looking_at(Vec3::new(0.0, 0.9, -10.0), Vec3::Y),
+    ));
+}
+
+fn show_script_environment(
+    mut commands: Commands,
+    active: Option<Res<ActiveScript>>,
+    scripts: Res<Assets<SessionScript>>,
+    mut shown: ResMut<ShownEnvironment>,
+    roots: Query<Entity, With<SceneRoot>>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    let Some(script) = active.and_then(|active| scripts.get(&active.0)) else {
+        return;
+    };
+    let wanted = &script.session.environment;
+    if shown.0.as_ref() == Some(wanted) {
+        return;
+    }
+    for root in &roots {
+        commands.entity(root).despawn();
+    }
+    spawn_scene(&mut commands, wanted, &mut meshes, &mut materials);
+    info!("environment: {wanted}");
+    shown.0 = Some(wanted.clone());
+}
+
+/// Spawns the scene for preset `id`.
+fn spawn_scene(
+    commands: &mut Commands,
+    id: &str,
+    meshes: &mut Assets<Mesh>,
+    materials: &mut Assets<StandardMaterial>,
+) {
+    let look = looks::look(id);
+    let vertex_coloured = materials.add(StandardMaterial {
+        base_color: Color::WHITE,
+        unlit: true,
+        cull_mode: None,
+        fog_enabled: false,
+        ..default()
+    });
+    commands.insert_resource(ClearColor(look.horizon));
+    let mut parts = vec![
+        meshes.add(meshes::sky_dome(&look)),
+        meshes.add(meshes::ground(&look)),
+    ];
+    parts.extend(
+        look.hills
+            .iter()
+            .map(|hills| meshes.add(meshes::hills(&look, hills))),
+    );
+    if look.stars > 0 {
+        parts.push(meshes.add(meshes::stars(&look)));
+    }
+    commands
+        .spawn((
+            Name::new(format!("Scene {id}")),
+            SceneRoot,
+            Transform::default(),
+            Visibility::default(),
+        ))
+        .with_children(|scene| {
+            for mesh in parts {
+                scene.spawn((Mesh3d(mesh), MeshMaterial3d(vertex_coloured.clone())));
+            }
+            if look.trees > 0 {
+                let trunk = meshes.add(Cone::new(1.6, 1.0));
+                let foliage = [0.32, 0.38, 0.44].map(|lightness| {
+                    materials.add(StandardMaterial {
+                        base_color: Color::hsl(130.0, 0.22, lightness),
+                        unlit: true,
+                        ..default()
+                    })
+                });
+                for (index, (position, height)) in
+                    meshes::tree_positions(look.trees).into_iter().enumerate()
+                {
+                    scene.spawn((
+                        Mesh3d(trunk.clone()),
+                        MeshMaterial3d(foliage[index % foliage.len()].clone()),
+                        Transform::from_translation(position + Vec3::Y * height / 2.0)
+                            .with_scale(Vec3::new(1.0, height, 1.0)),
+                    ));
+                }
+            }
+        });
+}

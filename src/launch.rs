@@ -1,0 +1,196 @@
+//! Opening the desktop window on a session.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
+use bevy::window::{PresentMode, WindowResolution};
+
+use crate::config::{Paths, Settings};
+use crate::script::{ScriptPlugin, SessionScript};
+use crate::session::{
+    PreparedScript, PreparedSession, SessionAction, SessionRuntime, SessionState,
+};
+use crate::{AppSystems, LogicPlugin};
+
+/// What the window opens on.
+#[derive(Debug, Clone)]
+pub struct Launch {
+    /// Where files are.
+    pub paths: Paths,
+    /// Clinic settings.
+    pub settings: Settings,
+    /// The session file to open, inside the assets folder.
+    pub script: PathBuf,
+    /// Sent once the script has loaded: start it, or resume a record.
+    pub start: Option<SessionAction>,
+    /// Save a PNG of the window once the scene has rendered, then exit.
+    pub screenshot: Option<PathBuf>,
+}
+
+/// The session script the app is showing.
+#[derive(Resource, Debug, Clone)]
+pub struct ActiveScript(pub Handle<SessionScript>);
+
+/// Builds the desktop app for `launch`.
+pub fn desktop_app(launch: Launch) -> App {
+    let mut app = App::new();
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title: "Stillpoint".to_owned(),
+                    resolution: WindowResolution::new(1280, 720),
+                    present_mode: PresentMode::AutoVsync,
+                    ..default()
+                }),
+                ..default()
+            })
+            .set(AssetPlugin {
+                file_path: launch.paths.assets.display().to_string(),
+                ..default()
+            }),
+    )
+    .add_plugins((
+        LogicPlugin {
+            records_folder: launch.settings.records_folder(),
+        },
+        ScriptPlugin {
+            assets_dir: Some(launch.paths.assets.clone()),
+        },
+        crate::environment::plugin,
+        crate::controls::plugin,
+    ))
+    .insert_resource(launch.settings.clone())
+    .insert_resource(launch.paths.clone())
+    .insert_resource(PendingStart(launch.start.clone()))
+    .add_systems(
+        Update,
+        (
+            prepare_active_script.in_set(AppSystems::Input),
+            title_window_after_session.in_set(AppSystems::Present),
+        ),
+    );
+    let relative = launch
+        .script
+        .strip_prefix(&launch.paths.assets)
+        .unwrap_or(&launch.script)
+        .to_path_buf();
+    let handle = app.world().resource::<AssetServer>().load(relative);
+    app.insert_resource(ActiveScript(handle));
+    if let Some(path) = launch.screenshot {
+        app.insert_resource(ScreenshotRequest {
+            path,
+            frames_to_wait: 60,
+        })
+        .add_systems(Update, capture_when_ready.in_set(AppSystems::Present));
+    }
+    app
+}
+
+/// Runs the desktop app until the window closes.
+pub fn run_window(launch: Launch) -> ExitCode {
+    match desktop_app(launch).run() {
+        AppExit::Success => ExitCode::SUCCESS,
+        AppExit::Error(code) => ExitCode::from(code.get()),
+    }
+}
+
+/// The start asked for on the command line, sent once the script is ready.
+#[derive(Resource, Debug, Default)]
+struct PendingStart(Option<SessionAction>);
+
+/// Keeps the runtime's prepared script in step with the script file (hot reload) and sends
+/// the start asked for on the command line once it is ready.
+fn prepare_active_script(
+    active: Res<ActiveScript>,
+    scripts: Res<Assets<SessionScript>>,
+    mut prepared: ResMut<PreparedSession>,
+    mut pending: ResMut<PendingStart>,
+    mut actions: MessageWriter<SessionAction>,
+) {
+    let Some(script) = scripts.get(&active.0) else {
+        return;
+    };
+    let current = prepared.0.as_ref().map(|prepared| prepared.sha256.as_str());
+    if current != Some(script.sha256.as_str()) {
+        prepared.0 = Some(Arc::new(PreparedScript {
+            session: script.session.clone(),
+            sha256: script.sha256.clone(),
+        }));
+    }
+    if let Some(start) = pending.0.take() {
+        actions.write(start);
+    }
+}
+
+fn title_window_after_session(
+    active: Res<ActiveScript>,
+    scripts: Res<Assets<SessionScript>>,
+    runtime: Res<SessionRuntime>,
+    mut windows: Query<&mut Window>,
+) {
+    let Some(script) = scripts.get(&active.0) else {
+        return;
+    };
+    let title = match (runtime.state(), runtime.step()) {
+        (SessionState::Idle, _) | (_, None) => format!("Stillpoint — {}", script.session.title),
+        (state, Some(step)) => format!(
+            "Stillpoint — {} — step {} of {} ({}){}",
+            script.session.title,
+            runtime.step_index() + 1,
+            script.session.steps.len(),
+            step.kind(),
+            match state {
+                SessionState::Paused => " — paused",
+                SessionState::Calm => " — calm",
+                _ => "",
+            }
+        ),
+    };
+    for mut window in &mut windows {
+        if window.title != title {
+            window.title.clone_from(&title);
+        }
+    }
+}
+
+/// A screenshot asked for on the command line.
+#[derive(Resource, Debug)]
+struct ScreenshotRequest {
+    path: PathBuf,
+    /// Frames to let the scene settle after it appears.
+    frames_to_wait: u32,
+}
+
+fn capture_when_ready(
+    mut commands: Commands,
+    shown: Res<crate::environment::ShownEnvironment>,
+    request: Option<ResMut<ScreenshotRequest>>,
+) {
+    let Some(mut request) = request else { return };
+    if shown.0.is_none() {
+        return;
+    }
+    if request.frames_to_wait > 0 {
+        request.frames_to_wait -= 1;
+        return;
+    }
+    let path = request.path.clone();
+    commands.remove_resource::<ScreenshotRequest>();
+    let mut save = save_to_disk(path.clone());
+    commands.spawn(Screenshot::primary_window()).observe(
+        move |captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
+            save(captured);
+            if path.is_file() {
+                info!("screenshot saved to {}", path.display());
+                exit.write(AppExit::Success);
+            } else {
+                error!("the screenshot could not be saved to {}", path.display());
+                exit.write(AppExit::error());
+            }
+        },
+    );
+}

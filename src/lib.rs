@@ -1,0 +1,46 @@
+//! Stillpoint: calm, therapist-guided VR sessions for ketamine-assisted psychotherapy.
+//!
+//! The crate is a set of Bevy plugins, one per capability, so that the command line, the
+//! desktop/headset app and the tests all build the same pieces.
+
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod controls;
+pub mod environment;
+pub mod exercises;
+pub mod launch;
+pub mod script;
+pub mod session;
+pub mod simulate;
+
+use bevy::prelude::*;
+
+/// The stages of every frame, in order. Each plugin puts its `Update` systems in one.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AppSystems {
+    /// Inputs become [`session::SessionAction`] messages: panel, keyboard, headset, simulate.
+    Input,
+    /// The session runtime applies actions and advances time.
+    Runtime,
+    /// Presentation reads the runtime: visuals, sound, panel.
+    Present,
+}
+
+/// The logic of Stillpoint, with no window, GPU or audio device: the frame stages, session
+/// scripts as assets, and the session runtime writing records into `records_folder`.
+pub struct LogicPlugin {
+    /// Where session records are written.
+    pub records_folder: std::path::PathBuf,
+}
+
+impl Plugin for LogicPlugin {
+    fn build(&self, app: &mut App) {
+        app.configure_sets(
+            Update,
+            (AppSystems::Input, AppSystems::Runtime, AppSystems::Present).chain(),
+        )
+        .insert_resource(session::RecordsFolder(self.records_folder.clone()))
+        .add_plugins(session::plugin);
+    }
+}

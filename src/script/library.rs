@@ -1,0 +1,124 @@
+//! Finding and checking the session files in a folder.
+
+use std::path::{Path, PathBuf};
+
+use super::diagnostic::Diagnostic;
+use super::diagnostic::Location;
+use super::outline::Outline;
+use super::parse::{Checked, parse_session, size_problem};
+use super::validate::Context;
+
+/// The file name ending that marks a session script.
+pub const EXTENSION: &str = "session.ron";
+
+/// One session file and what checking it found.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// The file.
+    pub path: PathBuf,
+    /// The file's text as read (empty when it could not be read).
+    pub source: String,
+    /// The checked session, or every problem that makes it invalid.
+    pub outcome: Result<Checked, Vec<Diagnostic>>,
+}
+
+impl Entry {
+    /// All problems found, errors and warnings.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match &self.outcome {
+            Ok(checked) => &checked.warnings,
+            Err(diagnostics) => diagnostics,
+        }
+    }
+}
+
+/// Reads and checks one file.
+pub fn check_file(path: &Path, context: &Context) -> Entry {
+    let shown = path.display().to_string();
+    let read = std::fs::metadata(path).and_then(|metadata| {
+        // A file far too big to be a script is refused without reading it into memory.
+        match size_problem(&shown, metadata.len()) {
+            Some(problem) => Ok(Err(problem)),
+            None => std::fs::read(path).map(Ok),
+        }
+    });
+    match read {
+        Ok(Err(problem)) => Entry {
+            path: path.to_owned(),
+            source: String::new(),
+            outcome: Err(vec![problem]),
+        },
+        Ok(Ok(bytes)) => Entry {
+            path: path.to_owned(),
+            source: String::from_utf8_lossy(&bytes).into_owned(),
+            outcome: parse_session(&shown, &bytes, context),
+        },
+        Err(error) => Entry {
+            path: path.to_owned(),
+            source: String::new(),
+            outcome: Err(vec![Diagnostic::error(
+                &shown,
+                None,
+                format!("cannot read the file: {error}"),
+            )]),
+        },
+    }
+}
+
+/// The session files directly inside `folder`, sorted by name.
+pub fn session_files(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| is_session_file(path))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// True for `*.session.ron` files.
+pub fn is_session_file(path: &Path) -> bool {
+    path.is_file()
+        && path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| name.ends_with(&format!(".{EXTENSION}")))
+}
+
+/// Checks every file, then flags session ids used by more than one file.
+pub fn check_all(files: &[PathBuf], context: &Context) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = files.iter().map(|path| check_file(path, context)).collect();
+    let mut first_with_id: std::collections::HashMap<String, PathBuf> = Default::default();
+    for entry in &mut entries {
+        let Ok(checked) = &entry.outcome else {
+            continue;
+        };
+        let id = checked.session.id.clone();
+        match first_with_id.get(&id) {
+            Some(first) => {
+                let shown = entry.path.display().to_string();
+                let outline = Outline::of(&entry.source);
+                let location = outline
+                    .field(&entry.source, "id")
+                    .map(|bytes| Location::at_offset(&entry.source, bytes.start, bytes.len()));
+                let mut diagnostics = checked.warnings.clone();
+                diagnostics.push(
+                    Diagnostic::error(
+                        &shown,
+                        location,
+                        format!(
+                            "the session id \"{id}\" is already used by {}",
+                            first.display()
+                        ),
+                    )
+                    .with_help("give each session its own id"),
+                );
+                entry.outcome = Err(diagnostics);
+            }
+            None => {
+                first_with_id.insert(id, entry.path.clone());
+            }
+        }
+    }
+    entries
+}

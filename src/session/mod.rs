@@ -1,0 +1,87 @@
+//! The session runtime: playing a script step by step under the therapist's control, and
+//! recording everything as it happens. Runs headless (no window, GPU or audio device).
+
+pub mod record;
+pub mod resume;
+pub mod runtime;
+
+use bevy::prelude::*;
+use bevy::state::app::StatesPlugin;
+
+use crate::AppSystems;
+pub use runtime::{
+    PreparedScript, PreparedSession, RecordsFolder, SessionAction, SessionRuntime, SessionState,
+    Volumes,
+};
+
+/// Plays sessions: reads [`SessionAction`] messages, advances time, writes the record.
+pub fn plugin(app: &mut App) {
+    if !app.is_plugin_added::<StatesPlugin>() {
+        app.add_plugins(StatesPlugin);
+    }
+    app.init_state::<SessionState>()
+        .init_resource::<SessionRuntime>()
+        .init_resource::<PreparedSession>()
+        .init_resource::<Volumes>()
+        .add_message::<SessionAction>()
+        .add_systems(
+            Update,
+            (apply_actions, advance, mirror_state)
+                .chain()
+                .in_set(AppSystems::Runtime),
+        );
+}
+
+fn apply_actions(
+    mut actions: MessageReader<SessionAction>,
+    mut runtime: ResMut<SessionRuntime>,
+    mut volumes: ResMut<Volumes>,
+    prepared: Res<PreparedSession>,
+    folder: Res<RecordsFolder>,
+) {
+    for action in actions.read() {
+        match action {
+            SessionAction::Start { patient, record } => {
+                let under_way = matches!(
+                    runtime.state(),
+                    SessionState::Running | SessionState::Paused | SessionState::Calm
+                );
+                if under_way {
+                    info!("ignored start: a session is under way; end it first");
+                } else if let Err(problem) = runtime::check_patient_code(patient) {
+                    warn!("ignored start: {problem}");
+                } else if let Some(script) = &prepared.0 {
+                    let path = record.clone().unwrap_or_else(|| {
+                        runtime::new_record_path(&folder.0, patient, &script.session.id)
+                    });
+                    runtime.start(script.clone(), patient, &path);
+                } else {
+                    warn!("ignored start: no session is chosen");
+                }
+            }
+            SessionAction::ResumeRecord { path } => match &prepared.0 {
+                Some(script) => {
+                    if let Err(problem) = runtime.resume_record(script.clone(), path) {
+                        warn!("cannot resume: {problem}");
+                    }
+                }
+                None => warn!("cannot resume: no session is chosen"),
+            },
+            other => runtime.apply(other, &mut volumes),
+        }
+    }
+}
+
+fn advance(time: Res<Time>, mut runtime: ResMut<SessionRuntime>) {
+    runtime.tick(time.delta());
+}
+
+fn mirror_state(
+    runtime: Res<SessionRuntime>,
+    state: Res<State<SessionState>>,
+    mut next: ResMut<NextState<SessionState>>,
+) {
+    if *state.get() != runtime.state() {
+        next.set(runtime.state());
+    }
+}

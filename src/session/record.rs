@@ -1,0 +1,349 @@
+//! Session records: one file per run, one JSON object per line, written and flushed as
+//! each event happens so that a crash or a kill loses nothing already said.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Why a step ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepEnd {
+    /// It ran its course (or was answered).
+    Completed,
+    /// It waited for an answer that did not come.
+    TimedOut,
+    /// The therapist moved on before it ended.
+    Skipped,
+    /// The therapist continued a step that was waiting for them.
+    Continued,
+    /// The therapist went back to the step before.
+    WentBack,
+    /// A simulation moved on after its waiting delay.
+    AutoContinued,
+    /// The session ended during it.
+    SessionEnded,
+}
+
+/// Why a session ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    /// Every step was gone through.
+    Completed,
+    /// The therapist ended it.
+    EndedByTherapist,
+    /// The app was closed during the session.
+    AppClosed,
+}
+
+/// A mixer bus the therapist can set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bus {
+    /// Everything (capped by the clinic's settings).
+    Master,
+    /// Spoken guidance.
+    Narration,
+    /// Ambient sound and music.
+    Soundscape,
+    /// Breathing cues.
+    Cues,
+}
+
+/// What happened.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The first line of every record.
+    SessionStarted {
+        /// The script's id.
+        script: String,
+        /// The script's title.
+        title: String,
+        /// SHA-256 of the script file as it was run.
+        sha256: String,
+        /// The patient's pseudonymous code.
+        patient: String,
+        /// Wall-clock start, RFC 3339 UTC.
+        started_at: String,
+        /// How many steps the script has.
+        steps: usize,
+    },
+    /// A step began.
+    StepEntered {
+        /// Its index, from 0.
+        step: usize,
+        /// Its kind, e.g. "Breathing".
+        kind: String,
+    },
+    /// A step ended.
+    StepFinished {
+        /// Its index, from 0.
+        step: usize,
+        /// Its kind.
+        kind: String,
+        /// How it ended.
+        how: StepEnd,
+    },
+    /// The therapist paused.
+    Paused,
+    /// The therapist resumed after a pause.
+    Resumed,
+    /// The therapist moved to the safe place.
+    CalmOn,
+    /// The therapist brought the session back from the safe place.
+    CalmOff,
+    /// A check-in was answered (`value` 0–10), or not (`value` null).
+    CheckIn {
+        /// The check-in's id from the script.
+        id: String,
+        /// The answer, or null for no answer.
+        value: Option<u32>,
+    },
+    /// An intention was chosen (null when none was).
+    IntentionChosen {
+        /// The words of the choice.
+        choice: Option<String>,
+    },
+    /// The therapist changed a volume.
+    VolumeSet {
+        /// Which bus.
+        bus: Bus,
+        /// The new level, 0..1.
+        level: f32,
+    },
+    /// The session was picked up again after an interruption.
+    SessionResumed {
+        /// Wall-clock time it resumed, RFC 3339 UTC.
+        resumed_at: String,
+        /// The step it resumed at.
+        step: usize,
+        /// False when the script file changed since the record began.
+        same_script: bool,
+    },
+    /// The last line of a finished record.
+    SessionEnded {
+        /// Why it ended.
+        reason: EndReason,
+    },
+}
+
+/// One line of a record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Seconds since the session started (pauses and calm included), to the millisecond.
+    pub t: f64,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// An open record file, appended to one flushed line at a time.
+#[derive(Debug)]
+pub struct RecordWriter {
+    path: PathBuf,
+    file: File,
+}
+
+impl RecordWriter {
+    /// Creates a new record file (and its folder), private to the user.
+    pub fn create(path: &Path) -> io::Result<Self> {
+        if let Some(folder) = path.parent() {
+            create_private_dir(folder)?;
+        }
+        let file = private_options().create_new(true).open(path)?;
+        Ok(Self {
+            path: path.to_owned(),
+            file,
+        })
+    }
+
+    /// Opens an existing record to continue it. A last line cut off by a crash is closed
+    /// with a newline first, so that it stays one unreadable line instead of spoiling the
+    /// next one.
+    pub fn reopen(path: &Path) -> io::Result<Self> {
+        let mut file = private_options().open(path)?;
+        let length = file.seek(SeekFrom::End(0))?;
+        if length > 0 {
+            let mut last = [0u8; 1];
+            file.seek(SeekFrom::End(-1))?;
+            file.read_exact(&mut last)?;
+            if last[0] != b'\n' {
+                file.write_all(b"\n")?;
+            }
+        }
+        Ok(Self {
+            path: path.to_owned(),
+            file,
+        })
+    }
+
+    /// The record's file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes one event as one line and hands it to the operating system at once.
+    pub fn append(&mut self, event: &Event) -> io::Result<String> {
+        let mut line = serde_json::to_string(event).map_err(io::Error::other)?;
+        line.push('\n');
+        // One write call per line: a kill can cut a line short but never interleave two.
+        self.file.write_all(line.as_bytes())?;
+        self.file.flush()?;
+        if matches!(
+            event.kind,
+            EventKind::SessionStarted { .. } | EventKind::SessionEnded { .. }
+        ) {
+            self.file.sync_data()?;
+        }
+        line.pop();
+        Ok(line)
+    }
+}
+
+fn private_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    options.append(true).read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+}
+
+/// Creates `folder` and its parents; on Unix, readable only by the user.
+pub fn create_private_dir(folder: &Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(folder)
+}
+
+/// A record read back: every complete line that parses, and what could not be read.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReadRecord {
+    /// The events, in order.
+    pub events: Vec<Event>,
+    /// Lines (1-based) that could not be read, e.g. one cut off by a crash.
+    pub damaged_lines: Vec<usize>,
+}
+
+impl ReadRecord {
+    /// Reads a record file.
+    pub fn read(path: &Path) -> io::Result<Self> {
+        let reader = BufReader::new(File::open(path)?);
+        let mut record = Self::default();
+        for (index, line) in reader.split(b'\n').enumerate() {
+            let line = line?;
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            match serde_json::from_slice::<Event>(&line) {
+                Ok(event) => record.events.push(event),
+                Err(_) => record.damaged_lines.push(index + 1),
+            }
+        }
+        Ok(record)
+    }
+
+    /// The first event, when it starts a session.
+    pub fn start(&self) -> Option<&EventKind> {
+        self.events
+            .first()
+            .map(|event| &event.kind)
+            .filter(|kind| matches!(kind, EventKind::SessionStarted { .. }))
+    }
+
+    /// True when the record ends with `session_ended`.
+    pub fn is_finished(&self) -> bool {
+        self.events
+            .last()
+            .is_some_and(|event| matches!(event.kind, EventKind::SessionEnded { .. }))
+    }
+
+    /// The step the session was in when the record stops.
+    pub fn last_step(&self) -> Option<usize> {
+        self.events.iter().rev().find_map(|event| match event.kind {
+            EventKind::StepEntered { step, .. } | EventKind::SessionResumed { step, .. } => {
+                Some(step)
+            }
+            _ => None,
+        })
+    }
+
+    /// The session time of the last event.
+    pub fn last_t(&self) -> f64 {
+        self.events.last().map_or(0.0, |event| event.t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(t: f64, kind: EventKind) -> Event {
+        Event { t, kind }
+    }
+
+    #[test]
+    fn lines_are_flat_json_with_t_and_event() {
+        let line = serde_json::to_string(&event(
+            12.5,
+            EventKind::CheckIn {
+                id: "suds".into(),
+                value: Some(4),
+            },
+        ))
+        .unwrap();
+        assert_eq!(
+            line,
+            r#"{"t":12.5,"event":"check_in","id":"suds","value":4}"#
+        );
+        let paused = serde_json::to_string(&event(3.0, EventKind::Paused)).unwrap();
+        assert_eq!(paused, r#"{"t":3.0,"event":"paused"}"#);
+    }
+
+    #[test]
+    fn a_cut_off_line_is_reported_and_the_rest_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("records/p1/r.jsonl");
+        let mut writer = RecordWriter::create(&path).unwrap();
+        writer.append(&event(0.0, EventKind::Paused)).unwrap();
+        writer.append(&event(1.0, EventKind::Resumed)).unwrap();
+        writer.append(&event(2.0, EventKind::CalmOn)).unwrap();
+        drop(writer);
+        // A kill in the middle of the last write.
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 7]).unwrap();
+        let record = ReadRecord::read(&path).unwrap();
+        assert_eq!(record.events.len(), 2);
+        assert_eq!(record.damaged_lines, vec![3]);
+        // Continuing the record closes the broken line first.
+        let mut writer = RecordWriter::reopen(&path).unwrap();
+        writer.append(&event(3.0, EventKind::CalmOff)).unwrap();
+        let record = ReadRecord::read(&path).unwrap();
+        assert_eq!(record.events.len(), 3);
+        assert_eq!(record.events[2].kind, EventKind::CalmOff);
+        assert_eq!(record.damaged_lines, vec![3]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn records_are_private_to_the_user() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("records/p1/r.jsonl");
+        RecordWriter::create(&path).unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+    }
+}

@@ -1,0 +1,597 @@
+//! The session player: which step is showing, its clock, pause and calm, and the record.
+//!
+//! All changes come through [`SessionAction`] messages (panel, keyboard, headset, simulate)
+//! and the passage of time; presentation layers only read [`SessionRuntime`].
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bevy::prelude::*;
+
+use super::record::{Bus, EndReason, Event, EventKind, ReadRecord, RecordWriter, StepEnd};
+use crate::exercises::{self, Input, Status, StepView};
+use crate::script::{IntentionAnswer, Session, Step};
+
+/// A checked script ready to be run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreparedScript {
+    /// The session.
+    pub session: Session,
+    /// SHA-256 of the script file.
+    pub sha256: String,
+}
+
+/// The script the next `Start` will run (chosen by the therapist or the command line).
+#[derive(Resource, Default, Debug, Clone)]
+pub struct PreparedSession(pub Option<Arc<PreparedScript>>);
+
+/// Where records are written: `<folder>/<patient>/<session>-<time>.jsonl`.
+#[derive(Resource, Debug, Clone, PartialEq, Eq)]
+pub struct RecordsFolder(pub PathBuf);
+
+/// Everything a therapist or patient can do to a session. Every input (panel buttons,
+/// keyboard shortcuts, headset controllers, `simulate`) becomes one of these.
+#[derive(Message, Clone, Debug, PartialEq)]
+pub enum SessionAction {
+    /// Start the prepared session for a patient (pseudonymous code, never a name).
+    Start {
+        /// The patient's code, e.g. "P-014".
+        patient: String,
+        /// Write the record to this file instead of the records folder.
+        record: Option<PathBuf>,
+    },
+    /// Continue an unfinished record at the step where it stopped.
+    ResumeRecord {
+        /// The record file.
+        path: PathBuf,
+    },
+    /// Freeze the step.
+    Pause,
+    /// Unfreeze the step.
+    Resume,
+    /// Move on to the next step (or continue a step that waits for the therapist).
+    Next,
+    /// Go back to the previous step.
+    Back,
+    /// Suspend the step and fade to the safe place.
+    Calm,
+    /// Return from the safe place to where the session was.
+    EndCalm,
+    /// End the session now.
+    End,
+    /// Set a volume, 0..1.
+    SetVolume {
+        /// Which bus.
+        bus: Bus,
+        /// The level.
+        level: f32,
+    },
+    /// The patient's check-in answer, 0–10.
+    Answer(u32),
+    /// The patient's intention choice, by index.
+    Choose(u32),
+    /// Continue a step that is holding (used by `simulate` after its waiting delay).
+    AutoContinue,
+}
+
+/// Where the session is.
+#[derive(States, Default, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SessionState {
+    /// No session started yet.
+    #[default]
+    Idle,
+    /// A step is playing.
+    Running,
+    /// The therapist paused the step.
+    Paused,
+    /// The safe place is showing; the step waits.
+    Calm,
+    /// The session is over.
+    Finished,
+}
+
+/// Volumes the therapist set, 0..1 per bus (1 = the clinic's configured level).
+#[derive(Resource, Debug, Clone, PartialEq)]
+pub struct Volumes {
+    /// Everything.
+    pub master: f32,
+    /// Spoken guidance.
+    pub narration: f32,
+    /// Ambient sound.
+    pub soundscape: f32,
+    /// Breathing cues.
+    pub cues: f32,
+}
+
+impl Default for Volumes {
+    fn default() -> Self {
+        Self {
+            master: 1.0,
+            narration: 1.0,
+            soundscape: 1.0,
+            cues: 1.0,
+        }
+    }
+}
+
+impl Volumes {
+    fn level_mut(&mut self, bus: Bus) -> &mut f32 {
+        match bus {
+            Bus::Master => &mut self.master,
+            Bus::Narration => &mut self.narration,
+            Bus::Soundscape => &mut self.soundscape,
+            Bus::Cues => &mut self.cues,
+        }
+    }
+}
+
+/// The running session.
+#[derive(Resource, Debug, Default)]
+pub struct SessionRuntime {
+    script: Option<Arc<PreparedScript>>,
+    state: SessionState,
+    calm_from: SessionState,
+    step: usize,
+    step_elapsed: Duration,
+    session_elapsed: Duration,
+    /// A resumed record continues its clock from here.
+    clock_offset: f64,
+    input: Input,
+    view: Option<StepView>,
+    patient: String,
+    record: Option<RecordWriter>,
+    record_problem: Option<String>,
+    end_reason: Option<EndReason>,
+}
+
+impl SessionRuntime {
+    /// Where the session is.
+    pub fn state(&self) -> SessionState {
+        self.state
+    }
+
+    /// The script being run.
+    pub fn script(&self) -> Option<&PreparedScript> {
+        self.script.as_deref()
+    }
+
+    /// The current step's index, from 0.
+    pub fn step_index(&self) -> usize {
+        self.step
+    }
+
+    /// The current step.
+    pub fn step(&self) -> Option<&Step> {
+        self.script.as_ref()?.session.steps.get(self.step)
+    }
+
+    /// What the current step shows.
+    pub fn view(&self) -> Option<&StepView> {
+        self.view.as_ref()
+    }
+
+    /// Seconds the current step has run (frozen while paused or calm).
+    pub fn step_secs(&self) -> f64 {
+        self.step_elapsed.as_secs_f64()
+    }
+
+    /// Seconds since the session started, pauses and calm included (the record's clock).
+    pub fn session_secs(&self) -> f64 {
+        self.clock_offset + self.session_elapsed.as_secs_f64()
+    }
+
+    /// Expected seconds left: the current step's remaining time plus the later steps.
+    pub fn remaining_secs(&self) -> f64 {
+        let Some(script) = &self.script else {
+            return 0.0;
+        };
+        if self.state == SessionState::Finished {
+            return 0.0;
+        }
+        let steps = &script.session.steps;
+        let current = match (&self.view, steps.get(self.step)) {
+            (
+                Some(StepView {
+                    remaining: Some(remaining),
+                    ..
+                }),
+                _,
+            ) => *remaining,
+            (_, Some(step)) => (step.expected_secs() - self.step_secs()).max(0.0),
+            _ => 0.0,
+        };
+        current
+            + steps
+                .iter()
+                .skip(self.step + 1)
+                .map(Step::expected_secs)
+                .sum::<f64>()
+    }
+
+    /// The patient's code for this session.
+    pub fn patient(&self) -> &str {
+        &self.patient
+    }
+
+    /// The record file being written.
+    pub fn record_path(&self) -> Option<&Path> {
+        self.record.as_ref().map(RecordWriter::path)
+    }
+
+    /// Why the record could not be written, if it could not.
+    pub fn record_problem(&self) -> Option<&str> {
+        self.record_problem.as_deref()
+    }
+
+    /// Why the session ended, once it has.
+    pub fn end_reason(&self) -> Option<EndReason> {
+        self.end_reason
+    }
+
+    fn is_under_way(&self) -> bool {
+        matches!(
+            self.state,
+            SessionState::Running | SessionState::Paused | SessionState::Calm
+        )
+    }
+
+    fn steps(&self) -> &[Step] {
+        self.script
+            .as_ref()
+            .map_or(&[], |script| script.session.steps.as_slice())
+    }
+
+    /// Session time for the record, to the millisecond.
+    fn now(&self) -> f64 {
+        (self.session_secs() * 1000.0).round() / 1000.0
+    }
+
+    fn write(&mut self, kind: EventKind) {
+        let event = Event {
+            t: self.now(),
+            kind,
+        };
+        let Some(record) = &mut self.record else {
+            return;
+        };
+        if let Err(error) = record.append(&event) {
+            let problem = format!(
+                "the session record {} could not be written: {error}",
+                record.path().display()
+            );
+            if self.record_problem.as_deref() != Some(problem.as_str()) {
+                error!("{problem}");
+                self.record_problem = Some(problem);
+            }
+        }
+    }
+
+    fn refresh_view(&mut self) {
+        self.view = self
+            .step()
+            .map(|step| exercises::view(step, self.step_elapsed.as_secs_f64(), self.input));
+    }
+
+    fn enter_step(&mut self, index: usize, carried: Duration) {
+        self.step = index;
+        self.step_elapsed = carried;
+        self.input = Input::default();
+        let kind = self.step().map(Step::kind).unwrap_or_default().to_owned();
+        self.write(EventKind::StepEntered { step: index, kind });
+        self.refresh_view();
+    }
+
+    fn finish_step(&mut self, how: StepEnd) {
+        let Some(step) = self.step().cloned() else {
+            return;
+        };
+        match &step {
+            Step::CheckIn(check_in) if self.input.answer.is_none() => {
+                let id = check_in.id.clone();
+                self.write(EventKind::CheckIn { id, value: None });
+            }
+            Step::Intention(intention)
+                if self.input.answer.is_none()
+                    && matches!(intention.answer, IntentionAnswer::Choose(_)) =>
+            {
+                self.write(EventKind::IntentionChosen { choice: None });
+            }
+            _ => {}
+        }
+        self.write(EventKind::StepFinished {
+            step: self.step,
+            kind: step.kind().to_owned(),
+            how,
+        });
+    }
+
+    /// Moves past the current step, ending the session after the last.
+    fn advance_from_step(&mut self, how: StepEnd, carried: Duration) {
+        self.finish_step(how);
+        if self.step + 1 < self.steps().len() {
+            self.enter_step(self.step + 1, carried);
+        } else {
+            self.end(EndReason::Completed);
+        }
+    }
+
+    fn end(&mut self, reason: EndReason) {
+        self.write(EventKind::SessionEnded { reason });
+        self.state = SessionState::Finished;
+        self.end_reason = Some(reason);
+        self.view = None;
+        self.record = None;
+        info!("session ended: {reason:?}");
+    }
+
+    /// Starts `script` for `patient`, writing a new record at `record_path`.
+    pub fn start(&mut self, script: Arc<PreparedScript>, patient: &str, record_path: &Path) {
+        *self = Self {
+            script: Some(script.clone()),
+            state: SessionState::Running,
+            patient: patient.to_owned(),
+            ..Self::default()
+        };
+        match RecordWriter::create(record_path) {
+            Ok(record) => {
+                info!("recording to {}", record.path().display());
+                self.record = Some(record);
+            }
+            Err(error) => {
+                let problem = format!(
+                    "the session record {} could not be created: {error}",
+                    record_path.display()
+                );
+                error!("{problem}");
+                self.record_problem = Some(problem);
+            }
+        }
+        self.write(EventKind::SessionStarted {
+            script: script.session.id.clone(),
+            title: script.session.title.clone(),
+            sha256: script.sha256.clone(),
+            patient: patient.to_owned(),
+            started_at: wall_clock(),
+            steps: script.session.steps.len(),
+        });
+        self.enter_step(0, Duration::ZERO);
+    }
+
+    /// Continues the unfinished record at `path` with `script`, at the step it stopped in.
+    pub fn resume_record(
+        &mut self,
+        script: Arc<PreparedScript>,
+        path: &Path,
+    ) -> Result<(), String> {
+        let shown = path.display();
+        let record = ReadRecord::read(path)
+            .map_err(|error| format!("cannot read the record {shown}: {error}"))?;
+        let Some(EventKind::SessionStarted {
+            script: id,
+            sha256,
+            patient,
+            ..
+        }) = record.start()
+        else {
+            return Err(format!("{shown} does not start like a session record"));
+        };
+        if record.is_finished() {
+            return Err(format!("{shown} is already finished"));
+        }
+        if *id != script.session.id {
+            return Err(format!(
+                "{shown} is a record of \"{id}\", not \"{}\"",
+                script.session.id
+            ));
+        }
+        let step = record
+            .last_step()
+            .unwrap_or(0)
+            .min(script.session.steps.len().saturating_sub(1));
+        let writer = RecordWriter::reopen(path)
+            .map_err(|error| format!("cannot continue the record {shown}: {error}"))?;
+        *self = Self::default();
+        self.script = Some(script.clone());
+        self.state = SessionState::Running;
+        self.patient.clone_from(patient);
+        self.clock_offset = record.last_t();
+        self.record = Some(writer);
+        self.write(EventKind::SessionResumed {
+            resumed_at: wall_clock(),
+            step,
+            same_script: *sha256 == script.sha256,
+        });
+        self.enter_step(step, Duration::ZERO);
+        info!("resumed {shown} at step {}", step + 1);
+        Ok(())
+    }
+
+    /// Applies one action; actions that make no sense now are ignored with a log line.
+    pub fn apply(&mut self, action: &SessionAction, volumes: &mut Volumes) {
+        use SessionState::*;
+        let ignored = |why: &str| info!("ignored {action:?}: {why}");
+        match (action, self.state) {
+            (SessionAction::Start { .. } | SessionAction::ResumeRecord { .. }, _) => {
+                // Starting needs the prepared script and the records folder: see `apply_actions`.
+                ignored("handled by the session plugin");
+            }
+            (SessionAction::Pause, Running) => {
+                self.state = Paused;
+                self.write(EventKind::Paused);
+            }
+            (SessionAction::Resume, Paused) => {
+                self.state = Running;
+                self.write(EventKind::Resumed);
+            }
+            (SessionAction::Next, Running | Paused) => {
+                let holding = self
+                    .view
+                    .as_ref()
+                    .is_some_and(|view| view.status == Status::Holding);
+                let how = if holding {
+                    StepEnd::Continued
+                } else {
+                    StepEnd::Skipped
+                };
+                self.advance_from_step(how, Duration::ZERO);
+            }
+            (SessionAction::AutoContinue, Running)
+                if self
+                    .view
+                    .as_ref()
+                    .is_some_and(|view| view.status == Status::Holding) =>
+            {
+                self.advance_from_step(StepEnd::AutoContinued, Duration::ZERO);
+            }
+            (SessionAction::Back, Running | Paused) if self.step > 0 => {
+                self.finish_step(StepEnd::WentBack);
+                self.enter_step(self.step - 1, Duration::ZERO);
+            }
+            (SessionAction::Back, Running | Paused) => ignored("already at the first step"),
+            (SessionAction::Calm, Running | Paused) => {
+                self.calm_from = self.state;
+                self.state = Calm;
+                self.write(EventKind::CalmOn);
+            }
+            (SessionAction::EndCalm, Calm) => {
+                self.state = self.calm_from;
+                self.write(EventKind::CalmOff);
+            }
+            (SessionAction::End, Running | Paused | Calm) => {
+                self.finish_step(StepEnd::SessionEnded);
+                self.end(EndReason::EndedByTherapist);
+            }
+            (SessionAction::SetVolume { bus, level }, _) => {
+                let level = if level.is_finite() {
+                    level.clamp(0.0, 1.0)
+                } else {
+                    1.0
+                };
+                *volumes.level_mut(*bus) = level;
+                if self.is_under_way() {
+                    self.write(EventKind::VolumeSet { bus: *bus, level });
+                }
+            }
+            (SessionAction::Answer(value), Running) => self.answer_check_in(*value, &ignored),
+            (SessionAction::Choose(index), Running) => self.choose_intention(*index, &ignored),
+            (_, state) => ignored(&format!("not possible while the session is {state:?}")),
+        }
+        self.refresh_view();
+    }
+
+    fn answer_check_in(&mut self, value: u32, ignored: &dyn Fn(&str)) {
+        let Some(Step::CheckIn(check_in)) = self.step() else {
+            return ignored("no check-in is showing");
+        };
+        if self.input.answer.is_some() {
+            return ignored("the check-in is already answered");
+        }
+        if value > exercises::check_in::MAX_VALUE {
+            return ignored("answers go from 0 to 10");
+        }
+        let id = check_in.id.clone();
+        self.input = Input {
+            answer: Some(value),
+            answered_at: Some(self.step_secs()),
+        };
+        self.write(EventKind::CheckIn {
+            id,
+            value: Some(value),
+        });
+    }
+
+    fn choose_intention(&mut self, index: u32, ignored: &dyn Fn(&str)) {
+        let Some(Step::Intention(intention)) = self.step() else {
+            return ignored("no intention is showing");
+        };
+        let IntentionAnswer::Choose(choices) = &intention.answer else {
+            return ignored("this intention is spoken aloud");
+        };
+        if self.input.answer.is_some() {
+            return ignored("a choice is already made");
+        }
+        let Some(choice) = choices.get(index as usize).cloned() else {
+            return ignored("there is no such choice");
+        };
+        self.input = Input {
+            answer: Some(index),
+            answered_at: Some(self.step_secs()),
+        };
+        self.write(EventKind::IntentionChosen {
+            choice: Some(choice),
+        });
+    }
+
+    /// Lets `delta` pass: the session clock always runs once started; the step's clock only
+    /// while running. Steps that end hand their leftover time to the next.
+    pub fn tick(&mut self, delta: Duration) {
+        if !self.is_under_way() {
+            return;
+        }
+        self.session_elapsed += delta;
+        if self.state != SessionState::Running {
+            return;
+        }
+        self.step_elapsed += delta;
+        loop {
+            self.refresh_view();
+            let Some(view) = &self.view else { return };
+            let how = match view.status {
+                Status::Done => StepEnd::Completed,
+                Status::TimedOut => StepEnd::TimedOut,
+                Status::Running | Status::Holding => return,
+            };
+            let length = view.length.unwrap_or(0.0);
+            let carried = self
+                .step_elapsed
+                .saturating_sub(Duration::from_secs_f64(length.max(0.0)));
+            self.advance_from_step(how, carried);
+            if self.state != SessionState::Running {
+                return;
+            }
+        }
+    }
+}
+
+/// `<folder>/<patient>/<session>-<YYYYMMDD-HHMMSS>.jsonl`, made unique if needed.
+pub fn new_record_path(folder: &Path, patient: &str, session: &str) -> PathBuf {
+    let stamp: String = wall_clock()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(14)
+        .collect();
+    let (date, time) = stamp.split_at(stamp.len().min(8));
+    let base = folder
+        .join(patient)
+        .join(format!("{session}-{date}-{time}"));
+    (1..)
+        .map(|attempt| match attempt {
+            1 => base.with_extension("jsonl"),
+            n => PathBuf::from(format!("{}-{n}.jsonl", base.display())),
+        })
+        .find(|path| !path.exists())
+        .unwrap_or_else(|| base.with_extension("jsonl"))
+}
+
+/// The wall clock as RFC 3339 UTC, e.g. "2026-11-22T09:30:00Z".
+pub fn wall_clock() -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
+}
+
+/// Checks a patient code: a pseudonym such as "P-014", never a name.
+pub fn check_patient_code(code: &str) -> Result<(), String> {
+    let usable = !code.is_empty()
+        && code.len() <= 32
+        && code
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+        && code.bytes().any(|byte| byte.is_ascii_digit());
+    if usable {
+        Ok(())
+    } else {
+        Err(format!(
+            "\"{code}\" is not a patient code: use the pseudonymous code from the patient's file, such as \"P-014\" (letters, digits, - or _, with at least one digit; never a name)"
+        ))
+    }
+}

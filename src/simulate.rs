@@ -1,0 +1,293 @@
+//! `stillpoint simulate`: a session run headless through the real runtime at full speed,
+//! with simulated time and a scripted list of therapist actions.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+use bevy::time::TimeUpdateStrategy;
+
+use crate::exercises::Status;
+use crate::session::record::Bus;
+use crate::session::{
+    PreparedScript, PreparedSession, SessionAction, SessionRuntime, SessionState,
+};
+use crate::{AppSystems, LogicPlugin};
+
+/// Actions to apply at given session times (seconds), soonest first.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct ScriptedActions(pub VecDeque<(f64, SessionAction)>);
+
+/// Steps that wait for a person with no time limit are continued after this many seconds.
+#[derive(Resource, Debug, Clone, Copy)]
+pub struct AutoContinueAfter(pub f64);
+
+/// Plays the therapist's part in a simulation: scripted actions at their times, and
+/// continuing waiting steps after a delay.
+pub fn plugin(app: &mut App) {
+    app.init_resource::<ScriptedActions>()
+        .insert_resource(AutoContinueAfter(60.0))
+        .add_systems(
+            Update,
+            (send_due_actions, continue_waiting_steps).in_set(AppSystems::Input),
+        );
+}
+
+fn send_due_actions(
+    mut scripted: ResMut<ScriptedActions>,
+    runtime: Res<SessionRuntime>,
+    mut actions: MessageWriter<SessionAction>,
+) {
+    let now = runtime.session_secs();
+    while scripted.0.front().is_some_and(|(at, _)| *at <= now + 1e-9) {
+        if let Some((_, action)) = scripted.0.pop_front() {
+            actions.write(action);
+        }
+    }
+}
+
+fn continue_waiting_steps(
+    runtime: Res<SessionRuntime>,
+    after: Res<AutoContinueAfter>,
+    mut actions: MessageWriter<SessionAction>,
+) {
+    let holding = runtime
+        .view()
+        .is_some_and(|view| view.status == Status::Holding);
+    if runtime.state() == SessionState::Running && holding && runtime.step_secs() >= after.0 {
+        actions.write(SessionAction::AutoContinue);
+    }
+}
+
+/// Parses `T=ACTION`: T in seconds (`90`, `12.5`) or as a duration (`"3m"`); ACTION one of
+/// pause, resume, next, back, calm, calm-end, end, answer:N, choose:N, volume:BUS:LEVEL.
+pub fn parse_timed_action(text: &str) -> Result<(f64, SessionAction), String> {
+    let (time, action) = text
+        .split_once('=')
+        .ok_or_else(|| format!("\"{text}\": write actions as TIME=ACTION, e.g. 30=pause"))?;
+    let time = time.trim();
+    let at = time
+        .parse::<f64>()
+        .ok()
+        .filter(|secs| secs.is_finite() && *secs >= 0.0)
+        .or_else(|| {
+            crate::script::HumanDuration::parse(time)
+                .ok()
+                .map(|d| d.secs())
+        })
+        .ok_or_else(|| format!("\"{time}\" is not a time in seconds"))?;
+    Ok((at, parse_action(action.trim())?))
+}
+
+fn parse_action(text: &str) -> Result<SessionAction, String> {
+    let number = |value: &str| {
+        value
+            .parse::<u32>()
+            .map_err(|_| format!("\"{value}\" in \"{text}\" is not a whole number"))
+    };
+    Ok(match text.split(':').collect::<Vec<_>>().as_slice() {
+        ["pause"] => SessionAction::Pause,
+        ["resume"] => SessionAction::Resume,
+        ["next"] => SessionAction::Next,
+        ["back"] => SessionAction::Back,
+        ["calm"] => SessionAction::Calm,
+        ["calm-end"] => SessionAction::EndCalm,
+        ["end"] => SessionAction::End,
+        ["answer", value] => SessionAction::Answer(number(value)?),
+        ["choose", value] => SessionAction::Choose(number(value)?),
+        ["volume", bus, level] => SessionAction::SetVolume {
+            bus: match *bus {
+                "master" => Bus::Master,
+                "narration" => Bus::Narration,
+                "soundscape" => Bus::Soundscape,
+                "cues" => Bus::Cues,
+                other => {
+                    return Err(format!(
+                        "\"{other}\" is not a volume: use master, narration, soundscape or cues"
+                    ));
+                }
+            },
+            level: level
+                .parse()
+                .map_err(|_| format!("\"{level}\" is not a level between 0 and 1"))?,
+        },
+        _ => {
+            return Err(format!(
+                "\"{text}\" is not an action: use pause, resume, next, back, calm, calm-end, end, answer:N, choose:N or volume:BUS:LEVEL"
+            ));
+        }
+    })
+}
+
+/// How to run a simulation.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    /// The script.
+    pub script: PreparedScript,
+    /// The patient code written in the record.
+    pub patient: String,
+    /// Therapist and patient actions at session times.
+    pub actions: Vec<(f64, SessionAction)>,
+    /// Simulated frames per second.
+    pub hz: f64,
+    /// The record file to write, or to continue when `resume` is set.
+    pub record: PathBuf,
+    /// Continue the unfinished record instead of starting a new one.
+    pub resume: bool,
+    /// Waiting steps continue after this many simulated seconds.
+    pub auto_continue_secs: f64,
+}
+
+/// What a simulation did.
+#[derive(Debug, Clone)]
+pub struct SimulationOutcome {
+    /// Frames simulated.
+    pub frames: u64,
+    /// Median wall time of one frame's update, microseconds.
+    pub frame_us_p50: f64,
+    /// 99th percentile of the same.
+    pub frame_us_p99: f64,
+    /// Where the runtime stopped.
+    pub final_state: SessionState,
+    /// Session time at the end.
+    pub session_secs: f64,
+}
+
+/// Builds the headless app a simulation runs in.
+pub fn headless_app(simulation: &Simulation, records_folder: PathBuf) -> App {
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, LogicPlugin { records_folder }, plugin))
+        .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_secs_f64(
+            1.0 / simulation.hz,
+        )))
+        .insert_resource(PreparedSession(Some(Arc::new(simulation.script.clone()))))
+        .insert_resource(AutoContinueAfter(simulation.auto_continue_secs));
+    app.world_mut()
+        .resource_mut::<Time<Virtual>>()
+        .set_max_delta(Duration::from_secs(3600));
+    let mut actions = simulation.actions.clone();
+    actions.sort_by(|a, b| a.0.total_cmp(&b.0));
+    app.insert_resource(ScriptedActions(actions.into()));
+    let start = if simulation.resume {
+        SessionAction::ResumeRecord {
+            path: simulation.record.clone(),
+        }
+    } else {
+        SessionAction::Start {
+            patient: simulation.patient.clone(),
+            record: Some(simulation.record.clone()),
+        }
+    };
+    app.world_mut().write_message(start);
+    app
+}
+
+/// Runs the simulation until the session finishes (or cannot: then an error).
+pub fn run(simulation: &Simulation) -> Result<SimulationOutcome, String> {
+    if !(1.0..=10_000.0).contains(&simulation.hz) {
+        return Err(format!("--hz {} is outside 1 to 10000", simulation.hz));
+    }
+    let folder = simulation
+        .record
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let mut app = headless_app(simulation, folder);
+    let last_action = simulation
+        .actions
+        .iter()
+        .map(|(at, _)| *at)
+        .fold(0.0, f64::max);
+    let steps = simulation.script.session.steps.len() as f64;
+    let budget_secs = simulation.script.session.expected_secs() * 2.0
+        + steps * simulation.auto_continue_secs
+        + last_action
+        + 600.0;
+    let max_frames = (budget_secs * simulation.hz).ceil() as u64;
+    let mut frame_nanos: Vec<u64> = Vec::new();
+    loop {
+        let started = Instant::now();
+        app.update();
+        frame_nanos.push(started.elapsed().as_nanos() as u64);
+        let runtime = app.world().resource::<SessionRuntime>();
+        if let Some(problem) = runtime.record_problem() {
+            return Err(problem.to_owned());
+        }
+        match runtime.state() {
+            SessionState::Finished => break,
+            SessionState::Idle if frame_nanos.len() > 2 => {
+                return Err("the session did not start (see the log above)".to_owned());
+            }
+            state if frame_nanos.len() as u64 >= max_frames => {
+                return Err(format!(
+                    "the session was still {state:?} at {:.0}s of session time; end it with an action such as {:.0}=end",
+                    runtime.session_secs(),
+                    runtime.session_secs()
+                ));
+            }
+            _ => {}
+        }
+    }
+    let runtime = app.world().resource::<SessionRuntime>();
+    let outcome = SimulationOutcome {
+        frames: frame_nanos.len() as u64,
+        frame_us_p50: percentile(&mut frame_nanos, 0.50) / 1000.0,
+        frame_us_p99: percentile(&mut frame_nanos, 0.99) / 1000.0,
+        final_state: runtime.state(),
+        session_secs: runtime.session_secs(),
+    };
+    Ok(outcome)
+}
+
+/// The `fraction` percentile of `values` (sorted in place).
+pub fn percentile(values: &mut [u64], fraction: f64) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    values.sort_unstable();
+    let index = ((values.len() - 1) as f64 * fraction).round() as usize;
+    values[index] as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_parse_as_documented() {
+        assert_eq!(
+            parse_timed_action("30=pause"),
+            Ok((30.0, SessionAction::Pause))
+        );
+        assert_eq!(
+            parse_timed_action("12.5=answer:4"),
+            Ok((12.5, SessionAction::Answer(4)))
+        );
+        assert_eq!(
+            parse_timed_action("3m=calm-end"),
+            Ok((180.0, SessionAction::EndCalm))
+        );
+        assert_eq!(
+            parse_timed_action("5=volume:cues:0.5"),
+            Ok((
+                5.0,
+                SessionAction::SetVolume {
+                    bus: Bus::Cues,
+                    level: 0.5
+                }
+            ))
+        );
+        for bad in [
+            "pause",
+            "x=pause",
+            "3=dance",
+            "3=answer:many",
+            "-1=pause",
+            "3=volume:loud:1",
+        ] {
+            assert!(parse_timed_action(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! Helpers shared by the integration tests.
+
+#![allow(dead_code, reason = "each test file uses a different subset")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The project's root folder.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A path inside the project.
+pub fn project_path(relative: &str) -> PathBuf {
+    root().join(relative)
+}
+
+/// Runs the `stillpoint` binary from the project root.
+pub fn stillpoint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stillpoint"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the stillpoint binary runs")
+}
+
+/// Standard output as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}

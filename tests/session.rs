@@ -1,0 +1,595 @@
+//! The session runtime under manual time, headless: whole sessions, breathing phases at
+//! exact times, pause, calm, the edges of next/back, check-ins, kill-safety and resume.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use bevy::prelude::*;
+use bevy::time::TimeUpdateStrategy;
+use common::project_path;
+use stillpoint::LogicPlugin;
+use stillpoint::exercises::Detail;
+use stillpoint::exercises::breathing::BreathPhase;
+use stillpoint::script::library::check_file;
+use stillpoint::script::parse::parse_ron;
+use stillpoint::script::validate::Context;
+use stillpoint::script::{Session, Step};
+use stillpoint::session::record::{EndReason, Event, EventKind, ReadRecord, StepEnd};
+use stillpoint::session::{
+    PreparedScript, PreparedSession, SessionAction, SessionRuntime, SessionState,
+};
+
+/// One frame of simulated time.
+const FRAME: Duration = Duration::from_millis(100);
+
+struct Harness {
+    app: App,
+    record: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Harness {
+    fn new(session: Session) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let record = dir.path().join("P-001/record.jsonl");
+        let mut app = App::new();
+        app.add_plugins((
+            MinimalPlugins,
+            LogicPlugin {
+                records_folder: dir.path().to_path_buf(),
+            },
+        ))
+        .insert_resource(TimeUpdateStrategy::ManualDuration(FRAME))
+        .insert_resource(PreparedSession(Some(Arc::new(PreparedScript {
+            session,
+            sha256: "0".repeat(64),
+        }))));
+        Self {
+            app,
+            record,
+            _dir: dir,
+        }
+    }
+
+    fn bundled(id: &str) -> Self {
+        let path = project_path(&format!("assets/sessions/{id}.session.ron"));
+        let checked = check_file(&path, &Context::default())
+            .outcome
+            .expect("bundled session is valid");
+        Self::new(checked.session)
+    }
+
+    fn start(&mut self) {
+        let record = Some(self.record.clone());
+        self.act(SessionAction::Start {
+            patient: "P-001".into(),
+            record,
+        });
+    }
+
+    /// Sends an action; it takes effect in the next frame.
+    fn act(&mut self, action: SessionAction) {
+        self.app.world_mut().write_message(action);
+        self.app.update();
+    }
+
+    fn runtime(&self) -> &SessionRuntime {
+        self.app.world().resource::<SessionRuntime>()
+    }
+
+    /// Runs frames until the session clock reaches `t` seconds.
+    fn run_until(&mut self, t: f64) {
+        while self.runtime().session_secs() < t - 1e-9 {
+            assert_ne!(
+                self.runtime().state(),
+                SessionState::Finished,
+                "finished before {t}"
+            );
+            self.app.update();
+        }
+    }
+
+    /// Runs frames until the session finishes, answering nothing.
+    fn run_to_end(&mut self) {
+        for _ in 0..200_000 {
+            if self.runtime().state() == SessionState::Finished {
+                return;
+            }
+            if self
+                .runtime()
+                .view()
+                .is_some_and(|view| view.remaining.is_none())
+            {
+                self.act(SessionAction::Next);
+            } else {
+                self.app.update();
+            }
+        }
+        panic!("the session did not finish");
+    }
+
+    fn events(&self) -> Vec<Event> {
+        let record = ReadRecord::read(&self.record).expect("record readable");
+        assert!(record.damaged_lines.is_empty());
+        record.events
+    }
+
+    fn event_kinds(&self) -> Vec<EventKind> {
+        self.events().into_iter().map(|event| event.kind).collect()
+    }
+
+    fn breath(&self) -> (BreathPhase, f32) {
+        match self.runtime().view().map(|view| &view.detail) {
+            Some(Detail::Breath(breath)) => (breath.phase, breath.phase_progress),
+            other => panic!("not breathing: {other:?}"),
+        }
+    }
+}
+
+fn session(steps: &str) -> Session {
+    let text = format!(
+        r#"Session(id: "test", title: "Test", phase: BeforeDosing, environment: "dusk-lake",
+           soundscape: "silence", steps: [{steps}])"#
+    );
+    parse_ron("test.session.ron", &text).expect("test session parses")
+}
+
+fn entered_steps(events: &[EventKind]) -> Vec<usize> {
+    events
+        .iter()
+        .filter_map(|kind| match kind {
+            EventKind::StepEntered { step, .. } => Some(*step),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_centering_session_plays_every_step_in_order() {
+    let mut harness = Harness::bundled("centering-before-dosing");
+    harness.start();
+    let steps = harness
+        .runtime()
+        .script()
+        .expect("script")
+        .session
+        .steps
+        .clone();
+    // Answer the check-ins and choose an intention as a patient would.
+    for _ in 0..200_000 {
+        let runtime = harness.runtime();
+        if runtime.state() == SessionState::Finished {
+            break;
+        }
+        let settled = runtime.step_secs() > 5.0;
+        let action = match (runtime.step(), runtime.view().map(|view| &view.detail)) {
+            (Some(Step::CheckIn(_)), Some(Detail::CheckIn { answer: None, .. })) if settled => {
+                Some(SessionAction::Answer(3))
+            }
+            (Some(Step::Intention(_)), Some(Detail::Choices { chosen: None, .. })) if settled => {
+                Some(SessionAction::Choose(1))
+            }
+            (Some(Step::WaitForTherapist(_)), _) => Some(SessionAction::Next),
+            _ => None,
+        };
+        match action {
+            Some(action) => harness.act(action),
+            None => harness.app.update(),
+        }
+    }
+    let events = harness.event_kinds();
+    assert!(
+        matches!(&events[0], EventKind::SessionStarted { script, steps: 12, .. } if script == "centering-before-dosing")
+    );
+    assert_eq!(entered_steps(&events), (0..steps.len()).collect::<Vec<_>>());
+    let answers: Vec<_> = events
+        .iter()
+        .filter_map(|kind| match kind {
+            EventKind::CheckIn { id, value } => Some((id.as_str(), *value)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        answers,
+        [("suds-arrival", Some(3)), ("suds-centered", Some(3))]
+    );
+    assert!(events.contains(&EventKind::IntentionChosen {
+        choice: Some("Safety".into())
+    }));
+    assert!(events.contains(&EventKind::StepFinished {
+        step: 11,
+        kind: "WaitForTherapist".into(),
+        how: StepEnd::Continued
+    }));
+    assert_eq!(
+        events.last(),
+        Some(&EventKind::SessionEnded {
+            reason: EndReason::Completed
+        })
+    );
+    // The record's clock never runs backwards.
+    let times: Vec<f64> = harness.events().iter().map(|event| event.t).collect();
+    assert!(times.windows(2).all(|pair| pair[0] <= pair[1]));
+}
+
+#[test]
+fn every_bundled_session_finishes() {
+    for id in [
+        "centering-before-dosing",
+        "rest-during-dosing",
+        "creative-integration",
+        "box-breathing-reset",
+    ] {
+        let mut harness = Harness::bundled(id);
+        harness.start();
+        harness.run_to_end();
+        let events = harness.event_kinds();
+        let count = harness
+            .runtime()
+            .script()
+            .expect("script")
+            .session
+            .steps
+            .len();
+        assert_eq!(
+            entered_steps(&events),
+            (0..count).collect::<Vec<_>>(),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn breathing_phases_fall_at_exact_times() {
+    let mut harness = Harness::new(session(
+        r#"Breathing(pattern: Resonance(breaths_per_minute: 6.0), cycles: 2),
+           Breathing(pattern: Box(side: "4s"), cycles: 1),
+           Breathing(pattern: FourSevenEight, cycles: 1)"#,
+    ));
+    harness.start();
+    // Resonance 6/min: 5 s in, 5 s out.
+    harness.run_until(2.5);
+    assert_eq!(harness.breath(), (BreathPhase::Inhale, 0.5));
+    harness.run_until(7.5);
+    assert_eq!(harness.breath(), (BreathPhase::Exhale, 0.5));
+    harness.run_until(12.0);
+    assert_eq!(harness.breath(), (BreathPhase::Inhale, 0.4));
+    // Box starts at 20 s: in 4, hold 4, out 4, hold 4.
+    harness.run_until(21.0);
+    assert_eq!(harness.runtime().step_index(), 1);
+    assert_eq!(harness.breath(), (BreathPhase::Inhale, 0.25));
+    harness.run_until(26.0);
+    assert_eq!(harness.breath(), (BreathPhase::HoldIn, 0.5));
+    harness.run_until(30.0);
+    assert_eq!(harness.breath(), (BreathPhase::Exhale, 0.5));
+    harness.run_until(35.0);
+    assert_eq!(harness.breath(), (BreathPhase::HoldOut, 0.75));
+    // 4-7-8 starts at 36 s: in 4, hold 7, out 8.
+    harness.run_until(38.0);
+    assert_eq!(harness.runtime().step_index(), 2);
+    assert_eq!(harness.breath(), (BreathPhase::Inhale, 0.5));
+    harness.run_until(43.0);
+    assert_eq!(harness.breath().0, BreathPhase::HoldIn);
+    harness.run_until(51.0);
+    assert_eq!(harness.breath(), (BreathPhase::Exhale, 0.5));
+    harness.run_until(55.0);
+    assert_eq!(harness.runtime().state(), SessionState::Finished);
+}
+
+#[test]
+fn pause_freezes_the_step_but_not_the_record_clock() {
+    let mut harness = Harness::new(session(r#"Rest(duration: "60s"), Rest(duration: "60s")"#));
+    harness.start();
+    harness.run_until(10.0);
+    harness.act(SessionAction::Pause);
+    let frozen = harness.runtime().step_secs();
+    let remaining = harness.runtime().remaining_secs();
+    harness.run_until(100.0);
+    assert_eq!(harness.runtime().state(), SessionState::Paused);
+    assert_eq!(harness.runtime().step_secs(), frozen);
+    assert_eq!(harness.runtime().remaining_secs(), remaining);
+    assert_eq!(harness.runtime().step_index(), 0);
+    harness.act(SessionAction::Resume);
+    harness.run_until(149.5);
+    assert_eq!(
+        harness.runtime().step_index(),
+        0,
+        "50 s of the first rest are left"
+    );
+    harness.run_until(150.5);
+    assert_eq!(harness.runtime().step_index(), 1);
+    let events = harness.events();
+    let paused = events
+        .iter()
+        .find(|event| event.kind == EventKind::Paused)
+        .expect("paused");
+    let resumed = events
+        .iter()
+        .find(|event| event.kind == EventKind::Resumed)
+        .expect("resumed");
+    assert!(
+        (resumed.t - paused.t - 90.0).abs() < 0.21,
+        "{} {}",
+        paused.t,
+        resumed.t
+    );
+}
+
+#[test]
+fn calm_suspends_the_step_and_returns_to_it() {
+    let mut harness = Harness::new(session(
+        r#"Narration(text: "One.", duration: "30s"), Breathing(pattern: Box(side: "4s"), cycles: 4)"#,
+    ));
+    harness.start();
+    harness.run_until(40.0);
+    let before = (
+        harness.runtime().step_index(),
+        harness.runtime().step_secs(),
+    );
+    harness.act(SessionAction::Calm);
+    assert_eq!(harness.runtime().state(), SessionState::Calm);
+    harness.run_until(200.0);
+    assert_eq!(
+        *harness.app.world().resource::<State<SessionState>>().get(),
+        SessionState::Calm,
+        "the Bevy state follows the runtime"
+    );
+    assert_eq!(
+        (
+            harness.runtime().step_index(),
+            harness.runtime().step_secs()
+        ),
+        before
+    );
+    // Pausing and skipping wait while calm; ending calm returns to the same moment.
+    harness.act(SessionAction::Pause);
+    harness.act(SessionAction::Next);
+    assert_eq!(harness.runtime().state(), SessionState::Calm);
+    harness.act(SessionAction::EndCalm);
+    assert_eq!(harness.runtime().state(), SessionState::Running);
+    assert_eq!(harness.runtime().step_index(), before.0);
+    assert!((harness.runtime().step_secs() - before.1).abs() < 0.11);
+    let kinds = harness.event_kinds();
+    assert!(kinds.contains(&EventKind::CalmOn) && kinds.contains(&EventKind::CalmOff));
+    assert!(!kinds.contains(&EventKind::Paused));
+}
+
+#[test]
+fn calm_from_a_pause_returns_to_the_pause() {
+    let mut harness = Harness::new(session(r#"Rest(duration: "60s")"#));
+    harness.start();
+    harness.act(SessionAction::Pause);
+    harness.act(SessionAction::Calm);
+    harness.act(SessionAction::EndCalm);
+    assert_eq!(harness.runtime().state(), SessionState::Paused);
+}
+
+#[test]
+fn next_and_back_at_the_edges() {
+    let mut harness = Harness::new(session(
+        r#"Rest(duration: "60s"), WaitForTherapist(), Rest(duration: "60s")"#,
+    ));
+    harness.start();
+    harness.act(SessionAction::Back);
+    assert_eq!(
+        harness.runtime().step_index(),
+        0,
+        "no step before the first"
+    );
+    harness.act(SessionAction::Next);
+    assert_eq!(harness.runtime().step_index(), 1);
+    harness.run_until(500.0);
+    assert_eq!(harness.runtime().step_index(), 1, "waits for the therapist");
+    harness.act(SessionAction::Back);
+    assert_eq!(harness.runtime().step_index(), 0);
+    harness.act(SessionAction::Next);
+    harness.act(SessionAction::Next);
+    harness.act(SessionAction::Next);
+    assert_eq!(harness.runtime().state(), SessionState::Finished);
+    // Nothing happens after the end.
+    let before = harness.events().len();
+    harness.act(SessionAction::Next);
+    harness.act(SessionAction::Answer(4));
+    harness.act(SessionAction::End);
+    assert_eq!(harness.events().len(), before);
+    let hows: Vec<StepEnd> = harness
+        .event_kinds()
+        .into_iter()
+        .filter_map(|kind| match kind {
+            EventKind::StepFinished { how, .. } => Some(how),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        hows,
+        [
+            StepEnd::Skipped,
+            StepEnd::WentBack,
+            StepEnd::Skipped,
+            StepEnd::Continued,
+            StepEnd::Skipped
+        ]
+    );
+}
+
+#[test]
+fn check_ins_record_answers_and_timeouts() {
+    let mut harness = Harness::new(session(
+        r#"CheckIn(id: "first", scale: Suds, timeout: "30s"),
+           CheckIn(id: "second", scale: Mood, timeout: "30s"),
+           Rest(duration: "10s")"#,
+    ));
+    harness.start();
+    harness.act(SessionAction::Answer(11));
+    harness.act(SessionAction::Choose(0));
+    harness.run_until(5.0);
+    harness.act(SessionAction::Answer(7));
+    harness.act(SessionAction::Answer(2));
+    harness.run_until(7.0);
+    assert_eq!(
+        harness.runtime().step_index(),
+        1,
+        "moves on after acknowledging"
+    );
+    harness.run_until(38.0);
+    assert_eq!(harness.runtime().step_index(), 2, "times out after 30 s");
+    let events = harness.events();
+    let check_ins: Vec<(f64, &EventKind)> = events
+        .iter()
+        .filter(|event| matches!(event.kind, EventKind::CheckIn { .. }))
+        .map(|event| (event.t, &event.kind))
+        .collect();
+    assert_eq!(check_ins.len(), 2);
+    assert_eq!(
+        check_ins[0].1,
+        &EventKind::CheckIn {
+            id: "first".into(),
+            value: Some(7)
+        }
+    );
+    assert!((check_ins[0].0 - 5.0).abs() < 0.21);
+    assert_eq!(
+        check_ins[1].1,
+        &EventKind::CheckIn {
+            id: "second".into(),
+            value: None
+        }
+    );
+    assert!(events.iter().any(|event| event.kind
+        == EventKind::StepFinished {
+            step: 1,
+            kind: "CheckIn".into(),
+            how: StepEnd::TimedOut
+        }));
+}
+
+#[test]
+fn a_bad_patient_code_does_not_start_a_session() {
+    let mut harness = Harness::new(session(r#"Rest(duration: "10s")"#));
+    harness.act(SessionAction::Start {
+        patient: "Jane Doe".into(),
+        record: None,
+    });
+    assert_eq!(harness.runtime().state(), SessionState::Idle);
+}
+
+fn assert_every_complete_line_is_json(path: &Path) -> usize {
+    let bytes = std::fs::read(path).expect("record");
+    let text = String::from_utf8_lossy(&bytes);
+    let complete = text.matches('\n').count();
+    for line in text
+        .split_inclusive('\n')
+        .filter(|line| line.ends_with('\n'))
+    {
+        serde_json::from_str::<serde_json::Value>(line).expect("a complete line is JSON");
+    }
+    complete
+}
+
+#[test]
+fn a_killed_simulation_leaves_a_readable_record() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let record = dir.path().join("killed.jsonl");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_stillpoint"))
+        .current_dir(common::root())
+        .args([
+            "simulate",
+            "--session",
+            "rest-during-dosing",
+            "--hz",
+            "10000",
+        ])
+        .args([
+            "--action",
+            "1=pause",
+            "--action",
+            "2=resume",
+            "--action",
+            "3=calm",
+            "--action",
+            "4=calm-end",
+        ])
+        .arg("--record")
+        .arg(&record)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("simulate starts");
+    // Kill it as soon as it has written something, mid-run.
+    let started = std::time::Instant::now();
+    while std::fs::metadata(&record).map_or(0, |m| m.len()) < 200
+        && started.elapsed().as_secs() < 30
+    {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    child.kill().expect("kill");
+    let _ = child.wait();
+    let lines = assert_every_complete_line_is_json(&record);
+    assert!(lines >= 2, "some events were written before the kill");
+    let read = ReadRecord::read(&record).expect("readable");
+    assert!(read.start().is_some());
+}
+
+#[test]
+fn an_unfinished_record_resumes_at_the_step_where_it_stopped() {
+    let mut harness = Harness::new(session(
+        r#"Rest(duration: "20s"), Rest(duration: "20s"), Rest(duration: "20s"), Closing(text: "Bye.", duration: "10s")"#,
+    ));
+    harness.start();
+    harness.run_until(30.0);
+    assert_eq!(harness.runtime().step_index(), 1);
+    let record = harness.record.clone();
+    let prepared = harness.app.world().resource::<PreparedSession>().clone();
+    // The app dies: cut the record mid-line as a kill during a write would.
+    drop(harness.app);
+    let mut bytes = std::fs::read(&record).expect("record");
+    bytes.extend_from_slice(br#"{"t":30.0,"event":"pa"#);
+    std::fs::write(&record, bytes).expect("write");
+
+    let unfinished = stillpoint::session::resume::unfinished_records(
+        record
+            .parent()
+            .and_then(Path::parent)
+            .expect("records folder"),
+        Some("P-001"),
+    );
+    assert_eq!(unfinished.len(), 1);
+    assert_eq!(
+        (unfinished[0].script.as_str(), unfinished[0].step),
+        ("test", 1)
+    );
+
+    let mut resumed = Harness::new(Session::clone(
+        &prepared.0.as_ref().expect("script").session,
+    ));
+    resumed.act(SessionAction::ResumeRecord {
+        path: record.clone(),
+    });
+    assert_eq!(resumed.runtime().state(), SessionState::Running);
+    assert_eq!(resumed.runtime().step_index(), 1);
+    assert_eq!(resumed.runtime().patient(), "P-001");
+    resumed.record = record.clone();
+    resumed.run_to_end();
+    let read = ReadRecord::read(&record).expect("record");
+    assert_eq!(
+        read.damaged_lines.len(),
+        1,
+        "the cut line stays one unreadable line"
+    );
+    assert!(read.is_finished());
+    let kinds: Vec<EventKind> = read.events.iter().map(|event| event.kind.clone()).collect();
+    assert_eq!(entered_steps(&kinds), [0, 1, 1, 2, 3]);
+    assert!(kinds.iter().any(|kind| matches!(
+        kind,
+        EventKind::SessionResumed {
+            step: 1,
+            same_script: true,
+            ..
+        }
+    )));
+    let times: Vec<f64> = read.events.iter().map(|event| event.t).collect();
+    assert!(times.windows(2).all(|pair| pair[0] <= pair[1]), "{times:?}");
+}

@@ -1,0 +1,106 @@
+//! The app window opens on a session's calm scene and renders it (under a virtual display
+//! with software Vulkan in CI: `tools/test.sh` runs the tests inside `xvfb-run`).
+
+mod common;
+
+use common::{stdout, stillpoint};
+
+struct Picture {
+    width: u32,
+    height: u32,
+    pixels: Vec<[u8; 3]>,
+}
+
+impl Picture {
+    fn pixel(&self, x: u32, y: u32) -> [u8; 3] {
+        self.pixels[(y * self.width + x) as usize]
+    }
+
+    fn luminance(&self, [r, g, b]: [u8; 3]) -> f32 {
+        0.2126 * f32::from(r) + 0.7152 * f32::from(g) + 0.0722 * f32::from(b)
+    }
+
+    fn mean_luminance(&self) -> f32 {
+        self.pixels.iter().map(|&p| self.luminance(p)).sum::<f32>() / self.pixels.len() as f32
+    }
+
+    fn distinct_colours(&self) -> usize {
+        let mut colours: Vec<[u8; 3]> = self.pixels.clone();
+        colours.sort_unstable();
+        colours.dedup();
+        colours.len()
+    }
+}
+
+fn screenshot(session: &str) -> Picture {
+    assert!(
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some(),
+        "the window tests need a display: run them with `xvfb-run` (tools/test.sh does)"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(format!("{session}.png"));
+    let output = stillpoint(&[
+        "run",
+        "--session",
+        session,
+        "--screenshot",
+        path.to_str().expect("utf-8 path"),
+    ]);
+    assert!(
+        output.status.success(),
+        "stillpoint run failed: {}\n{}",
+        stdout(&output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let image = image::open(&path).expect("a PNG was written").to_rgb8();
+    if let Some(keep) = std::env::var_os("STILLPOINT_KEEP_SCREENSHOTS") {
+        let _ = std::fs::copy(
+            &path,
+            std::path::Path::new(&keep).join(format!("{session}.png")),
+        );
+    }
+    Picture {
+        width: image.width(),
+        height: image.height(),
+        pixels: image.pixels().map(|pixel| pixel.0).collect(),
+    }
+}
+
+#[test]
+fn the_window_shows_each_sessions_scene() {
+    let dusk = screenshot("centering-before-dosing");
+    assert_eq!((dusk.width, dusk.height), (1280, 720));
+    // A real scene: soft gradients make many distinct colours, and nothing is blank.
+    assert!(
+        dusk.distinct_colours() > 200,
+        "{} colours",
+        dusk.distinct_colours()
+    );
+    // At dusk the sky darkens upwards from a warm horizon.
+    let top = dusk.luminance(dusk.pixel(640, 5));
+    let horizon = dusk.luminance(dusk.pixel(640, 330));
+    assert!(
+        top < horizon,
+        "top {top} should be darker than the horizon {horizon}"
+    );
+
+    let night = screenshot("rest-during-dosing");
+    assert!(night.distinct_colours() > 50);
+    assert!(
+        night.mean_luminance() < dusk.mean_luminance() * 0.6,
+        "night {} vs dusk {}",
+        night.mean_luminance(),
+        dusk.mean_luminance()
+    );
+}
+
+#[test]
+fn an_unknown_session_is_explained_without_opening_a_window() {
+    let output = stillpoint(&["run", "--session", "no-such-session"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("there is no session \"no-such-session\""),
+        "{message}"
+    );
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian/Ubuntu machine and opens Stillpoint on its default session.
+# Extra arguments go to stillpoint, e.g. `tools/run.sh list`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source tools/setup.sh
+exec cargo run --locked --bin stillpoint -- "$@"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian/Ubuntu machine and runs Stillpoint's whole test suite: formatting,
+# lints, then every test (rendering tests draw into a virtual display with software Vulkan).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source tools/setup.sh --test
+
+echo "== formatting"
+cargo fmt --check
+echo "== lints"
+cargo clippy --locked --all-targets -- -D warnings
+echo "== tests"
+xvfb-run --auto-servernum --server-args="-screen 0 1280x720x24" \
+    cargo test --locked --all-targets
+echo "== all checks passed"
