@@ -1,6 +1,17 @@
 //! Per-frame cost of the session runtime with a session running, and the cost of
 //! validating every bundled session. Run with `cargo bench --bench runtime`.
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test stops at the first thing that is wrong"
+)]
+#![expect(
+    missing_docs,
+    reason = "criterion's macros generate undocumented items"
+)]
+
 use std::hint::black_box;
 use std::path::Path;
 

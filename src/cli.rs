@@ -330,9 +330,11 @@ pub fn session_table(entries: &[Entry]) -> String {
 
 /// A session length the way a therapist reads it: `"14 min"`, `"45 s"`, `"1 h 05 min"`.
 pub fn format_length(secs: f64) -> String {
+    if secs < 59.5 {
+        return format!("{} s", secs.round() as u64);
+    }
     let minutes = (secs / 60.0).round() as u64;
     match (minutes / 60, minutes % 60) {
-        (0, 0) => format!("{} s", secs.round() as u64),
         (0, minutes) => format!("{minutes} min"),
         (hours, minutes) => format!("{hours} h {minutes:02} min"),
     }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bevy::ecs::schedule::SingleThreadedExecutor;
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 
@@ -41,7 +42,8 @@ fn send_due_actions(
     mut actions: MessageWriter<SessionAction>,
 ) {
     let now = runtime.session_secs();
-    while scripted.0.front().is_some_and(|(at, _)| *at <= now + 1e-9) {
+    // Frame times accumulate in whole nanoseconds; allow for their rounding.
+    while scripted.0.front().is_some_and(|(at, _)| *at <= now + 1e-4) {
         if let Some((_, action)) = scripted.0.pop_front() {
             actions.write(action);
         }
@@ -155,6 +157,14 @@ pub struct SimulationOutcome {
     pub session_secs: f64,
 }
 
+/// Runs every schedule of `app` on the calling thread. The logic's few small systems are
+/// far cheaper than handing them to worker threads each frame.
+pub fn single_threaded(app: &mut App) {
+    for (_, schedule) in app.world_mut().resource_mut::<Schedules>().iter_mut() {
+        schedule.set_executor(SingleThreadedExecutor::new());
+    }
+}
+
 /// Builds the headless app a simulation runs in.
 pub fn headless_app(simulation: &Simulation, records_folder: PathBuf) -> App {
     let mut app = App::new();
@@ -181,6 +191,7 @@ pub fn headless_app(simulation: &Simulation, records_folder: PathBuf) -> App {
         }
     };
     app.world_mut().write_message(start);
+    single_threaded(&mut app);
     app
 }
 

@@ -1,6 +1,13 @@
 //! Session scripts load through Bevy's asset server with the same checks as the command
 //! line, headless (no window, GPU or audio device), and reload when the file changes.
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test stops at the first thing that is wrong"
+)]
+
 use std::time::{Duration, Instant};
 
 use bevy::asset::{AssetPlugin, LoadState};

@@ -1,6 +1,13 @@
 //! The session runtime under manual time, headless: whole sessions, breathing phases at
 //! exact times, pause, calm, the edges of next/back, check-ins, kill-safety and resume.
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test stops at the first thing that is wrong"
+)]
+
 mod common;
 
 use std::path::{Path, PathBuf};
@@ -47,6 +54,7 @@ impl Harness {
             session,
             sha256: "0".repeat(64),
         }))));
+        stillpoint::simulate::single_threaded(&mut app);
         Self {
             app,
             record,

@@ -1,5 +1,12 @@
 //! `stillpoint simulate`: the real runtime, headless, at full speed, printing the record.
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test stops at the first thing that is wrong"
+)]
+
 mod common;
 
 use common::{stdout, stillpoint};

@@ -2,8 +2,6 @@
 
 use bevy::color::Color;
 
-use crate::catalog;
-
 /// The ground under the patient.
 #[derive(Clone, Copy, Debug)]
 pub enum Ground {
@@ -109,9 +107,9 @@ const FOREST_CLEARING: Look = Look {
 const NIGHT_SKY: Look = Look {
     zenith: srgb(8, 12, 34),
     horizon: srgb(40, 56, 96),
-    glow: srgb(150, 170, 220),
-    glow_direction: (-0.3, 0.35),
-    glow_spread: 0.25,
+    glow: srgb(120, 140, 190),
+    glow_direction: (-0.45, 0.5),
+    glow_spread: 0.12,
     ground: Ground::Land {
         near: srgb(16, 24, 38),
     },
@@ -153,6 +151,7 @@ pub fn look(id: &str) -> Look {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog;
 
     #[test]
     fn every_catalogued_scene_has_its_own_look() {

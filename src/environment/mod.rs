@@ -3,6 +3,7 @@
 pub mod looks;
 pub mod meshes;
 
+use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::prelude::*;
 
 use crate::AppSystems;
@@ -32,6 +33,8 @@ fn spawn_viewpoint(mut commands: Commands) {
     commands.spawn((
         Name::new("Patient viewpoint"),
         Camera3d::default(),
+        // The scenes' colours are chosen as they should appear: no tone mapping.
+        Tonemapping::None,
         Projection::Perspective(PerspectiveProjection {
             fov: 62f32.to_radians(),
             far: 2000.0,

@@ -9,7 +9,7 @@ pub fn view(step: &BodyScan, elapsed: f64) -> StepView {
     let count = step.regions.len();
     let index = slice_index(elapsed, each, count);
     let Some(&region) = step.regions.get(index) else {
-        return StepView::timed(String::new(), super::Detail::Caption, elapsed, 0.0);
+        return StepView::timed(String::new(), Detail::Caption, elapsed, 0.0);
     };
     let detail = Detail::Region {
         region,

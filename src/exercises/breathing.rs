@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Detail, Status, StepView};
+use super::{Detail, StepView};
 use crate::script::{BreathTimings, Breathing};
 
 /// A part of one breath.

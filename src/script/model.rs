@@ -468,9 +468,9 @@ fn default_closing() -> HumanDuration {
 pub mod expected {
     use super::HumanDuration;
 
-    /// A check-in without a timeout.
+    /// A check-in (or its timeout, when shorter).
     pub const CHECK_IN: HumanDuration = HumanDuration::from_secs(30);
-    /// An intention without a timeout.
+    /// An intention (or its timeout, when shorter).
     pub const INTENTION: HumanDuration = HumanDuration::from_secs(60);
     /// Waiting for the therapist.
     pub const WAIT_FOR_THERAPIST: HumanDuration = HumanDuration::from_secs(60);
@@ -539,6 +539,10 @@ impl Step {
     /// their timeout or the planning defaults in [`expected`].
     pub fn expected_secs(&self) -> f64 {
         let or = |value: Option<HumanDuration>, default: HumanDuration| value.unwrap_or(default);
+        // An answer usually comes well before the timeout.
+        let typical = |timeout: Option<HumanDuration>, usual: HumanDuration| {
+            timeout.map_or(usual, |timeout| timeout.min(usual))
+        };
         match self {
             Step::Narration(narration) => narration.length_secs(),
             Step::Breathing(breathing) => {
@@ -548,8 +552,8 @@ impl Step {
                 grounding.prompts().len() as f64 * grounding.per_prompt.secs()
             }
             Step::BodyScan(scan) => scan.regions.len() as f64 * scan.per_region.secs(),
-            Step::CheckIn(check_in) => or(check_in.timeout, expected::CHECK_IN).secs(),
-            Step::Intention(intention) => or(intention.timeout, expected::INTENTION).secs(),
+            Step::CheckIn(check_in) => typical(check_in.timeout, expected::CHECK_IN).secs(),
+            Step::Intention(intention) => typical(intention.timeout, expected::INTENTION).secs(),
             Step::Rest(rest) => rest.duration.secs(),
             Step::WaitForTherapist(_) => expected::WAIT_FOR_THERAPIST.secs(),
             Step::Paint(paint) => or(paint.duration, expected::PAINT).secs(),

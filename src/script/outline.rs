@@ -21,6 +21,7 @@ enum TokenKind {
     Close,
     Comma,
     Colon,
+    Text,
     Other,
 }
 
@@ -56,6 +57,28 @@ impl Outline {
         let range = self.steps.get(index)?.clone();
         self.field_in(source, range, name, None)
             .or_else(|| self.step(index))
+    }
+
+    /// Where the text `"value"` is written inside step `index`, falling back to `field`.
+    pub fn step_text(
+        &self,
+        source: &str,
+        index: usize,
+        field: &str,
+        value: &str,
+    ) -> Option<Range<usize>> {
+        let quoted = format!("\"{value}\"");
+        self.steps
+            .get(index)
+            .and_then(|range| self.tokens.get(range.clone()))
+            .and_then(|tokens| {
+                tokens.iter().find(|token| {
+                    token.kind == TokenKind::Text
+                        && source.get(token.bytes.clone()) == Some(quoted.as_str())
+                })
+            })
+            .map(|token| token.bytes.clone())
+            .or_else(|| self.step_field(source, index, field))
     }
 
     fn field_in(
@@ -131,11 +154,11 @@ fn tokenize(source: &str) -> Vec<Token> {
             }
             b'"' => {
                 at = skip_string(bytes, at + 1);
-                TokenKind::Other
+                TokenKind::Text
             }
             b'r' if matches!(bytes.get(at + 1), Some(b'"' | b'#')) => {
                 at = skip_raw_string(bytes, at + 1);
-                TokenKind::Other
+                TokenKind::Text
             }
             b'(' | b'[' | b'{' => {
                 depth += 1;

@@ -136,7 +136,14 @@ fn too_deep(source: &str) -> Option<Location> {
 
 fn ron_diagnostic(path: &str, source: &str, error: &SpannedError) -> Diagnostic {
     let start = &error.span.start;
-    let location = Location::at_line_column(source, start.line, start.col);
+    let mut location = Location::at_line_column(source, start.line, start.col);
+    // The parser reports where it stood, often just before the value it could not read.
+    let skipped = source[location.bytes.start..]
+        .find(|character: char| !character.is_whitespace())
+        .unwrap_or(0);
+    if skipped > 0 {
+        location = Location::at_offset(source, location.bytes.start + skipped, 1);
+    }
     let (message, help) = explain(&error.code);
     let diagnostic = Diagnostic::error(path, Some(location), message);
     match help {
@@ -196,6 +203,20 @@ fn explain(code: &RonError) -> (String, Option<String>) {
         RonError::TrailingCharacters => (
             "there is more text after the session ends".to_owned(),
             Some("remove it, or check for an extra closing bracket".to_owned()),
+        ),
+        RonError::ExpectedComma => (
+            "expected a comma here".to_owned(),
+            Some(
+                "a comma may be missing, or a quote may have closed the text too early".to_owned(),
+            ),
+        ),
+        RonError::ExpectedInteger => plain("expected a whole number here, e.g. 12".to_owned()),
+        RonError::ExpectedFloat => plain("expected a number here, e.g. 6.0".to_owned()),
+        RonError::ExpectedString => plain("expected text in double quotes here".to_owned()),
+        RonError::ExpectedBoolean => plain("expected true or false here".to_owned()),
+        RonError::ExpectedArray => (
+            "expected a list in square brackets here".to_owned(),
+            Some("e.g. [\"first\", \"second\"]".to_owned()),
         ),
         RonError::Message(message) => plain(message.clone()),
         other => plain(lowercase_first(&other.to_string())),

@@ -66,9 +66,42 @@ impl Checker<'_> {
         message: String,
         help: &str,
     ) {
-        let location = self.located(self.outline.step_field(self.source, index, field));
+        let bytes = self.outline.step_field(self.source, index, field);
+        self.step_problem_at(bytes, index, step, message, help);
+    }
+
+    /// A problem with one text value of a step (a colour, a path, a choice), pointed at
+    /// where that value is written.
+    fn value_problem(
+        &mut self,
+        index: usize,
+        step: &Step,
+        field: &str,
+        value: &str,
+        message: String,
+        help: &str,
+    ) {
+        let bytes = self.outline.step_text(self.source, index, field, value);
+        self.step_problem_at(bytes, index, step, message, help);
+    }
+
+    fn step_problem_at(
+        &mut self,
+        bytes: Option<std::ops::Range<usize>>,
+        index: usize,
+        step: &Step,
+        message: String,
+        help: &str,
+    ) {
+        let location = self.located(bytes);
         let message = format!("step {} ({}): {message}", index + 1, step.kind());
         self.push(Diagnostic::error(self.path, location, message), help);
+    }
+
+    fn demote_last(&mut self) {
+        if let Some(last) = self.found.pop() {
+            self.found.push(last.as_warning());
+        }
     }
 
     fn step_warning(
@@ -80,9 +113,7 @@ impl Checker<'_> {
         help: &str,
     ) {
         self.step_problem(index, step, field, message, help);
-        if let Some(last) = self.found.pop() {
-            self.found.push(last.as_warning());
-        }
+        self.demote_last();
     }
 
     fn push(&mut self, diagnostic: Diagnostic, help: &str) {
@@ -396,21 +427,11 @@ fn check_list(
     let mut seen = HashSet::new();
     for item in items {
         if item.trim().is_empty() {
-            checker.step_problem(
-                index,
-                step,
-                field,
-                format!("`{field}` has an empty entry"),
-                "",
-            );
+            let message = format!("`{field}` has an empty entry");
+            checker.value_problem(index, step, field, item, message, "");
         } else if !seen.insert(item.trim()) {
-            checker.step_problem(
-                index,
-                step,
-                field,
-                format!("`{field}` lists \"{item}\" twice"),
-                "",
-            );
+            let message = format!("`{field}` lists \"{item}\" twice");
+            checker.value_problem(index, step, field, item, message, "");
         } else {
             check_text(checker, index, step, field, item);
         }
@@ -429,10 +450,11 @@ fn check_palette(checker: &mut Checker, index: usize, step: &Step, palette: &[St
     }
     for colour in palette {
         if parse_hex_colour(colour).is_none() {
-            checker.step_problem(
+            checker.value_problem(
                 index,
                 step,
                 "palette",
+                colour,
                 format!("\"{colour}\" is not a colour"),
                 "write colours as \"#rrggbb\", e.g. \"#8fb8de\"",
             );
@@ -464,20 +486,22 @@ fn check_audio(
         .and_then(|extension| extension.to_str())
         .map(str::to_ascii_lowercase);
     if !extension.is_some_and(|extension| AUDIO_EXTENSIONS.contains(&extension.as_str())) {
-        checker.step_problem(
+        checker.value_problem(
             index,
             step,
             "audio",
+            audio,
             format!("\"{audio}\" is not an audio file Stillpoint can play"),
             "use an .ogg, .wav or .flac recording",
         );
         return;
     }
     if path.is_absolute() || path.components().any(|part| part.as_os_str() == "..") {
-        checker.step_problem(
+        checker.value_problem(
             index,
             step,
             "audio",
+            audio,
             format!("\"{audio}\" points outside the assets folder"),
             "give the path inside assets/, e.g. \"narration/arrival.ogg\"",
         );
@@ -486,16 +510,13 @@ fn check_audio(
     if let Some(assets) = &context.assets_dir
         && !assets.join(path).is_file()
     {
-        checker.step_warning(
-            index,
-            step,
-            "audio",
-            format!(
-                "the recording \"{audio}\" was not found in {}",
-                assets.display()
-            ),
-            "the caption will be shown without sound until the file is added",
+        let message = format!(
+            "the recording \"{audio}\" was not found in {}",
+            assets.display()
         );
+        let help = "the caption will be shown without sound until the file is added";
+        checker.value_problem(index, step, "audio", audio, message, help);
+        checker.demote_last();
     }
 }
 
