@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/setup.sh
-exec cargo run --locked --bin stillpoint -- "$@"
+# Building every target (not just the program) lets tools/test.sh reuse this build.
+cargo build --locked --all-targets
+exec "${CARGO_TARGET_DIR:-target}/debug/stillpoint" "$@"
