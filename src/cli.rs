@@ -104,6 +104,27 @@ pub enum Command {
         #[arg(long)]
         brief: bool,
     },
+    /// Write a printable report with charts from session records.
+    ///
+    /// With --patient, a course report from every record of that patient; with --record,
+    /// one session. Writes report.html (self-contained, opens offline, prints to PDF from
+    /// a browser) and the charts as SVG files, readable only by you.
+    Report {
+        /// The patient's pseudonymous code.
+        #[arg(
+            long,
+            value_name = "CODE",
+            required_unless_present = "record",
+            conflicts_with = "record"
+        )]
+        patient: Option<String>,
+        /// One record file.
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
+        /// Folder to write the report into. Default: <data folder>/reports/<patient>.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// List the sessions found: id, title, phase and expected length.
     List {
         /// Also list the environments and soundscapes scripts can name.
@@ -129,33 +150,25 @@ pub fn run(cli: Cli) -> ExitCode {
         resume: false,
         window: cli.window,
     });
-    if let Command::Validate {
-        paths: files,
-        brief,
-    } = &command
-    {
-        return validate(&paths, files, *brief);
-    }
-    if let Command::List { presets } = &command {
-        return list(&paths, *presets);
-    }
-    let mut settings = match Settings::load(&paths.settings) {
-        Ok(settings) => settings,
-        Err(problem) => {
-            eprintln!("{}", problem.headline());
-            return ExitCode::FAILURE;
-        }
-    };
-    if let Some(data) = cli.data {
-        settings.data_folder = Some(data);
-    }
     let outcome = match command {
+        Command::Validate {
+            paths: files,
+            brief,
+        } => Ok(validate(&paths, &files, brief)),
+        Command::List { presets } => Ok(list(&paths, presets)),
         Command::Run {
             session,
             patient,
             resume,
             window,
-        } => open_window(paths, settings, session, patient, resume, window),
+        } => load_settings(&paths, cli.data)
+            .and_then(|settings| open_window(paths, settings, session, patient, resume, window)),
+        Command::Report {
+            patient,
+            record,
+            out,
+        } => load_settings(&paths, cli.data)
+            .and_then(|settings| report(&settings, patient, record, out)),
         Command::Simulate {
             session,
             actions,
@@ -174,12 +187,20 @@ pub fn run(cli: Cli) -> ExitCode {
             auto_continue,
             resume,
         ),
-        Command::Validate { .. } | Command::List { .. } => Ok(ExitCode::SUCCESS),
     };
     outcome.unwrap_or_else(|message| {
         eprintln!("{message}");
         ExitCode::FAILURE
     })
+}
+
+/// The clinic's settings, with the data folder given on the command line, if any.
+fn load_settings(paths: &Paths, data: Option<PathBuf>) -> Result<Settings, String> {
+    let mut settings = Settings::load(&paths.settings).map_err(|problem| problem.headline())?;
+    if let Some(data) = data {
+        settings.data_folder = Some(data);
+    }
+    Ok(settings)
 }
 
 fn validation_context(paths: &Paths) -> Context {
@@ -383,6 +404,43 @@ fn open_window(
         start,
         screenshot: window.screenshot,
     }))
+}
+
+fn report(
+    settings: &Settings,
+    patient: Option<String>,
+    record: Option<PathBuf>,
+    out: Option<PathBuf>,
+) -> Result<ExitCode, String> {
+    let records = match (&patient, &record) {
+        (Some(code), _) => {
+            check_patient_code(code)?;
+            crate::report::patient_records(&settings.records_folder(), code)?
+        }
+        (None, Some(file)) => vec![file.clone()],
+        (None, None) => return Err("give --patient CODE or --record FILE".to_owned()),
+    };
+    let (sessions, problems) = crate::report::summarise(&records);
+    for problem in &problems {
+        eprintln!("{problem}");
+    }
+    let Some(first) = sessions.first() else {
+        return Err("there is no readable session record to report on".to_owned());
+    };
+    let code = patient.unwrap_or_else(|| first.patient.clone());
+    let folder = out.unwrap_or_else(|| {
+        let base = settings.reports_folder().join(&code);
+        match record.as_ref().and_then(|file| file.file_stem()) {
+            Some(stem) => base.join(stem),
+            None => base,
+        }
+    });
+    let written = crate::report::write(&folder, &code, &sessions)?;
+    println!("Report: {}", written.page.display());
+    for chart in &written.charts {
+        println!("Chart:  {}", chart.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Tells the therapist, once at start, about sessions that were interrupted.

@@ -48,15 +48,24 @@ impl Settings {
 }
 
 impl Settings {
-    /// The folder of session records: `<data folder>/records`.
-    pub fn records_folder(&self) -> PathBuf {
-        let data = self.data_folder.clone().unwrap_or_else(|| {
+    /// The data folder: `data_folder`, or the platform's (on Linux `~/.local/share/stillpoint`).
+    pub fn data_root(&self) -> PathBuf {
+        self.data_folder.clone().unwrap_or_else(|| {
             directories::ProjectDirs::from("", "", "stillpoint").map_or_else(
                 || PathBuf::from("stillpoint-data"),
                 |dirs| dirs.data_dir().to_path_buf(),
             )
-        });
-        data.join("records")
+        })
+    }
+
+    /// The folder of session records: `<data folder>/records`.
+    pub fn records_folder(&self) -> PathBuf {
+        self.data_root().join("records")
+    }
+
+    /// The folder reports are written to by default: `<data folder>/reports`.
+    pub fn reports_folder(&self) -> PathBuf {
+        self.data_root().join("reports")
     }
 }
 

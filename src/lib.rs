@@ -10,6 +10,8 @@ pub mod controls;
 pub mod environment;
 pub mod exercises;
 pub mod launch;
+pub mod private;
+pub mod report;
 pub mod script;
 pub mod session;
 pub mod simulate;

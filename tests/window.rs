@@ -115,3 +115,58 @@ fn an_unknown_session_is_explained_without_opening_a_window() {
         "{message}"
     );
 }
+
+#[test]
+fn a_session_started_from_the_command_line_is_recorded_and_can_be_resumed() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let data_arg = data.path().to_str().expect("utf-8 path");
+    let picture = data.path().join("start.png");
+    let output = stillpoint(&[
+        "run",
+        "--session",
+        "box-breathing-reset",
+        "--patient",
+        "P-42",
+        "--data",
+        data_arg,
+        "--screenshot",
+        picture.to_str().expect("utf-8 path"),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let folder = data.path().join("records/P-42");
+    let records: Vec<_> = std::fs::read_dir(&folder)
+        .expect("the patient's records folder")
+        .map(|entry| entry.expect("entry").path())
+        .collect();
+    assert_eq!(records.len(), 1);
+    let text = std::fs::read_to_string(&records[0]).expect("record");
+    let first: serde_json::Value =
+        serde_json::from_str(text.lines().next().expect("a line")).expect("JSON");
+    assert_eq!(first["event"], "session_started");
+    assert_eq!(first["patient"], "P-42");
+    assert!(
+        !text.contains("session_ended"),
+        "the window closed mid-session"
+    );
+
+    // The next start finds the interrupted session and continues the same record.
+    let again = stillpoint(&[
+        "run",
+        "--resume",
+        "--data",
+        data_arg,
+        "--screenshot",
+        picture.to_str().expect("utf-8 path"),
+    ]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let text = std::fs::read_to_string(&records[0]).expect("record");
+    assert!(text.contains("\"event\":\"session_resumed\""), "{text}");
+}

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(gcc pkg-config libasound2-dev libdbus-1-dev libxkbcommon-dev libwayland-dev
           libvulkan1 mesa-vulkan-drivers)
 if [ "${1:-}" = "--test" ]; then
-    packages+=(xvfb xauth)
+    packages+=(xvfb xauth chromium)
 fi
 
 sudo_if_needed() {

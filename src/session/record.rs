@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::script::Phase;
+
 /// Why a step ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -35,8 +37,6 @@ pub enum EndReason {
     Completed,
     /// The therapist ended it.
     EndedByTherapist,
-    /// The app was closed during the session.
-    AppClosed,
 }
 
 /// A mixer bus the therapist can set.
@@ -63,6 +63,9 @@ pub enum EventKind {
         script: String,
         /// The script's title.
         title: String,
+        /// Where the session belongs in a course.
+        #[serde(default)]
+        phase: Option<Phase>,
         /// SHA-256 of the script file as it was run.
         sha256: String,
         /// The patient's pseudonymous code.
@@ -152,7 +155,7 @@ impl RecordWriter {
     /// Creates a new record file (and its folder), private to the user.
     pub fn create(path: &Path) -> io::Result<Self> {
         if let Some(folder) = path.parent() {
-            create_private_dir(folder)?;
+            crate::private::create_dir(folder)?;
         }
         let file = private_options().create_new(true).open(path)?;
         Ok(Self {
@@ -205,26 +208,9 @@ impl RecordWriter {
 }
 
 fn private_options() -> OpenOptions {
-    let mut options = OpenOptions::new();
+    let mut options = crate::private::file_options();
     options.append(true).read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
     options
-}
-
-/// Creates `folder` and its parents; on Unix, readable only by the user.
-pub fn create_private_dir(folder: &Path) -> io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(folder)
 }
 
 /// A record read back: every complete line that parses, and what could not be read.

@@ -350,6 +350,7 @@ impl SessionRuntime {
         self.write(EventKind::SessionStarted {
             script: script.session.id.clone(),
             title: script.session.title.clone(),
+            phase: Some(script.session.phase),
             sha256: script.sha256.clone(),
             patient: patient.to_owned(),
             started_at: wall_clock(),

@@ -1,0 +1,206 @@
+//! The report's charts, drawn with plotters as SVG: check-in answers across the course, and
+//! sessions by phase.
+
+use std::collections::BTreeMap;
+
+use plotters::prelude::*;
+
+use super::summary::SessionSummary;
+use crate::script::Phase;
+
+/// Calm, print-friendly colours for the chart lines (one per check-in).
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(70, 110, 160),
+    RGBColor(200, 120, 90),
+    RGBColor(90, 150, 120),
+    RGBColor(150, 110, 170),
+    RGBColor(190, 160, 70),
+    RGBColor(110, 110, 110),
+];
+const INK: RGBColor = RGBColor(60, 60, 70);
+const FONT: &str = "sans-serif";
+
+/// A drawn chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chart {
+    /// The SVG text.
+    pub svg: String,
+    /// What it shows, for screen readers and the report's caption.
+    pub description: String,
+}
+
+/// The series of the course chart: for each check-in id, (session number from 1, value).
+pub fn check_in_series(sessions: &[SessionSummary]) -> BTreeMap<String, Vec<(u32, u32)>> {
+    let mut series: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+    for (number, session) in (1u32..).zip(sessions) {
+        let ids: std::collections::BTreeSet<&str> = session
+            .answers
+            .iter()
+            .map(|answer| answer.id.as_str())
+            .collect();
+        for id in ids {
+            if let Some(value) = session.answer(id) {
+                series
+                    .entry(id.to_owned())
+                    .or_default()
+                    .push((number, value));
+            }
+        }
+    }
+    series
+}
+
+fn draw_error<E: std::fmt::Debug>(error: E) -> String {
+    format!("the chart could not be drawn: {error:?}")
+}
+
+/// Check-in answers (0–10) session by session, one line per check-in.
+pub fn course_check_ins(sessions: &[SessionSummary]) -> Result<Chart, String> {
+    let series = check_in_series(sessions);
+    let count = sessions.len().max(1) as u32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, 360)).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_error)?;
+        // The key sits beside the plot so it never hides a point.
+        let (plot, key) = root.split_horizontally(590);
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(16)
+            .x_label_area_size(40)
+            .y_label_area_size(44)
+            .caption(
+                "Check-in answers across the course",
+                (FONT, 20).into_font().color(&INK),
+            )
+            .build_cartesian_2d(0.5f64..f64::from(count) + 0.5, 0f64..10.5)
+            .map_err(draw_error)?;
+        chart
+            .configure_mesh()
+            .x_labels(count.min(20) as usize)
+            .x_label_formatter(&|x| format!("{}", x.round() as i64))
+            .y_labels(6)
+            .y_label_formatter(&|y| format!("{}", y.round() as i64))
+            .x_desc("session")
+            .y_desc("answer (0-10)")
+            .light_line_style(RGBColor(235, 235, 240))
+            .bold_line_style(RGBColor(215, 215, 222))
+            .axis_style(INK)
+            .label_style((FONT, 13).into_font().color(&INK))
+            .draw()
+            .map_err(draw_error)?;
+        for (index, (id, points)) in series.iter().enumerate() {
+            let colour = PALETTE[index % PALETTE.len()];
+            let points: Vec<(f64, f64)> = points
+                .iter()
+                .map(|&(x, y)| (f64::from(x), f64::from(y)))
+                .collect();
+            chart
+                .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
+                .map_err(draw_error)?;
+            chart
+                .draw_series(
+                    points
+                        .iter()
+                        .map(|&point| Circle::new(point, 4, colour.filled())),
+                )
+                .map_err(draw_error)?;
+            let y = 60 + 24 * index as i32;
+            key.draw(&PathElement::new(
+                vec![(8, y), (30, y)],
+                colour.stroke_width(3),
+            ))
+            .map_err(draw_error)?;
+            key.draw(&Text::new(
+                id.clone(),
+                (38, y - 7),
+                (FONT, 13).into_font().color(&INK),
+            ))
+            .map_err(draw_error)?;
+        }
+        root.present().map_err(draw_error)?;
+    }
+    let description = if series.is_empty() {
+        "No check-ins were answered in these sessions.".to_owned()
+    } else {
+        series
+            .iter()
+            .map(|(id, points)| {
+                let values: Vec<String> =
+                    points.iter().map(|(_, value)| value.to_string()).collect();
+                format!("{id}: {}", values.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    Ok(Chart { svg, description })
+}
+
+/// How many sessions of each phase.
+pub fn phase_counts(sessions: &[SessionSummary]) -> [(Phase, u32); 3] {
+    let count = |phase| {
+        sessions
+            .iter()
+            .filter(|session| session.phase == Some(phase))
+            .count() as u32
+    };
+    [
+        (Phase::BeforeDosing, count(Phase::BeforeDosing)),
+        (Phase::DuringDosing, count(Phase::DuringDosing)),
+        (Phase::Integration, count(Phase::Integration)),
+    ]
+}
+
+/// Sessions by phase, as bars.
+pub fn sessions_by_phase(sessions: &[SessionSummary]) -> Result<Chart, String> {
+    let counts = phase_counts(sessions);
+    let highest = counts
+        .iter()
+        .map(|(_, count)| *count)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (420, 300)).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_error)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(16)
+            .x_label_area_size(36)
+            .y_label_area_size(36)
+            .caption("Sessions by phase", (FONT, 20).into_font().color(&INK))
+            .build_cartesian_2d((0u32..2u32).into_segmented(), 0u32..highest + 1)
+            .map_err(draw_error)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .y_labels((highest + 2).min(8) as usize)
+            .x_label_formatter(&|x| match x {
+                SegmentValue::CenterOf(index) => counts
+                    .get(*index as usize)
+                    .map(|(phase, _)| phase.label().to_owned())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .light_line_style(RGBColor(235, 235, 240))
+            .bold_line_style(RGBColor(215, 215, 222))
+            .axis_style(INK)
+            .label_style((FONT, 13).into_font().color(&INK))
+            .draw()
+            .map_err(draw_error)?;
+        chart
+            .draw_series(
+                Histogram::vertical(&chart)
+                    .margin(18)
+                    .style(PALETTE[0].mix(0.75).filled())
+                    .data((0u32..).zip(counts.iter().map(|(_, count)| *count))),
+            )
+            .map_err(draw_error)?;
+        root.present().map_err(draw_error)?;
+    }
+    let description = counts
+        .iter()
+        .map(|(phase, count)| format!("{}: {count}", phase.label()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(Chart { svg, description })
+}

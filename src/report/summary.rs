@@ -1,0 +1,278 @@
+//! What a therapist wants to know about one session, read from its record.
+
+use std::path::{Path, PathBuf};
+
+use crate::script::Phase;
+use crate::session::record::{EndReason, EventKind, ReadRecord, StepEnd};
+
+/// A stretch of a session: a pause or a calm moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stretch {
+    /// Session time it began, seconds.
+    pub from: f64,
+    /// How long it lasted, seconds; `None` when the record stops during it.
+    pub secs: Option<f64>,
+}
+
+/// One check-in answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    /// The check-in's id from the script.
+    pub id: String,
+    /// 0–10, or `None` for no answer.
+    pub value: Option<u32>,
+    /// Session time it was given (or the check-in ended), seconds.
+    pub at: f64,
+}
+
+/// How a record ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The session ended normally or by the therapist.
+    Ended(EndReason),
+    /// The record stops mid-session (a crash or a closed window).
+    Unfinished,
+}
+
+/// One session, summarised from its record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionSummary {
+    /// The record file.
+    pub record: PathBuf,
+    /// The session's script id.
+    pub script: String,
+    /// The session's title.
+    pub title: String,
+    /// Where it belongs in the course, when the record says.
+    pub phase: Option<Phase>,
+    /// The patient's code.
+    pub patient: String,
+    /// Wall-clock start, RFC 3339 UTC.
+    pub started_at: String,
+    /// Session time of the last event, seconds.
+    pub duration_secs: f64,
+    /// Steps in the script.
+    pub steps_total: usize,
+    /// Distinct steps that ran their course (or were continued by the therapist).
+    pub steps_completed: usize,
+    /// Distinct steps the therapist skipped.
+    pub steps_skipped: usize,
+    /// Pauses, in order.
+    pub pauses: Vec<Stretch>,
+    /// Calm moments, in order.
+    pub calm: Vec<Stretch>,
+    /// Check-in answers, in order.
+    pub answers: Vec<Answer>,
+    /// The intention chosen, if one was.
+    pub intention: Option<String>,
+    /// Times the session was picked up after an interruption.
+    pub resumptions: usize,
+    /// How the record ends.
+    pub outcome: Outcome,
+    /// Lines that could not be read (1-based), e.g. one cut off by a crash.
+    pub damaged_lines: Vec<usize>,
+}
+
+impl SessionSummary {
+    /// Reads and summarises a record; `None` when it does not start like a session record.
+    pub fn read(path: &Path) -> std::io::Result<Option<Self>> {
+        Ok(Self::from_record(path, &ReadRecord::read(path)?))
+    }
+
+    /// Summarises a record already read.
+    pub fn from_record(path: &Path, record: &ReadRecord) -> Option<Self> {
+        let Some(EventKind::SessionStarted {
+            script,
+            title,
+            phase,
+            patient,
+            started_at,
+            steps,
+            ..
+        }) = record.start()
+        else {
+            return None;
+        };
+        let mut summary = Self {
+            record: path.to_owned(),
+            script: script.clone(),
+            title: title.clone(),
+            phase: *phase,
+            patient: patient.clone(),
+            started_at: started_at.clone(),
+            duration_secs: record.last_t(),
+            steps_total: *steps,
+            steps_completed: 0,
+            steps_skipped: 0,
+            pauses: Vec::new(),
+            calm: Vec::new(),
+            answers: Vec::new(),
+            intention: None,
+            resumptions: 0,
+            outcome: Outcome::Unfinished,
+            damaged_lines: record.damaged_lines.clone(),
+        };
+        let mut completed = std::collections::BTreeSet::new();
+        let mut skipped = std::collections::BTreeSet::new();
+        for event in &record.events {
+            let t = event.t;
+            match &event.kind {
+                EventKind::StepFinished { step, how, .. } => match how {
+                    StepEnd::Completed
+                    | StepEnd::TimedOut
+                    | StepEnd::Continued
+                    | StepEnd::AutoContinued => {
+                        completed.insert(*step);
+                    }
+                    StepEnd::Skipped => {
+                        skipped.insert(*step);
+                    }
+                    StepEnd::WentBack | StepEnd::SessionEnded => {}
+                },
+                EventKind::Paused => summary.pauses.push(Stretch {
+                    from: t,
+                    secs: None,
+                }),
+                EventKind::Resumed => close_last(&mut summary.pauses, t),
+                EventKind::CalmOn => summary.calm.push(Stretch {
+                    from: t,
+                    secs: None,
+                }),
+                EventKind::CalmOff => close_last(&mut summary.calm, t),
+                EventKind::CheckIn { id, value } => summary.answers.push(Answer {
+                    id: id.clone(),
+                    value: *value,
+                    at: t,
+                }),
+                EventKind::IntentionChosen { choice } => {
+                    if choice.is_some() {
+                        summary.intention.clone_from(choice);
+                    }
+                }
+                EventKind::SessionResumed { .. } => summary.resumptions += 1,
+                EventKind::SessionEnded { reason } => summary.outcome = Outcome::Ended(*reason),
+                EventKind::SessionStarted { .. }
+                | EventKind::StepEntered { .. }
+                | EventKind::VolumeSet { .. } => {}
+            }
+        }
+        // A step skipped once but completed later counts as completed.
+        summary.steps_skipped = skipped.difference(&completed).count();
+        summary.steps_completed = completed.len();
+        Some(summary)
+    }
+
+    /// The calendar day the session started, `YYYY-MM-DD`.
+    pub fn date(&self) -> &str {
+        self.started_at.get(..10).unwrap_or(&self.started_at)
+    }
+
+    /// The answer to check-in `id`, if it was answered.
+    pub fn answer(&self, id: &str) -> Option<u32> {
+        self.answers
+            .iter()
+            .rev()
+            .find(|answer| answer.id == id)
+            .and_then(|answer| answer.value)
+    }
+}
+
+/// Ends the last open stretch at `t`.
+fn close_last(stretches: &mut [Stretch], t: f64) {
+    if let Some(last) = stretches.last_mut()
+        && last.secs.is_none()
+    {
+        last.secs = Some((t - last.from).max(0.0));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::record::Event;
+
+    fn record(lines: &[(f64, EventKind)]) -> ReadRecord {
+        ReadRecord {
+            events: lines
+                .iter()
+                .map(|(t, kind)| Event {
+                    t: *t,
+                    kind: kind.clone(),
+                })
+                .collect(),
+            damaged_lines: vec![9],
+        }
+    }
+
+    #[test]
+    fn pauses_calm_answers_and_steps_are_counted() {
+        let finished = |step, how| EventKind::StepFinished {
+            step,
+            kind: "Rest".into(),
+            how,
+        };
+        let read = record(&[
+            (
+                0.0,
+                EventKind::SessionStarted {
+                    script: "s".into(),
+                    title: "S".into(),
+                    phase: Some(Phase::BeforeDosing),
+                    sha256: String::new(),
+                    patient: "P-1".into(),
+                    started_at: "2026-11-02T09:00:00Z".into(),
+                    steps: 4,
+                },
+            ),
+            (5.0, EventKind::Paused),
+            (35.0, EventKind::Resumed),
+            (40.0, finished(0, StepEnd::Skipped)),
+            (41.0, finished(1, StepEnd::WentBack)),
+            (50.0, finished(0, StepEnd::Completed)),
+            (
+                60.0,
+                EventKind::CheckIn {
+                    id: "suds".into(),
+                    value: Some(4),
+                },
+            ),
+            (61.0, finished(1, StepEnd::Completed)),
+            (62.0, finished(2, StepEnd::Skipped)),
+            (
+                70.0,
+                EventKind::IntentionChosen {
+                    choice: Some("Safety".into()),
+                },
+            ),
+            (80.0, EventKind::CalmOn),
+        ]);
+        let summary = SessionSummary::from_record(Path::new("r.jsonl"), &read).unwrap();
+        assert_eq!(summary.date(), "2026-11-02");
+        assert_eq!((summary.steps_completed, summary.steps_skipped), (2, 1));
+        assert_eq!(
+            summary.pauses,
+            [Stretch {
+                from: 5.0,
+                secs: Some(30.0)
+            }]
+        );
+        assert_eq!(
+            summary.calm,
+            [Stretch {
+                from: 80.0,
+                secs: None
+            }]
+        );
+        assert_eq!(summary.answer("suds"), Some(4));
+        assert_eq!(summary.intention.as_deref(), Some("Safety"));
+        assert_eq!(summary.outcome, Outcome::Unfinished);
+        assert_eq!(summary.duration_secs, 80.0);
+        assert_eq!(summary.damaged_lines, [9]);
+    }
+
+    #[test]
+    fn a_record_without_a_start_is_not_a_session() {
+        let read = record(&[(1.0, EventKind::Paused)]);
+        assert_eq!(SessionSummary::from_record(Path::new("r"), &read), None);
+    }
+}

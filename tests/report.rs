@@ -1,0 +1,383 @@
+//! `stillpoint report` on a synthetic course made by the real session runtime: several
+//! centering sessions, a dosing rest, an integration session and one killed mid-way.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test stops at the first thing that is wrong"
+)]
+
+mod common;
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{project_path, stdout, stillpoint};
+use stillpoint::exercises::Detail;
+use stillpoint::report::summary::Outcome;
+use stillpoint::report::{charts, summarise};
+use stillpoint::script::Step;
+use stillpoint::script::library::check_file;
+use stillpoint::script::validate::Context;
+use stillpoint::session::{PreparedScript, SessionAction, SessionRuntime, SessionState, Volumes};
+
+const PATIENT: &str = "P-21";
+
+/// What the patient answers, in order, and where the therapist pauses or calms.
+struct Plan {
+    answers: VecDeque<u32>,
+    pause_at: Option<f64>,
+    calm_at: Option<f64>,
+    /// Stop writing here, as if the machine died.
+    killed_at: Option<f64>,
+}
+
+fn script(id: &str) -> Arc<PreparedScript> {
+    let path = project_path(&format!("assets/sessions/{id}.session.ron"));
+    let checked = check_file(&path, &Context::default())
+        .outcome
+        .expect("valid");
+    Arc::new(PreparedScript {
+        session: checked.session,
+        sha256: checked.sha256,
+    })
+}
+
+/// Plays a bundled session through the runtime the app uses, as a patient and therapist
+/// would, and dates its record `day` days into the course.
+fn play(records: &Path, id: &str, day: u32, mut plan: Plan) -> PathBuf {
+    let path = records
+        .join(PATIENT)
+        .join(format!("{id}-day{day:02}.jsonl"));
+    let mut runtime = SessionRuntime::default();
+    let mut volumes = Volumes::default();
+    runtime.start(script(id), PATIENT, &path);
+    let frame = Duration::from_millis(250);
+    let mut paused_at = None;
+    let mut calm_since = None;
+    while runtime.state() != SessionState::Finished {
+        let now = runtime.session_secs();
+        if plan.killed_at.is_some_and(|at| now >= at) {
+            break;
+        }
+        let unanswered = matches!(
+            runtime.view().map(|view| &view.detail),
+            Some(Detail::CheckIn { answer: None, .. } | Detail::Choices { chosen: None, .. })
+        );
+        let answerable = runtime.step_secs() > 3.0 && unanswered;
+        let action = match runtime.step() {
+            _ if plan.pause_at.is_some_and(|at| now >= at) && paused_at.is_none() => {
+                paused_at = Some(now);
+                Some(SessionAction::Pause)
+            }
+            _ if paused_at.is_some_and(|at| now >= at + 40.0)
+                && runtime.state() == SessionState::Paused =>
+            {
+                Some(SessionAction::Resume)
+            }
+            _ if plan.calm_at.is_some_and(|at| now >= at) && calm_since.is_none() => {
+                calm_since = Some(now);
+                Some(SessionAction::Calm)
+            }
+            _ if calm_since.is_some_and(|at| now >= at + 25.0)
+                && runtime.state() == SessionState::Calm =>
+            {
+                Some(SessionAction::EndCalm)
+            }
+            Some(Step::CheckIn(_)) if answerable => {
+                plan.answers.pop_front().map(SessionAction::Answer)
+            }
+            Some(Step::Intention(_)) if answerable => Some(SessionAction::Choose(1)),
+            Some(Step::WaitForTherapist(_)) if runtime.step_secs() > 30.0 => {
+                Some(SessionAction::Next)
+            }
+            Some(Step::Rest(_)) if runtime.step_secs() > 20.0 => Some(SessionAction::Next),
+            _ => None,
+        };
+        if let Some(action) = action {
+            runtime.apply(&action, &mut volumes);
+        }
+        runtime.tick(frame);
+    }
+    let killed = plan.killed_at.is_some();
+    drop(runtime);
+    // Date the session within the course.
+    let text = std::fs::read_to_string(&path).expect("record");
+    let dated = text.replacen(
+        &text[text.find("\"started_at\":\"").expect("start") + 14..][..20],
+        &format!("2026-11-{:02}T09:30:00Z", day),
+        1,
+    );
+    let mut dated = dated;
+    if killed {
+        // The kill came in the middle of writing a line.
+        dated.push_str("{\"t\":99");
+    }
+    std::fs::write(&path, dated).expect("write");
+    path
+}
+
+fn plan(answers: &[u32]) -> Plan {
+    Plan {
+        answers: answers.iter().copied().collect(),
+        pause_at: None,
+        calm_at: None,
+        killed_at: None,
+    }
+}
+
+/// Three weeks: six centering sessions (SUDS falling), a dosing rest, an integration
+/// session, and a centering session killed part way.
+fn course(records: &Path) -> Vec<PathBuf> {
+    let suds = [(7, 4), (6, 4), (6, 3), (5, 3), (4, 2), (3, 2)];
+    let mut files = Vec::new();
+    for (number, (before, after)) in suds.into_iter().enumerate() {
+        let mut plan = plan(&[before, after]);
+        if number == 1 {
+            plan.pause_at = Some(60.0);
+        }
+        if number == 3 {
+            plan.calm_at = Some(100.0);
+        }
+        files.push(play(
+            records,
+            "centering-before-dosing",
+            2 + 3 * number as u32,
+            plan,
+        ));
+    }
+    files.push(play(records, "rest-during-dosing", 3, plan(&[8])));
+    files.push(play(records, "creative-integration", 21, plan(&[5, 7])));
+    let mut killed = plan(&[6]);
+    killed.killed_at = Some(150.0);
+    files.push(play(records, "centering-before-dosing", 23, killed));
+    files
+}
+
+fn count_events(path: &Path, name: &str) -> usize {
+    std::fs::read_to_string(path)
+        .expect("record")
+        .lines()
+        .filter(|line| line.contains(&format!("\"event\":\"{name}\"")))
+        .count()
+}
+
+#[test]
+fn the_course_report_matches_the_records() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let records = data.path().join("records");
+    let files = course(&records);
+    let (sessions, problems) = summarise(&files);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(sessions.len(), 9);
+    // Oldest first, whatever the file names.
+    let dates: Vec<&str> = sessions.iter().map(|session| session.date()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_unstable();
+    assert_eq!(dates, sorted);
+
+    // Numbers equal the records.
+    for session in &sessions {
+        let path = &session.record;
+        assert_eq!(
+            session.pauses.len(),
+            count_events(path, "paused"),
+            "{}",
+            path.display()
+        );
+        assert_eq!(session.calm.len(), count_events(path, "calm_on"));
+        assert_eq!(session.answers.len(), count_events(path, "check_in"));
+    }
+    let centering: Vec<_> = sessions
+        .iter()
+        .filter(|s| s.script == "centering-before-dosing")
+        .collect();
+    let arrival: Vec<Option<u32>> = centering.iter().map(|s| s.answer("suds-arrival")).collect();
+    assert_eq!(
+        arrival,
+        [
+            Some(7),
+            Some(6),
+            Some(6),
+            Some(5),
+            Some(4),
+            Some(3),
+            Some(6)
+        ]
+    );
+    let centered: Vec<Option<u32>> = centering
+        .iter()
+        .map(|s| s.answer("suds-centered"))
+        .collect();
+    assert_eq!(
+        centered,
+        [Some(4), Some(4), Some(3), Some(3), Some(2), Some(2), None]
+    );
+    assert_eq!(centering[1].pauses.len(), 1);
+    assert!((centering[1].pauses[0].secs.expect("closed") - 40.0).abs() < 0.6);
+    assert_eq!(centering[3].calm.len(), 1);
+    assert_eq!(centering[0].intention.as_deref(), Some("Safety"));
+    assert_eq!(centering[0].steps_completed, 12);
+    let killed = centering.last().expect("killed session");
+    assert_eq!(killed.outcome, Outcome::Unfinished);
+    assert_eq!(killed.damaged_lines.len(), 1);
+    assert_eq!(
+        charts::phase_counts(&sessions).map(|(_, count)| count),
+        [7, 1, 1]
+    );
+
+    // The command writes the report privately, with charts.
+    let out = data.path().join("out");
+    let output = stillpoint(&[
+        "report",
+        "--patient",
+        PATIENT,
+        "--data",
+        data.path().to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout(&output).contains("report.html"));
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report");
+    assert!(html.contains("Patient <b>P-21</b> &middot; 9 session(s), 2026-11-02 to 2026-11-23"));
+    assert!(
+        html.contains("suds-arrival 7<br>suds-centered 4"),
+        "first centering row"
+    );
+    assert!(
+        html.contains("<td>suds-arrival 6</td>"),
+        "the killed session's one answer"
+    );
+    assert!(html.contains("unfinished: the record stops here"));
+    assert!(html.contains("unreadable line(s)"));
+    assert!(
+        html.contains("at 1:00 for 40 s"),
+        "the pause with its time and length"
+    );
+    // Private and offline.
+    for forbidden in ["src=", "href=", "<script", "<link", "@import", "url("] {
+        assert!(
+            !html.contains(forbidden),
+            "the report must not load anything ({forbidden})"
+        );
+    }
+    // The only web address is the SVG namespace name, which is never fetched.
+    let namespace = "xmlns=\"http://www.w3.org/2000/svg\"";
+    assert_eq!(
+        html.matches("http").count(),
+        html.matches(namespace).count()
+    );
+    assert_eq!(html.matches("<svg").count(), 2, "both charts are inline");
+    for name in ["check-ins.svg", "sessions-by-phase.svg"] {
+        let svg = std::fs::read_to_string(out.join(name)).expect("chart");
+        assert!(svg.starts_with("<svg") && svg.len() > 2000, "{name}");
+    }
+    // One dot per answered check-in per session.
+    let expected_dots: usize = charts::check_in_series(&sessions)
+        .values()
+        .map(Vec::len)
+        .sum();
+    let svg = std::fs::read_to_string(out.join("check-ins.svg")).expect("chart");
+    assert_eq!(svg.matches("<circle").count(), expected_dots);
+    // suds-arrival ×7, suds-centered ×6, comfort, mood-start, mood-end.
+    assert_eq!(expected_dots, 7 + 6 + 1 + 1 + 1);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &Path| {
+            std::fs::metadata(path)
+                .expect("exists")
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode(&out), 0o700);
+        assert_eq!(mode(&out.join("report.html")), 0o600);
+        assert_eq!(mode(&out.join("check-ins.svg")), 0o600);
+    }
+
+    // One damaged record on its own: reported as unfinished, with all that is readable.
+    let single = data.path().join("single");
+    let killed_record = files.last().expect("killed").to_str().expect("utf-8");
+    let output = stillpoint(&[
+        "report",
+        "--record",
+        killed_record,
+        "--out",
+        single.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let html = std::fs::read_to_string(single.join("report.html")).expect("report");
+    assert!(html.contains("1 session(s), 2026-11-23"));
+    assert!(html.contains("unfinished"));
+    assert!(html.contains("suds-arrival <b>6</b>"));
+}
+
+#[test]
+fn the_report_renders_in_a_browser() {
+    let chromium = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|name| {
+            std::process::Command::new(name)
+                .arg("--version")
+                .output()
+                .is_ok()
+        })
+        .expect("the report test needs Chromium: tools/test.sh installs Debian's chromium");
+    let data = tempfile::tempdir().expect("temp dir");
+    let files = course(&data.path().join("records"));
+    let (sessions, _) = summarise(&files);
+    let out = data.path().join("out");
+    let written = stillpoint::report::write(&out, PATIENT, &sessions).expect("report");
+    let shot = data.path().join("report.png");
+    let status = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--window-size=1100,1600",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            data.path().join("chromium").display()
+        ))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", written.page.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(
+        shot.is_file(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let image = image::open(&shot).expect("PNG").to_rgb8();
+    let mut colours: Vec<[u8; 3]> = image.pixels().map(|pixel| pixel.0).collect();
+    colours.sort_unstable();
+    colours.dedup();
+    assert!(
+        colours.len() > 20,
+        "the page rendered ({} colours)",
+        colours.len()
+    );
+    if let Some(keep) = std::env::var_os("STILLPOINT_KEEP_REPORT") {
+        let _ = std::fs::copy(&shot, Path::new(&keep).join("report.png"));
+    }
+}
