@@ -528,9 +528,9 @@ fn a_killed_simulation_leaves_a_readable_record() {
         .expect("simulate starts");
     // Kill it as soon as it has written something, mid-run.
     let started = std::time::Instant::now();
-    while std::fs::metadata(&record).map_or(0, |m| m.len()) < 200
-        && started.elapsed().as_secs() < 30
-    {
+    let lines_written =
+        || std::fs::read(&record).map_or(0, |bytes| bytes.iter().filter(|&&b| b == b'\n').count());
+    while lines_written() < 3 && started.elapsed().as_secs() < 30 {
         std::thread::sleep(Duration::from_millis(1));
     }
     child.kill().expect("kill");

@@ -181,11 +181,11 @@ pub fn page(
     card(unfinished.to_string(), "unfinished");
     html.push_str("</section>\n");
 
-    let _ = write!(
+    let _ = writeln!(
         html,
         "<h2>Across the course</h2><div class=\"charts\">\
          <figure>{}<figcaption>{}</figcaption></figure>\
-         <figure>{}<figcaption>{}</figcaption></figure></div>\n",
+         <figure>{}<figcaption>{}</figcaption></figure></div>",
         check_ins.svg,
         escape(&check_ins.description),
         phases.svg,
@@ -209,11 +209,11 @@ pub fn page(
             })
             .collect::<Vec<_>>()
             .join("<br>");
-        let _ = write!(
+        let _ = writeln!(
             html,
             "<tr{class}><td class=\"number\">{number}</td><td class=\"date\">{date}</td><td>{title}</td><td>{phase}</td>\
              <td class=\"number\">{length}</td><td class=\"number\">{done} / {total}</td>\
-             <td class=\"number\">{pauses}</td><td class=\"number\">{calm}</td><td>{check_ins}</td><td>{intention}</td></tr>\n",
+             <td class=\"number\">{pauses}</td><td class=\"number\">{calm}</td><td>{check_ins}</td><td>{intention}</td></tr>",
             class = if session.outcome == Outcome::Unfinished {
                 " class=\"unfinished\""
             } else {
@@ -232,7 +232,7 @@ pub fn page(
     }
     html.push_str("</tbody></table>\n<h2>Session details</h2>\n");
     for (number, session) in (1..).zip(sessions) {
-        let _ = write!(
+        let _ = writeln!(
             html,
             "<article class=\"session\"><h3>{number}. {title} <small class=\"meta\">{date}, {phase}</small></h3><dl>\
              <dt>Started</dt><dd>{started}</dd>\
@@ -243,7 +243,7 @@ pub fn page(
              <dt>Check-ins</dt><dd>{answers}</dd>\
              <dt>Intention</dt><dd>{intention}</dd>\
              <dt>Status</dt><dd{status_class}>{status}</dd>\
-             <dt>Record</dt><dd><small>{record}</small></dd></dl></article>\n",
+             <dt>Record</dt><dd><small>{record}</small></dd></dl></article>",
             title = escape(&session.title),
             date = escape(session.date()),
             phase = phase(session),
