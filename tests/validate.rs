@@ -289,3 +289,18 @@ proptest! {
         let _ = parse_session("fuzz.session.ron", text.as_bytes(), &context());
     }
 }
+
+#[test]
+fn the_documented_example_is_a_valid_session() {
+    let guide = std::fs::read_to_string(project_path("docs/session-format.md")).expect("guide");
+    let start = guide
+        .find("```ron\n// Lines starting")
+        .expect("the complete example")
+        + 7;
+    let example = &guide[start..start + guide[start..].find("```").expect("end of example")];
+    let checked = parse_session("example.session.ron", example.as_bytes(), &context())
+        .unwrap_or_else(|problems| panic!("{problems:#?}"));
+    assert_eq!(checked.session.steps.len(), 8);
+    // Its recording is not shipped: a warning, not an error.
+    assert_eq!(checked.warnings.len(), 1);
+}

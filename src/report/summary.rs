@@ -167,13 +167,14 @@ impl SessionSummary {
         self.started_at.get(..10).unwrap_or(&self.started_at)
     }
 
-    /// The answer to check-in `id`, if it was answered.
+    /// The last answer given to check-in `id` (a check-in revisited with Back and then left
+    /// unanswered keeps its earlier answer).
     pub fn answer(&self, id: &str) -> Option<u32> {
         self.answers
             .iter()
             .rev()
-            .find(|answer| answer.id == id)
-            .and_then(|answer| answer.value)
+            .filter(|answer| answer.id == id)
+            .find_map(|answer| answer.value)
     }
 }
 

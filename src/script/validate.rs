@@ -566,40 +566,28 @@ fn check_breathing(checker: &mut Checker, index: usize, step: &Step, breathing: 
         return;
     }
     let timings = breathing.pattern.timings();
+    // Box breathing has one length for every part; custom rhythms name each part.
     let pattern_field = match breathing.pattern {
         BreathingPattern::Box { .. } => "side",
         _ => "pattern",
     };
+    let field_for = |part: &'static str| match pattern_field {
+        "pattern" => part,
+        other => other,
+    };
     for (name, secs) in [("inhale", timings.inhale), ("exhale", timings.exhale)] {
         if !(MIN_BREATH_SECS..=MAX_BREATH_SECS).contains(&secs) {
-            let field = if pattern_field == "pattern" {
-                name
-            } else {
-                pattern_field
-            };
-            checker.step_problem(
-                index,
-                step,
-                field,
-                format!("a {secs}s {name} is outside the safe range"),
-                &format!("keep each {name} between {MIN_BREATH_SECS}s and {MAX_BREATH_SECS}s"),
-            );
+            let message = format!("a {secs}s {name} is outside the safe range");
+            let help =
+                format!("keep each {name} between {MIN_BREATH_SECS}s and {MAX_BREATH_SECS}s");
+            checker.step_problem(index, step, field_for(name), message, &help);
         }
     }
     for (name, secs) in [("hold_in", timings.hold_in), ("hold_out", timings.hold_out)] {
         if secs > MAX_HOLD_SECS {
-            let field = if pattern_field == "pattern" {
-                name
-            } else {
-                pattern_field
-            };
-            checker.step_problem(
-                index,
-                step,
-                field,
-                format!("a {secs}s hold is longer than is comfortable"),
-                &format!("keep holds at or under {MAX_HOLD_SECS}s"),
-            );
+            let message = format!("a {secs}s hold is longer than is comfortable");
+            let help = format!("keep holds at or under {MAX_HOLD_SECS}s");
+            checker.step_problem(index, step, field_for(name), message, &help);
         }
     }
     let per_minute = 60.0 / timings.cycle();

@@ -142,7 +142,6 @@ pub struct SessionRuntime {
     patient: String,
     record: Option<RecordWriter>,
     record_problem: Option<String>,
-    end_reason: Option<EndReason>,
 }
 
 impl SessionRuntime {
@@ -214,19 +213,9 @@ impl SessionRuntime {
         &self.patient
     }
 
-    /// The record file being written.
-    pub fn record_path(&self) -> Option<&Path> {
-        self.record.as_ref().map(RecordWriter::path)
-    }
-
     /// Why the record could not be written, if it could not.
     pub fn record_problem(&self) -> Option<&str> {
         self.record_problem.as_deref()
-    }
-
-    /// Why the session ended, once it has.
-    pub fn end_reason(&self) -> Option<EndReason> {
-        self.end_reason
     }
 
     fn is_under_way(&self) -> bool {
@@ -319,7 +308,6 @@ impl SessionRuntime {
     fn end(&mut self, reason: EndReason) {
         self.write(EventKind::SessionEnded { reason });
         self.state = SessionState::Finished;
-        self.end_reason = Some(reason);
         self.view = None;
         self.record = None;
         info!("session ended: {reason:?}");
