@@ -372,6 +372,7 @@ fn open_window(
     if let Some(code) = &patient {
         check_patient_code(code)?;
     }
+    check_display()?;
     let records = settings.records_folder();
     let (id, start) = if resume {
         let found = unfinished_records(&records, patient.as_deref())
@@ -441,6 +442,20 @@ fn report(
         println!("Chart:  {}", chart.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The window needs a desktop session; say so plainly instead of failing inside the
+/// windowing library.
+fn check_display() -> Result<(), String> {
+    let linux_without_display = cfg!(target_os = "linux")
+        && std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("WAYLAND_DISPLAY").is_none();
+    if linux_without_display {
+        return Err("Stillpoint's window needs a desktop session, and none was found (DISPLAY is not set). \
+             Start it from the desktop, or use `stillpoint simulate` to run a session without a window."
+            .to_owned());
+    }
+    Ok(())
 }
 
 /// Tells the therapist, once at start, about sessions that were interrupted.

@@ -170,3 +170,17 @@ fn a_session_started_from_the_command_line_is_recorded_and_can_be_resumed() {
     let text = std::fs::read_to_string(&records[0]).expect("record");
     assert!(text.contains("\"event\":\"session_resumed\""), "{text}");
 }
+
+#[test]
+fn without_a_desktop_the_window_explains_instead_of_crashing() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_stillpoint"))
+        .current_dir(common::root())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .args(["run", "--session", "box-breathing-reset"])
+        .output()
+        .expect("stillpoint runs");
+    assert_eq!(output.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("needs a desktop session"), "{message}");
+}
