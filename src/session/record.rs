@@ -189,19 +189,14 @@ impl RecordWriter {
         &self.path
     }
 
-    /// Writes one event as one line and hands it to the operating system at once.
+    /// Writes one event as one line and makes sure it is on the disk.
     pub fn append(&mut self, event: &Event) -> io::Result<String> {
         let mut line = serde_json::to_string(event).map_err(io::Error::other)?;
         line.push('\n');
         // One write call per line: a kill can cut a line short but never interleave two.
         self.file.write_all(line.as_bytes())?;
-        self.file.flush()?;
-        if matches!(
-            event.kind,
-            EventKind::SessionStarted { .. } | EventKind::SessionEnded { .. }
-        ) {
-            self.file.sync_data()?;
-        }
+        // On the disk before the session moves on: even a power cut keeps this line.
+        self.file.sync_data()?;
         line.pop();
         Ok(line)
     }
