@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::capture::Capture;
 use crate::catalog;
 use crate::config::{Paths, Settings};
 use crate::launch::{self, Launch};
@@ -139,6 +140,37 @@ pub struct WindowArgs {
     /// Save a PNG of the window once the scene has rendered, then exit.
     #[arg(long, value_name = "PNG")]
     pub screenshot: Option<PathBuf>,
+    /// With --screenshot: picture this moment of the session (seconds of session time),
+    /// reached at once in simulated time.
+    #[arg(long, value_name = "SECONDS", requires = "screenshot")]
+    pub at: Option<f64>,
+    /// With --at: an action on the way, as for `simulate` (e.g. --action 40=calm).
+    #[arg(long = "action", value_name = "T=ACTION", requires = "at")]
+    pub actions: Vec<String>,
+}
+
+impl WindowArgs {
+    /// The picture asked for, if any.
+    fn capture(&self) -> Result<Option<Capture>, String> {
+        let Some(path) = &self.screenshot else {
+            return Ok(None);
+        };
+        if let Some(at) = self.at
+            && !(at.is_finite() && at >= 0.0)
+        {
+            return Err(format!("--at {at} must be zero or more seconds"));
+        }
+        let actions = self
+            .actions
+            .iter()
+            .map(|action| crate::simulate::parse_timed_action(action))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(Capture {
+            path: path.clone(),
+            at: self.at,
+            actions,
+        }))
+    }
 }
 
 /// Runs the command line; the return value is the process's exit code.
@@ -372,6 +404,7 @@ fn open_window(
     if let Some(code) = &patient {
         check_patient_code(code)?;
     }
+    let capture = window.capture()?;
     check_display()?;
     let records = settings.records_folder();
     let (id, start) = if resume {
@@ -403,7 +436,7 @@ fn open_window(
         settings,
         script,
         start,
-        screenshot: window.screenshot,
+        capture,
     }))
 }
 

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use bevy::prelude::*;
-use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 use bevy::window::{PresentMode, WindowResolution};
 
+use crate::capture::{Capture, CapturePlugin, PREVIEW_PATIENT};
 use crate::config::{Paths, Settings};
 use crate::script::{ScriptPlugin, SessionScript};
 use crate::session::{
@@ -16,7 +16,7 @@ use crate::session::{
 use crate::{AppSystems, LogicPlugin};
 
 /// What the window opens on.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Launch {
     /// Where files are.
     pub paths: Paths,
@@ -26,8 +26,8 @@ pub struct Launch {
     pub script: PathBuf,
     /// Sent once the script has loaded: start it, or resume a record.
     pub start: Option<SessionAction>,
-    /// Save a PNG of the window once the scene has rendered, then exit.
-    pub screenshot: Option<PathBuf>,
+    /// Save a picture of the window (at a moment of the session), then exit.
+    pub capture: Option<Capture>,
 }
 
 /// The session script the app is showing.
@@ -61,11 +61,11 @@ pub fn desktop_app(launch: Launch) -> App {
             assets_dir: Some(launch.paths.assets.clone()),
         },
         crate::environment::plugin,
+        crate::visuals::plugin,
         crate::controls::plugin,
     ))
     .insert_resource(launch.settings.clone())
     .insert_resource(launch.paths.clone())
-    .insert_resource(PendingStart(launch.start.clone()))
     .add_systems(
         Update,
         (
@@ -80,13 +80,25 @@ pub fn desktop_app(launch: Launch) -> App {
         .to_path_buf();
     let handle = app.world().resource::<AssetServer>().load(relative);
     app.insert_resource(ActiveScript(handle));
-    if let Some(path) = launch.screenshot {
-        app.insert_resource(ScreenshotRequest {
-            path,
-            frames_to_wait: 60,
-        })
-        .add_systems(Update, capture_when_ready.in_set(AppSystems::Present));
+    let mut start = launch.start;
+    if let Some(capture) = launch.capture {
+        if capture.at.is_some() && start.is_none() {
+            // A picture of a moment: run the session for a preview patient whose record
+            // is thrown away with this folder.
+            match tempfile::tempdir() {
+                Ok(folder) => {
+                    start = Some(SessionAction::Start {
+                        patient: PREVIEW_PATIENT.to_owned(),
+                        record: Some(folder.path().join("preview.jsonl")),
+                    });
+                    app.insert_resource(PreviewRecords(folder));
+                }
+                Err(error) => warn!("no folder for the preview's record: {error}"),
+            }
+        }
+        app.add_plugins(CapturePlugin(capture));
     }
+    app.insert_resource(PendingStart(start));
     app
 }
 
@@ -97,6 +109,12 @@ pub fn run_window(launch: Launch) -> ExitCode {
         AppExit::Error(code) => ExitCode::from(code.get()),
     }
 }
+
+/// The temporary folder of a preview's record, removed when the app closes.
+#[derive(Resource, Debug)]
+struct PreviewRecords(
+    #[expect(dead_code, reason = "held so the folder lives as long as the app")] tempfile::TempDir,
+);
 
 /// The start asked for on the command line, sent once the script is ready.
 #[derive(Resource, Debug, Default)]
@@ -155,42 +173,4 @@ fn title_window_after_session(
             window.title.clone_from(&title);
         }
     }
-}
-
-/// A screenshot asked for on the command line.
-#[derive(Resource, Debug)]
-struct ScreenshotRequest {
-    path: PathBuf,
-    /// Frames to let the scene settle after it appears.
-    frames_to_wait: u32,
-}
-
-fn capture_when_ready(
-    mut commands: Commands,
-    shown: Res<crate::environment::ShownEnvironment>,
-    request: Option<ResMut<ScreenshotRequest>>,
-) {
-    let Some(mut request) = request else { return };
-    if shown.0.is_none() {
-        return;
-    }
-    if request.frames_to_wait > 0 {
-        request.frames_to_wait -= 1;
-        return;
-    }
-    let path = request.path.clone();
-    commands.remove_resource::<ScreenshotRequest>();
-    let mut save = save_to_disk(path.clone());
-    commands.spawn(Screenshot::primary_window()).observe(
-        move |captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
-            save(captured);
-            if path.is_file() {
-                info!("screenshot saved to {}", path.display());
-                exit.write(AppExit::Success);
-            } else {
-                error!("the screenshot could not be saved to {}", path.display());
-                exit.write(AppExit::error());
-            }
-        },
-    );
 }

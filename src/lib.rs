@@ -3,6 +3,7 @@
 //! The crate is a set of Bevy plugins, one per capability, so that the command line, the
 //! desktop/headset app and the tests all build the same pieces.
 
+pub mod capture;
 pub mod catalog;
 pub mod cli;
 pub mod config;
@@ -15,6 +16,7 @@ pub mod report;
 pub mod script;
 pub mod session;
 pub mod simulate;
+pub mod visuals;
 
 use bevy::prelude::*;
 

@@ -21,6 +21,14 @@ use crate::{AppSystems, LogicPlugin};
 #[derive(Resource, Debug, Default, Clone)]
 pub struct ScriptedActions(pub VecDeque<(f64, SessionAction)>);
 
+impl ScriptedActions {
+    /// The actions, in time order.
+    pub fn new(mut actions: Vec<(f64, SessionAction)>) -> Self {
+        actions.sort_by(|a, b| a.0.total_cmp(&b.0));
+        Self(actions.into())
+    }
+}
+
 /// Steps that wait for a person with no time limit are continued after this many seconds.
 #[derive(Resource, Debug, Clone, Copy)]
 pub struct AutoContinueAfter(pub f64);
@@ -28,15 +36,20 @@ pub struct AutoContinueAfter(pub f64);
 /// Plays the therapist's part in a simulation: scripted actions at their times, and
 /// continuing waiting steps after a delay.
 pub fn plugin(app: &mut App) {
-    app.init_resource::<ScriptedActions>()
+    app.add_plugins(scripted_actions_plugin)
         .insert_resource(AutoContinueAfter(60.0))
-        .add_systems(
-            Update,
-            (send_due_actions, continue_waiting_steps).in_set(AppSystems::Input),
-        );
+        .add_systems(Update, continue_waiting_steps.in_set(AppSystems::Input));
 }
 
-fn send_due_actions(
+/// Sends [`ScriptedActions`] into the runtime when the session clock reaches them (used by
+/// `simulate` and by `run --action` for previews).
+pub fn scripted_actions_plugin(app: &mut App) {
+    app.init_resource::<ScriptedActions>()
+        .add_systems(Update, send_due_actions.in_set(AppSystems::Input));
+}
+
+/// Sends the scripted actions whose time has come.
+pub fn send_due_actions(
     mut scripted: ResMut<ScriptedActions>,
     runtime: Res<SessionRuntime>,
     mut actions: MessageWriter<SessionAction>,
@@ -177,9 +190,7 @@ pub fn headless_app(simulation: &Simulation, records_folder: PathBuf) -> App {
     app.world_mut()
         .resource_mut::<Time<Virtual>>()
         .set_max_delta(Duration::from_secs(3600));
-    let mut actions = simulation.actions.clone();
-    actions.sort_by(|a, b| a.0.total_cmp(&b.0));
-    app.insert_resource(ScriptedActions(actions.into()));
+    app.insert_resource(ScriptedActions::new(simulation.actions.clone()));
     let start = if simulation.resume {
         SessionAction::ResumeRecord {
             path: simulation.record.clone(),

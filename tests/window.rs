@@ -35,6 +35,23 @@ impl Picture {
         band.iter().map(|&p| self.luminance(p)).sum::<f32>() / band.len() as f32
     }
 
+    /// Pixels of the breathing orb's warm white core.
+    fn orb_pixels(&self) -> usize {
+        self.pixels
+            .iter()
+            .filter(|&&[r, g, b]| r > 235 && g > 215 && b > 180 && r >= b)
+            .count()
+    }
+
+    /// Mean (red - blue) of a band of rows: positive for warm colours, negative for cool.
+    fn warmth(&self, top: u32, bottom: u32) -> f32 {
+        let band = &self.pixels[(top * self.width) as usize..(bottom * self.width) as usize];
+        band.iter()
+            .map(|&[r, _, b]| f32::from(r) - f32::from(b))
+            .sum::<f32>()
+            / band.len() as f32
+    }
+
     fn distinct_colours(&self) -> usize {
         let mut colours: Vec<[u8; 3]> = self.pixels.clone();
         colours.sort_unstable();
@@ -44,19 +61,26 @@ impl Picture {
 }
 
 fn screenshot(session: &str) -> Picture {
+    screenshot_at(session, session, &[])
+}
+
+/// A picture of the window named `name`, with extra arguments such as `--at 12`.
+fn screenshot_at(session: &str, name: &str, extra: &[&str]) -> Picture {
     assert!(
         std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some(),
         "the window tests need a display: run them with `xvfb-run` (tools/test.sh does)"
     );
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join(format!("{session}.png"));
-    let output = stillpoint(&[
+    let path = dir.path().join(format!("{name}.png"));
+    let mut args = vec![
         "run",
         "--session",
         session,
         "--screenshot",
         path.to_str().expect("utf-8 path"),
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    let output = stillpoint(&args);
     assert!(
         output.status.success(),
         "stillpoint run failed: {}\n{}",
@@ -67,7 +91,7 @@ fn screenshot(session: &str) -> Picture {
     if let Some(keep) = std::env::var_os("STILLPOINT_KEEP_SCREENSHOTS") {
         let _ = std::fs::copy(
             &path,
-            std::path::Path::new(&keep).join(format!("{session}.png")),
+            std::path::Path::new(&keep).join(format!("{name}.png")),
         );
     }
     Picture {
@@ -183,4 +207,51 @@ fn without_a_desktop_the_window_explains_instead_of_crashing() {
     assert_eq!(output.status.code(), Some(1));
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(message.contains("needs a desktop session"), "{message}");
+}
+
+/// The centering session's breathing step begins at 164 s when its first check-in is left
+/// unanswered (14 + 14 s of narration, the 2-minute check-in timeout, 16 s of narration);
+/// at 6 breaths a minute the in-breath is full 5 s later and the out-breath settled 10 s later.
+#[test]
+fn the_breathing_orb_grows_on_the_in_breath_and_settles_on_the_out_breath() {
+    let session = "centering-before-dosing";
+    let full = screenshot_at(session, "inhale", &["--at", "169"]);
+    let settled = screenshot_at(session, "exhale", &["--at", "174"]);
+    let (full, settled) = (full.orb_pixels(), settled.orb_pixels());
+    assert!(
+        settled > 200,
+        "the settled orb is still visible ({settled} pixels)"
+    );
+    // Radii 0.24 m and 0.09 m: about seven times the area.
+    assert!(full > settled * 4, "full {full} vs settled {settled}");
+    let before = screenshot_at(session, "before-breathing", &["--at", "100"]);
+    assert_eq!(before.orb_pixels(), 0, "no orb outside breathing steps");
+}
+
+#[test]
+fn calm_fades_to_the_warm_safe_place_and_back() {
+    let session = "centering-before-dosing";
+    let lake = screenshot_at(session, "lake", &["--at", "100"]);
+    let calm = screenshot_at(session, "calm", &["--at", "100", "--action", "60=calm"]);
+    let back = screenshot_at(
+        session,
+        "after-calm",
+        &[
+            "--at",
+            "100",
+            "--action",
+            "60=calm",
+            "--action",
+            "80=calm-end",
+        ],
+    );
+    // The safe place is warmer than the dusk lake's violet sky, and lighter underfoot.
+    let (lake_warmth, calm_warmth) = (lake.warmth(0, 100), calm.warmth(0, 100));
+    assert!(
+        calm_warmth > lake_warmth + 15.0,
+        "warmth: calm {calm_warmth}, lake {lake_warmth}"
+    );
+    assert!(calm.band_luminance(500, 720) > lake.band_luminance(500, 720) + 40.0);
+    // Ending Calm returns to the session's own scene.
+    assert!((back.band_luminance(0, 720) - lake.band_luminance(0, 720)).abs() < 2.0);
 }

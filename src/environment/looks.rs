@@ -124,13 +124,13 @@ const NIGHT_SKY: Look = Look {
 };
 
 const SAFE_PLACE: Look = Look {
-    zenith: srgb(196, 170, 160),
-    horizon: srgb(246, 222, 200),
-    glow: srgb(255, 236, 214),
-    glow_direction: (0.0, 0.2),
-    glow_spread: 0.9,
+    zenith: srgb(150, 128, 134),
+    horizon: srgb(212, 184, 164),
+    glow: srgb(200, 170, 140),
+    glow_direction: (0.0, 0.15),
+    glow_spread: 0.7,
     ground: Ground::Land {
-        near: srgb(206, 184, 160),
+        near: srgb(170, 148, 130),
     },
     hills: &[],
     trees: 0,

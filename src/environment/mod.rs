@@ -6,9 +6,11 @@ pub mod meshes;
 use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::prelude::*;
 
-use crate::AppSystems;
 use crate::launch::ActiveScript;
 use crate::script::SessionScript;
+use crate::session::{SessionRuntime, SessionState};
+use crate::visuals::fade::Veil;
+use crate::{AppSystems, catalog};
 
 /// Seated eye height, metres.
 pub const EYE_HEIGHT: f32 = 1.2;
@@ -44,11 +46,15 @@ fn spawn_viewpoint(mut commands: Commands) {
     ));
 }
 
+/// Shows the session's scene, or the safe place while the therapist has Calm on; a change of
+/// scene fades out through the veil and in again, never in one frame.
 fn show_script_environment(
     mut commands: Commands,
     active: Option<Res<ActiveScript>>,
     scripts: Res<Assets<SessionScript>>,
+    runtime: Res<SessionRuntime>,
     mut shown: ResMut<ShownEnvironment>,
+    mut veil: ResMut<Veil>,
     roots: Query<Entity, With<SceneRoot>>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
@@ -56,8 +62,16 @@ fn show_script_environment(
     let Some(script) = active.and_then(|active| scripts.get(&active.0)) else {
         return;
     };
-    let wanted = &script.session.environment;
-    if shown.0.as_ref() == Some(wanted) {
+    let wanted = match runtime.state() {
+        SessionState::Calm => catalog::SAFE_PLACE,
+        _ => script.session.environment.as_str(),
+    };
+    if shown.0.as_deref() == Some(wanted) {
+        veil.target = 0.0;
+        return;
+    }
+    if shown.0.is_some() && !veil.is_covering() {
+        veil.target = 1.0;
         return;
     }
     for root in &roots {
@@ -65,7 +79,8 @@ fn show_script_environment(
     }
     spawn_scene(&mut commands, wanted, &mut meshes, &mut materials);
     info!("environment: {wanted}");
-    shown.0 = Some(wanted.clone());
+    shown.0 = Some(wanted.to_owned());
+    veil.target = 0.0;
 }
 
 /// Spawns the scene for preset `id`.

@@ -1,0 +1,128 @@
+//! Screenshots from the command line: the window at a chosen moment of a session, for
+//! session preview thumbnails and for tests. `--at` advances the session there at once
+//! through the runtime (simulated time), and `--action` applies therapist actions on the
+//! way, through the same action path as everything else.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
+
+use crate::AppSystems;
+use crate::environment::ShownEnvironment;
+use crate::session::{SessionAction, SessionRuntime, SessionState};
+use crate::simulate::{ScriptedActions, send_due_actions};
+use crate::visuals::fade::Veil;
+
+/// The patient code of sessions started only to take a picture (their record is discarded).
+pub const PREVIEW_PATIENT: &str = "PREVIEW-1";
+
+/// Frames rendered after the moment is reached, so every pipeline has compiled.
+const SETTLE_FRAMES: u32 = 45;
+
+/// A picture asked for on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Capture {
+    /// Where to save the PNG.
+    pub path: PathBuf,
+    /// The session time to show, in seconds.
+    pub at: Option<f64>,
+    /// Therapist and patient actions on the way there.
+    pub actions: Vec<(f64, SessionAction)>,
+}
+
+/// Takes the picture, then closes the app.
+pub struct CapturePlugin(pub Capture);
+
+#[derive(Resource, Debug)]
+struct Request {
+    path: PathBuf,
+    at: Option<f64>,
+    settle_frames: u32,
+}
+
+impl Plugin for CapturePlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(Request {
+            path: self.0.path.clone(),
+            at: self.0.at,
+            settle_frames: SETTLE_FRAMES,
+        })
+        .add_systems(Update, capture_when_ready.in_set(AppSystems::Present));
+        if self.0.at.is_some() {
+            app.insert_resource(ScriptedActions::new(self.0.actions.clone()))
+                .add_systems(Startup, stop_the_frame_clock)
+                .add_systems(
+                    Update,
+                    (fast_forward, send_due_actions)
+                        .chain()
+                        .in_set(AppSystems::Input),
+                );
+        }
+    }
+}
+
+/// The session moves only by [`fast_forward`]: the picture shows exactly the moment asked
+/// for, however long rendering takes. Fades still run on real time.
+fn stop_the_frame_clock(mut time: ResMut<Time<Virtual>>) {
+    time.pause();
+}
+
+/// Advances the session to the next scripted action, or to the moment asked for.
+fn fast_forward(
+    request: Option<Res<Request>>,
+    scripted: Res<ScriptedActions>,
+    mut runtime: ResMut<SessionRuntime>,
+) {
+    // Once the picture is being taken the request is gone and nothing moves.
+    let Some(at) = request.and_then(|request| request.at) else {
+        return;
+    };
+    if !matches!(
+        runtime.state(),
+        SessionState::Running | SessionState::Paused | SessionState::Calm
+    ) {
+        return;
+    }
+    let now = runtime.session_secs();
+    let next = scripted.0.front().map_or(at, |(when, _)| when.min(at));
+    if next > now {
+        runtime.tick(Duration::from_secs_f64(next - now));
+    }
+}
+
+fn capture_when_ready(
+    mut commands: Commands,
+    shown: Res<ShownEnvironment>,
+    veil: Res<Veil>,
+    runtime: Res<SessionRuntime>,
+    request: Option<ResMut<Request>>,
+) {
+    let Some(mut request) = request else { return };
+    let reached = request.at.is_none_or(|at| {
+        runtime.session_secs() >= at - 1e-3 || runtime.state() == SessionState::Finished
+    });
+    if shown.0.is_none() || !veil.is_clear() || !reached {
+        return;
+    }
+    if request.settle_frames > 0 {
+        request.settle_frames -= 1;
+        return;
+    }
+    let path = request.path.clone();
+    commands.remove_resource::<Request>();
+    let mut save = save_to_disk(path.clone());
+    commands.spawn(Screenshot::primary_window()).observe(
+        move |captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
+            save(captured);
+            if path.is_file() {
+                info!("screenshot saved to {}", path.display());
+                exit.write(AppExit::Success);
+            } else {
+                error!("the screenshot could not be saved to {}", path.display());
+                exit.write(AppExit::error());
+            }
+        },
+    );
+}

@@ -1,0 +1,140 @@
+//! A soft veil close around the viewpoint that dims the whole view for transitions, so the
+//! scene never changes in a single frame (comfort rule: transitions fade over ≥ 0.5 s).
+
+use bevy::prelude::*;
+
+use crate::AppSystems;
+
+/// Seconds for the veil to rise fully, and again to fall.
+pub const FADE_SECS: f32 = 0.9;
+
+/// How much the veil covers the view, 0 (clear) to 1 (covered), and where it is heading.
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
+pub struct Veil {
+    /// Current cover.
+    pub opacity: f32,
+    /// Where it is heading.
+    pub target: f32,
+}
+
+impl Default for Veil {
+    /// The app opens veiled and the first scene fades in.
+    fn default() -> Self {
+        Self {
+            opacity: 1.0,
+            target: 0.0,
+        }
+    }
+}
+
+impl Veil {
+    /// True when the veil has fully risen.
+    pub fn is_covering(&self) -> bool {
+        self.opacity >= 1.0
+    }
+
+    /// True when the view is clear and nothing is fading.
+    pub fn is_clear(&self) -> bool {
+        self.opacity <= 0.0 && self.target <= 0.0
+    }
+
+    /// Moves the cover toward its target at the fade speed.
+    pub fn step(&mut self, secs: f32) {
+        let change = secs / FADE_SECS;
+        self.opacity = if self.opacity < self.target {
+            (self.opacity + change).min(self.target)
+        } else {
+            (self.opacity - change).max(self.target)
+        };
+    }
+}
+
+/// The veil's sphere, a child of the viewpoint.
+#[derive(Component)]
+struct VeilSphere(Handle<StandardMaterial>);
+
+/// The veil colour: a soft, warm near-dark.
+const VEIL: Color = Color::srgb(0.07, 0.07, 0.1);
+
+/// Draws the veil over the patient's view.
+pub fn plugin(app: &mut App) {
+    app.init_resource::<Veil>().add_systems(
+        Update,
+        (attach_veil, animate_veil)
+            .chain()
+            .in_set(AppSystems::Present),
+    );
+}
+
+fn attach_veil(
+    mut commands: Commands,
+    cameras: Query<Entity, Added<Camera3d>>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    for camera in &cameras {
+        let material = materials.add(StandardMaterial {
+            base_color: VEIL,
+            unlit: true,
+            alpha_mode: AlphaMode::Blend,
+            cull_mode: None,
+            fog_enabled: false,
+            ..default()
+        });
+        let sphere = commands
+            .spawn((
+                Name::new("Veil"),
+                VeilSphere(material.clone()),
+                Mesh3d(meshes.add(Sphere::new(0.25))),
+                MeshMaterial3d(material),
+            ))
+            .id();
+        commands.entity(camera).add_child(sphere);
+    }
+}
+
+fn animate_veil(
+    time: Res<Time<Real>>,
+    mut veil: ResMut<Veil>,
+    mut spheres: Query<(&VeilSphere, &mut Visibility)>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    veil.step(time.delta_secs());
+    for (sphere, mut visibility) in &mut spheres {
+        let shown = if veil.opacity > 0.0 {
+            Visibility::Inherited
+        } else {
+            Visibility::Hidden
+        };
+        visibility.set_if_neq(shown);
+        if let Some(mut material) = materials.get_mut(&sphere.0) {
+            material.base_color = VEIL.with_alpha(veil.opacity);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_veil_never_jumps() {
+        let mut veil = Veil {
+            opacity: 0.0,
+            target: 1.0,
+        };
+        let frame = 1.0 / 90.0;
+        let mut frames = 0;
+        while !veil.is_covering() {
+            let before = veil.opacity;
+            veil.step(frame);
+            assert!(veil.opacity - before <= frame / FADE_SECS + 1e-6);
+            frames += 1;
+        }
+        // At least half a second from clear to covered.
+        assert!(frames as f32 * frame >= 0.5, "{frames} frames");
+        veil.target = 0.0;
+        veil.step(10.0);
+        assert!(veil.is_clear());
+    }
+}
