@@ -35,11 +35,19 @@ impl Picture {
         band.iter().map(|&p| self.luminance(p)).sum::<f32>() / band.len() as f32
     }
 
-    /// Pixels of the breathing orb's warm white core.
+    /// Pixels of the breathing orb's warm white core, below the caption panel.
     fn orb_pixels(&self) -> usize {
-        self.pixels
+        self.pixels[(300 * self.width) as usize..]
             .iter()
             .filter(|&&[r, g, b]| r > 235 && g > 215 && b > 180 && r >= b)
+            .count()
+    }
+
+    /// Pixels of light caption lettering in the panel above the middle.
+    fn caption_pixels(&self) -> usize {
+        self.pixels[(120 * self.width) as usize..(300 * self.width) as usize]
+            .iter()
+            .filter(|&&[r, g, b]| r > 225 && g > 220 && b > 210)
             .count()
     }
 
@@ -224,8 +232,14 @@ fn the_breathing_orb_grows_on_the_in_breath_and_settles_on_the_out_breath() {
     );
     // Radii 0.24 m and 0.09 m: about seven times the area.
     assert!(full > settled * 4, "full {full} vs settled {settled}");
-    let before = screenshot_at(session, "before-breathing", &["--at", "100"]);
+    let before = screenshot_at(session, "check-in", &["--at", "100"]);
     assert_eq!(before.orb_pixels(), 0, "no orb outside breathing steps");
+    // The check-in's question shows on the caption panel.
+    assert!(
+        before.caption_pixels() > 500,
+        "{} caption pixels",
+        before.caption_pixels()
+    );
 }
 
 #[test]

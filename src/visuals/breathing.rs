@@ -7,8 +7,8 @@ use crate::AppSystems;
 use crate::exercises::Detail;
 use crate::session::{SessionRuntime, SessionState};
 
-/// Where the orb floats: a little below eye level, about two metres ahead.
-pub const ORB_POSITION: Vec3 = Vec3::new(0.0, 1.05, -2.2);
+/// Where the orb floats: below eye level and the caption, a little over two metres ahead.
+pub const ORB_POSITION: Vec3 = Vec3::new(0.0, 0.9, -2.4);
 /// Orb radius when settled and when full, metres.
 pub const ORB_RADIUS: (f32, f32) = (0.09, 0.24);
 /// Seconds for the orb to appear or fade away.
@@ -25,7 +25,7 @@ struct Orb {
 }
 
 /// The halo's shells: (scale relative to the orb, opacity); together a soft glow.
-const HALO_SHELLS: [(f32, f32); 3] = [(1.3, 0.16), (1.65, 0.1), (2.1, 0.06)];
+const HALO_SHELLS: [(f32, f32); 3] = [(1.3, 0.16), (1.6, 0.1), (1.9, 0.06)];
 
 const CORE: Color = Color::srgb(1.0, 0.93, 0.82);
 const HALO: Color = Color::srgb(1.0, 0.86, 0.7);

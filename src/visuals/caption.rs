@@ -1,0 +1,260 @@
+//! The caption: large, high-contrast words on a soft panel about two metres ahead, fixed in
+//! the world (never following the gaze). The words are laid out by Bevy's UI into a texture
+//! that the panel shows. A new caption fades out the old one and fades in; counts that tick
+//! within a step change in place, so nothing ever flickers.
+
+use bevy::camera::RenderTarget;
+use bevy::prelude::*;
+use bevy::render::render_resource::TextureFormat;
+
+use crate::AppSystems;
+use crate::exercises::Detail;
+use crate::script::Step;
+use crate::session::{SessionRuntime, SessionState};
+
+/// Where the caption panel stands: a little above eye level, two metres ahead.
+pub const PANEL_POSITION: Vec3 = Vec3::new(0.0, 1.62, -2.0);
+/// The panel's size in metres.
+pub const PANEL_SIZE: Vec2 = Vec2::new(1.6, 0.5);
+/// The texture the words are drawn into, pixels (same aspect as the panel).
+const TEXTURE_SIZE: UVec2 = UVec2::new(1280, 400);
+/// The caption typeface (DejaVu Sans; see assets/LICENSES.md).
+const FONT: &str = "fonts/DejaVuSans.ttf";
+/// Seconds for a caption to fade out, and the next to fade in.
+pub const CAPTION_FADE_SECS: f32 = 0.6;
+
+/// The words showing, and the words waiting to replace them.
+#[derive(Resource, Debug, Default)]
+struct CaptionState {
+    /// What identifies the caption's content (the step, and the prompt within it).
+    shown_key: Option<(usize, usize)>,
+    /// 0 (hidden) to 1 (fully shown).
+    opacity: f32,
+}
+
+#[derive(Component)]
+struct CaptionPanel(Handle<StandardMaterial>);
+
+#[derive(Component)]
+struct CaptionText;
+
+/// Shows the current step's words.
+pub fn plugin(app: &mut App) {
+    app.init_resource::<CaptionState>()
+        .add_systems(Startup, spawn_caption)
+        .add_systems(Update, show_caption.in_set(AppSystems::Present));
+}
+
+fn spawn_caption(
+    mut commands: Commands,
+    assets: Res<AssetServer>,
+    mut images: ResMut<Assets<Image>>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    let texture = images.add(Image::new_target_texture(
+        TEXTURE_SIZE.x,
+        TEXTURE_SIZE.y,
+        TextureFormat::Rgba8UnormSrgb,
+        None,
+    ));
+    let camera = commands
+        .spawn((
+            Name::new("Caption camera"),
+            Camera2d,
+            Camera {
+                order: -1,
+                clear_color: ClearColorConfig::Custom(Color::NONE),
+                ..default()
+            },
+            RenderTarget::from(texture.clone()),
+        ))
+        .id();
+    commands
+        .spawn((
+            Name::new("Caption layout"),
+            UiTargetCamera(camera),
+            Node {
+                width: Val::Percent(100.0),
+                height: Val::Percent(100.0),
+                justify_content: JustifyContent::Center,
+                align_items: AlignItems::Center,
+                padding: UiRect::axes(Val::Px(48.0), Val::Px(24.0)),
+                border_radius: BorderRadius::all(Val::Px(48.0)),
+                ..default()
+            },
+            BackgroundColor(Color::srgba(0.08, 0.08, 0.12, 0.62)),
+        ))
+        .with_child((
+            CaptionText,
+            Text::new(""),
+            TextFont {
+                font: assets.load(FONT).into(),
+                ..TextFont::from_font_size(50.0)
+            },
+            TextColor(Color::srgb(0.98, 0.96, 0.92)),
+            TextLayout::justify(Justify::Center),
+        ));
+    let material = materials.add(StandardMaterial {
+        base_color: Color::WHITE.with_alpha(0.0),
+        base_color_texture: Some(texture),
+        unlit: true,
+        alpha_mode: AlphaMode::Blend,
+        ..default()
+    });
+    commands.spawn((
+        Name::new("Caption panel"),
+        CaptionPanel(material.clone()),
+        Mesh3d(meshes.add(Rectangle::from_size(PANEL_SIZE))),
+        MeshMaterial3d(material),
+        Transform::from_translation(PANEL_POSITION),
+        Visibility::Hidden,
+    ));
+}
+
+/// The words for the current moment, and what identifies them (so a change of words within
+/// the same key, such as a breath count, does not fade).
+pub fn caption_for(runtime: &SessionRuntime) -> Option<((usize, usize), String)> {
+    if runtime.state() == SessionState::Calm {
+        return None;
+    }
+    let view = runtime.view()?;
+    let step = runtime.step_index();
+    let (sub, text) = match (&view.detail, runtime.step()) {
+        (Detail::Breath(breath), _) => {
+            let count = breath.phase_remaining.ceil().max(1.0) as u32;
+            let cue = format!("{}   {count}", breath.phase.word());
+            match breath.cycle {
+                0 if !view.caption.is_empty() => (0, format!("{}\n{cue}", view.caption)),
+                _ => (1, cue),
+            }
+        }
+        (Detail::Prompt { index, .. } | Detail::Region { index, .. }, _) => {
+            (*index, view.caption.clone())
+        }
+        (Detail::CheckIn { low, high, answer }, _) => match answer {
+            Some(_) => (1, "Thank you.".to_owned()),
+            None => (0, format!("{}\n0 is {low}, 10 is {high}", view.caption)),
+        },
+        (Detail::Choices { choices, chosen }, _) => match chosen {
+            Some(_) => (1, "Thank you.".to_owned()),
+            None if choices.is_empty() => (0, view.caption.clone()),
+            None => {
+                let listed: Vec<String> = (1..)
+                    .zip(choices)
+                    .map(|(number, choice)| format!("{number}  {choice}"))
+                    .collect();
+                (0, format!("{}\n{}", view.caption, listed.join("     ")))
+            }
+        },
+        (Detail::Closing { fade }, _) if *fade >= 1.0 => return None,
+        (_, Some(Step::Rest(_))) if runtime.step_secs() > 20.0 => return None,
+        _ => (0, view.caption.clone()),
+    };
+    (!text.trim().is_empty()).then_some(((step, sub), text))
+}
+
+fn show_caption(
+    time: Res<Time<Real>>,
+    runtime: Res<SessionRuntime>,
+    mut state: ResMut<CaptionState>,
+    mut texts: Query<&mut Text, With<CaptionText>>,
+    mut panels: Query<(&CaptionPanel, &mut Visibility)>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    let wanted = caption_for(&runtime);
+    let change = time.delta_secs() / CAPTION_FADE_SECS;
+    let wanted_key = wanted.as_ref().map(|(key, _)| *key);
+    if wanted_key == state.shown_key && wanted.is_some() {
+        // The same caption: fade in, and let counts tick in place.
+        state.opacity = (state.opacity + change).min(1.0);
+        if let Some((_, words)) = &wanted {
+            for mut text in &mut texts {
+                if text.0 != *words {
+                    text.0.clone_from(words);
+                }
+            }
+        }
+    } else if state.opacity > 0.0 {
+        // Something else to show (or nothing): fade the old words out first.
+        state.opacity = (state.opacity - change).max(0.0);
+    } else {
+        state.shown_key = wanted_key;
+        if let Some((_, words)) = &wanted {
+            for mut text in &mut texts {
+                text.0.clone_from(words);
+            }
+        }
+    }
+    let eased = state.opacity * state.opacity * (3.0 - 2.0 * state.opacity);
+    for (panel, mut visibility) in &mut panels {
+        visibility.set_if_neq(if eased > 0.0 {
+            Visibility::Inherited
+        } else {
+            Visibility::Hidden
+        });
+        if let Some(mut material) = materials.get_mut(&panel.0) {
+            material.base_color = Color::WHITE.with_alpha(eased);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::script::parse::parse_ron;
+    use crate::session::{PreparedScript, SessionAction, Volumes};
+
+    fn runtime(steps: &str) -> (SessionRuntime, tempfile::TempDir) {
+        let text = format!(
+            r#"Session(id: "t", title: "T", phase: BeforeDosing, environment: "dusk-lake",
+               soundscape: "silence", steps: [{steps}])"#
+        );
+        let session = parse_ron("t.session.ron", &text).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut runtime = SessionRuntime::default();
+        let script = Arc::new(PreparedScript {
+            session,
+            sha256: String::new(),
+        });
+        runtime.start(script, "P-1", &dir.path().join("r.jsonl"));
+        (runtime, dir)
+    }
+
+    #[test]
+    fn breath_counts_change_in_place_and_calm_hides_the_caption() {
+        let (mut runtime, _dir) = runtime(
+            r#"Breathing(pattern: Box(side: "4s"), cycles: 2, caption: "Follow the light."),
+               CheckIn(id: "suds", scale: Suds)"#,
+        );
+        runtime.tick(Duration::from_millis(500));
+        let (first_key, first) = caption_for(&runtime).unwrap();
+        assert_eq!(first, "Follow the light.\nin   4");
+        runtime.tick(Duration::from_secs(2));
+        let (key, text) = caption_for(&runtime).unwrap();
+        assert_eq!(
+            (key, text.as_str()),
+            (first_key, "Follow the light.\nin   2")
+        );
+        // After the first breath only the cue remains: a new caption, which fades.
+        runtime.tick(Duration::from_secs(16));
+        let (later_key, later) = caption_for(&runtime).unwrap();
+        assert_ne!(later_key, first_key);
+        assert_eq!(later, "in   2");
+        let mut volumes = Volumes::default();
+        runtime.apply(&SessionAction::Calm, &mut volumes);
+        assert_eq!(caption_for(&runtime), None);
+        runtime.apply(&SessionAction::EndCalm, &mut volumes);
+        runtime.tick(Duration::from_secs(14));
+        let (_, question) = caption_for(&runtime).unwrap();
+        assert!(question.starts_with("How much distress"), "{question}");
+        runtime.apply(&SessionAction::Answer(3), &mut volumes);
+        assert_eq!(
+            caption_for(&runtime).map(|(_, text)| text).as_deref(),
+            Some("Thank you.")
+        );
+    }
+}
