@@ -123,13 +123,9 @@ fn follow_the_breath(
             Visibility::Hidden
         });
         let eased = orb.presence * orb.presence * (3.0 - 2.0 * orb.presence);
-        if let Some(mut core) = materials.get_mut(&orb.core) {
-            core.base_color = CORE.with_alpha(0.92 * eased);
-        }
+        super::set_colour(&mut materials, &orb.core, CORE.with_alpha(0.92 * eased));
         for (shell, opacity) in &orb.halo {
-            if let Some(mut halo) = materials.get_mut(shell) {
-                halo.base_color = HALO.with_alpha(opacity * eased);
-            }
+            super::set_colour(&mut materials, shell, HALO.with_alpha(opacity * eased));
         }
     }
 }

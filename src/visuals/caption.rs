@@ -193,9 +193,7 @@ fn show_caption(
         } else {
             Visibility::Hidden
         });
-        if let Some(mut material) = materials.get_mut(&panel.0) {
-            material.base_color = Color::WHITE.with_alpha(eased);
-        }
+        super::set_colour(&mut materials, &panel.0, Color::WHITE.with_alpha(eased));
     }
 }
 

@@ -107,9 +107,7 @@ fn animate_veil(
             Visibility::Hidden
         };
         visibility.set_if_neq(shown);
-        if let Some(mut material) = materials.get_mut(&sphere.0) {
-            material.base_color = VEIL.with_alpha(veil.opacity);
-        }
+        super::set_colour(&mut materials, &sphere.0, VEIL.with_alpha(veil.opacity));
     }
 }
 

@@ -11,3 +11,18 @@ use bevy::prelude::*;
 pub fn plugin(app: &mut App) {
     app.add_plugins((fade::plugin, breathing::plugin, caption::plugin));
 }
+
+/// Sets a material's colour only when it differs, so that materials at rest are not sent to
+/// the GPU again every frame.
+pub fn set_colour(
+    materials: &mut Assets<StandardMaterial>,
+    handle: &Handle<StandardMaterial>,
+    colour: Color,
+) {
+    let differs = materials
+        .get(handle)
+        .is_some_and(|material| material.base_color != colour);
+    if differs && let Some(mut material) = materials.get_mut(handle) {
+        material.base_color = colour;
+    }
+}
