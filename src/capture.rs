@@ -79,10 +79,7 @@ fn fast_forward(
     let Some(at) = request.and_then(|request| request.at) else {
         return;
     };
-    if !matches!(
-        runtime.state(),
-        SessionState::Running | SessionState::Paused | SessionState::Calm
-    ) {
+    if !runtime.is_under_way() {
         return;
     }
     let now = runtime.session_secs();

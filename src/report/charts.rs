@@ -18,6 +18,9 @@ const PALETTE: [RGBColor; 6] = [
     RGBColor(110, 110, 110),
 ];
 const INK: RGBColor = RGBColor(60, 60, 70);
+/// Grid lines: fine and major.
+const GRID_LIGHT: RGBColor = RGBColor(235, 235, 240);
+const GRID_BOLD: RGBColor = RGBColor(215, 215, 222);
 const FONT: &str = "sans-serif";
 
 /// A drawn chart.
@@ -82,8 +85,8 @@ pub fn course_check_ins(sessions: &[SessionSummary]) -> Result<Chart, String> {
             .y_label_formatter(&|y| format!("{}", y.round() as i64))
             .x_desc("session")
             .y_desc("answer (0-10)")
-            .light_line_style(RGBColor(235, 235, 240))
-            .bold_line_style(RGBColor(215, 215, 222))
+            .light_line_style(GRID_LIGHT)
+            .bold_line_style(GRID_BOLD)
             .axis_style(INK)
             .label_style((FONT, 13).into_font().color(&INK))
             .draw()
@@ -181,8 +184,8 @@ pub fn sessions_by_phase(sessions: &[SessionSummary]) -> Result<Chart, String> {
                     .unwrap_or_default(),
                 _ => String::new(),
             })
-            .light_line_style(RGBColor(235, 235, 240))
-            .bold_line_style(RGBColor(215, 215, 222))
+            .light_line_style(GRID_LIGHT)
+            .bold_line_style(GRID_BOLD)
             .axis_style(INK)
             .label_style((FONT, 13).into_font().color(&INK))
             .draw()

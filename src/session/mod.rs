@@ -42,11 +42,7 @@ fn apply_actions(
     for action in actions.read() {
         match action {
             SessionAction::Start { patient, record } => {
-                let under_way = matches!(
-                    runtime.state(),
-                    SessionState::Running | SessionState::Paused | SessionState::Calm
-                );
-                if under_way {
+                if runtime.is_under_way() {
                     info!("ignored start: a session is under way; end it first");
                 } else if let Err(problem) = runtime::check_patient_code(patient) {
                     warn!("ignored start: {problem}");

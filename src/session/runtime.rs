@@ -218,7 +218,8 @@ impl SessionRuntime {
         self.record_problem.as_deref()
     }
 
-    fn is_under_way(&self) -> bool {
+    /// True while a session is running, paused or calm (started and not finished).
+    pub fn is_under_way(&self) -> bool {
         matches!(
             self.state,
             SessionState::Running | SessionState::Paused | SessionState::Calm

@@ -108,12 +108,7 @@ fn follow_the_breath(
     };
     for (mut orb, mut transform, mut visibility) in &mut orbs {
         let target = if breath.is_some() { 1.0 } else { 0.0 };
-        let change = time.delta_secs() / PRESENCE_SECS;
-        orb.presence = if orb.presence < target {
-            (orb.presence + change).min(target)
-        } else {
-            (orb.presence - change).max(target)
-        };
+        orb.presence = super::approach(orb.presence, target, time.delta_secs() / PRESENCE_SECS);
         if let Some(breath) = breath {
             transform.scale = Vec3::splat(orb_radius(breath.fullness));
         }
@@ -122,7 +117,7 @@ fn follow_the_breath(
         } else {
             Visibility::Hidden
         });
-        let eased = orb.presence * orb.presence * (3.0 - 2.0 * orb.presence);
+        let eased = super::ease(orb.presence);
         super::set_colour(&mut materials, &orb.core, CORE.with_alpha(0.92 * eased));
         for (shell, opacity) in &orb.halo {
             super::set_colour(&mut materials, shell, HALO.with_alpha(opacity * eased));

@@ -167,7 +167,7 @@ fn show_caption(
     let wanted_key = wanted.as_ref().map(|(key, _)| *key);
     if wanted_key == state.shown_key && wanted.is_some() {
         // The same caption: fade in, and let counts tick in place.
-        state.opacity = (state.opacity + change).min(1.0);
+        state.opacity = super::approach(state.opacity, 1.0, change);
         if let Some((_, words)) = &wanted {
             for mut text in &mut texts {
                 if text.0 != *words {
@@ -177,7 +177,7 @@ fn show_caption(
         }
     } else if state.opacity > 0.0 {
         // Something else to show (or nothing): fade the old words out first.
-        state.opacity = (state.opacity - change).max(0.0);
+        state.opacity = super::approach(state.opacity, 0.0, change);
     } else {
         state.shown_key = wanted_key;
         if let Some((_, words)) = &wanted {
@@ -186,7 +186,7 @@ fn show_caption(
             }
         }
     }
-    let eased = state.opacity * state.opacity * (3.0 - 2.0 * state.opacity);
+    let eased = super::ease(state.opacity);
     for (panel, mut visibility) in &mut panels {
         visibility.set_if_neq(if eased > 0.0 {
             Visibility::Inherited

@@ -40,12 +40,7 @@ impl Veil {
 
     /// Moves the cover toward its target at the fade speed.
     pub fn step(&mut self, secs: f32) {
-        let change = secs / FADE_SECS;
-        self.opacity = if self.opacity < self.target {
-            (self.opacity + change).min(self.target)
-        } else {
-            (self.opacity - change).max(self.target)
-        };
+        self.opacity = super::approach(self.opacity, self.target, secs / FADE_SECS);
     }
 }
 
