@@ -63,6 +63,7 @@ fn validate_bundled(c: &mut Criterion) {
     let files = library::session_files(&sessions_folder()).expect("sessions folder");
     let context = Context {
         assets_dir: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets")),
+        ..Context::default()
     };
     c.bench_function("validate all bundled sessions", |b| {
         b.iter(|| black_box(library::check_all(black_box(&files), &context)));

@@ -108,6 +108,7 @@ fn capture_when_ready(
         return;
     }
     let path = request.path.clone();
+    let moment = describe_moment(&runtime, &shown);
     commands.remove_resource::<Request>();
     let mut save = save_to_disk(path.clone());
     commands.spawn(Screenshot::primary_window()).observe(
@@ -115,6 +116,7 @@ fn capture_when_ready(
             save(captured);
             if path.is_file() {
                 info!("screenshot saved to {}", path.display());
+                println!("{moment}");
                 exit.write(AppExit::Success);
             } else {
                 error!("the screenshot could not be saved to {}", path.display());
@@ -122,4 +124,29 @@ fn capture_when_ready(
             }
         },
     );
+}
+
+/// One line saying what the picture shows, printed with it: the session time, the state,
+/// the step and its kind, the breath phase during breathing, the scene and the caption.
+pub fn describe_moment(runtime: &SessionRuntime, shown: &ShownEnvironment) -> String {
+    let scene = shown.0.as_deref().unwrap_or("none");
+    let Some(step) = runtime.step() else {
+        return format!("moment: state={:?} scene={scene}", runtime.state());
+    };
+    let breath = match runtime.view().map(|view| &view.detail) {
+        Some(crate::exercises::Detail::Breath(breath)) => {
+            format!(" breath={}", breath.phase.word())
+        }
+        _ => String::new(),
+    };
+    let caption = crate::visuals::caption::caption_for(runtime)
+        .map(|(_, words)| words.replace('\n', " / "))
+        .unwrap_or_default();
+    format!(
+        "moment: t={:.1} state={:?} step={} kind={}{breath} scene={scene} caption={caption:?}",
+        runtime.session_secs(),
+        runtime.state(),
+        runtime.step_index() + 1,
+        step.kind(),
+    )
 }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::bench::RenderBench;
 use crate::capture::Capture;
 use crate::catalog;
 use crate::config::{Paths, Settings};
@@ -140,26 +141,51 @@ pub struct WindowArgs {
     /// Save a PNG of the window once the scene has rendered, then exit.
     #[arg(long, value_name = "PNG")]
     pub screenshot: Option<PathBuf>,
-    /// With --screenshot: picture this moment of the session (seconds of session time),
-    /// reached at once in simulated time.
-    #[arg(long, value_name = "SECONDS", requires = "screenshot")]
+    /// With --screenshot or --bench-frames: this moment of the session (seconds of session
+    /// time), reached at once in simulated time.
+    #[arg(long, value_name = "SECONDS")]
     pub at: Option<f64>,
     /// With --at: an action on the way, as for `simulate` (e.g. --action 40=calm).
     #[arg(long = "action", value_name = "T=ACTION", requires = "at")]
     pub actions: Vec<String>,
+    /// Render benchmark: render N frames of the session (from --at, if given) after a
+    /// warm-up, print `frames=… frame_ms_p50=… frame_ms_p99=… app_us_p50=… app_us_p99=…`
+    /// on standard error, then exit.
+    #[arg(long, value_name = "N", conflicts_with = "screenshot")]
+    pub bench_frames: Option<u32>,
+    /// With --bench-frames: render a bare scene of one mesh and one light instead, for
+    /// comparison.
+    #[arg(long, requires = "bench_frames")]
+    pub bare: bool,
 }
 
 impl WindowArgs {
+    /// Refuses a moment before the session's start.
+    fn check_moment(&self) -> Result<(), String> {
+        match self.at {
+            Some(at) if !(at.is_finite() && at >= 0.0) => {
+                Err(format!("--at {at} must be zero or more seconds"))
+            }
+            Some(_) if self.screenshot.is_none() && self.bench_frames.is_none() => {
+                Err("--at needs --screenshot or --bench-frames".to_owned())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The render benchmark asked for, if any.
+    fn bench(&self) -> Option<RenderBench> {
+        self.bench_frames.map(|frames| RenderBench {
+            frames,
+            at: self.at,
+        })
+    }
+
     /// The picture asked for, if any.
     fn capture(&self) -> Result<Option<Capture>, String> {
         let Some(path) = &self.screenshot else {
             return Ok(None);
         };
-        if let Some(at) = self.at
-            && !(at.is_finite() && at >= 0.0)
-        {
-            return Err(format!("--at {at} must be zero or more seconds"));
-        }
         let actions = self
             .actions
             .iter()
@@ -235,10 +261,14 @@ fn load_settings(paths: &Paths, data: Option<PathBuf>) -> Result<Settings, Strin
     Ok(settings)
 }
 
-fn validation_context(paths: &Paths) -> Context {
-    Context {
+/// What session files are checked against: the assets folder and the clinic's brightness
+/// ceiling.
+fn validation_context(paths: &Paths) -> Result<Context, String> {
+    let settings = Settings::load(&paths.settings).map_err(|problem| problem.headline())?;
+    Ok(Context {
         assets_dir: Some(paths.assets.clone()),
-    }
+        brightness_ceiling: settings.brightness_ceiling,
+    })
 }
 
 /// The files named on the command line (folders expanded), or every bundled session.
@@ -277,7 +307,14 @@ fn validate(paths: &Paths, named: &[PathBuf], brief: bool) -> ExitCode {
         eprintln!("no session files (*.{}) found", library::EXTENSION);
         return ExitCode::FAILURE;
     }
-    let entries = library::check_all(&files, &validation_context(paths));
+    let context = match validation_context(paths) {
+        Ok(context) => context,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let entries = library::check_all(&files, &context);
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut out = std::io::stdout().lock();
     let mut invalid = 0;
@@ -315,7 +352,14 @@ fn list(paths: &Paths, presets: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let entries = library::check_all(&files, &validation_context(paths));
+    let context = match validation_context(paths) {
+        Ok(context) => context,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let entries = library::check_all(&files, &context);
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(session_table(&entries).as_bytes());
     for entry in entries.iter().filter(|entry| entry.outcome.is_err()) {
@@ -404,8 +448,13 @@ fn open_window(
     if let Some(code) = &patient {
         check_patient_code(code)?;
     }
+    window.check_moment()?;
     let capture = window.capture()?;
+    let bench = window.bench();
     check_display()?;
+    if let Some(bench) = bench.filter(|_| window.bare) {
+        return Ok(launch::exit_code(crate::bench::bare_app(bench).run()));
+    }
     let records = settings.records_folder();
     let (id, start) = if resume {
         let found = unfinished_records(&records, patient.as_deref())
@@ -437,6 +486,7 @@ fn open_window(
         script,
         start,
         capture,
+        bench,
     }))
 }
 
@@ -562,7 +612,7 @@ fn simulate(
 /// The file of the session with `id`, checked; explains what is wrong when it cannot be used.
 fn find_session(paths: &Paths, id: &str) -> Result<(PathBuf, Checked), String> {
     let files = files_to_check(paths, &[])?;
-    let entries = library::check_all(&files, &validation_context(paths));
+    let entries = library::check_all(&files, &validation_context(paths)?);
     for entry in entries.iter() {
         if let Ok(checked) = &entry.outcome
             && checked.session.id == id

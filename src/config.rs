@@ -6,6 +6,7 @@ use bevy::prelude::*;
 use serde::Deserialize;
 
 use crate::script::Diagnostic;
+use crate::script::diagnostic::Location;
 use crate::script::parse::parse_ron;
 
 /// The settings file, relative to the folder that holds `assets/`.
@@ -20,6 +21,9 @@ pub struct Settings {
     /// Where session records and artwork are kept; the platform's data folder by default
     /// (on Linux `~/.local/share/stillpoint`).
     pub data_folder: Option<PathBuf>,
+    /// The brightest anything on screen may be, as relative luminance from 0.3 to 1; a
+    /// lower value dims the whole view evenly for light-sensitive patients.
+    pub brightness_ceiling: f32,
 }
 
 impl Default for Settings {
@@ -27,6 +31,7 @@ impl Default for Settings {
         Self {
             default_session: "centering-before-dosing".to_owned(),
             data_folder: None,
+            brightness_ceiling: crate::comfort::DEFAULT_BRIGHTNESS_CEILING,
         }
     }
 }
@@ -36,7 +41,11 @@ impl Settings {
     pub fn load(path: &Path) -> Result<Self, Diagnostic> {
         let shown = path.display().to_string();
         match std::fs::read_to_string(path) {
-            Ok(text) => parse_ron(&shown, &text),
+            Ok(text) => {
+                let settings: Self = parse_ron(&shown, &text)?;
+                settings.check(&shown, &text)?;
+                Ok(settings)
+            }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
             Err(error) => Err(Diagnostic::error(
                 &shown,
@@ -48,6 +57,26 @@ impl Settings {
 }
 
 impl Settings {
+    /// Rejects values outside their safe ranges, pointing at the field in `text`.
+    fn check(&self, shown: &str, text: &str) -> Result<(), Diagnostic> {
+        let lowest = crate::comfort::LOWEST_BRIGHTNESS_CEILING;
+        if (lowest..=1.0).contains(&self.brightness_ceiling) {
+            return Ok(());
+        }
+        let location = text
+            .find("brightness_ceiling")
+            .map(|offset| Location::at_offset(text, offset, "brightness_ceiling".len()));
+        Err(Diagnostic::error(
+            shown,
+            location,
+            format!(
+                "a brightness ceiling of {} is outside {lowest} to 1",
+                self.brightness_ceiling
+            ),
+        )
+        .with_help("0.9 suits most patients; lower it for light-sensitive patients"))
+    }
+
     /// The data folder: `data_folder`, or the platform's (on Linux `~/.local/share/stillpoint`).
     pub fn data_root(&self) -> PathBuf {
         self.data_folder.clone().unwrap_or_else(|| {
@@ -140,5 +169,23 @@ mod tests {
             "{}",
             error.headline()
         );
+    }
+
+    #[test]
+    fn a_brightness_ceiling_out_of_range_is_refused_at_its_place() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("stillpoint.ron");
+        std::fs::write(&path, "(\n    brightness_ceiling: 0.1,\n)").expect("write");
+        let error = Settings::load(&path).expect_err("too dark to read");
+        assert!(
+            error
+                .headline()
+                .ends_with(":2:5: a brightness ceiling of 0.1 is outside 0.3 to 1"),
+            "{}",
+            error.headline()
+        );
+        std::fs::write(&path, "(brightness_ceiling: 0.6)").expect("write");
+        let settings = Settings::load(&path).expect("a valid ceiling");
+        assert_eq!(settings.brightness_ceiling, 0.6);
     }
 }

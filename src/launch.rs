@@ -7,12 +7,15 @@ use std::sync::Arc;
 use bevy::prelude::*;
 use bevy::window::{PresentMode, WindowResolution};
 
+use crate::bench::{RenderBench, RenderBenchPlugin};
 use crate::capture::{Capture, CapturePlugin, PREVIEW_PATIENT};
 use crate::config::{Paths, Settings};
+use crate::script::validate::Context;
 use crate::script::{ScriptPlugin, SessionScript};
 use crate::session::{
     PreparedScript, PreparedSession, SessionAction, SessionRuntime, SessionState,
 };
+use crate::visuals::fade::Dimming;
 use crate::{AppSystems, LogicPlugin};
 
 /// What the window opens on.
@@ -28,6 +31,8 @@ pub struct Launch {
     pub start: Option<SessionAction>,
     /// Save a picture of the window (at a moment of the session), then exit.
     pub capture: Option<Capture>,
+    /// Measure rendering for some frames, then exit.
+    pub bench: Option<RenderBench>,
 }
 
 /// The session script the app is showing.
@@ -58,12 +63,17 @@ pub fn desktop_app(launch: Launch) -> App {
             records_folder: launch.settings.records_folder(),
         },
         ScriptPlugin {
-            assets_dir: Some(launch.paths.assets.clone()),
+            context: Context {
+                assets_dir: Some(launch.paths.assets.clone()),
+                brightness_ceiling: launch.settings.brightness_ceiling,
+            },
         },
         crate::environment::plugin,
         crate::visuals::plugin,
+        crate::pointing::plugin,
         crate::controls::plugin,
     ))
+    .insert_resource(Dimming::for_ceiling(launch.settings.brightness_ceiling))
     .insert_resource(launch.settings.clone())
     .insert_resource(launch.paths.clone())
     .add_systems(
@@ -81,22 +91,29 @@ pub fn desktop_app(launch: Launch) -> App {
     let handle = app.world().resource::<AssetServer>().load(relative);
     app.insert_resource(ActiveScript(handle));
     let mut start = launch.start;
-    if let Some(capture) = launch.capture {
-        if capture.at.is_some() && start.is_none() {
-            // A picture of a moment: run the session for a preview patient whose record
-            // is thrown away with this folder.
-            match tempfile::tempdir() {
-                Ok(folder) => {
-                    start = Some(SessionAction::Start {
-                        patient: PREVIEW_PATIENT.to_owned(),
-                        record: Some(folder.path().join("preview.jsonl")),
-                    });
-                    app.insert_resource(PreviewRecords(folder));
-                }
-                Err(error) => warn!("no folder for the preview's record: {error}"),
+    let shows_a_moment = launch
+        .capture
+        .as_ref()
+        .is_some_and(|capture| capture.at.is_some());
+    if (shows_a_moment || launch.bench.is_some()) && start.is_none() {
+        // A picture of a moment, or a benchmark: run the session for a preview patient
+        // whose record is thrown away with this folder.
+        match tempfile::tempdir() {
+            Ok(folder) => {
+                start = Some(SessionAction::Start {
+                    patient: PREVIEW_PATIENT.to_owned(),
+                    record: Some(folder.path().join("preview.jsonl")),
+                });
+                app.insert_resource(PreviewRecords(folder));
             }
+            Err(error) => warn!("no folder for the preview's record: {error}"),
         }
+    }
+    if let Some(capture) = launch.capture {
         app.add_plugins(CapturePlugin(capture));
+    }
+    if let Some(bench) = launch.bench {
+        app.add_plugins(RenderBenchPlugin(bench));
     }
     app.insert_resource(PendingStart(start));
     app
@@ -104,7 +121,12 @@ pub fn desktop_app(launch: Launch) -> App {
 
 /// Runs the desktop app until the window closes.
 pub fn run_window(launch: Launch) -> ExitCode {
-    match desktop_app(launch).run() {
+    exit_code(desktop_app(launch).run())
+}
+
+/// The process exit code for how an app ended.
+pub fn exit_code(exit: AppExit) -> ExitCode {
+    match exit {
         AppExit::Success => ExitCode::SUCCESS,
         AppExit::Error(code) => ExitCode::from(code.get()),
     }

@@ -3,14 +3,17 @@
 //! The crate is a set of Bevy plugins, one per capability, so that the command line, the
 //! desktop/headset app and the tests all build the same pieces.
 
+pub mod bench;
 pub mod capture;
 pub mod catalog;
 pub mod cli;
+pub mod comfort;
 pub mod config;
 pub mod controls;
 pub mod environment;
 pub mod exercises;
 pub mod launch;
+pub mod pointing;
 pub mod private;
 pub mod report;
 pub mod script;

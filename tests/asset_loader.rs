@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use bevy::asset::{AssetPlugin, LoadState};
 use bevy::prelude::*;
+use stillpoint::script::validate::Context;
 use stillpoint::script::{ScriptPlugin, SessionScript};
 
 fn headless_app(assets: &std::path::Path) -> App {
@@ -24,7 +25,10 @@ fn headless_app(assets: &std::path::Path) -> App {
             ..default()
         },
         ScriptPlugin {
-            assets_dir: Some(assets.to_path_buf()),
+            context: Context {
+                assets_dir: Some(assets.to_path_buf()),
+                ..Context::default()
+            },
         },
     ));
     app

@@ -601,3 +601,89 @@ fn an_unfinished_record_resumes_at_the_step_where_it_stopped() {
     let times: Vec<f64> = read.events.iter().map(|event| event.t).collect();
     assert!(times.windows(2).all(|pair| pair[0] <= pair[1]), "{times:?}");
 }
+
+/// The patient answers in the world: a gaze resting on "7" for a second and a half answers
+/// the first check-in, a pointer click on "2" the second; both reach the record through
+/// the same action path as keys and the panel.
+#[test]
+fn gaze_dwell_and_pointer_clicks_answer_check_ins() {
+    use stillpoint::pointing::{
+        BOARD_CENTRE, DWELL_SECS, GazeSource, PointerRay, PointerRays, ShownBoard,
+    };
+    let mut harness = Harness::new(session(
+        r#"CheckIn(id: "first", scale: Suds), CheckIn(id: "second", scale: Mood), Rest(duration: "10s")"#,
+    ));
+    harness.app.add_plugins(stillpoint::pointing::plugin);
+    harness.start();
+    harness.app.update();
+    let eye = Vec3::new(0.0, 1.2, 0.0);
+    let looking_at = |cell: usize, app: &App| -> Transform {
+        let board = app
+            .world()
+            .resource::<ShownBoard>()
+            .0
+            .clone()
+            .expect("a board");
+        let target = BOARD_CENTRE + board.cells[cell].rect.center().extend(0.0);
+        Transform::from_translation(eye).looking_at(target, Vec3::Y)
+    };
+    // The head first looks straight ahead, over the board; then down at the 7.
+    let head = harness
+        .app
+        .world_mut()
+        .spawn((GazeSource, GlobalTransform::from_translation(eye)))
+        .id();
+    harness.app.update();
+    let at_seven = looking_at(7, &harness.app);
+    *harness
+        .app
+        .world_mut()
+        .get_mut::<GlobalTransform>(head)
+        .unwrap() = at_seven.into();
+    let began = harness.runtime().session_secs();
+    while harness.runtime().step_index() == 0
+        && !matches!(
+            harness.runtime().view().map(|view| &view.detail),
+            Some(Detail::CheckIn {
+                answer: Some(_),
+                ..
+            })
+        )
+    {
+        assert!(
+            harness.runtime().session_secs() - began < 5.0,
+            "the dwell never chose"
+        );
+        harness.app.update();
+    }
+    let dwelt = harness.runtime().session_secs() - began;
+    assert!(
+        dwelt >= f64::from(DWELL_SECS) && dwelt < f64::from(DWELL_SECS) + 0.5,
+        "chosen after {dwelt} s"
+    );
+    // The gaze moves away; on the next question the mouse clicks the 2.
+    harness.app.world_mut().despawn(head);
+    harness.run_until(dwelt + began + 3.0);
+    assert_eq!(harness.runtime().step_index(), 1);
+    let target = looking_at(2, &harness.app);
+    harness
+        .app
+        .world_mut()
+        .resource_mut::<PointerRays>()
+        .0
+        .push(PointerRay {
+            ray: Ray3d::new(eye, target.forward()),
+            select: true,
+        });
+    harness.app.update();
+    harness.app.update();
+    let values: Vec<Option<u32>> = harness
+        .events()
+        .into_iter()
+        .filter_map(|event| match event.kind {
+            EventKind::CheckIn { value, .. } => Some(value),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(values, [Some(7), Some(2)]);
+}

@@ -19,6 +19,7 @@ use stillpoint::script::{Diagnostic, parse_session};
 fn context() -> Context {
     Context {
         assets_dir: Some(project_path("assets")),
+        ..Context::default()
     }
 }
 
@@ -70,6 +71,12 @@ const FIXTURES: &[(&str, usize, usize, &str)] = &[
     ("duration-and-cycles", 8, 61, "both `duration` and `cycles` are given"),
     ("one-choice", 8, 45, "`answer` needs at least 2 entries, found 1"),
     ("bad-colour", 8, 54, "\"blue\" is not a colour"),
+    (
+        "glaring-colour",
+        8,
+        54,
+        "the colour \"#ffffff\" shines at brightness 1.00, above the ceiling of 0.90",
+    ),
     ("unplayable-audio", 8, 42, "\"narration/hello.mp4\" is not an audio file"),
     ("unknown-phase", 4, 12, "`AfterDosing` is not a known phase"),
     ("truncated", 7, 35, "the file ends too early"),

@@ -16,6 +16,8 @@ struct Picture {
     width: u32,
     height: u32,
     pixels: Vec<[u8; 3]>,
+    /// The app's own line saying what the picture shows (`moment: t=… state=… …`).
+    moment: String,
 }
 
 impl Picture {
@@ -35,11 +37,30 @@ impl Picture {
         band.iter().map(|&p| self.luminance(p)).sum::<f32>() / band.len() as f32
     }
 
-    /// Pixels of the breathing orb's warm white core, below the caption panel.
+    /// Pixels of the breathing orb's warm white core, below the caption panel (the warm
+    /// white of the orb, not the cooler white of lettering; clear of the glints on the
+    /// water towards the sun, further right).
     fn orb_pixels(&self) -> usize {
-        self.pixels[(300 * self.width) as usize..]
-            .iter()
-            .filter(|&&[r, g, b]| r > 235 && g > 215 && b > 180 && r >= b)
+        self.count_in(540..740, 300..560, |[r, g, b]| {
+            r > 240 && g > 215 && b > 180 && b < 216
+        })
+    }
+
+    /// Pixels of light lettering on the board of choices, below eye level.
+    fn board_pixels(&self) -> usize {
+        self.count_in(380..900, 380..470, |[r, g, b]| {
+            r > 225 && g > 220 && b > 210
+        })
+    }
+
+    fn count_in(
+        &self,
+        columns: std::ops::Range<u32>,
+        rows: std::ops::Range<u32>,
+        wanted: impl Fn([u8; 3]) -> bool,
+    ) -> usize {
+        rows.flat_map(|row| columns.clone().map(move |column| (row, column)))
+            .filter(|&(row, column)| wanted(self.pixels[(row * self.width + column) as usize]))
             .count()
     }
 
@@ -96,6 +117,11 @@ fn screenshot_at(session: &str, name: &str, extra: &[&str]) -> Picture {
         String::from_utf8_lossy(&output.stderr)
     );
     let image = image::open(&path).expect("a PNG was written").to_rgb8();
+    let moment = stdout(&output)
+        .lines()
+        .find(|line| line.starts_with("moment: "))
+        .expect("the app says what the picture shows")
+        .to_owned();
     if let Some(keep) = std::env::var_os("STILLPOINT_KEEP_SCREENSHOTS") {
         let _ = std::fs::copy(
             &path,
@@ -106,6 +132,7 @@ fn screenshot_at(session: &str, name: &str, extra: &[&str]) -> Picture {
         width: image.width(),
         height: image.height(),
         pixels: image.pixels().map(|pixel| pixel.0).collect(),
+        moment,
     }
 }
 
@@ -217,36 +244,86 @@ fn without_a_desktop_the_window_explains_instead_of_crashing() {
     assert!(message.contains("needs a desktop session"), "{message}");
 }
 
-/// The centering session's breathing step begins at 164 s when its first check-in is left
-/// unanswered (14 + 14 s of narration, the 2-minute check-in timeout, 16 s of narration);
-/// at 6 breaths a minute the in-breath is full 5 s later and the out-breath settled 10 s later.
+/// Five moments of the centering session, each checked for what it must show. The
+/// breathing step begins at 164 s when the first check-in is left unanswered (14 + 14 s of
+/// narration, the 2-minute check-in timeout, 16 s of narration); at 6 breaths a minute each
+/// breath is 5 s in and 5 s out, so at 168 s the orb is nearly full and at 173.5 s nearly
+/// settled.
 #[test]
-fn the_breathing_orb_grows_on_the_in_breath_and_settles_on_the_out_breath() {
+fn five_moments_of_the_centering_session() {
     let session = "centering-before-dosing";
-    let full = screenshot_at(session, "inhale", &["--at", "169"]);
-    let settled = screenshot_at(session, "exhale", &["--at", "174"]);
-    let (full, settled) = (full.orb_pixels(), settled.orb_pixels());
+    let arrival = screenshot_at(session, "arrival", &["--at", "5"]);
+    let inhale = screenshot_at(session, "inhale", &["--at", "168"]);
+    let exhale = screenshot_at(session, "exhale", &["--at", "173.5"]);
+    let check_in = screenshot_at(session, "check-in", &["--at", "40"]);
+    let calm = screenshot_at(session, "calm", &["--at", "100", "--action", "60=calm"]);
+
+    // Arrival: the first words of welcome over the dusk lake, nothing else yet.
+    assert!(
+        arrival
+            .moment
+            .contains("step=1 kind=Narration scene=dusk-lake")
+            && arrival.moment.contains("caption=\"Welcome."),
+        "{}",
+        arrival.moment
+    );
+    assert!(arrival.caption_pixels() > 500);
+    assert_eq!(arrival.orb_pixels(), 0, "no orb before breathing");
+    assert!(arrival.board_pixels() < 20, "no board before the check-in");
+
+    // Breathing: the orb is full on the in-breath and settled on the out-breath.
+    assert!(
+        inhale.moment.contains("kind=Breathing breath=in"),
+        "{}",
+        inhale.moment
+    );
+    assert!(
+        exhale.moment.contains("kind=Breathing breath=out"),
+        "{}",
+        exhale.moment
+    );
+    let (full, settled) = (inhale.orb_pixels(), exhale.orb_pixels());
     assert!(
         settled > 200,
         "the settled orb is still visible ({settled} pixels)"
     );
-    // Radii 0.24 m and 0.09 m: about seven times the area.
+    // Radii near 0.24 m and 0.09 m: several times the area.
     assert!(full > settled * 4, "full {full} vs settled {settled}");
-    let before = screenshot_at(session, "check-in", &["--at", "100"]);
-    assert_eq!(before.orb_pixels(), 0, "no orb outside breathing steps");
-    // The check-in's question shows on the caption panel.
+
+    // Check-in: the question on the caption and the 0-10 scale on the board below.
     assert!(
-        before.caption_pixels() > 500,
-        "{} caption pixels",
-        before.caption_pixels()
+        check_in.moment.contains("kind=CheckIn") && check_in.moment.contains("distress"),
+        "{}",
+        check_in.moment
     );
+    assert!(check_in.caption_pixels() > 500);
+    assert!(
+        check_in.board_pixels() > 300,
+        "{} board pixels",
+        check_in.board_pixels()
+    );
+    assert_eq!(check_in.orb_pixels(), 0);
+
+    // Calm: the warm safe place, no words, no board; warmer than the dusk lake's violet
+    // sky and lighter underfoot.
+    assert!(
+        calm.moment.contains("state=Calm") && calm.moment.contains("scene=safe-place"),
+        "{}",
+        calm.moment
+    );
+    assert!(calm.moment.ends_with("caption=\"\""), "{}", calm.moment);
+    assert!(calm.board_pixels() < 20);
+    let (lake_warmth, calm_warmth) = (check_in.warmth(0, 100), calm.warmth(0, 100));
+    assert!(
+        calm_warmth > lake_warmth + 15.0,
+        "warmth: calm {calm_warmth}, lake {lake_warmth}"
+    );
+    assert!(calm.band_luminance(500, 720) > check_in.band_luminance(500, 720) + 40.0);
 }
 
 #[test]
-fn calm_fades_to_the_warm_safe_place_and_back() {
+fn ending_calm_returns_to_the_sessions_own_scene() {
     let session = "centering-before-dosing";
-    let lake = screenshot_at(session, "lake", &["--at", "100"]);
-    let calm = screenshot_at(session, "calm", &["--at", "100", "--action", "60=calm"]);
     let back = screenshot_at(
         session,
         "after-calm",
@@ -259,13 +336,49 @@ fn calm_fades_to_the_warm_safe_place_and_back() {
             "80=calm-end",
         ],
     );
-    // The safe place is warmer than the dusk lake's violet sky, and lighter underfoot.
-    let (lake_warmth, calm_warmth) = (lake.warmth(0, 100), calm.warmth(0, 100));
     assert!(
-        calm_warmth > lake_warmth + 15.0,
-        "warmth: calm {calm_warmth}, lake {lake_warmth}"
+        back.moment.contains("state=Running") && back.moment.contains("scene=dusk-lake"),
+        "{}",
+        back.moment
     );
-    assert!(calm.band_luminance(500, 720) > lake.band_luminance(500, 720) + 40.0);
-    // Ending Calm returns to the session's own scene.
-    assert!((back.band_luminance(0, 720) - lake.band_luminance(0, 720)).abs() < 2.0);
+    let lake = screenshot("centering-before-dosing");
+    // The sky above the caption is the dusk lake's again.
+    assert!((back.band_luminance(0, 130) - lake.band_luminance(0, 130)).abs() < 3.0);
+}
+
+/// The render benchmark runs the session and the bare comparison scene the same way and
+/// reports its figures (the figures themselves are read by a person, not asserted).
+#[test]
+fn the_render_benchmark_reports_frame_times_for_both_scenes() {
+    for bare in [false, true] {
+        let mut args = vec![
+            "run",
+            "--session",
+            "centering-before-dosing",
+            "--at",
+            "169",
+            "--bench-frames",
+            "20",
+        ];
+        if bare {
+            args.push("--bare");
+        }
+        let output = stillpoint(&args);
+        let errors = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{errors}");
+        let figures = errors
+            .lines()
+            .find(|line| line.starts_with("frames=20 frame_ms_p50="))
+            .unwrap_or_else(|| panic!("no figures in: {errors}"));
+        let value = |name: &str| -> f64 {
+            figures
+                .split_whitespace()
+                .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+                .and_then(|value| value.parse().ok())
+                .unwrap_or_else(|| panic!("{name} missing from {figures}"))
+        };
+        assert!(value("frame_ms_p50") > 0.0);
+        assert!(value("frame_ms_p99") >= value("frame_ms_p50"));
+        assert!(value("app_us_p99") >= value("app_us_p50"));
+    }
 }

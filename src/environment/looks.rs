@@ -30,6 +30,53 @@ pub struct Hills {
     pub seed: f32,
 }
 
+/// Drifting motes of light: dust in the glow, pollen, fireflies. Each swells and fades
+/// slowly in size as it drifts.
+#[derive(Clone, Copy, Debug)]
+pub struct Motes {
+    /// How many float around the patient.
+    pub count: u32,
+    /// Their colour at full strength.
+    pub colour: Color,
+    /// Their largest size, metres.
+    pub size: f32,
+    /// Seconds for one slow swell and fade.
+    pub pulse_secs: f32,
+}
+
+/// Glints of light on water, stretching and shrinking as the surface moves.
+#[derive(Clone, Copy, Debug)]
+pub struct Glints {
+    /// How many.
+    pub count: u32,
+    /// Their colour.
+    pub colour: Color,
+    /// Seconds for one shimmer.
+    pub shimmer_secs: f32,
+}
+
+/// Soft clouds crossing the sky.
+#[derive(Clone, Copy, Debug)]
+pub struct Clouds {
+    /// How many.
+    pub count: u32,
+    /// Their colour (drawn translucent).
+    pub colour: Color,
+    /// How fast they cross the sky, degrees of azimuth a minute.
+    pub degrees_per_minute: f32,
+}
+
+/// The slow motion that keeps a scene alive without drawing attention.
+#[derive(Clone, Copy, Debug)]
+pub struct Ambient {
+    /// Motes of light.
+    pub motes: Option<Motes>,
+    /// Glints on water.
+    pub glints: Option<Glints>,
+    /// Clouds.
+    pub clouds: Option<Clouds>,
+}
+
 /// Everything that defines one scene.
 #[derive(Clone, Copy, Debug)]
 pub struct Look {
@@ -52,6 +99,8 @@ pub struct Look {
     pub trees: u32,
     /// Faint stars: how many.
     pub stars: u32,
+    /// Gentle motion.
+    pub ambient: Ambient,
 }
 
 const fn srgb(r: u8, g: u8, b: u8) -> Color {
@@ -83,12 +132,30 @@ const DUSK_LAKE: Look = Look {
     ],
     trees: 0,
     stars: 40,
+    ambient: Ambient {
+        motes: Some(Motes {
+            count: 28,
+            colour: srgb(255, 226, 190),
+            size: 0.05,
+            pulse_secs: 9.0,
+        }),
+        glints: Some(Glints {
+            count: 18,
+            colour: srgb(255, 222, 186),
+            shimmer_secs: 6.0,
+        }),
+        clouds: Some(Clouds {
+            count: 6,
+            colour: srgb(214, 160, 170),
+            degrees_per_minute: 0.6,
+        }),
+    },
 };
 
 const FOREST_CLEARING: Look = Look {
     zenith: srgb(120, 170, 210),
     horizon: srgb(222, 232, 214),
-    glow: srgb(255, 246, 214),
+    glow: srgb(250, 240, 210),
     glow_direction: (-0.5, 0.45),
     glow_spread: 0.5,
     ground: Ground::Land {
@@ -102,6 +169,20 @@ const FOREST_CLEARING: Look = Look {
     }],
     trees: 70,
     stars: 0,
+    ambient: Ambient {
+        motes: Some(Motes {
+            count: 40,
+            colour: srgb(250, 240, 196),
+            size: 0.04,
+            pulse_secs: 8.0,
+        }),
+        glints: None,
+        clouds: Some(Clouds {
+            count: 7,
+            colour: srgb(236, 236, 232),
+            degrees_per_minute: 0.8,
+        }),
+    },
 };
 
 const NIGHT_SKY: Look = Look {
@@ -121,6 +202,20 @@ const NIGHT_SKY: Look = Look {
     }],
     trees: 0,
     stars: 600,
+    ambient: Ambient {
+        motes: Some(Motes {
+            count: 16,
+            colour: srgb(170, 220, 190),
+            size: 0.05,
+            pulse_secs: 11.0,
+        }),
+        glints: None,
+        clouds: Some(Clouds {
+            count: 3,
+            colour: srgb(60, 74, 116),
+            degrees_per_minute: 0.4,
+        }),
+    },
 };
 
 const SAFE_PLACE: Look = Look {
@@ -135,6 +230,20 @@ const SAFE_PLACE: Look = Look {
     hills: &[],
     trees: 0,
     stars: 0,
+    ambient: Ambient {
+        motes: Some(Motes {
+            count: 20,
+            colour: srgb(255, 232, 204),
+            size: 0.05,
+            pulse_secs: 10.0,
+        }),
+        glints: None,
+        clouds: Some(Clouds {
+            count: 4,
+            colour: srgb(236, 210, 196),
+            degrees_per_minute: 0.4,
+        }),
+    },
 };
 
 /// The look of a scene named in a script; unknown names (which validation rejects) get the
@@ -146,6 +255,22 @@ pub fn look(id: &str) -> Look {
         "night-sky" => NIGHT_SKY,
         _ => SAFE_PLACE,
     }
+}
+
+/// The brightest sky colour of any scene (a scene change fades between skies).
+pub fn brightest_sky() -> Color {
+    [DUSK_LAKE, FOREST_CLEARING, NIGHT_SKY, SAFE_PLACE]
+        .iter()
+        .flat_map(|look| [look.zenith, look.horizon, look.glow])
+        .fold(Color::BLACK, |brightest, colour| {
+            if crate::comfort::relative_luminance(colour)
+                > crate::comfort::relative_luminance(brightest)
+            {
+                colour
+            } else {
+                brightest
+            }
+        })
 }
 
 #[cfg(test)]

@@ -55,7 +55,7 @@ impl Builder {
 }
 
 /// Unit direction from the patient for an azimuth (0 = straight ahead, -Z) and elevation.
-fn direction(azimuth: f32, elevation: f32) -> Vec3 {
+pub fn direction(azimuth: f32, elevation: f32) -> Vec3 {
     Vec3::new(
         azimuth.sin() * elevation.cos(),
         elevation.sin(),

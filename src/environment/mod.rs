@@ -1,5 +1,6 @@
 //! The calm scene around the patient, built from the preset the session names.
 
+pub mod ambient;
 pub mod looks;
 pub mod meshes;
 
@@ -17,7 +18,8 @@ pub const EYE_HEIGHT: f32 = 1.2;
 
 /// Draws the session's environment and keeps it in step with the script (hot reload).
 pub fn plugin(app: &mut App) {
-    app.init_resource::<ShownEnvironment>()
+    app.add_plugins(ambient::plugin)
+        .init_resource::<ShownEnvironment>()
         .add_systems(Startup, spawn_viewpoint)
         .add_systems(Update, show_script_environment.in_set(AppSystems::Present));
 }
@@ -25,6 +27,10 @@ pub fn plugin(app: &mut App) {
 /// The preset currently on screen, if any.
 #[derive(Resource, Default, Debug, Clone, PartialEq, Eq)]
 pub struct ShownEnvironment(pub Option<String>);
+
+/// The camera showing the patient's view on the desktop.
+#[derive(Component, Debug, Clone, Copy, Default)]
+pub struct PatientCamera;
 
 /// The root of everything belonging to the current scene.
 #[derive(Component)]
@@ -34,6 +40,7 @@ struct SceneRoot;
 fn spawn_viewpoint(mut commands: Commands) {
     commands.spawn((
         Name::new("Patient viewpoint"),
+        PatientCamera,
         Camera3d::default(),
         // The scenes' colours are chosen as they should appear: no tone mapping.
         Tonemapping::None,
@@ -56,12 +63,14 @@ fn show_script_environment(
     mut shown: ResMut<ShownEnvironment>,
     mut veil: ResMut<Veil>,
     roots: Query<Entity, With<SceneRoot>>,
+    soft: Option<Res<ambient::SoftLight>>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
     let Some(script) = active.and_then(|active| scripts.get(&active.0)) else {
         return;
     };
+    let Some(soft) = soft else { return };
     let wanted = match runtime.state() {
         SessionState::Calm => catalog::SAFE_PLACE,
         _ => script.session.environment.as_str(),
@@ -77,7 +86,7 @@ fn show_script_environment(
     for root in &roots {
         commands.entity(root).despawn();
     }
-    spawn_scene(&mut commands, wanted, &mut meshes, &mut materials);
+    spawn_scene(&mut commands, wanted, &soft, &mut meshes, &mut materials);
     info!("environment: {wanted}");
     shown.0 = Some(wanted.to_owned());
     veil.target = 0.0;
@@ -87,6 +96,7 @@ fn show_script_environment(
 fn spawn_scene(
     commands: &mut Commands,
     id: &str,
+    soft: &ambient::SoftLight,
     meshes: &mut Assets<Mesh>,
     materials: &mut Assets<StandardMaterial>,
 ) {
@@ -122,6 +132,14 @@ fn spawn_scene(
             for mesh in parts {
                 scene.spawn((Mesh3d(mesh), MeshMaterial3d(vertex_coloured.clone())));
             }
+            ambient::spawn_ambient(
+                scene,
+                &look.ambient,
+                look.glow_direction.0,
+                soft,
+                meshes,
+                materials,
+            );
             if look.trees > 0 {
                 let trunk = meshes.add(Cone::new(1.6, 1.0));
                 let foliage = [0.32, 0.38, 0.44].map(|lightness| {

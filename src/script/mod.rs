@@ -9,8 +9,6 @@ mod outline;
 pub mod parse;
 pub mod validate;
 
-use std::path::PathBuf;
-
 use bevy::asset::{AssetLoader, LoadContext, io::Reader};
 use bevy::prelude::*;
 
@@ -33,8 +31,8 @@ pub struct SessionScript {
 /// Loads `*.session.ron` files through the same parse-and-validate path as the command line.
 #[derive(TypePath)]
 pub struct SessionScriptLoader {
-    /// Where audio paths in scripts are checked.
-    pub assets_dir: Option<PathBuf>,
+    /// What validation checks against.
+    pub context: validate::Context,
 }
 
 /// A session file that failed to load; the text holds every problem, located.
@@ -62,10 +60,7 @@ impl AssetLoader for SessionScriptLoader {
         let mut bytes = Vec::new();
         reader.read_to_end(&mut bytes).await?;
         let shown = load_context.path().to_string();
-        let context = validate::Context {
-            assets_dir: self.assets_dir.clone(),
-        };
-        match parse_session(&shown, &bytes, &context) {
+        match parse_session(&shown, &bytes, &self.context) {
             Ok(checked) => {
                 for warning in &checked.warnings {
                     warn!("{warning}");
@@ -94,15 +89,15 @@ impl AssetLoader for SessionScriptLoader {
 
 /// Registers session scripts as assets.
 pub struct ScriptPlugin {
-    /// Where audio paths in scripts are checked.
-    pub assets_dir: Option<PathBuf>,
+    /// What validation checks against: the assets folder and the brightness ceiling.
+    pub context: validate::Context,
 }
 
 impl Plugin for ScriptPlugin {
     fn build(&self, app: &mut App) {
         app.init_asset::<SessionScript>()
             .register_asset_loader(SessionScriptLoader {
-                assets_dir: self.assets_dir.clone(),
+                context: self.context.clone(),
             });
     }
 }

@@ -8,7 +8,7 @@ use super::diagnostic::{Diagnostic, Location};
 use super::duration::HumanDuration;
 use super::model::*;
 use super::outline::Outline;
-use crate::catalog;
+use crate::{catalog, comfort};
 
 /// Safe limits for breathing pacers: slow enough to calm, never so slow or held so long
 /// that it strains a frightened patient.
@@ -34,10 +34,21 @@ const LONG_CAPTION_CHARS: usize = 320;
 const AUDIO_EXTENSIONS: &[&str] = &["ogg", "wav", "flac"];
 
 /// What validation needs to know besides the file itself.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Context {
     /// The `assets/` folder audio paths are relative to; audio is not checked when absent.
     pub assets_dir: Option<std::path::PathBuf>,
+    /// The clinic's brightness ceiling, which colours in scripts must stay under.
+    pub brightness_ceiling: f32,
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Self {
+            assets_dir: None,
+            brightness_ceiling: comfort::DEFAULT_BRIGHTNESS_CEILING,
+        }
+    }
 }
 
 /// Collects problems, locating them through the outline.
@@ -331,7 +342,7 @@ fn check_step(
             check_text(checker, index, step, "prompt", &paint.prompt);
             length(checker, "duration", paint.duration);
             if let Some(palette) = &paint.palette {
-                check_palette(checker, index, step, palette);
+                check_palette(checker, index, step, palette, context.brightness_ceiling);
             }
             if !(1..=12).contains(&paint.symmetry) {
                 checker.step_problem(
@@ -438,7 +449,13 @@ fn check_list(
     }
 }
 
-fn check_palette(checker: &mut Checker, index: usize, step: &Step, palette: &[String]) {
+fn check_palette(
+    checker: &mut Checker,
+    index: usize,
+    step: &Step,
+    palette: &[String],
+    brightness_ceiling: f32,
+) {
     if palette.is_empty() {
         checker.step_problem(
             index,
@@ -449,7 +466,7 @@ fn check_palette(checker: &mut Checker, index: usize, step: &Step, palette: &[St
         );
     }
     for colour in palette {
-        if parse_hex_colour(colour).is_none() {
+        let Some([red, green, blue]) = parse_hex_colour(colour) else {
             checker.value_problem(
                 index,
                 step,
@@ -457,6 +474,22 @@ fn check_palette(checker: &mut Checker, index: usize, step: &Step, palette: &[St
                 colour,
                 format!("\"{colour}\" is not a colour"),
                 "write colours as \"#rrggbb\", e.g. \"#8fb8de\"",
+            );
+            continue;
+        };
+        let light = comfort::Animation {
+            what: format!("the colour \"{colour}\""),
+            cycle_secs: f32::INFINITY,
+            peak: bevy::color::Color::srgb_u8(red, green, blue),
+        };
+        if let Err(violation) = comfort::check(&light, brightness_ceiling) {
+            checker.value_problem(
+                index,
+                step,
+                "palette",
+                colour,
+                violation.to_string(),
+                "choose a softer colour; light ribbons glow, e.g. \"#f2e6d8\" instead of white",
             );
         }
     }

@@ -81,3 +81,23 @@ fn mirror_state(
         next.set(runtime.state());
     }
 }
+
+/// A runtime started on a session of `steps` (RON step list), for unit tests; the record is
+/// written into the returned folder.
+#[cfg(test)]
+pub fn test_runtime(steps: &str) -> (SessionRuntime, tempfile::TempDir) {
+    let text = format!(
+        r#"Session(id: "t", title: "T", phase: BeforeDosing, environment: "dusk-lake",
+           soundscape: "silence", steps: [{steps}])"#
+    );
+    let session =
+        crate::script::parse::parse_ron("t.session.ron", &text).expect("a valid test session");
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let mut runtime = SessionRuntime::default();
+    let script = std::sync::Arc::new(PreparedScript {
+        session,
+        sha256: String::new(),
+    });
+    runtime.start(script, "P-1", &dir.path().join("r.jsonl"));
+    (runtime, dir)
+}

@@ -27,7 +27,8 @@ struct Orb {
 /// The halo's shells: (scale relative to the orb, opacity); together a soft glow.
 const HALO_SHELLS: [(f32, f32); 3] = [(1.3, 0.16), (1.6, 0.1), (1.9, 0.06)];
 
-const CORE: Color = Color::srgb(1.0, 0.93, 0.82);
+/// The orb's core colour: warm white, the brightest light the app shows.
+pub const CORE: Color = Color::srgb(1.0, 0.93, 0.82);
 const HALO: Color = Color::srgb(1.0, 0.86, 0.7);
 
 /// Shows the breathing pacer during breathing steps.

@@ -19,7 +19,9 @@ pub const PANEL_SIZE: Vec2 = Vec2::new(1.6, 0.5);
 /// The texture the words are drawn into, pixels (same aspect as the panel).
 const TEXTURE_SIZE: UVec2 = UVec2::new(1280, 400);
 /// The caption typeface (DejaVu Sans; see assets/LICENSES.md).
-const FONT: &str = "fonts/DejaVuSans.ttf";
+pub const FONT: &str = "fonts/DejaVuSans.ttf";
+/// The words' colour: a warm white, high in contrast on the dark panel.
+pub const TEXT: Color = Color::srgb(0.96, 0.94, 0.9);
 /// Seconds for a caption to fade out, and the next to fade in.
 pub const CAPTION_FADE_SECS: f32 = 0.6;
 
@@ -92,7 +94,7 @@ fn spawn_caption(
                 font: assets.load(FONT).into(),
                 ..TextFont::from_font_size(50.0)
             },
-            TextColor(Color::srgb(0.98, 0.96, 0.92)),
+            TextColor(TEXT),
             TextLayout::justify(Justify::Center),
         ));
     let material = materials.add(StandardMaterial {
@@ -136,17 +138,13 @@ pub fn caption_for(runtime: &SessionRuntime) -> Option<((usize, usize), String)>
             Some(_) => (1, "Thank you.".to_owned()),
             None => (0, format!("{}\n0 is {low}, 10 is {high}", view.caption)),
         },
-        (Detail::Choices { choices, chosen }, _) => match chosen {
-            Some(_) => (1, "Thank you.".to_owned()),
-            None if choices.is_empty() => (0, view.caption.clone()),
-            None => {
-                let listed: Vec<String> = (1..)
-                    .zip(choices)
-                    .map(|(number, choice)| format!("{number}  {choice}"))
-                    .collect();
-                (0, format!("{}\n{}", view.caption, listed.join("     ")))
-            }
-        },
+        // The choices themselves are on the board below (`visuals::board`).
+        (
+            Detail::Choices {
+                chosen: Some(_), ..
+            },
+            _,
+        ) => (1, "Thank you.".to_owned()),
         (Detail::Closing { fade }, _) if *fade >= 1.0 => return None,
         (_, Some(Step::Rest(_))) if runtime.step_secs() > 20.0 => return None,
         _ => (0, view.caption.clone()),
@@ -199,28 +197,10 @@ fn show_caption(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
     use std::time::Duration;
 
     use super::*;
-    use crate::script::parse::parse_ron;
-    use crate::session::{PreparedScript, SessionAction, Volumes};
-
-    fn runtime(steps: &str) -> (SessionRuntime, tempfile::TempDir) {
-        let text = format!(
-            r#"Session(id: "t", title: "T", phase: BeforeDosing, environment: "dusk-lake",
-               soundscape: "silence", steps: [{steps}])"#
-        );
-        let session = parse_ron("t.session.ron", &text).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let mut runtime = SessionRuntime::default();
-        let script = Arc::new(PreparedScript {
-            session,
-            sha256: String::new(),
-        });
-        runtime.start(script, "P-1", &dir.path().join("r.jsonl"));
-        (runtime, dir)
-    }
+    use crate::session::{SessionAction, Volumes, test_runtime as runtime};
 
     #[test]
     fn breath_counts_change_in_place_and_calm_hides_the_caption() {

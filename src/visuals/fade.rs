@@ -44,6 +44,18 @@ impl Veil {
     }
 }
 
+/// A lasting dimming of the whole view, 0 (none) to 1, so that nothing is brighter than the
+/// clinic's brightness ceiling. Transitions fade from it to fully covered.
+#[derive(Resource, Debug, Clone, Copy, Default, PartialEq)]
+pub struct Dimming(pub f32);
+
+impl Dimming {
+    /// The dimming that keeps the brightest preset under `ceiling`.
+    pub fn for_ceiling(ceiling: f32) -> Self {
+        Self(crate::comfort::dimming_for(ceiling, VEIL))
+    }
+}
+
 /// The veil's sphere, a child of the viewpoint.
 #[derive(Component)]
 struct VeilSphere(Handle<StandardMaterial>);
@@ -53,12 +65,14 @@ const VEIL: Color = Color::srgb(0.07, 0.07, 0.1);
 
 /// Draws the veil over the patient's view.
 pub fn plugin(app: &mut App) {
-    app.init_resource::<Veil>().add_systems(
-        Update,
-        (attach_veil, animate_veil)
-            .chain()
-            .in_set(AppSystems::Present),
-    );
+    app.init_resource::<Veil>()
+        .init_resource::<Dimming>()
+        .add_systems(
+            Update,
+            (attach_veil, animate_veil)
+                .chain()
+                .in_set(AppSystems::Present),
+        );
 }
 
 fn attach_veil(
@@ -90,19 +104,21 @@ fn attach_veil(
 
 fn animate_veil(
     time: Res<Time<Real>>,
+    dimming: Res<Dimming>,
     mut veil: ResMut<Veil>,
     mut spheres: Query<(&VeilSphere, &mut Visibility)>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
     veil.step(time.delta_secs());
+    let cover = dimming.0 + (1.0 - dimming.0) * veil.opacity;
     for (sphere, mut visibility) in &mut spheres {
-        let shown = if veil.opacity > 0.0 {
+        let shown = if cover > 0.0 {
             Visibility::Inherited
         } else {
             Visibility::Hidden
         };
         visibility.set_if_neq(shown);
-        super::set_colour(&mut materials, &sphere.0, VEIL.with_alpha(veil.opacity));
+        super::set_colour(&mut materials, &sphere.0, VEIL.with_alpha(cover));
     }
 }
 

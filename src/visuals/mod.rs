@@ -1,6 +1,7 @@
 //! What the patient sees of the session besides the scene: the caption, the breathing
-//! pacer, and the veil that makes every transition a gentle fade.
+//! pacer, the board of choices, and the veil that makes every transition a gentle fade.
 
+pub mod board;
 pub mod breathing;
 pub mod caption;
 pub mod fade;
@@ -9,7 +10,12 @@ use bevy::prelude::*;
 
 /// The session's visuals.
 pub fn plugin(app: &mut App) {
-    app.add_plugins((fade::plugin, breathing::plugin, caption::plugin));
+    app.add_plugins((
+        fade::plugin,
+        breathing::plugin,
+        caption::plugin,
+        board::plugin,
+    ));
 }
 
 /// Moves `value` toward `target` by at most `change`, never past it.

@@ -1,0 +1,188 @@
+//! The render benchmark: `stillpoint run --session ID --bench-frames N` renders the session
+//! in the window for N frames after a warm-up and prints frame times, and the time our own
+//! systems took each frame. With `--bare` it renders a bare scene of one mesh and one light
+//! the same way instead, so the two can be compared on the same machine.
+
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+use bevy::window::{PresentMode, WindowResolution};
+
+use crate::AppSystems;
+use crate::visuals::fade::Veil;
+
+/// Frames rendered before measuring, so pipelines have compiled and fades have settled.
+const WARM_UP_FRAMES: u32 = 120;
+
+/// A benchmark asked for on the command line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RenderBench {
+    /// Frames to measure.
+    pub frames: u32,
+    /// Seconds of session time to start from (a preview session is started).
+    pub at: Option<f64>,
+}
+
+/// Measures frames, prints the figures, then closes the app.
+pub struct RenderBenchPlugin(pub RenderBench);
+
+/// Brackets the frame's own systems for timing.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Bracket {
+    Open,
+    Close,
+}
+
+#[derive(Resource, Debug)]
+struct Measurements {
+    wanted: u32,
+    at: Option<f64>,
+    warm_up: u32,
+    frame_ms: Vec<f64>,
+    app_us: Vec<f64>,
+    opened: Option<Instant>,
+}
+
+impl Plugin for RenderBenchPlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(Measurements {
+            wanted: self.0.frames,
+            at: self.0.at,
+            warm_up: WARM_UP_FRAMES,
+            frame_ms: Vec::new(),
+            app_us: Vec::new(),
+            opened: None,
+        })
+        .configure_sets(
+            Update,
+            (
+                Bracket::Open.before(AppSystems::Input),
+                Bracket::Close.after(AppSystems::Present),
+            ),
+        )
+        .add_systems(
+            Update,
+            (
+                (open_bracket, jump_to_moment).chain().in_set(Bracket::Open),
+                close_bracket.in_set(Bracket::Close),
+            ),
+        );
+    }
+}
+
+fn open_bracket(mut measurements: ResMut<Measurements>) {
+    measurements.opened = Some(Instant::now());
+}
+
+/// Moves a just-started session to the moment asked for, once.
+fn jump_to_moment(
+    mut measurements: ResMut<Measurements>,
+    runtime: Option<ResMut<crate::session::SessionRuntime>>,
+) {
+    let Some(mut runtime) = runtime else { return };
+    if let Some(at) = measurements.at
+        && runtime.is_under_way()
+    {
+        runtime.tick(Duration::from_secs_f64(at));
+        measurements.at = None;
+    }
+}
+
+fn close_bracket(
+    time: Res<Time<Real>>,
+    veil: Option<Res<Veil>>,
+    mut measurements: ResMut<Measurements>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    let own = measurements.opened.take().map(|opened| opened.elapsed());
+    if veil.is_some_and(|veil| !veil.is_clear()) {
+        return;
+    }
+    if measurements.warm_up > 0 {
+        measurements.warm_up -= 1;
+        return;
+    }
+    measurements.frame_ms.push(time.delta().as_secs_f64() * 1e3);
+    if let Some(own) = own {
+        measurements.app_us.push(own.as_secs_f64() * 1e6);
+    }
+    if measurements.frame_ms.len() as u32 >= measurements.wanted {
+        let frame = percentiles(&mut measurements.frame_ms);
+        let app = percentiles(&mut measurements.app_us);
+        eprintln!(
+            "frames={} frame_ms_p50={:.2} frame_ms_p99={:.2} app_us_p50={:.1} app_us_p99={:.1}",
+            measurements.frame_ms.len(),
+            frame.0,
+            frame.1,
+            app.0,
+            app.1
+        );
+        exit.write(AppExit::Success);
+    }
+}
+
+/// The median and 99th percentile of `values`.
+fn percentiles(values: &mut [f64]) -> (f64, f64) {
+    if values.is_empty() {
+        return (0.0, 0.0);
+    }
+    values.sort_by(f64::total_cmp);
+    let at = |fraction: f64| values[((values.len() - 1) as f64 * fraction).round() as usize];
+    (at(0.5), at(0.99))
+}
+
+/// The comparison scene: the same window with one lit mesh and nothing of Stillpoint.
+pub fn bare_app(bench: RenderBench) -> App {
+    let mut app = App::new();
+    app.add_plugins(DefaultPlugins.set(WindowPlugin {
+        primary_window: Some(Window {
+            title: "Stillpoint — bare scene".to_owned(),
+            resolution: WindowResolution::new(1280, 720),
+            present_mode: PresentMode::AutoVsync,
+            ..default()
+        }),
+        ..default()
+    }))
+    .configure_sets(
+        Update,
+        (AppSystems::Input, AppSystems::Runtime, AppSystems::Present).chain(),
+    )
+    .add_plugins(RenderBenchPlugin(bench))
+    .add_systems(Startup, spawn_bare_scene);
+    app
+}
+
+fn spawn_bare_scene(
+    mut commands: Commands,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    commands.spawn((
+        Mesh3d(meshes.add(Cuboid::new(1.0, 1.0, 1.0))),
+        MeshMaterial3d(materials.add(Color::srgb(0.8, 0.7, 0.6))),
+        Transform::from_xyz(0.0, 0.5, 0.0),
+    ));
+    commands.spawn((
+        PointLight {
+            shadow_maps_enabled: true,
+            ..default()
+        },
+        Transform::from_xyz(4.0, 8.0, 4.0),
+    ));
+    commands.spawn((
+        Camera3d::default(),
+        Transform::from_xyz(-2.5, 4.5, 9.0).looking_at(Vec3::ZERO, Vec3::Y),
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_pick_the_middle_and_the_tail() {
+        let mut values: Vec<f64> = (1..=100).map(f64::from).rev().collect();
+        assert_eq!(percentiles(&mut values), (51.0, 99.0));
+        assert_eq!(percentiles(&mut []), (0.0, 0.0));
+    }
+}
