@@ -127,6 +127,23 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Render a session's whole sound to a WAV file, for practising at home.
+    ///
+    /// Narration, soundscape and breathing cues play through the same mix as in the app,
+    /// in session time, far faster than real time. Steps that wait for an answer or for
+    /// the therapist are given their expected length (as in `stillpoint list`).
+    ExportAudio {
+        /// The session's id (see `stillpoint list`).
+        #[arg(long, value_name = "ID")]
+        session: String,
+        /// The WAV file to write (16-bit stereo).
+        #[arg(long, value_name = "FILE.wav")]
+        out: PathBuf,
+        /// Samples per second.
+        #[arg(long, value_name = "HZ", default_value_t = 44_100,
+              value_parser = clap::value_parser!(u32).range(8_000..=192_000))]
+        sample_rate: u32,
+    },
     /// List the sessions found: id, title, phase and expected length.
     List {
         /// Also list the environments and soundscapes scripts can name.
@@ -214,6 +231,11 @@ pub fn run(cli: Cli) -> ExitCode {
             brief,
         } => Ok(validate(&paths, &files, brief)),
         Command::List { presets } => Ok(list(&paths, presets)),
+        Command::ExportAudio {
+            session,
+            out,
+            sample_rate,
+        } => export_audio(&paths, &session, &out, sample_rate),
         Command::Run {
             session,
             patient,
@@ -295,26 +317,25 @@ fn files_to_check(paths: &Paths, named: &[PathBuf]) -> Result<Vec<PathBuf>, Stri
     Ok(files)
 }
 
+/// The named session files (or every bundled one), each parsed and checked against the
+/// clinic's settings.
+fn check_sessions(paths: &Paths, named: &[PathBuf]) -> Result<Vec<Entry>, String> {
+    let files = files_to_check(paths, named)?;
+    Ok(library::check_all(&files, &validation_context(paths)?))
+}
+
 fn validate(paths: &Paths, named: &[PathBuf], brief: bool) -> ExitCode {
-    let files = match files_to_check(paths, named) {
-        Ok(files) => files,
+    let entries = match check_sessions(paths, named) {
+        Ok(entries) => entries,
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::FAILURE;
         }
     };
-    if files.is_empty() {
+    if entries.is_empty() {
         eprintln!("no session files (*.{}) found", library::EXTENSION);
         return ExitCode::FAILURE;
     }
-    let context = match validation_context(paths) {
-        Ok(context) => context,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let entries = library::check_all(&files, &context);
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut out = std::io::stdout().lock();
     let mut invalid = 0;
@@ -345,21 +366,13 @@ fn validate(paths: &Paths, named: &[PathBuf], brief: bool) -> ExitCode {
 }
 
 fn list(paths: &Paths, presets: bool) -> ExitCode {
-    let files = match files_to_check(paths, &[]) {
-        Ok(files) => files,
+    let entries = match check_sessions(paths, &[]) {
+        Ok(entries) => entries,
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::FAILURE;
         }
     };
-    let context = match validation_context(paths) {
-        Ok(context) => context,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let entries = library::check_all(&files, &context);
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(session_table(&entries).as_bytes());
     for entry in entries.iter().filter(|entry| entry.outcome.is_err()) {
@@ -609,10 +622,31 @@ fn simulate(
     Ok(ExitCode::SUCCESS)
 }
 
+fn export_audio(paths: &Paths, id: &str, out: &Path, sample_rate: u32) -> Result<ExitCode, String> {
+    let settings = Settings::load(&paths.settings).map_err(|problem| problem.headline())?;
+    let (_, checked) = find_session(paths, id)?;
+    let script = PreparedScript {
+        session: checked.session,
+        sha256: checked.sha256,
+    };
+    let started = std::time::Instant::now();
+    let exported =
+        crate::audio::export::export_wav(script, settings.audio, &paths.assets, sample_rate, out)?;
+    let took = started.elapsed().as_secs_f64();
+    println!(
+        "wrote {}: {} of sound, peak {:.1} dBFS, rendered in {:.1} s ({:.0}x real time)",
+        out.display(),
+        format_length(exported.secs),
+        20.0 * f64::from(exported.peak.max(1e-6)).log10(),
+        took,
+        exported.secs / took.max(1e-3),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The file of the session with `id`, checked; explains what is wrong when it cannot be used.
 fn find_session(paths: &Paths, id: &str) -> Result<(PathBuf, Checked), String> {
-    let files = files_to_check(paths, &[])?;
-    let entries = library::check_all(&files, &validation_context(paths)?);
+    let entries = check_sessions(paths, &[])?;
     for entry in entries.iter() {
         if let Ok(checked) = &entry.outcome
             && checked.session.id == id

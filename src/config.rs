@@ -24,6 +24,60 @@ pub struct Settings {
     /// The brightest anything on screen may be, as relative luminance from 0.3 to 1; a
     /// lower value dims the whole view evenly for light-sensitive patients.
     pub brightness_ceiling: f32,
+    /// Sound levels and the master cap.
+    pub audio: AudioSettings,
+}
+
+/// The clinic's sound levels, each 0..1: where the therapist's sliders start, and the
+/// loudest the whole mix may ever be.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AudioSettings {
+    /// The master level at the start of a session.
+    pub master: f32,
+    /// Spoken guidance.
+    pub narration: f32,
+    /// The ambient soundscape.
+    pub soundscape: f32,
+    /// Breathing cues.
+    pub cues: f32,
+    /// The master level can never go above this, whatever the slider says.
+    pub master_cap: f32,
+}
+
+impl Default for AudioSettings {
+    fn default() -> Self {
+        Self {
+            master: 0.8,
+            narration: 1.0,
+            soundscape: 0.7,
+            cues: 0.6,
+            master_cap: 0.9,
+        }
+    }
+}
+
+impl AudioSettings {
+    /// The levels a session starts with.
+    pub fn volumes(&self) -> crate::session::Volumes {
+        crate::session::Volumes {
+            master: self.master.min(self.master_cap),
+            narration: self.narration,
+            soundscape: self.soundscape,
+            cues: self.cues,
+        }
+    }
+
+    /// Each level with its name in the settings file.
+    fn named(&self) -> [(&'static str, f32); 5] {
+        [
+            ("master", self.master),
+            ("narration", self.narration),
+            ("soundscape", self.soundscape),
+            ("cues", self.cues),
+            ("master_cap", self.master_cap),
+        ]
+    }
 }
 
 impl Default for Settings {
@@ -32,6 +86,7 @@ impl Default for Settings {
             default_session: "centering-before-dosing".to_owned(),
             data_folder: None,
             brightness_ceiling: crate::comfort::DEFAULT_BRIGHTNESS_CEILING,
+            audio: AudioSettings::default(),
         }
     }
 }
@@ -59,22 +114,32 @@ impl Settings {
 impl Settings {
     /// Rejects values outside their safe ranges, pointing at the field in `text`.
     fn check(&self, shown: &str, text: &str) -> Result<(), Diagnostic> {
+        let at = |field: &str| {
+            find_field(text, field).map(|offset| Location::at_offset(text, offset, field.len()))
+        };
         let lowest = crate::comfort::LOWEST_BRIGHTNESS_CEILING;
-        if (lowest..=1.0).contains(&self.brightness_ceiling) {
-            return Ok(());
+        if !(lowest..=1.0).contains(&self.brightness_ceiling) {
+            return Err(Diagnostic::error(
+                shown,
+                at("brightness_ceiling"),
+                format!(
+                    "a brightness ceiling of {} is outside {lowest} to 1",
+                    self.brightness_ceiling
+                ),
+            )
+            .with_help("0.9 suits most patients; lower it for light-sensitive patients"));
         }
-        let location = text
-            .find("brightness_ceiling")
-            .map(|offset| Location::at_offset(text, offset, "brightness_ceiling".len()));
-        Err(Diagnostic::error(
-            shown,
-            location,
-            format!(
-                "a brightness ceiling of {} is outside {lowest} to 1",
-                self.brightness_ceiling
-            ),
-        )
-        .with_help("0.9 suits most patients; lower it for light-sensitive patients"))
+        for (field, level) in self.audio.named() {
+            if !(0.0..=1.0).contains(&level) {
+                return Err(Diagnostic::error(
+                    shown,
+                    at(field),
+                    format!("the {field} level {level} is outside 0 to 1"),
+                )
+                .with_help("sound levels go from 0 (silent) to 1 (the loudest)"));
+            }
+        }
+        Ok(())
     }
 
     /// The data folder: `data_folder`, or the platform's (on Linux `~/.local/share/stillpoint`).
@@ -126,6 +191,17 @@ impl Paths {
     pub fn sessions(&self) -> PathBuf {
         self.assets.join("sessions")
     }
+}
+
+/// Where `field:` is written in `text` (a whole word followed by a colon).
+fn find_field(text: &str, field: &str) -> Option<usize> {
+    text.match_indices(field)
+        .map(|(offset, _)| offset)
+        .find(|&offset| {
+            let before = text[..offset].chars().next_back();
+            let after = text[offset + field.len()..].trim_start();
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '_') && after.starts_with(':')
+        })
 }
 
 fn find_assets() -> PathBuf {
@@ -187,5 +263,32 @@ mod tests {
         std::fs::write(&path, "(brightness_ceiling: 0.6)").expect("write");
         let settings = Settings::load(&path).expect("a valid ceiling");
         assert_eq!(settings.brightness_ceiling, 0.6);
+    }
+
+    #[test]
+    fn sound_levels_are_read_and_checked_at_their_place() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("stillpoint.ron");
+        std::fs::write(
+            &path,
+            "(\n    audio: (master: 0.5,\n        master_cap: 1.5),\n)",
+        )
+        .expect("write");
+        let error = Settings::load(&path).expect_err("a cap above full scale");
+        assert!(
+            error
+                .headline()
+                .ends_with(":3:9: the master_cap level 1.5 is outside 0 to 1"),
+            "{}",
+            error.headline()
+        );
+        std::fs::write(&path, "(audio: (master: 0.95, master_cap: 0.7, cues: 0.0))")
+            .expect("write");
+        let audio = Settings::load(&path).expect("valid levels").audio;
+        let volumes = audio.volumes();
+        assert_eq!(
+            (volumes.master, volumes.cues, volumes.narration),
+            (0.7, 0.0, 1.0)
+        );
     }
 }

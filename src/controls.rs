@@ -8,12 +8,19 @@
 //! | Ctrl+E | end the session |
 //! | 0–9, T | check-in answer (T = 10) |
 //! | 1–6 | intention choice, while choices show |
+//! | − / = | master volume down / up a step (never above the clinic's cap) |
+//! | B | breathing cues off / back on |
 
 use bevy::prelude::*;
 
 use crate::AppSystems;
+use crate::config::Settings;
 use crate::exercises::Detail;
-use crate::session::{SessionAction, SessionRuntime, SessionState};
+use crate::session::record::Bus;
+use crate::session::{SessionAction, SessionRuntime, SessionState, Volumes};
+
+/// How much one press of − or = moves the master volume.
+const VOLUME_STEP: f32 = 0.1;
 
 /// Turns key presses into session actions.
 pub fn plugin(app: &mut App) {
@@ -33,13 +40,30 @@ const DIGITS: [KeyCode; 10] = [
     KeyCode::Digit9,
 ];
 
+/// Where the sound is, for the volume keys: the current volumes and the cue level that B
+/// turns the cues back on to.
+#[derive(Clone, Copy, Debug)]
+pub struct SoundLevels<'a> {
+    /// The volumes now.
+    pub volumes: &'a Volumes,
+    /// The clinic's cue level.
+    pub cues_on: f32,
+}
+
 /// The action for a key pressed now, given where the session is.
 pub fn action_for_key(
     key: KeyCode,
     ctrl: bool,
     state: SessionState,
     detail: Option<&Detail>,
+    sound: SoundLevels,
 ) -> Option<SessionAction> {
+    let volume = |bus, level: f32| {
+        Some(SessionAction::SetVolume {
+            bus,
+            level: level.clamp(0.0, 1.0),
+        })
+    };
     let digit = DIGITS
         .iter()
         .position(|&digit| digit == key)
@@ -52,6 +76,10 @@ pub fn action_for_key(
         (KeyCode::KeyC, SessionState::Calm) => Some(SessionAction::EndCalm),
         (KeyCode::KeyC, _) => Some(SessionAction::Calm),
         (KeyCode::KeyE, _) if ctrl => Some(SessionAction::End),
+        (KeyCode::Minus, _) => volume(Bus::Master, sound.volumes.master - VOLUME_STEP),
+        (KeyCode::Equal, _) => volume(Bus::Master, sound.volumes.master + VOLUME_STEP),
+        (KeyCode::KeyB, _) if sound.volumes.cues > 0.0 => volume(Bus::Cues, 0.0),
+        (KeyCode::KeyB, _) => volume(Bus::Cues, sound.cues_on.max(VOLUME_STEP)),
         (KeyCode::KeyT, _) if matches!(detail, Some(Detail::CheckIn { .. })) => {
             Some(SessionAction::Answer(10))
         }
@@ -68,12 +96,18 @@ pub fn action_for_key(
 fn keys_to_actions(
     keys: Res<ButtonInput<KeyCode>>,
     runtime: Res<SessionRuntime>,
+    volumes: Res<Volumes>,
+    settings: Option<Res<Settings>>,
     mut actions: MessageWriter<SessionAction>,
 ) {
     let ctrl = keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight]);
     let detail = runtime.view().map(|view| &view.detail);
+    let sound = SoundLevels {
+        volumes: &volumes,
+        cues_on: settings.map_or(1.0, |settings| settings.audio.cues),
+    };
     for &key in keys.get_just_pressed() {
-        if let Some(action) = action_for_key(key, ctrl, runtime.state(), detail) {
+        if let Some(action) = action_for_key(key, ctrl, runtime.state(), detail, sound) {
             actions.write(action);
         }
     }
@@ -91,6 +125,13 @@ mod tests {
             answer: None,
         };
         let running = SessionState::Running;
+        let volumes = Volumes::default();
+        let sound = SoundLevels {
+            volumes: &volumes,
+            cues_on: 0.6,
+        };
+        let action_for_key =
+            |key, ctrl, state, detail| action_for_key(key, ctrl, state, detail, sound);
         assert_eq!(
             action_for_key(KeyCode::Space, false, running, None),
             Some(SessionAction::Pause)
@@ -129,5 +170,33 @@ mod tests {
             Some(SessionAction::Choose(1))
         );
         assert_eq!(action_for_key(KeyCode::Digit4, false, running, None), None);
+    }
+
+    #[test]
+    fn volume_keys_step_the_master_and_toggle_the_cues() {
+        let mut volumes = Volumes {
+            master: 0.95,
+            ..Volumes::default()
+        };
+        let press = |key, volumes: &Volumes| {
+            let sound = SoundLevels {
+                volumes,
+                cues_on: 0.6,
+            };
+            action_for_key(key, false, SessionState::Running, None, sound)
+        };
+        let set = |bus, level| Some(SessionAction::SetVolume { bus, level });
+        assert_eq!(press(KeyCode::Equal, &volumes), set(Bus::Master, 1.0));
+        let Some(SessionAction::SetVolume {
+            bus: Bus::Master,
+            level,
+        }) = press(KeyCode::Minus, &volumes)
+        else {
+            panic!("minus sets the master volume");
+        };
+        assert!((level - 0.85).abs() < 1e-6, "{level}");
+        assert_eq!(press(KeyCode::KeyB, &volumes), set(Bus::Cues, 0.0));
+        volumes.cues = 0.0;
+        assert_eq!(press(KeyCode::KeyB, &volumes), set(Bus::Cues, 0.6));
     }
 }

@@ -72,7 +72,9 @@ pub fn desktop_app(launch: Launch) -> App {
         crate::visuals::plugin,
         crate::pointing::plugin,
         crate::controls::plugin,
+        crate::audio::plugin,
     ))
+    .insert_resource(launch.settings.audio.volumes())
     .insert_resource(Dimming::for_ceiling(launch.settings.brightness_ceiling))
     .insert_resource(launch.settings.clone())
     .insert_resource(launch.paths.clone())

@@ -3,6 +3,7 @@
 //! The crate is a set of Bevy plugins, one per capability, so that the command line, the
 //! desktop/headset app and the tests all build the same pieces.
 
+pub mod audio;
 pub mod bench;
 pub mod capture;
 pub mod catalog;

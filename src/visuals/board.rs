@@ -7,10 +7,8 @@
 use std::f32::consts::{FRAC_PI_2, TAU};
 
 use bevy::asset::RenderAssetUsages;
-use bevy::camera::RenderTarget;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
-use bevy::render::render_resource::TextureFormat;
 
 use super::caption::{CAPTION_FADE_SECS, FONT, TEXT};
 use crate::AppSystems;
@@ -73,49 +71,26 @@ fn spawn_board(
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
-    let size = (BOARD_SIZE * PIXELS_PER_METRE).as_uvec2();
-    let texture = images.add(Image::new_target_texture(
-        size.x,
-        size.y,
-        TextureFormat::Rgba8UnormSrgb,
-        None,
-    ));
-    let camera = commands
-        .spawn((
-            Name::new("Board camera"),
-            Camera2d,
-            Camera {
-                order: -2,
-                clear_color: ClearColorConfig::Custom(Color::NONE),
-                ..default()
-            },
-            RenderTarget::from(texture.clone()),
-        ))
-        .id();
+    let panel = super::WorldPanel {
+        name: "Board",
+        order: -2,
+        texture_size: (BOARD_SIZE * PIXELS_PER_METRE).as_uvec2(),
+        size: BOARD_SIZE,
+        position: BOARD_CENTRE,
+    }
+    .spawn(&mut commands, &mut images, &mut meshes, &mut materials);
+    commands
+        .entity(panel.quad)
+        .insert(BoardPanel(panel.material));
     commands.spawn((
         Name::new("Board layout"),
         BoardLayout,
-        UiTargetCamera(camera),
+        UiTargetCamera(panel.camera),
         Node {
             width: Val::Percent(100.0),
             height: Val::Percent(100.0),
             ..default()
         },
-    ));
-    let material = materials.add(StandardMaterial {
-        base_color: Color::WHITE.with_alpha(0.0),
-        base_color_texture: Some(texture),
-        unlit: true,
-        alpha_mode: AlphaMode::Blend,
-        ..default()
-    });
-    commands.spawn((
-        Name::new("Board panel"),
-        BoardPanel(material.clone()),
-        Mesh3d(meshes.add(Rectangle::from_size(BOARD_SIZE))),
-        MeshMaterial3d(material),
-        Transform::from_translation(BOARD_CENTRE),
-        Visibility::Hidden,
     ));
     let ring = meshes.add(ring_mesh(0.0));
     commands.spawn((
@@ -205,14 +180,8 @@ fn show_board(
             }
         }
     }
-    let eased = super::ease(state.opacity);
-    for (panel, mut visibility) in &mut panels {
-        visibility.set_if_neq(if eased > 0.0 {
-            Visibility::Inherited
-        } else {
-            Visibility::Hidden
-        });
-        super::set_colour(&mut materials, &panel.0, Color::WHITE.with_alpha(eased));
+    for (panel, visibility) in &mut panels {
+        super::show_faded(state.opacity, visibility, &mut materials, &panel.0);
     }
 }
 

@@ -3,9 +3,7 @@
 //! that the panel shows. A new caption fades out the old one and fades in; counts that tick
 //! within a step change in place, so nothing ever flickers.
 
-use bevy::camera::RenderTarget;
 use bevy::prelude::*;
-use bevy::render::render_resource::TextureFormat;
 
 use crate::AppSystems;
 use crate::exercises::Detail;
@@ -54,28 +52,21 @@ fn spawn_caption(
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
-    let texture = images.add(Image::new_target_texture(
-        TEXTURE_SIZE.x,
-        TEXTURE_SIZE.y,
-        TextureFormat::Rgba8UnormSrgb,
-        None,
-    ));
-    let camera = commands
-        .spawn((
-            Name::new("Caption camera"),
-            Camera2d,
-            Camera {
-                order: -1,
-                clear_color: ClearColorConfig::Custom(Color::NONE),
-                ..default()
-            },
-            RenderTarget::from(texture.clone()),
-        ))
-        .id();
+    let panel = super::WorldPanel {
+        name: "Caption",
+        order: -1,
+        texture_size: TEXTURE_SIZE,
+        size: PANEL_SIZE,
+        position: PANEL_POSITION,
+    }
+    .spawn(&mut commands, &mut images, &mut meshes, &mut materials);
+    commands
+        .entity(panel.quad)
+        .insert(CaptionPanel(panel.material));
     commands
         .spawn((
             Name::new("Caption layout"),
-            UiTargetCamera(camera),
+            UiTargetCamera(panel.camera),
             Node {
                 width: Val::Percent(100.0),
                 height: Val::Percent(100.0),
@@ -97,21 +88,6 @@ fn spawn_caption(
             TextColor(TEXT),
             TextLayout::justify(Justify::Center),
         ));
-    let material = materials.add(StandardMaterial {
-        base_color: Color::WHITE.with_alpha(0.0),
-        base_color_texture: Some(texture),
-        unlit: true,
-        alpha_mode: AlphaMode::Blend,
-        ..default()
-    });
-    commands.spawn((
-        Name::new("Caption panel"),
-        CaptionPanel(material.clone()),
-        Mesh3d(meshes.add(Rectangle::from_size(PANEL_SIZE))),
-        MeshMaterial3d(material),
-        Transform::from_translation(PANEL_POSITION),
-        Visibility::Hidden,
-    ));
 }
 
 /// The words for the current moment, and what identifies them (so a change of words within
@@ -184,14 +160,8 @@ fn show_caption(
             }
         }
     }
-    let eased = super::ease(state.opacity);
-    for (panel, mut visibility) in &mut panels {
-        visibility.set_if_neq(if eased > 0.0 {
-            Visibility::Inherited
-        } else {
-            Visibility::Hidden
-        });
-        super::set_colour(&mut materials, &panel.0, Color::WHITE.with_alpha(eased));
+    for (panel, visibility) in &mut panels {
+        super::show_faded(state.opacity, visibility, &mut materials, &panel.0);
     }
 }
 

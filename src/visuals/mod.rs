@@ -6,7 +6,9 @@ pub mod breathing;
 pub mod caption;
 pub mod fade;
 
+use bevy::camera::RenderTarget;
 use bevy::prelude::*;
+use bevy::render::render_resource::TextureFormat;
 
 /// The session's visuals.
 pub fn plugin(app: &mut App) {
@@ -46,4 +48,97 @@ pub fn set_colour(
     if differs && let Some(mut material) = materials.get_mut(handle) {
         material.base_color = colour;
     }
+}
+
+/// A quad fixed in the world that shows a UI layout drawn into a texture: how the caption
+/// and the board put words in the patient's space.
+pub struct WorldPanel {
+    /// What the panel is, for its entities' names.
+    pub name: &'static str,
+    /// The order of its UI camera among the texture cameras (all before the scene's).
+    pub order: isize,
+    /// The texture's size in pixels (the same aspect as `size`).
+    pub texture_size: UVec2,
+    /// The quad's size in metres.
+    pub size: Vec2,
+    /// Where the quad's centre stands.
+    pub position: Vec3,
+}
+
+/// What [`WorldPanel::spawn`] made.
+pub struct SpawnedPanel {
+    /// The UI camera: give the layout's root node `UiTargetCamera(camera)`.
+    pub camera: Entity,
+    /// The quad in the world, hidden until [`show_faded`] shows it.
+    pub quad: Entity,
+    /// The quad's material, whose alpha fades the panel.
+    pub material: Handle<StandardMaterial>,
+}
+
+impl WorldPanel {
+    /// Spawns the texture, its UI camera and the hidden quad that shows it.
+    pub fn spawn(
+        &self,
+        commands: &mut Commands,
+        images: &mut Assets<Image>,
+        meshes: &mut Assets<Mesh>,
+        materials: &mut Assets<StandardMaterial>,
+    ) -> SpawnedPanel {
+        let texture = images.add(Image::new_target_texture(
+            self.texture_size.x,
+            self.texture_size.y,
+            TextureFormat::Rgba8UnormSrgb,
+            None,
+        ));
+        let camera = commands
+            .spawn((
+                Name::new(format!("{} camera", self.name)),
+                Camera2d,
+                Camera {
+                    order: self.order,
+                    clear_color: ClearColorConfig::Custom(Color::NONE),
+                    ..default()
+                },
+                RenderTarget::from(texture.clone()),
+            ))
+            .id();
+        let material = materials.add(StandardMaterial {
+            base_color: Color::WHITE.with_alpha(0.0),
+            base_color_texture: Some(texture),
+            unlit: true,
+            alpha_mode: AlphaMode::Blend,
+            ..default()
+        });
+        let quad = commands
+            .spawn((
+                Name::new(format!("{} panel", self.name)),
+                Mesh3d(meshes.add(Rectangle::from_size(self.size))),
+                MeshMaterial3d(material.clone()),
+                Transform::from_translation(self.position),
+                Visibility::Hidden,
+            ))
+            .id();
+        SpawnedPanel {
+            camera,
+            quad,
+            material,
+        }
+    }
+}
+
+/// Shows a world panel at `opacity` (0..1, eased here): hidden entirely at 0 so that it
+/// costs nothing, otherwise its material's alpha.
+pub fn show_faded(
+    opacity: f32,
+    mut visibility: Mut<Visibility>,
+    materials: &mut Assets<StandardMaterial>,
+    material: &Handle<StandardMaterial>,
+) {
+    let eased = ease(opacity);
+    visibility.set_if_neq(if eased > 0.0 {
+        Visibility::Inherited
+    } else {
+        Visibility::Hidden
+    });
+    set_colour(materials, material, Color::WHITE.with_alpha(eased));
 }

@@ -1,0 +1,91 @@
+//! Stillpoint's sound, built on kira: soundscapes synthesized as they play, breathing cues
+//! that follow the pacer, recorded narration that dips the soundscape while it speaks, and
+//! the therapist's volumes under a master cap from the settings.
+//!
+//! [`score::Score`] says what should sound at a moment of the session (a pure function of
+//! the runtime); [`conductor::Conductor`] makes a kira mix sound that way. The live app
+//! plays it on the sound card ([`plugin`]); `export-audio` renders the same mix offline
+//! ([`export`]). Without a sound card the app runs on silently and says so once.
+
+pub mod conductor;
+pub mod cues;
+pub mod dsp;
+pub mod export;
+pub mod score;
+pub mod soundscapes;
+pub mod synth;
+
+use std::sync::Arc;
+
+use bevy::prelude::*;
+use kira::backend::DefaultBackend;
+
+use crate::AppSystems;
+use crate::config::{Paths, Settings};
+use crate::session::{PreparedScript, PreparedSession, SessionRuntime, Volumes};
+use conductor::Conductor;
+use score::Score;
+
+/// Whether sound is reaching the patient, for the log and the therapist's panel.
+#[derive(Resource, Debug, Clone, PartialEq, Eq)]
+pub enum AudioStatus {
+    /// Playing on the system's default output device.
+    Playing,
+    /// No sound: the reason, said once.
+    Silent(String),
+}
+
+/// The live mix on the sound card (kira's streams stay on the main thread).
+struct LiveMix {
+    conductor: Conductor<DefaultBackend>,
+    prepared: Option<Arc<PreparedScript>>,
+}
+
+/// Plays the session's sound on the default output device, or runs on silently without one.
+/// Needs [`Settings`] and [`Paths`] as resources.
+pub fn plugin(app: &mut App) {
+    app.add_systems(Startup, open_output)
+        .add_systems(Update, conduct.in_set(AppSystems::Present));
+}
+
+fn open_output(world: &mut World) {
+    let settings = world.resource::<Settings>().audio;
+    let assets = world.resource::<Paths>().assets.clone();
+    let status = match Conductor::<DefaultBackend>::new(Default::default(), settings, &assets) {
+        Ok(conductor) => {
+            info!("sound is playing on the default output device");
+            world.insert_non_send(LiveMix {
+                conductor,
+                prepared: None,
+            });
+            AudioStatus::Playing
+        }
+        Err(error) => {
+            let reason = format!("no sound: no audio output device is available ({error})");
+            warn!("{reason}; Stillpoint runs on without sound, captions show as usual");
+            AudioStatus::Silent(reason)
+        }
+    };
+    world.insert_resource(status);
+}
+
+/// Makes the sound follow the session, each frame.
+fn conduct(
+    mix: Option<NonSendMut<LiveMix>>,
+    prepared: Res<PreparedSession>,
+    runtime: Res<SessionRuntime>,
+    volumes: Res<Volumes>,
+) {
+    let Some(mut mix) = mix else { return };
+    let script = prepared.0.clone();
+    let changed = match (&mix.prepared, &script) {
+        (Some(before), Some(now)) => !Arc::ptr_eq(before, now),
+        (None, Some(_)) => true,
+        _ => false,
+    };
+    if changed && let Some(script) = script {
+        mix.conductor.prepare(&script.session);
+        mix.prepared = Some(script);
+    }
+    mix.conductor.update(&Score::of(&runtime), &volumes);
+}
