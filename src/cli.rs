@@ -174,11 +174,30 @@ pub struct WindowArgs {
     /// comparison.
     #[arg(long, requires = "bench_frames")]
     pub bare: bool,
+    /// Do not look for a headset; run on the desktop only.
+    #[arg(long)]
+    pub desktop: bool,
+    /// Start with the therapist's panel hidden (Tab shows it). Pictures taken with
+    /// --screenshot show the patient's view alone unless --with-panel is given.
+    #[arg(long, conflicts_with = "with_panel")]
+    pub no_panel: bool,
+    /// With --screenshot: include the therapist's panel in the picture.
+    #[arg(long, requires = "screenshot")]
+    pub with_panel: bool,
+    /// Close the app once the session clock reaches this many seconds (or the session ends),
+    /// ending the headset's session cleanly first.
+    #[arg(long, value_name = "SECONDS")]
+    pub quit_after: Option<f64>,
 }
 
 impl WindowArgs {
     /// Refuses a moment before the session's start.
     fn check_moment(&self) -> Result<(), String> {
+        if let Some(secs) = self.quit_after
+            && !(secs.is_finite() && secs >= 0.0)
+        {
+            return Err(format!("--quit-after {secs} must be zero or more seconds"));
+        }
         match self.at {
             Some(at) if !(at.is_finite() && at >= 0.0) => {
                 Err(format!("--at {at} must be zero or more seconds"))
@@ -493,6 +512,16 @@ fn open_window(
         (id, start)
     };
     let (script, _) = find_session(&paths, &id)?;
+    let headset = if window.desktop || capture.is_some() || bench.is_some() {
+        Err("started with --desktop".to_owned())
+    } else {
+        find_headset_loader(&settings)
+    };
+    let panel = if capture.is_some() {
+        window.with_panel
+    } else {
+        !window.no_panel
+    };
     Ok(launch::run_window(Launch {
         paths,
         settings,
@@ -500,6 +529,9 @@ fn open_window(
         start,
         capture,
         bench,
+        headset,
+        panel,
+        quit_after: window.quit_after,
     }))
 }
 
@@ -542,6 +574,28 @@ fn report(
 
 /// The window needs a desktop session; say so plainly instead of failing inside the
 /// windowing library.
+/// Whether the OpenXR loader can be opened (restarting this program with a link to the
+/// versioned loader when only that is installed); the reason for desktop only if not.
+fn find_headset_loader(settings: &Settings) -> Result<(), String> {
+    use crate::xr::loader::{self, Loader};
+    let links = settings.data_root().join("openxr-loader");
+    match loader::prepare(&links) {
+        Ok(Loader::Ready) => Ok(()),
+        Ok(Loader::Missing) => {
+            eprintln!("{}", loader::MISSING_MESSAGE);
+            Err(loader::MISSING_MESSAGE.to_owned())
+        }
+        Ok(Loader::VersionedOnly(path)) => Err(format!(
+            "the OpenXR loader {} could not be linked for use",
+            path.display()
+        )),
+        Err(problem) => {
+            eprintln!("{problem}; running on the desktop only");
+            Err(problem)
+        }
+    }
+}
+
 fn check_display() -> Result<(), String> {
     let linux_without_display = cfg!(target_os = "linux")
         && std::env::var_os("DISPLAY").is_none()

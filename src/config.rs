@@ -191,6 +191,13 @@ impl Paths {
     pub fn sessions(&self) -> PathBuf {
         self.assets.join("sessions")
     }
+
+    /// `file` as the asset server names it: relative to the assets folder when inside it.
+    pub fn asset_path(&self, file: &Path) -> PathBuf {
+        file.strip_prefix(&self.assets)
+            .unwrap_or(file)
+            .to_path_buf()
+    }
 }
 
 /// Where `field:` is written in `text` (a whole word followed by a colon).

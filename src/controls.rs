@@ -10,6 +10,8 @@
 //! | 1–6 | intention choice, while choices show |
 //! | − / = | master volume down / up a step (never above the clinic's cap) |
 //! | B | breathing cues off / back on |
+//!
+//! Keys typed into the panel (the patient code) are not shortcuts.
 
 use bevy::prelude::*;
 
@@ -24,8 +26,18 @@ const VOLUME_STEP: f32 = 0.1;
 
 /// Turns key presses into session actions.
 pub fn plugin(app: &mut App) {
-    app.add_systems(Update, keys_to_actions.in_set(AppSystems::Input));
+    app.init_resource::<TypingInPanel>().add_systems(
+        Update,
+        keys_to_actions
+            .in_set(AppSystems::Input)
+            .run_if(|typing: Res<TypingInPanel>| !typing.0),
+    );
 }
+
+/// True while the therapist is typing in the panel (or answering a question there), so
+/// their keys are not taken as shortcuts.
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TypingInPanel(pub bool);
 
 const DIGITS: [KeyCode; 10] = [
     KeyCode::Digit0,

@@ -16,6 +16,7 @@ use crate::session::{
     PreparedScript, PreparedSession, SessionAction, SessionRuntime, SessionState,
 };
 use crate::visuals::fade::Dimming;
+use crate::xr::XrStatus;
 use crate::{AppSystems, LogicPlugin};
 
 /// What the window opens on.
@@ -33,7 +34,17 @@ pub struct Launch {
     pub capture: Option<Capture>,
     /// Measure rendering for some frames, then exit.
     pub bench: Option<RenderBench>,
+    /// Use the headset: the OpenXR loader was found (desktop only when `false`, and why).
+    pub headset: Result<(), String>,
+    /// Show the therapist's panel beside the mirror.
+    pub panel: bool,
+    /// Close the app once the session clock passes this many seconds (or the session ends).
+    pub quit_after: Option<f64>,
 }
+
+/// Asks the app to close: at once on the desktop, after ending the XR session with a headset.
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct QuitRequest;
 
 /// The session script the app is showing.
 #[derive(Resource, Debug, Clone)]
@@ -42,23 +53,37 @@ pub struct ActiveScript(pub Handle<SessionScript>);
 /// Builds the desktop app for `launch`.
 pub fn desktop_app(launch: Launch) -> App {
     let mut app = App::new();
-    app.add_plugins(
-        DefaultPlugins
-            .set(WindowPlugin {
-                primary_window: Some(Window {
-                    title: "Stillpoint".to_owned(),
-                    resolution: WindowResolution::new(1280, 720),
-                    present_mode: PresentMode::AutoVsync,
-                    ..default()
-                }),
-                ..default()
-            })
-            .set(AssetPlugin {
-                file_path: launch.paths.assets.display().to_string(),
-                ..default()
-            }),
-    )
-    .add_plugins((
+    let window = WindowPlugin {
+        primary_window: Some(Window {
+            title: "Stillpoint".to_owned(),
+            resolution: WindowResolution::new(1280, 720),
+            present_mode: PresentMode::AutoVsync,
+            ..default()
+        }),
+        // With a headset, closing ends the XR session first.
+        close_when_requested: launch.headset.is_err(),
+        ..default()
+    };
+    let defaults = DefaultPlugins.set(AssetPlugin {
+        file_path: launch.paths.assets.display().to_string(),
+        ..default()
+    });
+    app.add_message::<QuitRequest>();
+    match &launch.headset {
+        Ok(()) => {
+            app.add_plugins(crate::xr::configure(
+                bevy_mod_openxr::add_xr_plugins(defaults).set(window),
+            ))
+            .init_resource::<XrStatus>()
+            .add_plugins(crate::xr::plugin);
+        }
+        Err(reason) => {
+            app.add_plugins(defaults.set(window))
+                .insert_resource(XrStatus::desktop_only(reason.clone()))
+                .add_systems(Update, quit_on_request.in_set(AppSystems::Input));
+        }
+    }
+    app.add_plugins((
         LogicPlugin {
             records_folder: launch.settings.records_folder(),
         },
@@ -73,6 +98,7 @@ pub fn desktop_app(launch: Launch) -> App {
         crate::pointing::plugin,
         crate::controls::plugin,
         crate::audio::plugin,
+        crate::mirror::plugin(launch.panel),
     ))
     .insert_resource(launch.settings.audio.volumes())
     .insert_resource(Dimming::for_ceiling(launch.settings.brightness_ceiling))
@@ -85,11 +111,7 @@ pub fn desktop_app(launch: Launch) -> App {
             title_window_after_session.in_set(AppSystems::Present),
         ),
     );
-    let relative = launch
-        .script
-        .strip_prefix(&launch.paths.assets)
-        .unwrap_or(&launch.script)
-        .to_path_buf();
+    let relative = launch.paths.asset_path(&launch.script);
     let handle = app.world().resource::<AssetServer>().load(relative);
     app.insert_resource(ActiveScript(handle));
     let mut start = launch.start;
@@ -117,6 +139,10 @@ pub fn desktop_app(launch: Launch) -> App {
     if let Some(bench) = launch.bench {
         app.add_plugins(RenderBenchPlugin(bench));
     }
+    if let Some(secs) = launch.quit_after {
+        app.insert_resource(QuitAfter(secs))
+            .add_systems(Update, quit_after_session_time.in_set(AppSystems::Present));
+    }
     app.insert_resource(PendingStart(start));
     app
 }
@@ -134,15 +160,47 @@ pub fn exit_code(exit: AppExit) -> ExitCode {
     }
 }
 
+/// Closes the app once the session clock passes this many seconds.
+#[derive(Resource, Debug, Clone, Copy)]
+struct QuitAfter(f64);
+
+fn quit_after_session_time(
+    limit: Res<QuitAfter>,
+    runtime: Res<SessionRuntime>,
+    mut asked: Local<bool>,
+    mut quits: MessageWriter<QuitRequest>,
+) {
+    let done = runtime.session_secs() >= limit.0 || runtime.state() == SessionState::Finished;
+    if done && !*asked {
+        *asked = true;
+        info!(
+            "session advanced to step {} of {} at session time {:.1} s; closing as asked",
+            runtime.step_index() + 1,
+            runtime
+                .script()
+                .map_or(0, |script| script.session.steps.len()),
+            runtime.session_secs()
+        );
+        quits.write(QuitRequest);
+    }
+}
+
+fn quit_on_request(mut quits: MessageReader<QuitRequest>, mut exit: MessageWriter<AppExit>) {
+    if quits.read().count() > 0 {
+        exit.write(AppExit::Success);
+    }
+}
+
 /// The temporary folder of a preview's record, removed when the app closes.
 #[derive(Resource, Debug)]
 struct PreviewRecords(
     #[expect(dead_code, reason = "held so the folder lives as long as the app")] tempfile::TempDir,
 );
 
-/// The start asked for on the command line, sent once the script is ready.
+/// A start (or resume) waiting for the chosen script to load: asked for on the command line
+/// or in the panel, sent once the script is ready.
 #[derive(Resource, Debug, Default)]
-struct PendingStart(Option<SessionAction>);
+pub struct PendingStart(pub Option<SessionAction>);
 
 /// Keeps the runtime's prepared script in step with the script file (hot reload) and sends
 /// the start asked for on the command line once it is ready.

@@ -14,6 +14,7 @@ pub mod controls;
 pub mod environment;
 pub mod exercises;
 pub mod launch;
+pub mod mirror;
 pub mod pointing;
 pub mod private;
 pub mod report;
@@ -21,6 +22,7 @@ pub mod script;
 pub mod session;
 pub mod simulate;
 pub mod visuals;
+pub mod xr;
 
 use bevy::prelude::*;
 

@@ -392,3 +392,47 @@ fn the_render_benchmark_reports_frame_times_for_both_scenes() {
         assert!(value("app_us_p99") >= value("app_us_p50"));
     }
 }
+
+#[test]
+fn the_mirror_shows_the_patients_view_beside_the_therapists_panel() {
+    let session = "centering-before-dosing";
+    let mirror = screenshot_at(
+        session,
+        "mirror-with-panel",
+        &["--at", "100", "--action", "45=answer:6", "--with-panel"],
+    );
+    assert!(mirror.moment.contains("state=Running"), "{}", mirror.moment);
+    // The panel is the right-hand 390 points: its dark background, light lettering and
+    // the teal Calm button at its top.
+    let panel_left = mirror.width - 390;
+    let panel_area = ((mirror.width - panel_left) * mirror.height) as usize;
+    let panel_dark = mirror.count_in(panel_left..mirror.width, 0..mirror.height, |[r, g, b]| {
+        r < 40 && g < 44 && b < 52
+    });
+    assert!(
+        panel_dark * 2 > panel_area,
+        "the panel is mostly its dark background ({panel_dark} of {panel_area})"
+    );
+    let lettering = mirror.count_in(panel_left..mirror.width, 0..mirror.height, |[r, g, b]| {
+        r > 170 && g > 170 && b > 170
+    });
+    assert!(lettering > 1500, "{lettering} pixels of lettering");
+    let calm_button = mirror.count_in(panel_left..mirror.width, 0..140, |[r, g, b]| {
+        (40..=60).contains(&r) && (110..=135).contains(&g) && (118..=142).contains(&b)
+    });
+    assert!(
+        calm_button > 4000,
+        "{calm_button} pixels of the Calm button"
+    );
+    // Beside it, the patient's scene: the dusk lake's many colours, not a blank.
+    let scene_colours = {
+        let mut colours: Vec<[u8; 3]> = (0..mirror.height)
+            .flat_map(|row| (0..panel_left).map(move |column| (row, column)))
+            .map(|(row, column)| mirror.pixels[(row * mirror.width + column) as usize])
+            .collect();
+        colours.sort_unstable();
+        colours.dedup();
+        colours.len()
+    };
+    assert!(scene_colours > 500, "{scene_colours} colours in the scene");
+}

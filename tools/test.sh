@@ -12,4 +12,10 @@ cargo clippy --locked --all-targets -- -D warnings
 echo "== tests"
 xvfb-run --auto-servernum --server-args="-screen 0 1280x720x24" \
     cargo test --locked --all-targets
+echo "== headset: Stillpoint on a real OpenXR runtime (Monado, simulated headset)"
+if [ "$(id -u)" = 0 ]; then
+    tools/xr-check.sh
+else
+    echo "not run: the OpenXR runtime's root filesystem needs root (sudo tools/xr-check.sh)"
+fi
 echo "== all checks passed"

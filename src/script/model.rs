@@ -535,6 +535,23 @@ impl Step {
         }
     }
 
+    /// The kind as a therapist reads it, e.g. "Check-in" or "Wait for therapist".
+    pub fn kind_label(&self) -> &'static str {
+        match self {
+            Step::Narration(_) => "Narration",
+            Step::Breathing(_) => "Breathing",
+            Step::Grounding(_) => "Grounding",
+            Step::BodyScan(_) => "Body scan",
+            Step::CheckIn(_) => "Check-in",
+            Step::Intention(_) => "Intention",
+            Step::Rest(_) => "Rest",
+            Step::WaitForTherapist(_) => "Wait for therapist",
+            Step::Paint(_) => "Paint",
+            Step::Reflection(_) => "Reflection",
+            Step::Closing(_) => "Closing",
+        }
+    }
+
     /// How long the step is expected to take, in seconds. Steps that wait on a person use
     /// their timeout or the planning defaults in [`expected`].
     pub fn expected_secs(&self) -> f64 {

@@ -213,6 +213,11 @@ impl SessionRuntime {
         &self.patient
     }
 
+    /// The record being written, if any.
+    pub fn record_path(&self) -> Option<&Path> {
+        self.record.as_ref().map(RecordWriter::path)
+    }
+
     /// Why the record could not be written, if it could not.
     pub fn record_problem(&self) -> Option<&str> {
         self.record_problem.as_deref()

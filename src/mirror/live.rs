@@ -1,0 +1,259 @@
+//! What the panel reads from disk, kept fresh without blocking a frame: the session library
+//! (every file with its validation status), the record being written now (for the live
+//! check-in chart), and the current patient's earlier sessions (the course chart and the
+//! last session's summary).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use bevy::prelude::*;
+
+use crate::AppSystems;
+use crate::config::{Paths, Settings};
+use crate::report::summary::SessionSummary;
+use crate::script::library::{self, Entry};
+use crate::script::validate::Context;
+use crate::session::resume::{Unfinished, unfinished_records};
+use crate::session::runtime::check_patient_code;
+use crate::session::{SessionRuntime, SessionState};
+
+/// How often the panel looks at the disk again.
+const REFRESH: Duration = Duration::from_secs(2);
+
+/// One session file as the library shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LibraryItem {
+    /// The file.
+    pub path: PathBuf,
+    /// The session's id, or the file name when it does not parse.
+    pub id: String,
+    /// Title, phase label and expected length, when the file is valid.
+    pub summary: Option<ItemSummary>,
+    /// Every problem, as `path:line:column: message` (warnings too, for a valid file).
+    pub problems: Vec<String>,
+    /// The preview picture, if one has been made (`assets/previews/<id>.png`).
+    pub preview: Option<PathBuf>,
+}
+
+/// What a valid session file is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemSummary {
+    /// The title.
+    pub title: String,
+    /// Where it belongs in a course.
+    pub phase: String,
+    /// Expected length, seconds.
+    pub length_secs: f64,
+}
+
+impl LibraryItem {
+    fn from_entry(entry: &Entry, previews: &Path) -> Self {
+        let problems = entry
+            .diagnostics()
+            .iter()
+            .map(|diagnostic| diagnostic.headline())
+            .collect();
+        let file_stem = entry
+            .path
+            .file_name()
+            .map(|name| {
+                name.to_string_lossy()
+                    .trim_end_matches(".session.ron")
+                    .to_owned()
+            })
+            .unwrap_or_default();
+        let (id, summary) = match &entry.outcome {
+            Ok(checked) => (
+                checked.session.id.clone(),
+                Some(ItemSummary {
+                    title: checked.session.title.clone(),
+                    phase: checked.session.phase.label().to_owned(),
+                    length_secs: checked.session.expected_secs(),
+                }),
+            ),
+            Err(_) => (file_stem, None),
+        };
+        let preview = previews.join(format!("{id}.png"));
+        Self {
+            path: entry.path.clone(),
+            summary,
+            problems,
+            preview: preview.is_file().then_some(preview),
+            id,
+        }
+    }
+}
+
+/// Every session file in the sessions folder, valid or not (invalid ones are listed with
+/// their problems, never hidden), and the unfinished records that can be resumed.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct Library {
+    /// The files, in name order.
+    pub items: Vec<LibraryItem>,
+    /// Why the folder could not be read, if it could not.
+    pub problem: Option<String>,
+    /// Records that stopped before their end, newest first.
+    pub unfinished: Vec<Unfinished>,
+}
+
+impl Library {
+    /// The session file for a session id, if it is in the library and valid.
+    pub fn file_of(&self, id: &str) -> Option<&Path> {
+        self.items
+            .iter()
+            .find(|item| item.id == id && item.summary.is_some())
+            .map(|item| item.path.as_path())
+    }
+}
+
+/// The record being written now, summarised (pauses, calm, check-in answers with times).
+#[derive(Resource, Debug, Default, Clone)]
+pub struct LiveRecord {
+    /// The summary, once the record has its first line.
+    pub summary: Option<SessionSummary>,
+    /// The record's path and length when last read.
+    seen: Option<(PathBuf, u64)>,
+}
+
+/// The current patient's earlier sessions, oldest first.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct Course {
+    /// The patient code they belong to.
+    pub patient: String,
+    /// Their sessions.
+    pub sessions: Vec<SessionSummary>,
+}
+
+/// The patient code the panel is working with (typed in the field, or the running
+/// session's). The course follows it.
+#[derive(Resource, Debug, Default, Clone, PartialEq, Eq)]
+pub struct PatientCode(pub String);
+
+/// Keeps the library, the live record and the course fresh.
+pub fn plugin(app: &mut App) {
+    app.init_resource::<Library>()
+        .init_resource::<LiveRecord>()
+        .init_resource::<Course>()
+        .init_resource::<PatientCode>()
+        .add_systems(Startup, scan_library)
+        .add_systems(
+            Update,
+            (
+                scan_library.run_if(on_timer(REFRESH)),
+                read_live_record,
+                follow_course,
+            )
+                .in_set(AppSystems::Present),
+        );
+}
+
+/// Whether `period` has passed since this system last ran true.
+fn on_timer(period: Duration) -> impl FnMut(Res<Time<Real>>, Local<Option<Duration>>) -> bool {
+    move |time: Res<Time<Real>>, mut last: Local<Option<Duration>>| {
+        let now = time.elapsed();
+        let due = last.is_none_or(|last| now.saturating_sub(last) >= period);
+        if due {
+            *last = Some(now);
+        }
+        due
+    }
+}
+
+/// Reads the sessions folder: each file checked as `stillpoint validate` would.
+pub fn read_library(paths: &Paths, settings: &Settings, records: &Path) -> Library {
+    let folder = paths.sessions();
+    let context = Context {
+        assets_dir: Some(paths.assets.clone()),
+        brightness_ceiling: settings.brightness_ceiling,
+    };
+    let previews = paths.assets.join("previews");
+    let (items, problem) = match library::session_files(&folder) {
+        Ok(files) => (
+            library::check_all(&files, &context)
+                .iter()
+                .map(|entry| LibraryItem::from_entry(entry, &previews))
+                .collect(),
+            None,
+        ),
+        Err(error) => (
+            Vec::new(),
+            Some(format!(
+                "{}: cannot read the sessions folder: {error}",
+                folder.display()
+            )),
+        ),
+    };
+    Library {
+        items,
+        problem,
+        unfinished: unfinished_records(records, None),
+    }
+}
+
+fn scan_library(
+    paths: Option<Res<Paths>>,
+    settings: Option<Res<Settings>>,
+    runtime: Res<SessionRuntime>,
+    mut library: ResMut<Library>,
+) {
+    let (Some(paths), Some(settings)) = (paths, settings) else {
+        return;
+    };
+    let mut fresh = read_library(&paths, &settings, &settings.records_folder());
+    // The record being written is not "unfinished": it is this session.
+    let current = runtime.record_path();
+    fresh
+        .unfinished
+        .retain(|record| Some(record.path.as_path()) != current);
+    if fresh.items != library.items
+        || fresh.problem != library.problem
+        || fresh.unfinished != library.unfinished
+    {
+        *library = fresh;
+    }
+}
+
+/// Re-reads the current record whenever it has grown.
+fn read_live_record(runtime: Res<SessionRuntime>, mut live: ResMut<LiveRecord>) {
+    let Some(path) = runtime.record_path() else {
+        if live.seen.is_some() && runtime.state() == SessionState::Idle {
+            *live = LiveRecord::default();
+        }
+        return;
+    };
+    let length = std::fs::metadata(path).map_or(0, |metadata| metadata.len());
+    if live.seen.as_ref() == Some(&(path.to_path_buf(), length)) {
+        return;
+    }
+    live.seen = Some((path.to_path_buf(), length));
+    match SessionSummary::read(path) {
+        Ok(summary) => live.summary = summary,
+        Err(error) => warn!("cannot read the session record {}: {error}", path.display()),
+    }
+}
+
+/// Loads the patient's earlier sessions when the code changes or a session ends.
+fn follow_course(
+    code: Res<PatientCode>,
+    runtime: Res<SessionRuntime>,
+    settings: Option<Res<Settings>>,
+    mut course: ResMut<Course>,
+    mut last_state: Local<Option<SessionState>>,
+) {
+    let state = runtime.state();
+    let ended = *last_state != Some(state) && state == SessionState::Finished;
+    *last_state = Some(state);
+    let patient = code.0.trim();
+    if patient == course.patient && !ended {
+        return;
+    }
+    course.patient = patient.to_owned();
+    course.sessions.clear();
+    let Some(settings) = settings else { return };
+    if check_patient_code(patient).is_err() {
+        return;
+    }
+    if let Ok(records) = crate::report::patient_records(&settings.records_folder(), patient) {
+        course.sessions = crate::report::summarise(&records).0;
+    }
+}

@@ -1,0 +1,68 @@
+//! The desktop mirror: the patient's view (the headset's, smoothed, or the seated desktop
+//! camera) beside the therapist's control panel. Tab hides the panel for a clean
+//! full-window mirror.
+
+mod chart;
+pub mod intent;
+pub mod live;
+pub mod panel;
+
+use bevy::camera::visibility::RenderLayers;
+use bevy::camera::{CameraOutputMode, ClearColorConfig};
+use bevy::prelude::*;
+use bevy::render::render_resource::BlendState;
+use bevy_egui::{EguiGlobalSettings, EguiPlugin, EguiPrimaryContextPass, PrimaryEguiContext};
+
+use crate::AppSystems;
+use crate::controls::TypingInPanel;
+use panel::{PanelState, Previews};
+
+/// The panel: egui on its own camera over the whole window, the mirror's camera in the
+/// space beside it. `visible` is whether the panel shows at first.
+pub fn plugin(visible: bool) -> impl Fn(&mut App) {
+    move |app: &mut App| {
+        app.add_plugins((EguiPlugin::default(), intent::plugin, live::plugin))
+            .insert_resource(EguiGlobalSettings {
+                auto_create_primary_context: false,
+                ..default()
+            })
+            .insert_resource(PanelState {
+                visible,
+                ..default()
+            })
+            .init_resource::<Previews>()
+            .init_resource::<TypingInPanel>()
+            .add_systems(Startup, spawn_panel_camera)
+            .add_systems(Update, toggle_panel.in_set(AppSystems::Input))
+            .add_systems(EguiPrimaryContextPass, panel::draw_panel);
+    }
+}
+
+/// A camera that draws only the panel, over whatever the mirror drew.
+fn spawn_panel_camera(mut commands: Commands) {
+    commands.spawn((
+        Name::new("Panel camera"),
+        PrimaryEguiContext,
+        Camera2d,
+        RenderLayers::none(),
+        Camera {
+            order: 1,
+            output_mode: CameraOutputMode::Write {
+                blend_state: Some(BlendState::ALPHA_BLENDING),
+                clear_color: ClearColorConfig::None,
+            },
+            clear_color: ClearColorConfig::Custom(Color::NONE),
+            ..default()
+        },
+    ));
+}
+
+fn toggle_panel(
+    keys: Res<ButtonInput<KeyCode>>,
+    typing: Res<TypingInPanel>,
+    mut state: ResMut<PanelState>,
+) {
+    if keys.just_pressed(KeyCode::Tab) && !typing.0 {
+        state.visible = !state.visible;
+    }
+}

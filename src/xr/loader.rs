@@ -1,0 +1,190 @@
+//! Finding the OpenXR loader before the headset plugins look for it.
+//!
+//! The `openxr` crate opens the unversioned `libopenxr_loader.so`, which Debian-family
+//! systems ship only in the `-dev` package; most users have only the runtime library
+//! `libopenxr_loader.so.1` (package `libopenxr-loader1`). When only that is installed,
+//! Stillpoint links the unversioned name to it in its own cache folder and starts itself
+//! again with that folder on the library path, so the headset works without the `-dev`
+//! package. With no loader at all the app runs on the desktop and names what to install.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+/// The name the `openxr` crate opens.
+pub const UNVERSIONED: &str = "libopenxr_loader.so";
+/// The name the runtime package installs.
+pub const VERSIONED: &str = "libopenxr_loader.so.1";
+/// Set in the environment of the restarted program, so it never restarts twice.
+const RESTARTED: &str = "STILLPOINT_OPENXR_LOADER_LINK";
+
+/// Where the OpenXR loader is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Loader {
+    /// `libopenxr_loader.so` can be opened as it is.
+    Ready,
+    /// Only the versioned library is installed, here.
+    VersionedOnly(PathBuf),
+    /// No loader is installed.
+    Missing,
+}
+
+/// What to tell the user when no loader is installed.
+pub const MISSING_MESSAGE: &str = "no OpenXR loader is installed, so Stillpoint runs on the \
+     desktop only; to use a headset install the OpenXR loader (Debian/Ubuntu: sudo apt install \
+     libopenxr-loader1) and an OpenXR runtime such as Monado or SteamVR";
+
+/// Looks for the loader in `folders`, in order.
+pub fn locate_in(folders: &[PathBuf]) -> Loader {
+    if folders
+        .iter()
+        .any(|folder| folder.join(UNVERSIONED).exists())
+    {
+        return Loader::Ready;
+    }
+    folders
+        .iter()
+        .map(|folder| folder.join(VERSIONED))
+        .find(|path| path.exists())
+        .map_or(Loader::Missing, Loader::VersionedOnly)
+}
+
+/// The folders the dynamic linker searches: `LD_LIBRARY_PATH`, the linker cache's folders
+/// (`ldconfig -p`), then the usual system folders.
+pub fn library_folders() -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = std::env::var_os("LD_LIBRARY_PATH")
+        .map(|value| std::env::split_paths(&value).collect())
+        .unwrap_or_default();
+    for ldconfig in ["ldconfig", "/sbin/ldconfig", "/usr/sbin/ldconfig"] {
+        if let Ok(output) = std::process::Command::new(ldconfig).arg("-p").output() {
+            let listing = String::from_utf8_lossy(&output.stdout);
+            folders.extend(linker_cache_folders(&listing));
+            break;
+        }
+    }
+    folders.extend(
+        [
+            "/usr/local/lib",
+            "/usr/lib/x86_64-linux-gnu",
+            "/usr/lib/aarch64-linux-gnu",
+            "/usr/lib64",
+            "/usr/lib",
+            "/lib/x86_64-linux-gnu",
+            "/lib64",
+            "/lib",
+        ]
+        .map(PathBuf::from),
+    );
+    let mut seen = std::collections::HashSet::new();
+    folders.retain(|folder| seen.insert(folder.clone()));
+    folders
+}
+
+/// The folders of the OpenXR loader entries in an `ldconfig -p` listing.
+fn linker_cache_folders(listing: &str) -> Vec<PathBuf> {
+    listing
+        .lines()
+        .filter(|line| line.trim_start().starts_with("libopenxr_loader"))
+        .filter_map(|line| line.split("=>").nth(1))
+        .filter_map(|path| Path::new(path.trim()).parent().map(Path::to_path_buf))
+        .collect()
+}
+
+/// Makes `libopenxr_loader.so` openable when only the versioned library is installed, by
+/// restarting the program with a link to it on the library path. Returns what was found
+/// (the restart does not return when it succeeds); problems are described, never fatal.
+pub fn prepare(link_folder: &Path) -> Result<Loader, String> {
+    let found = locate_in(&library_folders());
+    let Loader::VersionedOnly(versioned) = &found else {
+        return Ok(found);
+    };
+    if std::env::var_os(RESTARTED).is_some() {
+        return Err(format!(
+            "{} links to {} but the OpenXR loader still cannot be opened",
+            link_folder.join(UNVERSIONED).display(),
+            versioned.display()
+        ));
+    }
+    link_loader(link_folder, versioned)?;
+    restart_with_library_path(link_folder)
+}
+
+/// Points `link_folder/libopenxr_loader.so` at `versioned`.
+pub fn link_loader(link_folder: &Path, versioned: &Path) -> Result<(), String> {
+    let link = link_folder.join(UNVERSIONED);
+    crate::private::create_dir(link_folder)
+        .map_err(|error| format!("cannot create {}: {error}", link_folder.display()))?;
+    if std::fs::read_link(&link).is_ok_and(|target| target == versioned) {
+        return Ok(());
+    }
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(versioned, &link)
+        .map_err(|error| format!("cannot link {}: {error}", link.display()))
+}
+
+fn restart_with_library_path(link_folder: &Path) -> Result<Loader, String> {
+    use std::os::unix::process::CommandExt;
+    let program = std::env::current_exe()
+        .map_err(|error| format!("cannot find this program to restart it: {error}"))?;
+    let mut library_path = OsString::from(link_folder);
+    if let Some(existing) = std::env::var_os("LD_LIBRARY_PATH") {
+        library_path.push(":");
+        library_path.push(existing);
+    }
+    let error = std::process::Command::new(program)
+        .args(std::env::args_os().skip(1))
+        .env("LD_LIBRARY_PATH", library_path)
+        .env(RESTARTED, link_folder)
+        .exec();
+    Err(format!(
+        "cannot restart with the OpenXR loader linked: {error}"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_unversioned_loader_is_used_as_it_is_and_the_versioned_one_is_found() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (first, second) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir_all(&first).expect("folder");
+        std::fs::create_dir_all(&second).expect("folder");
+        let folders = [first.clone(), second.clone()];
+        assert_eq!(locate_in(&folders), Loader::Missing);
+        std::fs::write(second.join(VERSIONED), b"").expect("file");
+        assert_eq!(
+            locate_in(&folders),
+            Loader::VersionedOnly(second.join(VERSIONED))
+        );
+        std::fs::write(first.join(UNVERSIONED), b"").expect("file");
+        assert_eq!(locate_in(&folders), Loader::Ready);
+    }
+
+    #[test]
+    fn the_link_points_at_the_versioned_loader_and_is_renewed_when_it_moves() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let links = dir.path().join("links");
+        let (old, new) = (dir.path().join("old.so.1"), dir.path().join("new.so.1"));
+        std::fs::write(&old, b"").expect("file");
+        std::fs::write(&new, b"").expect("file");
+        link_loader(&links, &old).expect("linked");
+        link_loader(&links, &new).expect("relinked");
+        assert_eq!(
+            std::fs::read_link(links.join(UNVERSIONED)).expect("a link"),
+            new
+        );
+        assert_eq!(locate_in(&[links]), Loader::Ready);
+    }
+
+    #[test]
+    fn the_linker_cache_names_the_loaders_folder() {
+        let listing = "1234 libs found in cache `/etc/ld.so.cache'\n\
+            \tlibopenxr_loader.so.1 (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/libopenxr_loader.so.1\n\
+            \tlibm.so.6 (libc6,x86-64) => /lib/x86_64-linux-gnu/libm.so.6\n";
+        assert_eq!(
+            linker_cache_folders(listing),
+            vec![PathBuf::from("/usr/lib/x86_64-linux-gnu")]
+        );
+    }
+}

@@ -1,0 +1,194 @@
+//! The therapist's panel, headless: every button's request goes through the one action path
+//! into the session runtime and lands in the record.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test stops at the first thing that is wrong"
+)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bevy::prelude::*;
+use bevy::time::TimeUpdateStrategy;
+use common::project_path;
+use stillpoint::LogicPlugin;
+use stillpoint::mirror::intent::{self, PanelIntent, RecenterRequest};
+use stillpoint::mirror::panel::{last_session_summary, session_series};
+use stillpoint::report::summary::SessionSummary;
+use stillpoint::script::library::check_file;
+use stillpoint::script::validate::Context;
+use stillpoint::session::record::{Bus, EventKind, ReadRecord};
+use stillpoint::session::{PreparedScript, PreparedSession, SessionRuntime, SessionState, Volumes};
+
+fn panel_app(records: &std::path::Path) -> App {
+    let path = project_path("assets/sessions/centering-before-dosing.session.ron");
+    let session = check_file(&path, &Context::default())
+        .outcome
+        .expect("bundled session is valid")
+        .session;
+    let mut app = App::new();
+    app.add_plugins((
+        MinimalPlugins,
+        LogicPlugin {
+            records_folder: records.to_path_buf(),
+        },
+        intent::plugin,
+    ))
+    .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
+        100,
+    )))
+    .insert_resource(PreparedSession(Some(Arc::new(PreparedScript {
+        session,
+        sha256: "0".repeat(64),
+    }))));
+    stillpoint::simulate::single_threaded(&mut app);
+    app
+}
+
+fn press(app: &mut App, intent: PanelIntent) {
+    app.world_mut().write_message(intent);
+    app.update();
+    app.update();
+}
+
+fn state(app: &App) -> SessionState {
+    app.world().resource::<SessionRuntime>().state()
+}
+
+#[test]
+fn every_panel_button_reaches_the_runtime_and_the_record() {
+    let records = tempfile::tempdir().expect("temp dir");
+    let mut app = panel_app(records.path());
+    app.update();
+
+    press(
+        &mut app,
+        PanelIntent::Start {
+            patient: " P-021 ".into(),
+        },
+    );
+    assert_eq!(state(&app), SessionState::Running);
+    assert_eq!(app.world().resource::<SessionRuntime>().patient(), "P-021");
+
+    press(&mut app, PanelIntent::PauseOrResume);
+    assert_eq!(state(&app), SessionState::Paused);
+    press(&mut app, PanelIntent::PauseOrResume);
+    assert_eq!(state(&app), SessionState::Running);
+
+    press(&mut app, PanelIntent::Calm);
+    assert_eq!(state(&app), SessionState::Calm);
+    press(&mut app, PanelIntent::Calm);
+    assert_eq!(state(&app), SessionState::Running);
+
+    press(&mut app, PanelIntent::Next);
+    assert_eq!(app.world().resource::<SessionRuntime>().step_index(), 1);
+    press(&mut app, PanelIntent::Back);
+    assert_eq!(app.world().resource::<SessionRuntime>().step_index(), 0);
+
+    press(
+        &mut app,
+        PanelIntent::Volume {
+            bus: Bus::Soundscape,
+            level: 0.25,
+        },
+    );
+    assert_eq!(app.world().resource::<Volumes>().soundscape, 0.25);
+
+    press(&mut app, PanelIntent::Recenter);
+    // Recentring is for the headset, not the session: it is passed on, the session is as it was.
+    assert_eq!(state(&app), SessionState::Running);
+
+    press(&mut app, PanelIntent::End);
+    assert_eq!(state(&app), SessionState::Finished);
+
+    let record_path = std::fs::read_dir(records.path().join("P-021"))
+        .expect("the patient's folder")
+        .next()
+        .expect("one record")
+        .expect("entry")
+        .path();
+    let record = ReadRecord::read(&record_path).expect("record reads");
+    let kinds: Vec<&EventKind> = record.events.iter().map(|event| &event.kind).collect();
+    let count = |wanted: fn(&EventKind) -> bool| kinds.iter().filter(|kind| wanted(kind)).count();
+    assert_eq!(count(|kind| matches!(kind, EventKind::Paused)), 1);
+    assert_eq!(count(|kind| matches!(kind, EventKind::Resumed)), 1);
+    assert_eq!(count(|kind| matches!(kind, EventKind::CalmOn)), 1);
+    assert_eq!(count(|kind| matches!(kind, EventKind::CalmOff)), 1);
+    assert_eq!(
+        count(|kind| matches!(
+            kind,
+            EventKind::VolumeSet {
+                bus: Bus::Soundscape,
+                ..
+            }
+        )),
+        1
+    );
+    assert!(matches!(kinds.last(), Some(EventKind::SessionEnded { .. })));
+
+    // The summary the panel shows for the last session agrees with the record.
+    let summary = SessionSummary::read(&record_path)
+        .expect("readable")
+        .expect("a session record");
+    let text = last_session_summary(&summary, 1);
+    assert!(text.contains("1 pause(s), 1 calm moment(s)"), "{text}");
+    assert!(
+        text.contains("Arriving and centering") && text.contains("ended by the therapist"),
+        "{text}"
+    );
+}
+
+#[test]
+fn pause_means_nothing_before_a_session_and_recentring_is_passed_to_the_headset() {
+    let records = tempfile::tempdir().expect("temp dir");
+    let mut app = panel_app(records.path());
+    app.update();
+    press(&mut app, PanelIntent::PauseOrResume);
+    assert_eq!(state(&app), SessionState::Idle);
+
+    app.world_mut().write_message(PanelIntent::Recenter);
+    app.update();
+    let recentres = app
+        .world()
+        .resource::<Messages<RecenterRequest>>()
+        .iter_current_update_messages()
+        .count();
+    assert_eq!(recentres, 1);
+}
+
+#[test]
+fn the_live_chart_has_one_line_per_check_in_with_its_answers_in_time() {
+    let records = tempfile::tempdir().expect("temp dir");
+    let record = records.path().join("record.jsonl");
+    let output = common::stillpoint(&[
+        "simulate",
+        "--session",
+        "centering-before-dosing",
+        "--record",
+        record.to_str().expect("utf-8 path"),
+        "--action",
+        "30=answer:7",
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let summary = SessionSummary::read(&record)
+        .expect("readable")
+        .expect("a session record");
+    let series = session_series(&summary);
+    let answered: Vec<_> = summary
+        .answers
+        .iter()
+        .filter(|answer| answer.value.is_some())
+        .collect();
+    assert_eq!(
+        series.iter().map(|line| line.points.len()).sum::<usize>(),
+        answered.len()
+    );
+    let first = &series[0];
+    assert_eq!(first.points[0].1, 7, "{series:?}");
+    assert!(first.points.windows(2).all(|pair| pair[0].0 <= pair[1].0));
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs Stillpoint on a real OpenXR runtime and checks, from the app's own log, that the XR
+# session reached FOCUSED, that frames were submitted to the headset and that the session
+# advanced. The runtime is Monado with a simulated headset, a null compositor and software
+# Vulkan, in a small Debian root filesystem built by xr-runtime.sh (needs root). The
+# rootfs has only the versioned OpenXR loader (libopenxr_loader.so.1), as on a user's
+# machine, so this also checks that Stillpoint finds it without the -dev package.
+#
+# Usage (as root, after the test build): tools/xr-check.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-16}
+
+runtime_tool=${XR_RUNTIME_SH:-}
+for candidate in ../shared/tools/xr-runtime.sh /work/shared/tools/xr-runtime.sh; do
+    if [ -z "$runtime_tool" ] && [ -f "$candidate" ]; then runtime_tool=$candidate; fi
+done
+[ -n "$runtime_tool" ] || { echo "xr-check: xr-runtime.sh not found (set XR_RUNTIME_SH)" >&2; exit 1; }
+
+target=${CARGO_TARGET_DIR:-$PWD/target}
+program=$target/debug/stillpoint
+[ -x "$program" ] || { echo "xr-check: build first ($program is missing)" >&2; exit 1; }
+
+# The libraries a winit window opens at run time, beyond what the rootfs has.
+export XR_EXTRA_PACKAGES="libx11-6 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libxkbcommon0"
+bash "$runtime_tool" setup
+
+# The mirror's window needs a display; the X socket reaches the rootfs through /tmp.
+if [ -z "${DISPLAY:-}" ]; then
+    display=:97
+    Xvfb "$display" -screen 0 1280x720x24 -nolisten tcp >/dev/null 2>&1 &
+    xvfb=$!
+    trap 'kill $xvfb 2>/dev/null || true' EXIT
+    export DISPLAY=$display
+    for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
+fi
+
+data=$(mktemp -d /tmp/stillpoint-xr.XXXXXX)
+log=$data/stillpoint.log
+status=0
+XR_BIND="$target" timeout 300 bash "$runtime_tool" run -- \
+    env DISPLAY="$DISPLAY" RUST_LOG=info,wgpu=error,naga=error \
+    "$program" run --session centering-before-dosing --patient CI-7 --data "$data" \
+    --quit-after "$seconds" >"$log" 2>&1 || status=$?
+cat "$log"
+
+fail() { echo "xr-check: FAILED: $*" >&2; exit 1; }
+[ "$status" = 0 ] || fail "stillpoint exited with $status"
+grep -q "Loaded OpenXR runtime: Monado" "$log" || fail "the OpenXR runtime was not loaded"
+grep -q "xr: session state FOCUSED" "$log" || fail "the XR session never reached FOCUSED"
+frames=$(sed -n 's/.*xr: \([0-9]*\) frames submitted to the headset.*/\1/p' "$log" | tail -n1)
+[ "${frames:-0}" -gt 0 ] || fail "no frames were submitted to the headset"
+grep -q "headset session ended cleanly" "$log" || fail "the XR session did not end cleanly"
+reached=$(sed -n 's/.*session advanced to step \([0-9]*\) of [0-9]* at session time \([0-9.]*\) s.*/\1 \2/p' "$log")
+[ -n "$reached" ] || fail "the session did not advance"
+read -r step advanced <<<"$reached"
+# The centering session's first step is 14 s of narration: by then it is in step 2.
+[ "$step" -ge 2 ] || fail "the session is still in step $step"
+awk -v t="$advanced" -v want="$seconds" 'BEGIN { exit !(t >= want) }' \
+    || fail "the session reached only $advanced s of $seconds s"
+grep -q "the session is paused" "$log" && fail "closing the app paused the session"
+echo "xr-check: passed: FOCUSED, $frames frames submitted, session in step $step at $advanced s, clean exit"
