@@ -138,12 +138,18 @@ pub fn configure(plugins: bevy::app::PluginGroupBuilder) -> bevy::app::PluginGro
     use bevy_mod_openxr::init::OxrInitPlugin;
     use bevy_mod_openxr::reference_space::OxrReferenceSpacePlugin;
     use bevy_mod_openxr::types::{AppInfo, Version};
-    let mut init = OxrInitPlugin::default();
-    init.app_info = AppInfo {
-        name: "Stillpoint".into(),
-        version: Version(0, 1, 0),
+    let defaults = OxrInitPlugin::default();
+    let mut exts = defaults.exts.clone();
+    // The Pico 4 controller profile needs its extension.
+    exts.bd_controller_interaction = true;
+    let init = OxrInitPlugin {
+        app_info: AppInfo {
+            name: "Stillpoint".into(),
+            version: Version(0, 1, 0),
+        },
+        exts,
+        ..defaults
     };
-    init.exts.bd_controller_interaction = true;
     plugins.set(init).set(OxrReferenceSpacePlugin {
         // Seated: the origin is where the patient's head was when the session began.
         default_primary_ref_space: openxr::ReferenceSpaceType::LOCAL,
