@@ -30,7 +30,12 @@ pub struct Capture {
     pub at: Option<f64>,
     /// Therapist and patient actions on the way there.
     pub actions: Vec<(f64, SessionAction)>,
+    /// Save a small preview ([`THUMBNAIL_SIZE`]) instead of the full window.
+    pub thumbnail: bool,
 }
+
+/// The size of a preview thumbnail, pixels (16:9, sharp at twice the panel's size).
+pub const THUMBNAIL_SIZE: UVec2 = UVec2::new(384, 216);
 
 /// Takes the picture, then closes the app.
 pub struct CapturePlugin(pub Capture);
@@ -40,6 +45,7 @@ struct Request {
     path: PathBuf,
     at: Option<f64>,
     settle_frames: u32,
+    thumbnail: bool,
 }
 
 impl Plugin for CapturePlugin {
@@ -48,6 +54,7 @@ impl Plugin for CapturePlugin {
             path: self.0.path.clone(),
             at: self.0.at,
             settle_frames: SETTLE_FRAMES,
+            thumbnail: self.0.thumbnail,
         })
         .add_systems(Update, capture_when_ready.in_set(AppSystems::Present));
         if self.0.at.is_some() {
@@ -110,10 +117,15 @@ fn capture_when_ready(
     let path = request.path.clone();
     let moment = describe_moment(&runtime, &shown);
     commands.remove_resource::<Request>();
+    let thumbnail = request.thumbnail;
     let mut save = save_to_disk(path.clone());
     commands.spawn(Screenshot::primary_window()).observe(
         move |captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
-            save(captured);
+            if thumbnail {
+                save_thumbnail(&captured.image, &path);
+            } else {
+                save(captured);
+            }
             if path.is_file() {
                 info!("screenshot saved to {}", path.display());
                 println!("{moment}");
@@ -124,6 +136,21 @@ fn capture_when_ready(
             }
         },
     );
+}
+
+/// Saves `image` shrunk to fit [`THUMBNAIL_SIZE`] as a PNG; problems are logged.
+fn save_thumbnail(image: &Image, path: &std::path::Path) {
+    match image.clone().try_into_dynamic() {
+        Ok(picture) => {
+            let small = picture
+                .thumbnail(THUMBNAIL_SIZE.x, THUMBNAIL_SIZE.y)
+                .to_rgb8();
+            if let Err(error) = small.save(path) {
+                error!("cannot save the preview {}: {error}", path.display());
+            }
+        }
+        Err(error) => error!("the window's picture cannot be converted: {error}"),
+    }
 }
 
 /// One line saying what the picture shows, printed with it: the session time, the state,

@@ -181,6 +181,10 @@ pub struct WindowArgs {
     /// --screenshot show the patient's view alone unless --with-panel is given.
     #[arg(long, conflicts_with = "with_panel")]
     pub no_panel: bool,
+    /// With --screenshot: save a small preview picture (384x216), as the session library
+    /// shows (tools/previews.sh makes them for every session).
+    #[arg(long, requires = "screenshot")]
+    pub thumbnail: bool,
     /// With --screenshot: include the therapist's panel in the picture.
     #[arg(long, requires = "screenshot")]
     pub with_panel: bool,
@@ -231,6 +235,7 @@ impl WindowArgs {
             path: path.clone(),
             at: self.at,
             actions,
+            thumbnail: self.thumbnail,
         }))
     }
 }
@@ -512,8 +517,10 @@ fn open_window(
         (id, start)
     };
     let (script, _) = find_session(&paths, &id)?;
-    let headset = if window.desktop || capture.is_some() || bench.is_some() {
+    let headset = if window.desktop {
         Err("started with --desktop".to_owned())
+    } else if capture.is_some() || bench.is_some() {
+        Err("pictures and benchmarks are taken on the desktop".to_owned())
     } else {
         find_headset_loader(&settings)
     };

@@ -436,3 +436,39 @@ fn the_mirror_shows_the_patients_view_beside_the_therapists_panel() {
     };
     assert!(scene_colours > 500, "{scene_colours} colours in the scene");
 }
+
+#[test]
+fn session_previews_are_small_pictures_of_each_scene() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("preview.png");
+    let output = stillpoint(&[
+        "run",
+        "--session",
+        "box-breathing-reset",
+        "--at",
+        "75",
+        "--screenshot",
+        path.to_str().expect("utf-8 path"),
+        "--thumbnail",
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let fresh = image::open(&path).expect("a PNG was written").to_rgb8();
+    assert_eq!((fresh.width(), fresh.height()), (384, 216));
+    // Every bundled session has its committed preview (tools/previews.sh), as small.
+    let listed = stdout(&stillpoint(&["list"]));
+    for id in listed
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split_whitespace().next())
+    {
+        let preview = common::project_path(&format!("assets/previews/{id}.png"));
+        let picture = image::open(&preview)
+            .unwrap_or_else(|error| panic!("{}: {error}", preview.display()))
+            .to_rgb8();
+        assert_eq!((picture.width(), picture.height()), (384, 216), "{id}");
+        let mut colours: Vec<[u8; 3]> = picture.pixels().map(|pixel| pixel.0).collect();
+        colours.sort_unstable();
+        colours.dedup();
+        assert!(colours.len() > 300, "{id}: a scene, not a blank");
+    }
+}

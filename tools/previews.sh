@@ -12,6 +12,6 @@ program=${STILLPOINT:-${CARGO_TARGET_DIR:-target}/debug/stillpoint}
 [ -x "$program" ] || { echo "build first: $program is missing" >&2; exit 1; }
 mkdir -p assets/previews
 "$program" list | tail -n +2 | awk '{print $1}' | while read -r id; do
-    "$program" run --session "$id" --at "$at" --screenshot "assets/previews/$id.png" >/dev/null
+    "$program" run --session "$id" --at "$at" --screenshot "assets/previews/$id.png" --thumbnail >/dev/null 2>&1
     echo "assets/previews/$id.png"
 done

@@ -6,6 +6,9 @@
 # rootfs has only the versioned OpenXR loader (libopenxr_loader.so.1), as on a user's
 # machine, so this also checks that Stillpoint finds it without the -dev package.
 #
+# A second run stops the runtime mid-session (as when a headset is unplugged) and checks that
+# the session pauses and the app carries on and closes normally.
+#
 # Usage (as root, after the test build): tools/xr-check.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,3 +63,22 @@ awk -v t="$advanced" -v want="$seconds" 'BEGIN { exit !(t >= want) }' \
     || fail "the session reached only $advanced s of $seconds s"
 grep -q "the session is paused" "$log" && fail "closing the app paused the session"
 echo "xr-check: passed: FOCUSED, $frames frames submitted, session in step $step at $advanced s, clean exit"
+
+# The runtime stops mid-session: the session pauses, the mirror carries on and closes with 0.
+lost_log=$data/runtime-lost.log
+status=0
+XR_BIND="$target" timeout 300 bash "$runtime_tool" run -- env DISPLAY="$DISPLAY" bash -c '
+    "$0" run --session centering-before-dosing --patient CI-8 --data "$1" --quit-after 20 &
+    app=$!
+    sleep 12
+    for process in /proc/[0-9]*; do
+        if grep -qx monado-service "$process/comm" 2>/dev/null; then kill "${process#/proc/}"; fi
+    done
+    wait "$app"' "$program" "$data" >"$lost_log" 2>&1 || status=$?
+grep -E "runtime lost|xr: |session advanced" "$lost_log" || true
+[ "$status" = 0 ] || fail "with the runtime stopped, stillpoint exited with $status"
+grep -q "OpenXR runtime lost" "$lost_log" || fail "the lost runtime was not noticed"
+grep -q "the session is paused until the therapist resumes it" "$lost_log" \
+    || fail "the session was not paused when the runtime was lost"
+grep -q '"event":"paused"' "$data"/records/CI-8/*.jsonl || fail "the pause is not in the record"
+echo "xr-check: passed: a lost runtime pauses the session and the app carries on"

@@ -20,7 +20,7 @@ use crate::report::summary::{Outcome, SessionSummary};
 use crate::script::Step;
 use crate::session::record::{Bus, EndReason};
 use crate::session::runtime::check_patient_code;
-use crate::session::{SessionRuntime, SessionState, Volumes};
+use crate::session::{PreparedSession, SessionRuntime, SessionState, Volumes};
 use crate::xr::{XrMode, XrStatus};
 
 /// The panel's width in points.
@@ -70,6 +70,7 @@ pub struct Previews(HashMap<std::path::PathBuf, (Handle<Image>, egui::TextureId)
 #[derive(bevy::ecs::system::SystemParam)]
 pub struct PanelView<'w> {
     runtime: Res<'w, SessionRuntime>,
+    prepared: Res<'w, PreparedSession>,
     volumes: Res<'w, Volumes>,
     library: Res<'w, Library>,
     live: Res<'w, LiveRecord>,
@@ -211,7 +212,9 @@ fn panel_contents(
         current_session(ui, view, state, asked);
     }
     if !runtime.is_under_way() {
+        // Between sessions the library comes first: choosing is what happens next.
         start_section(ui, view, code, asked);
+        library(ui, view, previews, asked);
     }
     ui.separator();
     check_ins(ui, view);
@@ -219,8 +222,10 @@ fn panel_contents(
     ui.separator();
     sound(ui, view, asked);
     headset(ui, view.xr.as_deref(), asked);
-    ui.separator();
-    library(ui, view, previews, asked);
+    if runtime.is_under_way() {
+        ui.separator();
+        library(ui, view, previews, asked);
+    }
     egui::CollapsingHeader::new("Keyboard shortcuts")
         .default_open(false)
         .show(ui, |ui| {
@@ -396,7 +401,7 @@ fn start_section(
     code: &mut PatientCode,
     asked: &mut Vec<PanelIntent>,
 ) {
-    let shown = view.runtime.script().map(|script| &script.session);
+    let shown = view.prepared.0.as_ref().map(|script| &script.session);
     ui.label(egui::RichText::new("Start a session").strong());
     match shown {
         Some(session) => ui.label(format!(
@@ -606,6 +611,14 @@ fn headset(ui: &mut egui::Ui, xr: Option<&XrStatus>, asked: &mut Vec<PanelIntent
                 xr.runtime.as_deref().unwrap_or("OpenXR runtime"),
                 xr.system.as_deref().unwrap_or("headset")
             ));
+            if xr.session_state.as_deref() == Some("LOST") {
+                ui.colored_label(
+                    BAD,
+                    "The headset's runtime stopped. The session is paused; resume it to go on \
+                     here on the desktop, or restart Stillpoint to use the headset again.",
+                );
+                return;
+            }
             let state = xr.session_state.as_deref().unwrap_or("starting");
             let colour = if state == "FOCUSED" || state == "VISIBLE" {
                 GOOD

@@ -115,6 +115,7 @@ pub fn plugin(app: &mut App) {
                 (
                     note_session_state,
                     pause_when_the_headset_goes,
+                    carry_on_without_a_lost_runtime,
                     show_scene_colours_in_the_headset,
                     mirror_the_head,
                     count_frames,
@@ -236,6 +237,33 @@ fn pause_when_the_headset_goes(
     }
 }
 
+/// A runtime that dies (headset unplugged, runtime stopped) stops the headset's frame loop;
+/// the session pauses, the headset's cameras go, and the mirror carries on.
+fn carry_on_without_a_lost_runtime(
+    runtime: Res<SessionRuntime>,
+    mut status: ResMut<XrStatus>,
+    cameras: Query<Entity, With<XrCamera>>,
+    heads: Query<Entity, With<Head>>,
+    mut noticed: Local<bool>,
+    mut actions: MessageWriter<SessionAction>,
+    mut commands: Commands,
+) {
+    if *noticed || !bevy_mod_openxr::lost::runtime_lost() {
+        return;
+    }
+    *noticed = true;
+    warn!("xr: the headset's runtime was lost; the mirror carries on without it");
+    status.session_state = Some("LOST".to_owned());
+    status.head_tracked = false;
+    if runtime.state() == SessionState::Running {
+        warn!("xr: the session is paused until the therapist resumes it");
+        actions.write(SessionAction::Pause);
+    }
+    for entity in cameras.iter().chain(&heads) {
+        commands.entity(entity).despawn();
+    }
+}
+
 /// Puts the patient's eyes at seated height, looking down the scene.
 fn seat_the_rig(mut roots: Query<&mut Transform, With<XrTrackingRoot>>) {
     for mut root in &mut roots {
@@ -351,7 +379,7 @@ fn close_via_xr(
     if !asked || exiting.is_some() {
         return;
     }
-    if state.as_deref() == Some(&XrState::Running) {
+    if state.as_deref() == Some(&XrState::Running) && !bevy_mod_openxr::lost::runtime_lost() {
         info!("xr: ending the headset session");
         request_exit.write(XrRequestExitMessage);
         commands.insert_resource(Exiting {
@@ -370,10 +398,11 @@ fn finish_exit(
     mut app_exit: MessageWriter<AppExit>,
 ) {
     let Some(exiting) = exiting else { return };
-    let ended = !matches!(
-        state.as_deref(),
-        Some(XrState::Running | XrState::Stopping | XrState::Idle | XrState::Ready)
-    );
+    let ended = bevy_mod_openxr::lost::runtime_lost()
+        || !matches!(
+            state.as_deref(),
+            Some(XrState::Running | XrState::Stopping | XrState::Idle | XrState::Ready)
+        );
     let late = time.elapsed().saturating_sub(exiting.since) > EXIT_GRACE;
     if ended || late {
         if late {
