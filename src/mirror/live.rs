@@ -199,6 +199,10 @@ fn scan_library(
     let (Some(paths), Some(settings)) = (paths, settings) else {
         return;
     };
+    // The library is for choosing what comes next; it is not re-read during a session.
+    if runtime.is_under_way() && !library.items.is_empty() {
+        return;
+    }
     let mut fresh = read_library(&paths, &settings, &settings.records_folder());
     // The record being written is not "unfinished": it is this session.
     let current = runtime.record_path();
