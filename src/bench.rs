@@ -149,6 +149,10 @@ pub fn bare_app(bench: RenderBench) -> App {
     )
     .add_plugins(RenderBenchPlugin(bench))
     .add_systems(Startup, spawn_bare_scene);
+    // Run the same way as the app's own frame stages.
+    app.edit_schedule(Update, |schedule| {
+        schedule.set_executor(bevy::ecs::schedule::SingleThreadedExecutor::new());
+    });
     app
 }
 

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use bevy::ecs::schedule::SingleThreadedExecutor;
 use bevy::prelude::*;
 use bevy::window::{PresentMode, WindowResolution};
 
@@ -144,6 +145,11 @@ pub fn desktop_app(launch: Launch) -> App {
             .add_systems(Update, quit_after_session_time.in_set(AppSystems::Present));
     }
     app.insert_resource(PendingStart(start));
+    // Our per-frame systems are small: handing them to the thread pool costs more than they
+    // do, and the render thread and the GPU driver want the cores.
+    app.edit_schedule(Update, |schedule| {
+        schedule.set_executor(SingleThreadedExecutor::new());
+    });
     app
 }
 
