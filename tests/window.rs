@@ -472,3 +472,40 @@ fn session_previews_are_small_pictures_of_each_scene() {
         assert!(colours.len() > 300, "{id}: a scene, not a blank");
     }
 }
+
+#[test]
+fn without_an_openxr_loader_the_app_runs_on_the_desktop_and_names_what_to_install() {
+    // This machine has no OpenXR loader: the app says so once, runs the session in the
+    // window, and closes cleanly when asked.
+    let data = tempfile::tempdir().expect("temp dir");
+    let output = stillpoint(&[
+        "run",
+        "--session",
+        "box-breathing-reset",
+        "--patient",
+        "P-31",
+        "--data",
+        data.path().to_str().expect("utf-8 path"),
+        "--quit-after",
+        "3",
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        stderr.matches("no OpenXR loader is installed").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("libopenxr-loader1"), "{stderr}");
+    assert!(
+        stderr.contains("session advanced to step 1 of"),
+        "the session ran: {stderr}"
+    );
+    assert!(
+        data.path()
+            .join("records/P-31")
+            .read_dir()
+            .is_ok_and(|mut files| files.next().is_some()),
+        "the session was recorded"
+    );
+}

@@ -69,27 +69,18 @@ pub fn line_chart(
             faint,
         );
     }
-    painter.text(
-        egui::pos2(plot.left(), frame.bottom() - 2.0),
-        egui::Align2::LEFT_BOTTOM,
-        x_label(x_min),
-        font.clone(),
-        faint,
-    );
-    painter.text(
-        egui::pos2(plot.right(), frame.bottom() - 2.0),
-        egui::Align2::RIGHT_BOTTOM,
-        x_label(x_max),
-        font.clone(),
-        faint,
-    );
-    painter.text(
-        egui::pos2(plot.center().x, frame.bottom() - 2.0),
-        egui::Align2::CENTER_BOTTOM,
-        x_caption,
-        font.clone(),
-        faint,
-    );
+    let bottom = frame.bottom() - 2.0;
+    for (x, align, words) in [
+        (plot.left(), egui::Align2::LEFT_BOTTOM, x_label(x_min)),
+        (plot.right(), egui::Align2::RIGHT_BOTTOM, x_label(x_max)),
+        (
+            plot.center().x,
+            egui::Align2::CENTER_BOTTOM,
+            x_caption.to_owned(),
+        ),
+    ] {
+        painter.text(egui::pos2(x, bottom), align, words, font.clone(), faint);
+    }
     for (line, colour) in series.iter().zip(PALETTE.iter().cycle()) {
         let points: Vec<egui::Pos2> = line
             .points

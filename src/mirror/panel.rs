@@ -173,18 +173,16 @@ fn style(ctx: &egui::Context) {
     ctx.set_visuals(visuals);
     ctx.all_styles_mut(|style| {
         use egui::{FontId, TextStyle};
-        style
-            .text_styles
-            .insert(TextStyle::Body, FontId::proportional(15.0));
-        style
-            .text_styles
-            .insert(TextStyle::Button, FontId::proportional(15.0));
-        style
-            .text_styles
-            .insert(TextStyle::Heading, FontId::proportional(19.0));
-        style
-            .text_styles
-            .insert(TextStyle::Small, FontId::proportional(12.0));
+        for (text_style, size) in [
+            (TextStyle::Body, 15.0),
+            (TextStyle::Button, 15.0),
+            (TextStyle::Heading, 19.0),
+            (TextStyle::Small, 12.0),
+        ] {
+            style
+                .text_styles
+                .insert(text_style, FontId::proportional(size));
+        }
         style.spacing.item_spacing = egui::vec2(8.0, 6.0);
         style.spacing.button_padding = egui::vec2(10.0, 5.0);
     });
