@@ -179,8 +179,14 @@ fn sync_actions(actions: Option<Res<Actions>>, mut sync: MessageWriter<OxrSyncAc
     }
 }
 
-fn spawn_aims(actions: Option<Res<Actions>>, session: Res<OxrSession>, mut commands: Commands) {
-    let Some(actions) = actions else { return };
+fn spawn_aims(
+    actions: Option<Res<Actions>>,
+    session: Option<Res<OxrSession>>,
+    mut commands: Commands,
+) {
+    let (Some(actions), Some(session)) = (actions, session) else {
+        return;
+    };
     for (side, hand) in [Side::Left, Side::Right].into_iter().zip(actions.hands) {
         match session.create_action_space(&actions.aim, hand, Isometry3d::IDENTITY) {
             Ok(space) => {

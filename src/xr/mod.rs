@@ -271,7 +271,8 @@ fn seat_the_rig(mut roots: Query<&mut Transform, With<XrTrackingRoot>>) {
     }
 }
 
-fn follow_head(session: Res<OxrSession>, mut commands: Commands) {
+fn follow_head(session: Option<Res<OxrSession>>, mut commands: Commands) {
+    let Some(session) = session else { return };
     match session.create_reference_space(openxr::ReferenceSpaceType::VIEW, Isometry3d::IDENTITY) {
         Ok(view) => {
             commands.spawn((Name::new("Head"), view.0, Head, GazeSource));

@@ -532,7 +532,13 @@ pub fn create_xr_session(world: &mut World) {
             });
             world.insert_resource(blend_modes);
         }
-        Err(e) => error!("Failed to initialize XrSession: {e}"),
+        Err(e) => {
+            // Stillpoint patch: without a session there is nothing for the session-created
+            // systems to set up; running them would panic on the missing resources.
+            world.insert_non_send(chain);
+            super::lost::mark_lost("creating the XR session", e);
+            return;
+        }
     }
     world.insert_non_send(chain);
     world.run_schedule(XrSessionCreated);
