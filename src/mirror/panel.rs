@@ -35,11 +35,11 @@ const BAD: egui::Color32 = egui::Color32::from_rgb(235, 120, 110);
 /// The shortcuts, as the panel lists them.
 pub const SHORTCUTS: [(&str, &str); 8] = [
     ("Space", "pause / resume"),
-    ("→  ←", "next / previous step"),
+    ("Right / Left", "next / previous step (arrow keys)"),
     ("C", "Calm on / off"),
     ("Ctrl+E", "end the session"),
     ("0–9, T", "check-in answer (T = 10)"),
-    ("−  =", "master volume"),
+    ("- / =", "master volume down / up"),
     ("B", "breathing cues off / on"),
     ("Tab", "hide / show this panel"),
 ];
@@ -313,7 +313,11 @@ fn current_session(
             format_length(runtime.session_secs())
         ));
         ui.horizontal(|ui| {
-            if ui.button("◀ Back").clicked() {
+            if ui
+                .button("◀ Back")
+                .on_hover_text("Left arrow key")
+                .clicked()
+            {
                 asked.push(PanelIntent::Back);
             }
             let pause = if runtime.state() == SessionState::Paused {
@@ -327,14 +331,23 @@ fn current_session(
             );
             if ui
                 .add_enabled(can_pause, egui::Button::new(pause))
+                .on_hover_text("Space bar")
                 .clicked()
             {
                 asked.push(PanelIntent::PauseOrResume);
             }
-            if ui.button("Next ▶").clicked() {
+            if ui
+                .button("Next ▶")
+                .on_hover_text("Right arrow key")
+                .clicked()
+            {
                 asked.push(PanelIntent::Next);
             }
-            if ui.button(egui::RichText::new("End…").color(BAD)).clicked() {
+            if ui
+                .button(egui::RichText::new("End…").color(BAD))
+                .on_hover_text("Ctrl+E ends at once, without asking")
+                .clicked()
+            {
                 state.confirming_end = true;
             }
         });
