@@ -103,8 +103,8 @@ pub fn line_chart(
             ui.colored_label(
                 *colour,
                 match last {
-                    Some(value) => format!("● {}: {value}", line.name),
-                    None => format!("● {}", line.name),
+                    Some(value) => format!("— {}: {value}", line.name),
+                    None => format!("— {}", line.name),
                 },
             );
         }

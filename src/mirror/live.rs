@@ -247,7 +247,14 @@ fn follow_course(
     let state = runtime.state();
     let ended = *last_state != Some(state) && state == SessionState::Finished;
     *last_state = Some(state);
-    let patient = code.0.trim();
+    // The running session's patient, or the code typed for the next one.
+    let typed = code.0.trim();
+    let patient = if runtime.is_under_way() || (typed.is_empty() && state == SessionState::Finished)
+    {
+        runtime.patient()
+    } else {
+        typed
+    };
     if patient == course.patient && !ended {
         return;
     }
@@ -257,7 +264,12 @@ fn follow_course(
     if check_patient_code(patient).is_err() {
         return;
     }
-    if let Ok(records) = crate::report::patient_records(&settings.records_folder(), patient) {
+    if let Ok(mut records) = crate::report::patient_records(&settings.records_folder(), patient) {
+        // The session under way is shown live, not as part of the course so far.
+        if runtime.is_under_way() {
+            let current = runtime.record_path();
+            records.retain(|record| Some(record.as_path()) != current);
+        }
         course.sessions = crate::report::summarise(&records).0;
     }
 }

@@ -352,9 +352,52 @@ fn current_session(
             }
         });
     }
-    egui::CollapsingHeader::new("Timeline")
-        .default_open(true)
+    timeline_bar(ui, session, runtime);
+    egui::CollapsingHeader::new("All steps")
+        .default_open(false)
         .show(ui, |ui| timeline(ui, session, runtime));
+}
+
+/// The session as one bar: a segment per step, as long as the step is expected to take;
+/// steps done are dim, the current one bright and filled as far as it has gone.
+fn timeline_bar(ui: &mut egui::Ui, session: &crate::script::Session, runtime: &SessionRuntime) {
+    let (response, painter) =
+        ui.allocate_painter(egui::vec2(ui.available_width(), 12.0), egui::Sense::hover());
+    let bar = response.rect;
+    let total: f64 = session.steps.iter().map(Step::expected_secs).sum();
+    if total <= 0.0 {
+        return;
+    }
+    let current = runtime.step_index();
+    let finished = runtime.state() == SessionState::Finished;
+    let progress = runtime.view().map_or(0.0, |view| view.progress);
+    let mut left = bar.left();
+    for (index, step) in session.steps.iter().enumerate() {
+        let width = (step.expected_secs() / total) as f32 * bar.width();
+        let segment = egui::Rect::from_min_max(
+            egui::pos2(left, bar.top()),
+            egui::pos2((left + width - 1.5).max(left + 1.0), bar.bottom()),
+        );
+        let done = finished || index < current;
+        let fill = if done {
+            egui::Color32::from_rgb(70, 100, 85)
+        } else {
+            ui.visuals().faint_bg_color
+        };
+        painter.rect_filled(segment, 2.0, fill);
+        if index == current && !finished {
+            let mut filled = segment;
+            filled.set_right(segment.left() + segment.width() * progress.clamp(0.0, 1.0));
+            painter.rect_filled(filled, 2.0, GOOD);
+            painter.rect_stroke(
+                segment,
+                2.0,
+                egui::Stroke::new(1.0, GOOD),
+                egui::StrokeKind::Inside,
+            );
+        }
+        left += width;
+    }
 }
 
 fn step_label(step: &Step) -> String {
