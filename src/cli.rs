@@ -307,14 +307,10 @@ fn load_settings(paths: &Paths, data: Option<PathBuf>) -> Result<Settings, Strin
     Ok(settings)
 }
 
-/// What session files are checked against: the assets folder and the clinic's brightness
-/// ceiling.
+/// What session files are checked against, from the clinic's settings file.
 fn validation_context(paths: &Paths) -> Result<Context, String> {
     let settings = Settings::load(&paths.settings).map_err(|problem| problem.headline())?;
-    Ok(Context {
-        assets_dir: Some(paths.assets.clone()),
-        brightness_ceiling: settings.brightness_ceiling,
-    })
+    Ok(settings.validation_context(paths))
 }
 
 /// The files named on the command line (folders expanded), or every bundled session.

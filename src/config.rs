@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::script::Diagnostic;
 use crate::script::diagnostic::Location;
 use crate::script::parse::parse_ron;
+use crate::script::validate::Context;
 
 /// The settings file, relative to the folder that holds `assets/`.
 pub const SETTINGS_FILE: &str = "config/stillpoint.ron";
@@ -140,6 +141,15 @@ impl Settings {
             }
         }
         Ok(())
+    }
+
+    /// What session files are checked against: the assets folder in `paths` and the
+    /// clinic's brightness ceiling.
+    pub fn validation_context(&self, paths: &Paths) -> Context {
+        Context {
+            assets_dir: Some(paths.assets.clone()),
+            brightness_ceiling: self.brightness_ceiling,
+        }
     }
 
     /// The data folder: `data_folder`, or the platform's (on Linux `~/.local/share/stillpoint`).

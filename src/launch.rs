@@ -11,7 +11,6 @@ use bevy::window::{PresentMode, WindowResolution};
 use crate::bench::{RenderBench, RenderBenchPlugin};
 use crate::capture::{Capture, CapturePlugin, PREVIEW_PATIENT};
 use crate::config::{Paths, Settings};
-use crate::script::validate::Context;
 use crate::script::{ScriptPlugin, SessionScript};
 use crate::session::{
     PreparedScript, PreparedSession, SessionAction, SessionRuntime, SessionState,
@@ -89,10 +88,7 @@ pub fn desktop_app(launch: Launch) -> App {
             records_folder: launch.settings.records_folder(),
         },
         ScriptPlugin {
-            context: Context {
-                assets_dir: Some(launch.paths.assets.clone()),
-                brightness_ceiling: launch.settings.brightness_ceiling,
-            },
+            context: launch.settings.validation_context(&launch.paths),
         },
         crate::environment::plugin,
         crate::visuals::plugin,

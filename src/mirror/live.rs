@@ -12,7 +12,6 @@ use crate::AppSystems;
 use crate::config::{Paths, Settings};
 use crate::report::summary::SessionSummary;
 use crate::script::library::{self, Entry};
-use crate::script::validate::Context;
 use crate::session::resume::{Unfinished, unfinished_records};
 use crate::session::runtime::check_patient_code;
 use crate::session::{SessionRuntime, SessionState};
@@ -162,10 +161,7 @@ fn on_timer(period: Duration) -> impl FnMut(Res<Time<Real>>, Local<Option<Durati
 /// Reads the sessions folder: each file checked as `stillpoint validate` would.
 pub fn read_library(paths: &Paths, settings: &Settings, records: &Path) -> Library {
     let folder = paths.sessions();
-    let context = Context {
-        assets_dir: Some(paths.assets.clone()),
-        brightness_ceiling: settings.brightness_ceiling,
-    };
+    let context = settings.validation_context(paths);
     let previews = paths.assets.join("previews");
     let (items, problem) = match library::session_files(&folder) {
         Ok(files) => (
