@@ -575,8 +575,6 @@ fn report(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The window needs a desktop session; say so plainly instead of failing inside the
-/// windowing library.
 /// Whether the OpenXR loader can be opened (restarting this program with a link to the
 /// versioned loader when only that is installed); the reason for desktop only if not.
 fn find_headset_loader(settings: &Settings) -> Result<(), String> {
@@ -599,6 +597,8 @@ fn find_headset_loader(settings: &Settings) -> Result<(), String> {
     }
 }
 
+/// The window needs a desktop session; say so plainly instead of failing inside the
+/// windowing library.
 fn check_display() -> Result<(), String> {
     let linux_without_display = cfg!(target_os = "linux")
         && std::env::var_os("DISPLAY").is_none()

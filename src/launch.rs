@@ -34,7 +34,8 @@ pub struct Launch {
     pub capture: Option<Capture>,
     /// Measure rendering for some frames, then exit.
     pub bench: Option<RenderBench>,
-    /// Use the headset: the OpenXR loader was found (desktop only when `false`, and why).
+    /// Use the headset: `Ok` when the OpenXR loader was found, otherwise why the app runs on
+    /// the desktop only.
     pub headset: Result<(), String>,
     /// Show the therapist's panel beside the mirror.
     pub panel: bool,
