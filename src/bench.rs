@@ -150,9 +150,7 @@ pub fn bare_app(bench: RenderBench) -> App {
     .add_plugins(RenderBenchPlugin(bench))
     .add_systems(Startup, spawn_bare_scene);
     // Run the same way as the app's own frame stages.
-    app.edit_schedule(Update, |schedule| {
-        schedule.set_executor(bevy::ecs::schedule::SingleThreadedExecutor::new());
-    });
+    crate::launch::frame_stages_on_one_thread(&mut app);
     app
 }
 

@@ -142,12 +142,17 @@ pub fn desktop_app(launch: Launch) -> App {
             .add_systems(Update, quit_after_session_time.in_set(AppSystems::Present));
     }
     app.insert_resource(PendingStart(start));
-    // Our per-frame systems are small: handing them to the thread pool costs more than they
-    // do, and the render thread and the GPU driver want the cores.
+    frame_stages_on_one_thread(&mut app);
+    app
+}
+
+/// Runs the `Update` frame stages on the main thread. Our per-frame systems are small:
+/// handing them to the thread pool costs more than they do, and the render thread and the
+/// GPU driver want the cores.
+pub fn frame_stages_on_one_thread(app: &mut App) {
     app.edit_schedule(Update, |schedule| {
         schedule.set_executor(SingleThreadedExecutor::new());
     });
-    app
 }
 
 /// Runs the desktop app until the window closes.
