@@ -16,7 +16,7 @@ use bevy::render::{Render, RenderApp};
 use bevy::window::WindowCloseRequested;
 use bevy_mod_openxr::init::should_run_frame_loop;
 use bevy_mod_openxr::poll_events::{OxrEventHandlerExt, OxrEventIn};
-use bevy_mod_openxr::resources::{OxrInstance, OxrSessionStarted, OxrSystemId};
+use bevy_mod_openxr::resources::{OxrInstance, OxrSystemId};
 use bevy_mod_openxr::session::OxrSession;
 use bevy_mod_xr::camera::XrCamera;
 use bevy_mod_xr::session::{
@@ -215,20 +215,10 @@ fn pause_when_the_headset_goes(
     mut changes: MessageReader<XrStateChanged>,
     runtime: Res<SessionRuntime>,
     exiting: Option<Res<Exiting>>,
-    mut started: Option<ResMut<OxrSessionStarted>>,
     mut actions: MessageWriter<SessionAction>,
 ) {
     for XrStateChanged(state) in changes.read() {
         let gone = matches!(state, XrState::Stopping | XrState::Exiting { .. });
-        if let XrState::Exiting {
-            should_restart: true,
-        } = state
-        {
-            // The runtime is being lost: stop the frame loop before its resources go.
-            if let Some(started) = started.as_mut() {
-                started.0 = false;
-            }
-        }
         // Not when the app itself is closing: the record stays resumable as it is.
         if gone && exiting.is_none() && runtime.state() == SessionState::Running {
             warn!("xr: the headset session is ending ({state:?}); the session is paused");

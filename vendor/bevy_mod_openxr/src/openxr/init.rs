@@ -546,6 +546,11 @@ pub fn create_xr_session(world: &mut World) {
 }
 
 pub fn destroy_xr_session(world: &mut World) {
+    // Stillpoint patch: after LOSS_PENDING the session is destroyed without being ended, so
+    // the frame loop must be stopped here, before it waits on the frame waiter removed below.
+    if let Some(mut started) = world.get_resource_mut::<OxrSessionStarted>() {
+        started.0 = false;
+    }
     world.run_schedule(XrPreDestroySession);
     world.remove_resource::<OxrSession>();
     world.remove_resource::<OxrFrameWaiter>();
