@@ -42,6 +42,8 @@ fn runtime_frame(c: &mut Criterion) {
         record: records.path().join("bench-0.jsonl"),
         resume: false,
         auto_continue_secs: 60.0,
+        synthetic_paint: 0,
+        artwork_from: None,
     };
     let mut app = headless_app(&simulation, records.path().to_path_buf());
     let mut runs = 0;

@@ -94,6 +94,14 @@ pub enum Command {
         /// Continue the unfinished record given with --record.
         #[arg(long, requires = "record")]
         resume: bool,
+        /// Paint N stroke points of smooth synthetic brush motion in each paint step (the
+        /// artwork, its GLB and its PNG are saved beside the record as in a live session).
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        synthetic_paint: usize,
+        /// Paint steps continue this earlier painting: an artwork file, or a record whose
+        /// last painting is meant.
+        #[arg(long, value_name = "PATH")]
+        artwork_from: Option<PathBuf>,
     },
     /// Check session files and report every problem as `path:line:column: message`.
     ///
@@ -192,6 +200,10 @@ pub struct WindowArgs {
     /// ending the headset's session cleanly first.
     #[arg(long, value_name = "SECONDS")]
     pub quit_after: Option<f64>,
+    /// Paint steps continue this earlier painting, to add to it or to look at it together:
+    /// an artwork file, or a session record whose last painting is meant.
+    #[arg(long, value_name = "PATH")]
+    pub artwork_from: Option<PathBuf>,
 }
 
 impl WindowArgs {
@@ -281,6 +293,8 @@ pub fn run(cli: Cli) -> ExitCode {
             patient,
             auto_continue,
             resume,
+            synthetic_paint,
+            artwork_from,
         } => simulate(
             &paths,
             &session,
@@ -290,6 +304,8 @@ pub fn run(cli: Cli) -> ExitCode {
             patient,
             auto_continue,
             resume,
+            synthetic_paint,
+            artwork_from,
         ),
     };
     outcome.unwrap_or_else(|message| {
@@ -535,6 +551,7 @@ fn open_window(
         headset,
         panel,
         quit_after: window.quit_after,
+        artwork_from: window.artwork_from,
     }))
 }
 
@@ -639,6 +656,8 @@ fn simulate(
     patient: String,
     auto_continue: f64,
     resume: bool,
+    synthetic_paint: usize,
+    artwork_from: Option<PathBuf>,
 ) -> Result<ExitCode, String> {
     check_patient_code(&patient)?;
     let actions = actions
@@ -665,6 +684,8 @@ fn simulate(
         record: record.clone(),
         resume,
         auto_continue_secs: auto_continue,
+        synthetic_paint,
+        artwork_from,
     };
     let outcome = crate::simulate::run(&simulation);
     // The record is printed even when the simulation could not finish: it shows why.

@@ -10,6 +10,10 @@
 //! | 1–6 | intention choice, while choices show |
 //! | − / = | master volume down / up a step (never above the clinic's cap) |
 //! | B | breathing cues off / back on |
+//! | 1–9 | paint colour, while painting |
+//! | E | eraser / brush, while painting |
+//! | [ / ] | thinner / wider brush, while painting |
+//! | Ctrl+Z / Ctrl+Y | undo / redo, while painting |
 //!
 //! Keys typed into the panel (the patient code) are not shortcuts.
 
@@ -18,6 +22,7 @@ use bevy::prelude::*;
 use crate::AppSystems;
 use crate::config::Settings;
 use crate::exercises::Detail;
+use crate::paint::{Canvas, PaintAction, Tool};
 use crate::session::record::Bus;
 use crate::session::{SessionAction, SessionRuntime, SessionState, Volumes};
 
@@ -105,6 +110,24 @@ pub fn action_for_key(
     }
 }
 
+/// The painting action for a key pressed while `canvas` is being painted.
+pub fn paint_action_for_key(key: KeyCode, ctrl: bool, canvas: &Canvas) -> Option<PaintAction> {
+    let digit = DIGITS.iter().position(|&digit| digit == key);
+    match key {
+        KeyCode::KeyZ if ctrl => Some(PaintAction::Undo),
+        KeyCode::KeyY if ctrl => Some(PaintAction::Redo),
+        KeyCode::KeyE if !ctrl => Some(PaintAction::Tool(match canvas.tool() {
+            Tool::Brush => Tool::Eraser,
+            Tool::Eraser => Tool::Brush,
+        })),
+        KeyCode::BracketLeft => Some(PaintAction::Widen(false)),
+        KeyCode::BracketRight => Some(PaintAction::Widen(true)),
+        _ => digit
+            .filter(|&digit| (1..=canvas.palette().len()).contains(&digit))
+            .map(|digit| PaintAction::Colour(digit - 1)),
+    }
+}
+
 fn keys_to_actions(
     keys: Res<ButtonInput<KeyCode>>,
     runtime: Res<SessionRuntime>,
@@ -118,8 +141,14 @@ fn keys_to_actions(
         volumes: &volumes,
         cues_on: settings.map_or(1.0, |settings| settings.audio.cues),
     };
+    let canvas = runtime
+        .painting()
+        .filter(|_| runtime.state() == SessionState::Running)
+        .map(|painting| painting.canvas());
     for &key in keys.get_just_pressed() {
-        if let Some(action) = action_for_key(key, ctrl, runtime.state(), detail, sound) {
+        if let Some(paint) = canvas.and_then(|canvas| paint_action_for_key(key, ctrl, canvas)) {
+            actions.write(SessionAction::Paint(paint));
+        } else if let Some(action) = action_for_key(key, ctrl, runtime.state(), detail, sound) {
             actions.write(action);
         }
     }
@@ -182,6 +211,41 @@ mod tests {
             Some(SessionAction::Choose(1))
         );
         assert_eq!(action_for_key(KeyCode::Digit4, false, running, None), None);
+    }
+
+    #[test]
+    fn painting_keys_choose_colours_tools_and_undo() {
+        use crate::paint::artwork::Symmetry;
+        let canvas = Canvas::new(Vec::new(), Symmetry::NONE);
+        let key = |key, ctrl| paint_action_for_key(key, ctrl, &canvas);
+        assert_eq!(key(KeyCode::KeyZ, true), Some(PaintAction::Undo));
+        assert_eq!(key(KeyCode::KeyY, true), Some(PaintAction::Redo));
+        assert_eq!(key(KeyCode::KeyZ, false), None);
+        assert_eq!(
+            key(KeyCode::KeyE, false),
+            Some(PaintAction::Tool(Tool::Eraser))
+        );
+        assert_eq!(
+            key(KeyCode::KeyE, true),
+            None,
+            "Ctrl+E still ends the session"
+        );
+        assert_eq!(key(KeyCode::Digit3, false), Some(PaintAction::Colour(2)));
+        assert_eq!(key(KeyCode::Digit0, false), None);
+        assert_eq!(
+            key(KeyCode::Digit9, false),
+            None,
+            "the calm palette has 7 colours"
+        );
+        assert_eq!(
+            key(KeyCode::BracketRight, false),
+            Some(PaintAction::Widen(true))
+        );
+        assert_eq!(
+            key(KeyCode::BracketLeft, false),
+            Some(PaintAction::Widen(false))
+        );
+        assert_eq!(key(KeyCode::Space, false), None, "Space still pauses");
     }
 
     #[test]

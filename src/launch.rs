@@ -41,6 +41,8 @@ pub struct Launch {
     pub panel: bool,
     /// Close the app once the session clock passes this many seconds (or the session ends).
     pub quit_after: Option<f64>,
+    /// An earlier painting for paint steps to continue (artwork file or record).
+    pub artwork_from: Option<PathBuf>,
 }
 
 /// Asks the app to close: at once on the desktop, after ending the XR session with a headset.
@@ -97,6 +99,8 @@ pub fn desktop_app(launch: Launch) -> App {
         crate::controls::plugin,
         crate::audio::plugin,
         crate::mirror::plugin(launch.panel),
+        crate::paint::input::plugin,
+        crate::paint::view::plugin,
     ))
     .insert_resource(launch.settings.audio.volumes())
     .insert_resource(Dimming::for_ceiling(launch.settings.brightness_ceiling))
@@ -109,6 +113,9 @@ pub fn desktop_app(launch: Launch) -> App {
             title_window_after_session.in_set(AppSystems::Present),
         ),
     );
+    if let Some(from) = launch.artwork_from {
+        app.insert_resource(crate::paint::ArtworkToReopen(from));
+    }
     let relative = launch.paths.asset_path(&launch.script);
     let handle = app.world().resource::<AssetServer>().load(relative);
     app.insert_resource(ActiveScript(handle));

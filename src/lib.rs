@@ -15,6 +15,7 @@ pub mod environment;
 pub mod exercises;
 pub mod launch;
 pub mod mirror;
+pub mod paint;
 pub mod pointing;
 pub mod private;
 pub mod report;
@@ -51,6 +52,6 @@ impl Plugin for LogicPlugin {
             (AppSystems::Input, AppSystems::Runtime, AppSystems::Present).chain(),
         )
         .insert_resource(session::RecordsFolder(self.records_folder.clone()))
-        .add_plugins(session::plugin);
+        .add_plugins((session::plugin, paint::plugin));
     }
 }

@@ -32,6 +32,8 @@ pub struct Cell {
     pub action: SessionAction,
     /// Where it is on the board, metres from the board's centre (y up).
     pub rect: Rect,
+    /// A paint colour shown as a swatch in the cell, sRGB.
+    pub swatch: Option<[u8; 3]>,
 }
 
 /// The choices on offer now.
@@ -56,6 +58,21 @@ pub struct PointerRay {
     pub ray: Ray3d,
     /// True on the frame the trigger (or mouse button) went down.
     pub select: bool,
+    /// How far the trigger is pulled, 0–1 (a held mouse button is 1): the brush's pressure.
+    pub pressure: f32,
+    /// Where the brush is along the ray.
+    pub reach: Reach,
+}
+
+/// Where a pointer's brush tip is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// A hand-held controller: just ahead of it.
+    Hand,
+    /// The mouse through the screen: on the canvas plane in front of the patient.
+    Screen,
+    /// A gaze pinch: it chooses, and does not paint.
+    Gaze,
 }
 
 /// Every pointer ray of this frame; input systems fill it, [`choose`] empties it.
@@ -176,6 +193,7 @@ pub fn board_for(runtime: &SessionRuntime) -> Option<Board> {
                         label: value.to_string(),
                         action: SessionAction::Answer(value),
                         rect: Rect::from_center_size(centre, Vec2::splat(NUMBER_SIZE)),
+                        swatch: None,
                     }
                 })
                 .collect();
@@ -195,6 +213,7 @@ pub fn board_for(runtime: &SessionRuntime) -> Option<Board> {
                         label: format!("{}   {choice}", index + 1),
                         action: SessionAction::Choose(index),
                         rect: Rect::from_center_size(centre, CHOICE_SIZE),
+                        swatch: None,
                     }
                 })
                 .collect();
@@ -204,8 +223,72 @@ pub fn board_for(runtime: &SessionRuntime) -> Option<Board> {
                 chosen: chosen.map(|index| index as usize),
             })
         }
+        Detail::Paint { .. } => runtime.painting().map(|painting| Board {
+            step,
+            cells: paint_cells(painting.canvas()),
+            chosen: None,
+        }),
         _ => None,
     }
+}
+
+/// Size of a paint colour swatch, metres.
+const SWATCH_SIZE: f32 = 0.11;
+/// Size of a paint tool button, metres.
+const TOOL_SIZE: Vec2 = Vec2::new(0.28, 0.09);
+
+/// The paint board: the palette's colours in a row, and below them undo, redo, eraser
+/// (or brush, while erasing), thinner and wider.
+fn paint_cells(canvas: &crate::paint::Canvas) -> Vec<Cell> {
+    use crate::paint::{PaintAction, Tool};
+    let colours = canvas.palette().len();
+    let row = colours as f32 * SWATCH_SIZE + (colours.max(1) - 1) as f32 * NUMBER_GAP;
+    let mut cells: Vec<Cell> = canvas
+        .palette()
+        .iter()
+        .enumerate()
+        .map(|(index, colour)| {
+            let left = -row / 2.0 + index as f32 * (SWATCH_SIZE + NUMBER_GAP);
+            Cell {
+                label: String::new(),
+                action: SessionAction::Paint(PaintAction::Colour(index)),
+                rect: Rect::from_center_size(
+                    Vec2::new(left + SWATCH_SIZE / 2.0, NUMBER_ROW),
+                    Vec2::splat(SWATCH_SIZE),
+                ),
+                swatch: Some(colour.0),
+            }
+        })
+        .collect();
+    let tools = [
+        ("Undo", PaintAction::Undo),
+        ("Redo", PaintAction::Redo),
+        match canvas.tool() {
+            Tool::Brush => ("Eraser", PaintAction::Tool(Tool::Eraser)),
+            Tool::Eraser => ("Brush", PaintAction::Tool(Tool::Brush)),
+        },
+        ("Thinner", PaintAction::Widen(false)),
+        ("Wider", PaintAction::Widen(true)),
+    ];
+    let tools_row = tools.len() as f32 * TOOL_SIZE.x + (tools.len() - 1) as f32 * NUMBER_GAP;
+    cells.extend(
+        tools
+            .into_iter()
+            .enumerate()
+            .map(|(index, (label, action))| {
+                let left = -tools_row / 2.0 + index as f32 * (TOOL_SIZE.x + NUMBER_GAP);
+                Cell {
+                    label: label.to_owned(),
+                    action: SessionAction::Paint(action),
+                    rect: Rect::from_center_size(
+                        Vec2::new(left + TOOL_SIZE.x / 2.0, NUMBER_ROW - SWATCH_SIZE),
+                        TOOL_SIZE,
+                    ),
+                    swatch: None,
+                }
+            }),
+    );
+    cells
 }
 
 /// The cell `ray` meets on `board`, if any.
@@ -237,10 +320,21 @@ fn desktop_pointer(
     let Some(cursor) = windows.iter().find_map(Window::cursor_position) else {
         return;
     };
-    let select = buttons.is_some_and(|buttons| buttons.just_pressed(MouseButton::Left));
+    let select = buttons
+        .as_ref()
+        .is_some_and(|buttons| buttons.just_pressed(MouseButton::Left));
+    let held = buttons.is_some_and(|buttons| buttons.pressed(MouseButton::Left));
     for (camera, transform) in &cameras {
-        if let Ok(ray) = camera.viewport_to_world(transform, cursor) {
-            rays.0.push(PointerRay { ray, select });
+        let viewport = camera.logical_viewport_rect();
+        let inside = viewport.is_none_or(|viewport| viewport.contains(cursor));
+        let in_viewport = cursor - viewport.map_or(Vec2::ZERO, |viewport| viewport.min);
+        if inside && let Ok(ray) = camera.viewport_to_world(transform, in_viewport) {
+            rays.0.push(PointerRay {
+                ray,
+                select,
+                pressure: if held { 1.0 } else { 0.0 },
+                reach: Reach::Screen,
+            });
         }
     }
 }

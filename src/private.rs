@@ -27,6 +27,45 @@ pub fn create_dir(folder: &Path) -> io::Result<()> {
     builder.create(folder)
 }
 
+/// Replaces the private file at `path` with what `write` writes, atomically: it writes a
+/// temporary file beside it, puts it on the disk, then renames it over `path`. A crash or
+/// a failed write at any moment leaves either the old file or the new one, never a mix.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".partial");
+    let temporary = std::path::PathBuf::from(temporary);
+    // A partial file left by a crash may not be private: start afresh.
+    let _ = std::fs::remove_file(&temporary);
+    let written = (|| {
+        let mut file = file_options()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&temporary)?;
+        let mut buffered = io::BufWriter::new(&mut file);
+        write(&mut buffered)?;
+        buffered.flush()?;
+        drop(buffered);
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    if let Err(error) = written {
+        // Best effort: the next save truncates a partial file it finds anyway.
+        let _ = std::fs::remove_file(&temporary);
+        return Err(error);
+    }
+    // The rename itself reaches the disk with the folder's entry.
+    if let Some(folder) = path.parent()
+        && let Ok(folder) = std::fs::File::open(folder)
+    {
+        let _ = folder.sync_all();
+    }
+    Ok(())
+}
+
 /// Writes `contents` to a private file at `path`, replacing what was there.
 pub fn write_file(path: &Path, contents: &[u8]) -> io::Result<()> {
     let mut file = file_options()

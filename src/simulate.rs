@@ -76,6 +76,115 @@ fn continue_waiting_steps(
     }
 }
 
+/// A brush moving smoothly through the paint step: flowing loops around the canvas centre,
+/// in strokes of a few hundred points with a new colour each, until it has laid down its
+/// points. It sends the same actions a controller does.
+#[derive(Resource, Debug, Clone)]
+pub struct SyntheticPaint {
+    /// Points still to paint in this paint step.
+    pub left: usize,
+    /// Points to paint per paint step.
+    pub total: usize,
+    /// Brush samples per frame.
+    pub per_frame: usize,
+    /// Samples sent so far (the curve's parameter).
+    samples: u64,
+    /// The paint step being painted, and the canvas's points when the brush last moved.
+    step: Option<(usize, usize)>,
+}
+
+/// Samples in one synthetic stroke.
+const SYNTHETIC_STROKE: u64 = 300;
+
+impl SyntheticPaint {
+    /// `total` points per paint step, spread over about eight simulated minutes at `hz`.
+    pub fn new(total: usize, hz: f64) -> Self {
+        let frames = (480.0 * hz).max(1.0);
+        Self {
+            left: total,
+            total,
+            per_frame: (total as f64 / frames).ceil().max(1.0) as usize,
+            samples: 0,
+            step: None,
+        }
+    }
+
+    /// `total` points per paint step at `per_frame` brush samples a frame.
+    pub fn at_rate(total: usize, per_frame: usize) -> Self {
+        Self {
+            left: total,
+            total,
+            per_frame: per_frame.max(1),
+            samples: 0,
+            step: None,
+        }
+    }
+
+    /// Where the brush is at sample `n`: rose-like loops 10–25 cm around the centre,
+    /// drifting gently in depth, about 7 mm apart.
+    pub fn brush_at(n: u64) -> Vec3 {
+        let t = n as f32 * 0.02;
+        let petals = 2.0 + (n / SYNTHETIC_STROKE % 4) as f32;
+        let radius = 0.1 + 0.15 * (0.5 + 0.5 * (petals * t * 0.5).sin());
+        let turn = t + (n / SYNTHETIC_STROKE) as f32 * 0.7;
+        let depth = 0.06 * (t * 0.37).sin();
+        crate::paint::artwork::CANVAS_CENTRE
+            + Vec3::new(radius * turn.cos(), radius * turn.sin(), depth)
+    }
+}
+
+/// Moves the synthetic brush while a paint step is running.
+fn paint_synthetically(
+    runtime: Res<SessionRuntime>,
+    mut painter: ResMut<SyntheticPaint>,
+    mut actions: MessageWriter<SessionAction>,
+) {
+    use crate::paint::PaintAction;
+    let Some(painting) = runtime.painting() else {
+        return;
+    };
+    if runtime.state() != SessionState::Running {
+        return;
+    }
+    let points = painting.canvas().point_count();
+    match painter.step {
+        Some((step, _)) if step == painting.step() => {}
+        _ => {
+            painter.left = painter.total;
+            painter.step = Some((painting.step(), points));
+        }
+    }
+    // Count what the canvas really kept since the last frame.
+    if let Some((step, before)) = painter.step {
+        painter.left = painter.left.saturating_sub(points.saturating_sub(before));
+        painter.step = Some((step, points));
+    }
+    if painter.left == 0 {
+        if painting.canvas().active().is_some() {
+            actions.write(SessionAction::Paint(PaintAction::Release));
+        }
+        return;
+    }
+    for _ in 0..painter.per_frame.min(painter.left) {
+        let n = painter.samples;
+        painter.samples += 1;
+        let at = SyntheticPaint::brush_at(n);
+        let pressure = 0.6 + 0.4 * (n as f32 * 0.05).sin().abs();
+        let action = match n % SYNTHETIC_STROKE {
+            0 => {
+                let colours = painting.canvas().palette().len() as u64;
+                actions.write(SessionAction::Paint(PaintAction::Colour(
+                    (n / SYNTHETIC_STROKE % colours.max(1)) as usize,
+                )));
+                PaintAction::Press { at, pressure }
+            }
+            last if last == SYNTHETIC_STROKE - 1 => PaintAction::Release,
+            _ => PaintAction::Drag { at, pressure },
+        };
+        actions.write(SessionAction::Paint(action));
+    }
+}
+
 /// Parses `T=ACTION`: T in seconds (`90`, `12.5`) or as a duration (`"3m"`); ACTION one of
 /// pause, resume, next, back, calm, calm-end, end, answer:N, choose:N, volume:BUS:LEVEL.
 pub fn parse_timed_action(text: &str) -> Result<(f64, SessionAction), String> {
@@ -153,6 +262,10 @@ pub struct Simulation {
     pub resume: bool,
     /// Waiting steps continue after this many simulated seconds.
     pub auto_continue_secs: f64,
+    /// Stroke points of smooth synthetic brush motion to paint in each paint step.
+    pub synthetic_paint: usize,
+    /// An earlier painting (artwork file or record) for paint steps to continue.
+    pub artwork_from: Option<PathBuf>,
 }
 
 /// What a simulation did.
@@ -191,6 +304,16 @@ pub fn headless_app(simulation: &Simulation, records_folder: PathBuf) -> App {
         .resource_mut::<Time<Virtual>>()
         .set_max_delta(Duration::from_secs(3600));
     app.insert_resource(ScriptedActions::new(simulation.actions.clone()));
+    if simulation.synthetic_paint > 0 {
+        app.insert_resource(SyntheticPaint::new(
+            simulation.synthetic_paint,
+            simulation.hz,
+        ))
+        .add_systems(Update, paint_synthetically.in_set(AppSystems::Input));
+    }
+    if let Some(from) = &simulation.artwork_from {
+        app.insert_resource(crate::paint::ArtworkToReopen(from.clone()));
+    }
     let start = if simulation.resume {
         SessionAction::ResumeRecord {
             path: simulation.record.clone(),
@@ -252,6 +375,9 @@ pub fn run(simulation: &Simulation) -> Result<SimulationOutcome, String> {
             _ => {}
         }
     }
+    app.world_mut()
+        .resource_mut::<SessionRuntime>()
+        .wait_for_exports();
     let runtime = app.world().resource::<SessionRuntime>();
     let outcome = SimulationOutcome {
         frames: frame_nanos.len() as u64,

@@ -608,7 +608,7 @@ fn an_unfinished_record_resumes_at_the_step_where_it_stopped() {
 #[test]
 fn gaze_dwell_and_pointer_clicks_answer_check_ins() {
     use stillpoint::pointing::{
-        BOARD_CENTRE, DWELL_SECS, GazeSource, PointerRay, PointerRays, ShownBoard,
+        BOARD_CENTRE, DWELL_SECS, GazeSource, PointerRay, PointerRays, Reach, ShownBoard,
     };
     let mut harness = Harness::new(session(
         r#"CheckIn(id: "first", scale: Suds), CheckIn(id: "second", scale: Mood), Rest(duration: "10s")"#,
@@ -674,6 +674,8 @@ fn gaze_dwell_and_pointer_clicks_answer_check_ins() {
         .push(PointerRay {
             ray: Ray3d::new(eye, target.forward()),
             select: true,
+            pressure: 1.0,
+            reach: Reach::Hand,
         });
     harness.app.update();
     harness.app.update();

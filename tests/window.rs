@@ -509,3 +509,65 @@ fn without_an_openxr_loader_the_app_runs_on_the_desktop_and_names_what_to_instal
         "the session was recorded"
     );
 }
+
+#[test]
+fn last_weeks_painting_glows_in_front_of_the_patient_when_reopened() {
+    let session = "creative-integration";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let record = dir.path().join("week-1.jsonl");
+    let painted = stillpoint(&[
+        "simulate",
+        "--session",
+        session,
+        "--hz",
+        "30",
+        "--synthetic-paint",
+        "4000",
+        "--record",
+        record.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        painted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&painted.stderr)
+    );
+    // A week later, well into the paint step (it begins at 570 s), with and without it.
+    let reopened = screenshot_at(
+        session,
+        "painting",
+        &[
+            "--at",
+            "600",
+            "--artwork-from",
+            record.to_str().expect("utf-8"),
+        ],
+    );
+    let empty = screenshot_at(session, "painting-empty", &["--at", "600"]);
+    for picture in [&reopened, &empty] {
+        assert!(
+            picture.moment.contains("step=6 kind=Paint"),
+            "{}",
+            picture.moment
+        );
+    }
+    // The loops of light fill the middle of the view, 60 cm in front of the patient.
+    let mut lit = 0;
+    let mut hues = [0u64; 3];
+    for row in 160..700 {
+        for column in 340..940 {
+            let index = (row * reopened.width + column) as usize;
+            let (with, without) = (reopened.pixels[index], empty.pixels[index]);
+            let brighter = (0..3).any(|c| i32::from(with[c]) - i32::from(without[c]) > 40);
+            if brighter {
+                lit += 1;
+                for c in 0..3 {
+                    hues[c] += u64::from(with[c]);
+                }
+            }
+        }
+    }
+    assert!(lit > 20_000, "{lit} pixels lit by the painting");
+    // Soft pastel light, not white: the channels differ.
+    let spread = hues.iter().max().expect("3") - hues.iter().min().expect("3");
+    assert!(spread * 20 > hues[0], "{hues:?}");
+}

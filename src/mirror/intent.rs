@@ -49,6 +49,8 @@ pub enum PanelIntent {
     },
     /// Turn the patient's view so that "forward" is where they face now.
     Recenter,
+    /// Change the painting: colour, brush, undo, clear (already confirmed), open one.
+    Paint(crate::paint::PaintAction),
 }
 
 /// Asks the headset to recentre the patient's view (panel button or a long press).
@@ -80,6 +82,7 @@ pub fn action_for(intent: &PanelIntent, state: SessionState) -> Option<SessionAc
             bus: *bus,
             level: level.clamp(0.0, 1.0),
         }),
+        PanelIntent::Paint(action) => Some(SessionAction::Paint(action.clone())),
         PanelIntent::Open(_) | PanelIntent::Recenter => None,
     }
 }

@@ -121,6 +121,8 @@ pub struct Course {
     pub patient: String,
     /// Their sessions.
     pub sessions: Vec<SessionSummary>,
+    /// Their paintings, newest first (not those of the session under way).
+    pub artworks: Vec<crate::paint::save::SavedArtwork>,
 }
 
 /// The patient code the panel is working with (typed in the field, or the running
@@ -256,6 +258,7 @@ fn follow_course(
     }
     course.patient = patient.to_owned();
     course.sessions.clear();
+    course.artworks.clear();
     let Some(settings) = settings else { return };
     if check_patient_code(patient).is_err() {
         return;
@@ -268,4 +271,9 @@ fn follow_course(
         }
         course.sessions = crate::report::summarise(&records).0;
     }
+    let current = runtime.record_path().filter(|_| runtime.is_under_way());
+    course.artworks = crate::paint::save::artworks_in(&settings.records_folder().join(patient))
+        .into_iter()
+        .filter(|artwork| Some(artwork.record.as_path()) != current)
+        .collect();
 }

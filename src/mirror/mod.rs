@@ -5,6 +5,7 @@
 mod chart;
 pub mod intent;
 pub mod live;
+pub mod paint_panel;
 pub mod panel;
 
 use bevy::camera::visibility::RenderLayers;
@@ -31,6 +32,7 @@ pub fn plugin(visible: bool) -> impl Fn(&mut App) {
                 ..default()
             })
             .init_resource::<Previews>()
+            .init_resource::<paint_panel::ArtworkPictures>()
             .init_resource::<TypingInPanel>()
             .add_systems(Startup, spawn_panel_camera)
             .add_systems(Update, toggle_panel.in_set(AppSystems::Input))

@@ -10,6 +10,7 @@ use bevy_egui::{EguiContexts, EguiTextureHandle, egui};
 use super::chart::{Series, line_chart};
 use super::intent::PanelIntent;
 use super::live::{Course, Library, LibraryItem, LiveRecord, PatientCode};
+use super::paint_panel::{self, ArtworkPictures};
 use crate::audio::AudioStatus;
 use crate::cli::format_length;
 use crate::config::Paths;
@@ -28,12 +29,12 @@ const WIDTH: f32 = 390.0;
 /// Calm's colour: a deep, soft teal, the panel's one strong colour.
 const CALM: egui::Color32 = egui::Color32::from_rgb(46, 120, 128);
 const CALM_ON: egui::Color32 = egui::Color32::from_rgb(150, 110, 60);
-const GOOD: egui::Color32 = egui::Color32::from_rgb(130, 200, 160);
-const WARN: egui::Color32 = egui::Color32::from_rgb(230, 170, 100);
-const BAD: egui::Color32 = egui::Color32::from_rgb(235, 120, 110);
+pub(super) const GOOD: egui::Color32 = egui::Color32::from_rgb(130, 200, 160);
+pub(super) const WARN: egui::Color32 = egui::Color32::from_rgb(230, 170, 100);
+pub(super) const BAD: egui::Color32 = egui::Color32::from_rgb(235, 120, 110);
 
 /// The shortcuts, as the panel lists them.
-pub const SHORTCUTS: [(&str, &str); 8] = [
+pub const SHORTCUTS: [(&str, &str); 12] = [
     ("Space", "pause / resume"),
     ("Right / Left", "next / previous step (arrow keys)"),
     ("C", "Calm on / off"),
@@ -41,6 +42,10 @@ pub const SHORTCUTS: [(&str, &str); 8] = [
     ("0–9, T", "check-in answer (T = 10)"),
     ("- / =", "master volume down / up"),
     ("B", "breathing cues off / on"),
+    ("1–9", "paint colour, while painting"),
+    ("E", "eraser / brush, while painting"),
+    ("[ / ]", "thinner / wider brush"),
+    ("Ctrl+Z / Ctrl+Y", "undo / redo painting"),
     ("Tab", "hide / show this panel"),
 ];
 
@@ -51,6 +56,8 @@ pub struct PanelState {
     pub visible: bool,
     /// The End confirmation is open.
     pub confirming_end: bool,
+    /// The confirmation to clear the painting is open.
+    pub confirming_clear: bool,
 }
 
 impl Default for PanelState {
@@ -58,6 +65,7 @@ impl Default for PanelState {
         Self {
             visible: true,
             confirming_end: false,
+            confirming_clear: false,
         }
     }
 }
@@ -90,6 +98,7 @@ pub fn draw_panel(
     mut state: ResMut<PanelState>,
     mut code: ResMut<PatientCode>,
     mut previews: ResMut<Previews>,
+    mut pictures: ResMut<ArtworkPictures>,
     mut typing: ResMut<TypingInPanel>,
     mut cameras: Query<&mut Camera, With<PatientCamera>>,
     mut intents: MessageWriter<PanelIntent>,
@@ -126,15 +135,22 @@ pub fn draw_panel(
                 egui::ScrollArea::vertical()
                     .auto_shrink([false, false])
                     .show(ui, |ui| {
-                        panel_contents(ui, &view, &mut state, &mut code, &previews, &mut asked);
+                        let shown = Shown {
+                            previews: &previews,
+                            pictures: &mut pictures,
+                        };
+                        panel_contents(ui, &view, &mut state, &mut code, shown, &mut asked);
                     });
             });
         free = root.available_rect_before_wrap();
         if state.confirming_end {
             confirm_end(&ctx, &mut state, &mut asked);
         }
+        if state.confirming_clear {
+            paint_panel::confirm_clear(&ctx, &mut state, &mut asked);
+        }
     }
-    typing.0 = ctx.text_edit_focused() || state.confirming_end;
+    typing.0 = ctx.text_edit_focused() || state.confirming_end || state.confirming_clear;
     intents.write_batch(asked);
     let scale = ctx.pixels_per_point();
     for mut camera in &mut cameras {
@@ -188,14 +204,21 @@ fn style(ctx: &egui::Context) {
     });
 }
 
+/// The pictures the panel shows: session previews and artwork snapshots.
+struct Shown<'a> {
+    previews: &'a Previews,
+    pictures: &'a mut ArtworkPictures,
+}
+
 fn panel_contents(
     ui: &mut egui::Ui,
     view: &PanelView,
     state: &mut PanelState,
     code: &mut PatientCode,
-    previews: &Previews,
+    shown: Shown,
     asked: &mut Vec<PanelIntent>,
 ) {
+    let previews = shown.previews;
     let runtime = &view.runtime;
     ui.add_space(6.0);
     ui.horizontal(|ui| {
@@ -209,6 +232,13 @@ fn panel_contents(
     if runtime.is_under_way() || runtime.state() == SessionState::Finished {
         current_session(ui, view, state, asked);
     }
+    let painting = runtime
+        .painting()
+        .filter(|_| runtime.state() == SessionState::Running);
+    if let Some(painting) = painting {
+        ui.separator();
+        paint_panel::painting(ui, painting, state, asked);
+    }
     if !runtime.is_under_way() {
         // Between sessions the library comes first: choosing is what happens next.
         start_section(ui, view, code, asked);
@@ -217,6 +247,7 @@ fn panel_contents(
     ui.separator();
     check_ins(ui, view);
     course(ui, &view.course);
+    paint_panel::earlier_paintings(ui, &view.course, shown.pictures, painting.is_some(), asked);
     ui.separator();
     sound(ui, view, asked);
     headset(ui, view.xr.as_deref(), asked);

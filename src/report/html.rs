@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::charts::Chart;
+use super::paintings::PaintingPicture;
 use super::summary::{Outcome, SessionSummary, Stretch};
 use crate::session::record::EndReason;
 
@@ -130,17 +131,51 @@ td.date { white-space: nowrap; }
 .unfinished { color: #9a5a1e; }
 .answer { display: inline-block; background: #f0f3f8; border-radius: 4px; padding: 0 6px; margin: 1px 2px; }
 footer { margin-top: 28px; color: var(--soft); font-size: 12px; }
+.painting { display: inline-block; margin: 4px 12px 4px 0; }
+.painting img { display: block; border-radius: 6px; background: #0b0f16; }
+.painting figcaption, .painting .missing { font-size: 12px; color: var(--soft); }
 @media print { body { padding: 0; } .session { page-break-inside: avoid; } }
 "#;
 
-/// The whole report page.
+/// The course charts a report shows.
+pub struct Charts<'a> {
+    /// Check-in answers session by session.
+    pub check_ins: &'a Chart,
+    /// Sessions by phase.
+    pub phases: &'a Chart,
+}
+
+/// The paintings of one session, as figures with their pictures.
+fn paintings(pictures: &[PaintingPicture]) -> String {
+    pictures
+        .iter()
+        .map(|painting| {
+            let picture = match &painting.data_uri {
+                Some(uri) => format!(
+                    "<img src=\"{uri}\" width=\"160\" height=\"160\" alt=\"the painting of step {}\">",
+                    painting.step + 1
+                ),
+                None => "<div class=\"missing\">picture not available</div>".to_owned(),
+            };
+            format!(
+                "<figure class=\"painting\">{picture}<figcaption>step {}: {} strokes, {} points</figcaption></figure>",
+                painting.step + 1,
+                painting.strokes,
+                painting.points
+            )
+        })
+        .collect()
+}
+
+/// The whole report page; `pictures` holds each session's paintings, in session order.
 pub fn page(
     patient: &str,
     sessions: &[SessionSummary],
-    check_ins: &Chart,
-    phases: &Chart,
+    charts: &Charts,
+    pictures: &[Vec<PaintingPicture>],
     generated_at: &str,
 ) -> String {
+    let (check_ins, phases) = (charts.check_ins, charts.phases);
     let mut html = String::new();
     let span = match (sessions.first(), sessions.last()) {
         (Some(first), Some(last)) if first.date() != last.date() => {
@@ -231,7 +266,14 @@ pub fn page(
         );
     }
     html.push_str("</tbody></table>\n<h2>Session details</h2>\n");
-    for (number, session) in (1..).zip(sessions) {
+    for (index, session) in sessions.iter().enumerate() {
+        let number = index + 1;
+        let painted = pictures.get(index).map_or(&[][..], Vec::as_slice);
+        let painted = if painted.is_empty() {
+            String::new()
+        } else {
+            format!("<dt>Paintings</dt><dd>{}</dd>", paintings(painted))
+        };
         let _ = writeln!(
             html,
             "<article class=\"session\"><h3>{number}. {title} <small class=\"meta\">{date}, {phase}</small></h3><dl>\
@@ -241,7 +283,7 @@ pub fn page(
              <dt>Pauses</dt><dd>{pauses}</dd>\
              <dt>Calm</dt><dd>{calm}</dd>\
              <dt>Check-ins</dt><dd>{answers}</dd>\
-             <dt>Intention</dt><dd>{intention}</dd>\
+             <dt>Intention</dt><dd>{intention}</dd>{painted}\
              <dt>Status</dt><dd{status_class}>{status}</dd>\
              <dt>Record</dt><dd><small>{record}</small></dd></dl></article>",
             title = escape(&session.title),

@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod html;
+pub mod paintings;
 pub mod summary;
 
 use std::path::{Path, PathBuf};
@@ -67,7 +68,17 @@ pub fn write(folder: &Path, patient: &str, sessions: &[SessionSummary]) -> Resul
     let check_ins = charts::course_check_ins(sessions)?;
     let phases = charts::sessions_by_phase(sessions)?;
     let generated = crate::session::runtime::wall_clock();
-    let page_text = html::page(patient, sessions, &check_ins, &phases, &generated);
+    let paintings: Vec<_> = sessions.iter().map(paintings::pictures_of).collect();
+    let page_text = html::page(
+        patient,
+        sessions,
+        &html::Charts {
+            check_ins: &check_ins,
+            phases: &phases,
+        },
+        &paintings,
+        &generated,
+    );
     let failed =
         |path: &Path, error: std::io::Error| format!("cannot write {}: {error}", path.display());
     crate::private::create_dir(folder).map_err(|error| failed(folder, error))?;

@@ -67,6 +67,8 @@ pub struct SessionSummary {
     pub intention: Option<String>,
     /// Times the session was picked up after an interruption.
     pub resumptions: usize,
+    /// The paintings saved, the last save of each paint step, in step order.
+    pub artworks: Vec<SavedPainting>,
     /// How the record ends.
     pub outcome: Outcome,
     /// Lines that could not be read (1-based), e.g. one cut off by a crash.
@@ -109,6 +111,7 @@ impl SessionSummary {
             answers: Vec::new(),
             intention: None,
             resumptions: 0,
+            artworks: Vec::new(),
             outcome: Outcome::Unfinished,
             damaged_lines: record.damaged_lines.clone(),
         };
@@ -150,15 +153,38 @@ impl SessionSummary {
                     }
                 }
                 EventKind::SessionResumed { .. } => summary.resumptions += 1,
+                EventKind::ArtworkSaved {
+                    step,
+                    file,
+                    strokes,
+                    points,
+                } => {
+                    let saved = SavedPainting {
+                        step: *step,
+                        file: file.clone(),
+                        strokes: *strokes,
+                        points: *points,
+                    };
+                    match summary
+                        .artworks
+                        .iter_mut()
+                        .find(|known| known.step == *step)
+                    {
+                        Some(known) => *known = saved,
+                        None => summary.artworks.push(saved),
+                    }
+                }
                 EventKind::SessionEnded { reason } => summary.outcome = Outcome::Ended(*reason),
                 EventKind::SessionStarted { .. }
                 | EventKind::StepEntered { .. }
-                | EventKind::VolumeSet { .. } => {}
+                | EventKind::VolumeSet { .. }
+                | EventKind::ArtworkOpened { .. } => {}
             }
         }
         // A step skipped once but completed later counts as completed.
         summary.steps_skipped = skipped.difference(&completed).count();
         summary.steps_completed = completed.len();
+        summary.artworks.sort_by_key(|painting| painting.step);
         Some(summary)
     }
 
@@ -176,6 +202,19 @@ impl SessionSummary {
             .filter(|answer| answer.id == id)
             .find_map(|answer| answer.value)
     }
+}
+
+/// A painting a session saved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedPainting {
+    /// The paint step, from 0.
+    pub step: usize,
+    /// The artwork file's name, in the record's folder.
+    pub file: String,
+    /// Its strokes.
+    pub strokes: usize,
+    /// Its points.
+    pub points: usize,
 }
 
 /// Ends the last open stretch at `t`.

@@ -118,6 +118,24 @@ pub enum EventKind {
         /// The new level, 0..1.
         level: f32,
     },
+    /// A painting was saved beside the record (during a paint step, and at its end).
+    ArtworkSaved {
+        /// The paint step, from 0.
+        step: usize,
+        /// The artwork file's name, in the record's folder.
+        file: String,
+        /// Strokes in it.
+        strokes: usize,
+        /// Points in all its strokes.
+        points: usize,
+    },
+    /// An earlier painting was opened to continue it or look at it together.
+    ArtworkOpened {
+        /// The paint step, from 0.
+        step: usize,
+        /// The artwork file opened.
+        from: String,
+    },
     /// The session was picked up again after an interruption.
     SessionResumed {
         /// Wall-clock time it resumed, RFC 3339 UTC.

@@ -11,6 +11,7 @@ use bevy::prelude::*;
 
 use super::record::{Bus, EndReason, Event, EventKind, ReadRecord, RecordWriter, StepEnd};
 use crate::exercises::{self, Input, Status, StepView};
+use crate::paint::{PaintAction, PaintStep};
 use crate::script::{IntentionAnswer, Session, Step};
 
 /// A checked script ready to be run.
@@ -73,6 +74,8 @@ pub enum SessionAction {
     Choose(u32),
     /// Continue a step that is holding (used by `simulate` after its waiting delay).
     AutoContinue,
+    /// Paint, erase, undo, choose a colour… in the paint step showing.
+    Paint(PaintAction),
 }
 
 /// Where the session is.
@@ -142,6 +145,10 @@ pub struct SessionRuntime {
     patient: String,
     record: Option<RecordWriter>,
     record_problem: Option<String>,
+    /// The painting of the paint step showing.
+    painting: Option<PaintStep>,
+    /// Paintings being exported (GLB and PNG) in the background.
+    exports: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl SessionRuntime {
@@ -218,6 +225,20 @@ impl SessionRuntime {
         self.record.as_ref().map(RecordWriter::path)
     }
 
+    /// The painting of the paint step showing, if one is.
+    pub fn painting(&self) -> Option<&PaintStep> {
+        self.painting.as_ref()
+    }
+
+    /// Waits until every finished painting is exported (before the program exits).
+    pub fn wait_for_exports(&mut self) {
+        for export in self.exports.drain(..) {
+            if export.join().is_err() {
+                error!("a painting's export stopped unexpectedly");
+            }
+        }
+    }
+
     /// Why the record could not be written, if it could not.
     pub fn record_problem(&self) -> Option<&str> {
         self.record_problem.as_deref()
@@ -274,6 +295,21 @@ impl SessionRuntime {
         self.input = Input::default();
         let kind = self.step().map(Step::kind).unwrap_or_default().to_owned();
         self.write(EventKind::StepEntered { step: index, kind });
+        if let Some(Step::Paint(paint)) = self.step() {
+            let session = self.script.as_ref().map(|script| script.session.id.clone());
+            let (painting, opened) = PaintStep::begin(
+                paint,
+                index,
+                self.record_path(),
+                &self.patient,
+                &session.unwrap_or_default(),
+                self.session_secs(),
+            );
+            self.painting = Some(painting);
+            if let Some(opened) = opened {
+                self.write(opened);
+            }
+        }
         self.refresh_view();
     }
 
@@ -293,6 +329,25 @@ impl SessionRuntime {
                 self.write(EventKind::IntentionChosen { choice: None });
             }
             _ => {}
+        }
+        if let Some(painting) = self.painting.take() {
+            let (events, export) = painting.finish();
+            for event in events {
+                self.write(event);
+            }
+            if let Some((artwork, paths)) = export {
+                let exporting = std::thread::Builder::new()
+                    .name("artwork export".into())
+                    .spawn(move || {
+                        if let Err(error) = crate::paint::export(&artwork, &paths) {
+                            error!("the painting could not be exported: {error}");
+                        }
+                    });
+                match exporting {
+                    Ok(handle) => self.exports.push(handle),
+                    Err(error) => error!("the painting could not be exported: {error}"),
+                }
+            }
         }
         self.write(EventKind::StepFinished {
             step: self.step,
@@ -325,6 +380,7 @@ impl SessionRuntime {
             script: Some(script.clone()),
             state: SessionState::Running,
             patient: patient.to_owned(),
+            exports: std::mem::take(&mut self.exports),
             ..Self::default()
         };
         match RecordWriter::create(record_path) {
@@ -386,7 +442,10 @@ impl SessionRuntime {
             .min(script.session.steps.len().saturating_sub(1));
         let writer = RecordWriter::reopen(path)
             .map_err(|error| format!("cannot continue the record {shown}: {error}"))?;
-        *self = Self::default();
+        *self = Self {
+            exports: std::mem::take(&mut self.exports),
+            ..Self::default()
+        };
         self.script = Some(script.clone());
         self.state = SessionState::Running;
         self.patient.clone_from(patient);
@@ -470,6 +529,16 @@ impl SessionRuntime {
             }
             (SessionAction::Answer(value), Running) => self.answer_check_in(*value, &ignored),
             (SessionAction::Choose(index), Running) => self.choose_intention(*index, &ignored),
+            (SessionAction::Paint(paint), Running) => {
+                let Some(painting) = &mut self.painting else {
+                    return ignored("no paint step is showing");
+                };
+                if let Some(event) = painting.apply(paint) {
+                    self.write(event);
+                }
+                // Brush strokes change nothing the step view shows.
+                return;
+            }
             (_, state) => ignored(&format!("not possible while the session is {state:?}")),
         }
         self.refresh_view();
@@ -525,6 +594,14 @@ impl SessionRuntime {
             return;
         }
         self.session_elapsed += delta;
+        let now = self.session_secs();
+        if let Some(event) = self
+            .painting
+            .as_mut()
+            .and_then(|painting| painting.autosave(now))
+        {
+            self.write(event);
+        }
         if self.state != SessionState::Running {
             return;
         }

@@ -221,14 +221,29 @@ fn spawn_cell(
             BackgroundColor(CELL),
             BorderColor::all(OUTLINE),
         ))
-        .with_child((
-            Text::new(cell.label.clone()),
-            TextFont {
-                font: font.into(),
-                ..TextFont::from_font_size(if round { 52.0 } else { 40.0 })
-            },
-            TextColor(TEXT),
-        ));
+        .with_children(|inside| match cell.swatch {
+            Some([red, green, blue]) => {
+                inside.spawn((
+                    Node {
+                        width: Val::Percent(72.0),
+                        height: Val::Percent(72.0),
+                        border_radius: BorderRadius::MAX,
+                        ..default()
+                    },
+                    BackgroundColor(Color::srgb_u8(red, green, blue)),
+                ));
+            }
+            None => {
+                inside.spawn((
+                    Text::new(cell.label.clone()),
+                    TextFont {
+                        font: font.into(),
+                        ..TextFont::from_font_size(if round { 52.0 } else { 36.0 })
+                    },
+                    TextColor(TEXT),
+                ));
+            }
+        });
 }
 
 /// Brightens the cell under the pointer and warms the chosen one.

@@ -19,7 +19,7 @@ use bevy_mod_xr::spaces::{XrSpace, XrSpaceLocationFlags};
 
 use crate::AppSystems;
 use crate::mirror::intent::RecenterRequest;
-use crate::pointing::{GazeSource, PointerRay, PointerRays};
+use crate::pointing::{GazeSource, PointerRay, PointerRays, Reach};
 
 /// How long a squeeze is held to recentre the view.
 pub const RECENTER_HOLD: Duration = Duration::from_millis(1500);
@@ -45,6 +45,8 @@ pub struct ProfileBindings {
     pub select: &'static str,
     /// Squeeze (grip); held long, it recentres.
     pub squeeze: &'static str,
+    /// How far the trigger is pulled, 0–1: the brush's pressure.
+    pub pressure: &'static str,
 }
 
 /// The controllers Stillpoint knows: Khronos simple, Oculus Touch, Valve Index, HTC Vive and
@@ -54,26 +56,31 @@ pub const PROFILES: [ProfileBindings; 5] = [
         profile: "/interaction_profiles/khr/simple_controller",
         select: "input/select/click",
         squeeze: "input/menu/click",
+        pressure: "input/select/click",
     },
     ProfileBindings {
         profile: "/interaction_profiles/oculus/touch_controller",
         select: "input/trigger/value",
         squeeze: "input/squeeze/value",
+        pressure: "input/trigger/value",
     },
     ProfileBindings {
         profile: "/interaction_profiles/valve/index_controller",
         select: "input/trigger/click",
         squeeze: "input/squeeze/value",
+        pressure: "input/trigger/value",
     },
     ProfileBindings {
         profile: "/interaction_profiles/htc/vive_controller",
         select: "input/trigger/click",
         squeeze: "input/squeeze/click",
+        pressure: "input/trigger/value",
     },
     ProfileBindings {
         profile: "/interaction_profiles/bytedance/pico4_controller",
         select: "input/trigger/value",
         squeeze: "input/squeeze/value",
+        pressure: "input/trigger/value",
     },
 ];
 
@@ -88,6 +95,7 @@ struct Actions {
     set: openxr::ActionSet,
     select: openxr::Action<bool>,
     squeeze: openxr::Action<bool>,
+    pressure: openxr::Action<f32>,
     aim: openxr::Action<openxr::Posef>,
     hands: [openxr::Path; 2],
 }
@@ -136,6 +144,7 @@ fn create_actions(instance: Res<OxrInstance>, mut commands: Commands) {
         Ok(Actions {
             select: set.create_action("choose", "Choose", &hands)?,
             squeeze: set.create_action("squeeze", "Squeeze (hold to recentre)", &hands)?,
+            pressure: set.create_action("brush_pressure", "Brush pressure", &hands)?,
             aim: set.create_action("aim", "Pointer", &hands)?,
             set,
             hands,
@@ -156,6 +165,7 @@ fn suggest_bindings(
         for (action, component) in [
             (actions.select.as_raw(), row.select),
             (actions.squeeze.as_raw(), row.squeeze),
+            (actions.pressure.as_raw(), row.pressure),
             (actions.aim.as_raw(), "input/aim/pose"),
         ] {
             bindings.write(OxrSuggestActionBinding {
@@ -241,9 +251,17 @@ fn controller_rays(
         let select = actions.select.state(&session, hand).is_ok_and(|state| {
             state.is_active && state.current_state && state.changed_since_last_sync
         });
+        let pressure = actions
+            .pressure
+            .state(&session, hand)
+            .ok()
+            .filter(|state| state.is_active)
+            .map_or(0.0, |state| state.current_state.clamp(0.0, 1.0));
         rays.0.push(PointerRay {
             ray: Ray3d::new(pose.translation(), pose.forward()),
             select,
+            pressure,
+            reach: Reach::Hand,
         });
     }
 }
@@ -284,6 +302,8 @@ fn pinch_rays(
             rays.0.push(PointerRay {
                 ray: Ray3d::new(gaze.translation(), gaze.forward()),
                 select: true,
+                pressure: 0.0,
+                reach: Reach::Gaze,
             });
         }
         pinches.0[hand] = pinching;

@@ -1,0 +1,108 @@
+//! Per-frame cost of the whole headless app while a patient paints onto an artwork that
+//! already holds 10,000, 50,000 or 200,000 points: the session runtime, the brush (one new
+//! sample a frame, as from a 90 Hz controller), autosaving, and keeping the stroke meshes in
+//! step. Run with `cargo bench --bench paint`.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a benchmark stops at the first thing that is wrong"
+)]
+#![expect(
+    missing_docs,
+    reason = "criterion's macros generate undocumented items"
+)]
+
+use std::sync::Arc;
+
+use bevy::prelude::*;
+use criterion::{Criterion, criterion_group, criterion_main};
+use stillpoint::paint::artwork::{Artwork, ArtworkFile, Rgb, Stroke, StrokePoint, Symmetry};
+use stillpoint::paint::view::{ShownStrokes, StrokeMaterial, sync_plugin};
+use stillpoint::script::Session;
+use stillpoint::script::parse::parse_ron;
+use stillpoint::session::{PreparedScript, SessionRuntime};
+use stillpoint::simulate::{Simulation, SyntheticPaint, headless_app};
+
+/// An artwork of `points` points in strokes of 300, drawn along the synthetic brush's path.
+fn artwork(points: usize) -> Artwork {
+    let strokes = (0..points)
+        .collect::<Vec<_>>()
+        .chunks(300)
+        .map(|chunk| {
+            Arc::new(Stroke {
+                colour: Rgb([143, 184, 222]),
+                width: 0.014,
+                symmetry: Symmetry::NONE,
+                points: chunk
+                    .iter()
+                    .map(|&n| StrokePoint {
+                        at: SyntheticPaint::brush_at(n as u64),
+                        pressure: 0.8,
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    Artwork { strokes }
+}
+
+fn paint_frame(c: &mut Criterion) {
+    let session: Session = parse_ron(
+        "bench.session.ron",
+        r#"Session(id: "bench-paint", title: "Bench", phase: Integration,
+           environment: "forest-clearing", soundscape: "silence",
+           steps: [Paint(prompt: "Paint.", duration: "3h")])"#,
+    )
+    .expect("a valid session");
+    let mut group = c.benchmark_group("paint frame");
+    // About 20,000 frames each: the artwork grows by that many points while measured.
+    group
+        .sample_size(40)
+        .warm_up_time(std::time::Duration::from_secs(1))
+        .measurement_time(std::time::Duration::from_secs(3));
+    for points in [10_000, 50_000, 200_000] {
+        let folder = tempfile::tempdir().expect("temp dir");
+        let earlier = folder.path().join("earlier.paint-1.artwork.json");
+        let file = ArtworkFile::new(&artwork(points), "BENCH-1", "bench-paint", 0);
+        stillpoint::paint::save::save(&earlier, &file).expect("saves");
+        let simulation = Simulation {
+            script: PreparedScript {
+                session: session.clone(),
+                sha256: String::new(),
+            },
+            patient: "BENCH-1".into(),
+            actions: Vec::new(),
+            hz: 90.0,
+            record: folder.path().join("bench.jsonl"),
+            resume: false,
+            auto_continue_secs: 60.0,
+            synthetic_paint: 1,
+            artwork_from: Some(earlier),
+        };
+        let mut app = headless_app(&simulation, folder.path().to_path_buf());
+        app.add_plugins(AssetPlugin::default())
+            .init_asset::<Mesh>()
+            .init_resource::<StrokeMaterial>()
+            .add_plugins(sync_plugin)
+            // One brush sample a frame, as from a controller at 90 Hz, for as long as it runs.
+            .insert_resource(SyntheticPaint::at_rate(usize::MAX, 1));
+        // Open the artwork and show it (a one-off cost when a painting is reopened).
+        for _ in 0..5 {
+            app.update();
+        }
+        let opened = app
+            .world()
+            .resource::<SessionRuntime>()
+            .painting()
+            .map(|painting| painting.canvas().point_count());
+        assert!(opened.is_some_and(|opened| opened >= points), "{opened:?}");
+        assert!(app.world().resource::<ShownStrokes>().piece_count() > 0);
+        group.bench_function(format!("{points} points"), |b| b.iter(|| app.update()));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, paint_frame);
+criterion_main!(benches);

@@ -1,0 +1,246 @@
+//! The panel's painting section: while a paint step shows, the palette, brush and eraser,
+//! width, undo, redo, clear (asked first) and how the saving goes; at any time, the
+//! patient's earlier paintings with their pictures, to open one in the paint step.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use bevy::prelude::*;
+use bevy_egui::egui;
+
+use super::intent::PanelIntent;
+use super::live::Course;
+use super::panel::PanelState;
+use crate::paint::canvas::BRUSH_WIDTHS;
+use crate::paint::save::SavedArtwork;
+use crate::paint::{PaintAction, PaintStep, Tool};
+
+/// The side of an artwork's picture in the list, points.
+const THUMBNAIL: f32 = 64.0;
+
+/// Artwork pictures read into egui textures, by PNG file (`None`: not readable yet, e.g.
+/// still being exported).
+#[derive(Resource, Default)]
+pub struct ArtworkPictures(HashMap<PathBuf, Option<egui::TextureHandle>>);
+
+impl ArtworkPictures {
+    /// The picture of the artwork whose snapshot is `png`, read on first use.
+    fn get(&mut self, ctx: &egui::Context, png: &Path) -> Option<egui::TextureHandle> {
+        if let Some(Some(texture)) = self.0.get(png) {
+            return Some(texture.clone());
+        }
+        let picture = image::open(png).ok()?.into_rgba8();
+        let small = image::imageops::thumbnail(&picture, 128, 128);
+        let colour = egui::ColorImage::from_rgba_unmultiplied(
+            [small.width() as usize, small.height() as usize],
+            small.as_raw(),
+        );
+        let texture = ctx.load_texture(
+            png.display().to_string(),
+            colour,
+            egui::TextureOptions::LINEAR,
+        );
+        self.0.insert(png.to_owned(), Some(texture.clone()));
+        Some(texture)
+    }
+}
+
+/// The painting controls for the paint step showing.
+pub fn painting(
+    ui: &mut egui::Ui,
+    painting: &PaintStep,
+    state: &mut PanelState,
+    asked: &mut Vec<PanelIntent>,
+) {
+    let canvas = painting.canvas();
+    let paint = |action| PanelIntent::Paint(action);
+    ui.label(egui::RichText::new("Painting").strong());
+    ui.horizontal_wrapped(|ui| {
+        for (index, colour) in canvas.palette().iter().enumerate() {
+            let [red, green, blue] = colour.0;
+            let chosen = index == canvas.colour() && canvas.tool() == Tool::Brush;
+            let swatch = egui::Button::new("")
+                .fill(egui::Color32::from_rgb(red, green, blue))
+                .min_size(egui::vec2(28.0, 28.0))
+                .corner_radius(14.0)
+                .stroke(if chosen {
+                    egui::Stroke::new(3.0, egui::Color32::WHITE)
+                } else {
+                    egui::Stroke::NONE
+                });
+            if ui
+                .add(swatch)
+                .on_hover_text(format!(
+                    "colour {} (key {})",
+                    String::from(*colour),
+                    index + 1
+                ))
+                .clicked()
+            {
+                asked.push(paint(PaintAction::Colour(index)));
+                asked.push(paint(PaintAction::Tool(Tool::Brush)));
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        for (tool, name) in [(Tool::Brush, "Brush"), (Tool::Eraser, "Eraser (E)")] {
+            if ui.selectable_label(canvas.tool() == tool, name).clicked() {
+                asked.push(paint(PaintAction::Tool(tool)));
+            }
+        }
+        let mut centimetres = canvas.width() * 100.0;
+        let range = BRUSH_WIDTHS.start() * 100.0..=BRUSH_WIDTHS.end() * 100.0;
+        let slider = egui::Slider::new(&mut centimetres, range)
+            .suffix(" cm")
+            .fixed_decimals(1)
+            .text("width");
+        if ui.add(slider).changed() {
+            asked.push(paint(PaintAction::Width(centimetres / 100.0)));
+        }
+    });
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(canvas.can_undo(), egui::Button::new("Undo (Ctrl+Z)"))
+            .clicked()
+        {
+            asked.push(paint(PaintAction::Undo));
+        }
+        if ui
+            .add_enabled(canvas.can_redo(), egui::Button::new("Redo (Ctrl+Y)"))
+            .clicked()
+        {
+            asked.push(paint(PaintAction::Redo));
+        }
+        let has_strokes = !canvas.artwork().strokes.is_empty();
+        if ui
+            .add_enabled(has_strokes, egui::Button::new("Clear…"))
+            .clicked()
+        {
+            state.confirming_clear = true;
+        }
+    });
+    let strokes = canvas.artwork().strokes.len();
+    let points = canvas.point_count();
+    let saving = match (painting.problem(), painting.paths()) {
+        (Some(problem), _) => egui::RichText::new(problem).color(super::panel::BAD),
+        (None, None) => {
+            egui::RichText::new("not saved: this session has no record").color(super::panel::WARN)
+        }
+        (None, Some(_)) if painting.is_saved() => {
+            egui::RichText::new("saved beside the record").color(super::panel::GOOD)
+        }
+        (None, Some(_)) => egui::RichText::new(format!(
+            "saves every {:.0} s and at the end of the step",
+            crate::paint::AUTOSAVE_SECS
+        )),
+    };
+    ui.small(format!(
+        "{strokes} strokes, {points} points; symmetry {}",
+        match canvas.symmetry().folds() {
+            1 => "off".to_owned(),
+            2 => "mirrored".to_owned(),
+            folds => format!("{folds}-fold"),
+        }
+    ));
+    ui.small(saving);
+}
+
+/// Asks before clearing the painting (undo still brings it back).
+pub fn confirm_clear(ctx: &egui::Context, state: &mut PanelState, asked: &mut Vec<PanelIntent>) {
+    let modal = egui::Modal::new(egui::Id::new("confirm-clear")).show(ctx, |ui| {
+        ui.heading("Clear the painting?");
+        ui.label("Every stroke is taken away. Undo brings them back.");
+        ui.horizontal(|ui| {
+            if ui
+                .button(egui::RichText::new("Clear").color(super::panel::BAD))
+                .clicked()
+            {
+                asked.push(PanelIntent::Paint(PaintAction::Clear));
+                state.confirming_clear = false;
+            }
+            if ui.button("Keep it").clicked() {
+                state.confirming_clear = false;
+            }
+        });
+    });
+    if modal.should_close() {
+        state.confirming_clear = false;
+    }
+}
+
+/// The patient's earlier paintings, newest first; each can be opened in the paint step
+/// showing (`can_open`).
+pub fn earlier_paintings(
+    ui: &mut egui::Ui,
+    course: &Course,
+    pictures: &mut ArtworkPictures,
+    can_open: bool,
+    asked: &mut Vec<PanelIntent>,
+) {
+    if course.artworks.is_empty() {
+        return;
+    }
+    egui::CollapsingHeader::new(format!(
+        "Paintings of {} ({})",
+        course.patient,
+        course.artworks.len()
+    ))
+    .default_open(can_open)
+    .show(ui, |ui| {
+        for artwork in &course.artworks {
+            artwork_row(ui, artwork, pictures, can_open, asked);
+        }
+    });
+}
+
+fn artwork_row(
+    ui: &mut egui::Ui,
+    artwork: &SavedArtwork,
+    pictures: &mut ArtworkPictures,
+    can_open: bool,
+    asked: &mut Vec<PanelIntent>,
+) {
+    ui.horizontal(|ui| {
+        match pictures.get(ui.ctx(), &artwork.paths.png) {
+            Some(texture) => {
+                ui.add(
+                    egui::Image::new(egui::load::SizedTexture::new(
+                        texture.id(),
+                        egui::vec2(THUMBNAIL, THUMBNAIL),
+                    ))
+                    .corner_radius(3.0),
+                );
+            }
+            None => {
+                let (rect, _) =
+                    ui.allocate_exact_size(egui::vec2(THUMBNAIL, THUMBNAIL), egui::Sense::hover());
+                ui.painter()
+                    .rect_filled(rect, 3.0, ui.visuals().extreme_bg_color);
+            }
+        }
+        ui.vertical(|ui| {
+            ui.label(&artwork.label);
+            let files = |path: &Path| {
+                path.file_name()
+                    .map(|name| name.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            };
+            ui.small(format!(
+                "{}  ·  {}",
+                files(&artwork.paths.glb),
+                files(&artwork.paths.png)
+            ))
+            .on_hover_text(artwork.paths.artwork.display().to_string());
+            if can_open
+                && ui
+                    .button("Open in this painting")
+                    .on_hover_text("The patient continues it, or you look at it together")
+                    .clicked()
+            {
+                asked.push(PanelIntent::Paint(PaintAction::Reopen(
+                    artwork.paths.artwork.clone(),
+                )));
+            }
+        });
+    });
+}

@@ -1,0 +1,1139 @@
+//! A painting's exports for looking at outside the headset: a binary glTF (GLB) for 3D
+//! viewers and a software-rendered picture for the therapist's notes.
+//!
+//! **GLB.** One node holding one mesh with one primitive: the core tube of every stroke
+//! (every piece and symmetry copy: exactly the core vertices and triangles [`TubeBuilder`]
+//! makes, in world metres, Y up), with `POSITION` (with bounds), `NORMAL` and `COLOR_0`
+//! (linear RGBA floats: the stroke's colour, alpha 1) interleaved in one buffer view, and
+//! `u32` triangle indices. The faint halos are left out: in the headset they are additive
+//! light, but a generic viewer would draw them as milky alpha-blended sleeves over the
+//! cores. The material is white, unlit (`KHR_materials_unlit`, so colours read as light;
+//! viewers without the extension fall back to a matte PBR material), double-sided and
+//! opaque. The node is translated by −[`CANVAS_CENTRE`], so the point the patient painted
+//! around (and symmetry turns around) sits at the viewer's origin, where viewers orbit; the
+//! vertex data stay in world coordinates. An empty painting is a valid GLB whose scene
+//! holds one empty node. Strokes with a non-finite number are left out of both exports.
+//!
+//! **Snapshot.** Seen from the patient's side (the patient sits at the origin looking toward
+//! −Z), turned 20° to the right and looking 10° down onto the centre of the painting's
+//! bounding box, so depth shows; framed so the whole painting, all copies, fills the square
+//! less a 12% margin on each side. Each stroke segment lays a soft gaussian line of its
+//! colour, as wide as the tube's core (width × pressure, tapered tips, in perspective), into
+//! an HDR buffer; two blurs of that light add a close glow and a wide faint halo; nearer
+//! light is a little brighter. A dense painting is exposed down part way so it glows rather
+//! than glares. The light is tone-mapped (`1 − e^−x`, partly keeping hue, so overlaps glow
+//! instead of clipping) over a deep blue-grey gradient with a gentle vignette, then
+//! sRGB-encoded with a faint dither against banding in the dark.
+
+use std::f32::consts::{PI, SQRT_2, TAU};
+use std::io::Cursor;
+
+use bevy::math::Vec3;
+use image::{ImageError, ImageFormat, RgbaImage};
+use serde_json::{Value, json};
+
+use super::artwork::{Artwork, CANVAS_CENTRE, Stroke};
+use super::tube::{
+    MIN_PRESSURE_WIDTH, PIECE_POINTS, RING_VERTICES, SIDES, TAPER_POINTS, TubeBuilder, TubeMesh,
+};
+
+// ---------------------------------------------------------------------------------------
+// GLB
+
+/// The most bytes the binary chunk may hold (GLB lengths are `u32`); strokes that would
+/// pass it are left out rather than writing a broken file.
+const MAX_BIN_BYTES: usize = (u32::MAX as usize) - (64 << 20);
+/// Bytes per exported vertex: position, normal, colour.
+const VERTEX_BYTES: usize = 4 * (3 + 3 + 4);
+/// Index bytes per core vertex, nearly: two triangles per side per ring.
+const INDEX_BYTES_PER_VERTEX: usize = 6 * 4;
+
+/// The core tubes of all strokes, merged: vertices interleaved (position, normal, colour)
+/// as little-endian bytes, ready for the binary chunk, and triangles.
+struct CoreMesh {
+    vertices: Vec<u8>,
+    count: usize,
+    /// Little-endian `u32`s, three per triangle.
+    indices: Vec<u8>,
+    min: [f32; 3],
+    max: [f32; 3],
+}
+
+impl CoreMesh {
+    /// An empty mesh with room for about `vertices` vertices.
+    fn with_capacity(vertices: usize) -> Self {
+        Self {
+            vertices: Vec::with_capacity(vertices * VERTEX_BYTES),
+            count: 0,
+            indices: Vec::with_capacity(vertices * INDEX_BYTES_PER_VERTEX),
+            min: [f32::MAX; 3],
+            max: [f32::MIN; 3],
+        }
+    }
+
+    /// Adds the core vertices of `piece` (a piece of a stroke drawn as `folds` copies) and
+    /// the builder's triangles between them, renumbered.
+    fn add_piece(&mut self, piece: &TubeMesh, folds: usize, colour: [f32; 4]) {
+        let stride = RING_VERTICES * folds;
+        let core_stride = SIDES * folds;
+        if stride == 0 || piece.indices.is_empty() {
+            return;
+        }
+        let rings = piece.positions.len() / stride;
+        let base = self.count;
+        let added = rings * core_stride;
+        let bytes =
+            (self.count + added) * VERTEX_BYTES + self.indices.len() + piece.indices.len() * 4;
+        if base + added > u32::MAX as usize || bytes > MAX_BIN_BYTES {
+            return;
+        }
+        for ring in 0..rings {
+            for copy in 0..folds {
+                let start = ring * stride + copy * RING_VERTICES;
+                let (Some(positions), Some(normals)) = (
+                    piece.positions.get(start..start + SIDES),
+                    piece.normals.get(start..start + SIDES),
+                ) else {
+                    return;
+                };
+                for (position, normal) in positions.iter().zip(normals) {
+                    let normal = Vec3::from_array(*normal)
+                        .try_normalize()
+                        .unwrap_or(Vec3::Y)
+                        .to_array();
+                    let mut vertex = [0_u8; VERTEX_BYTES];
+                    let values = position.iter().chain(&normal).chain(&colour);
+                    for (bytes, value) in vertex.chunks_exact_mut(4).zip(values) {
+                        bytes.copy_from_slice(&value.to_le_bytes());
+                    }
+                    self.vertices.extend_from_slice(&vertex);
+                    for ((min, max), value) in self.min.iter_mut().zip(&mut self.max).zip(position)
+                    {
+                        *min = min.min(*value);
+                        *max = max.max(*value);
+                    }
+                }
+            }
+        }
+        self.count += added;
+        // The builder joins core to core and halo to halo; keep the core's triangles.
+        for triangle in piece.indices.chunks_exact(3) {
+            let mut core = [0_u32; 3];
+            let kept = core.iter_mut().zip(triangle).all(|(slot, &index)| {
+                let index = index as usize;
+                let (ring, within) = (index / stride, index % stride);
+                let (copy, side) = (within / RING_VERTICES, within % RING_VERTICES);
+                *slot = (base + ring * core_stride + copy * SIDES + side) as u32;
+                side < SIDES && ring < rings
+            });
+            if kept {
+                for index in core {
+                    self.indices.extend_from_slice(&index.to_le_bytes());
+                }
+            }
+        }
+    }
+}
+
+/// True when a stroke's numbers are all finite, so its geometry is.
+fn drawable(stroke: &Stroke) -> bool {
+    stroke.width.is_finite()
+        && stroke
+            .points
+            .iter()
+            .all(|point| point.at.is_finite() && point.pressure.is_finite())
+}
+
+/// The painting as a binary glTF 2.0 file: the core tube of every stroke and symmetry copy
+/// as one unlit, opaque, vertex-coloured mesh, centred on [`CANVAS_CENTRE`] (module docs).
+pub fn glb(artwork: &Artwork) -> Vec<u8> {
+    let expected: usize = artwork
+        .strokes
+        .iter()
+        .map(|stroke| {
+            let rings = stroke.points.len() + stroke.points.len() / PIECE_POINTS;
+            rings * SIDES * stroke.symmetry.folds() as usize
+        })
+        .sum();
+    let most = MAX_BIN_BYTES / (VERTEX_BYTES + INDEX_BYTES_PER_VERTEX);
+    let mut mesh = CoreMesh::with_capacity(expected.min(most));
+    for stroke in artwork.strokes.iter().filter(|stroke| drawable(stroke)) {
+        let built = TubeBuilder::build(stroke);
+        let [r, g, b] = stroke.colour.linear();
+        let folds = stroke.symmetry.folds() as usize;
+        for piece in built.pieces() {
+            mesh.add_piece(piece, folds, [r, g, b, 1.0]);
+        }
+    }
+    let mut node = json!({
+        "name": "Stillpoint painting",
+        "translation": (Vec3::ZERO - CANVAS_CENTRE).to_array(),
+    });
+    let mut document = json!({
+        "asset": { "version": "2.0", "generator": "Stillpoint" },
+        "scene": 0,
+        "scenes": [{ "name": "Painting", "nodes": [0] }],
+    });
+    let has_mesh = mesh.count > 0 && !mesh.indices.is_empty();
+    if has_mesh {
+        let count = mesh.count;
+        let vertex_bytes = mesh.vertices.len();
+        let index_bytes = mesh.indices.len();
+        node["mesh"] = json!(0);
+        document["extensionsUsed"] = json!(["KHR_materials_unlit"]);
+        document["buffers"] = json!([{ "byteLength": vertex_bytes + index_bytes }]);
+        document["bufferViews"] = json!([
+            { "buffer": 0, "byteOffset": 0, "byteLength": vertex_bytes,
+              "byteStride": VERTEX_BYTES, "target": 34962 },
+            { "buffer": 0, "byteOffset": vertex_bytes, "byteLength": index_bytes,
+              "target": 34963 },
+        ]);
+        document["accessors"] = json!([
+            { "bufferView": 0, "byteOffset": 0, "componentType": 5126, "count": count,
+              "type": "VEC3", "min": mesh.min, "max": mesh.max },
+            { "bufferView": 0, "byteOffset": 12, "componentType": 5126, "count": count,
+              "type": "VEC3" },
+            { "bufferView": 0, "byteOffset": 24, "componentType": 5126, "count": count,
+              "type": "VEC4" },
+            { "bufferView": 1, "componentType": 5125, "count": index_bytes / 4,
+              "type": "SCALAR" },
+        ]);
+        document["materials"] = json!([{
+            "name": "Light",
+            "pbrMetallicRoughness": {
+                "baseColorFactor": [1.0, 1.0, 1.0, 1.0],
+                "metallicFactor": 0.0,
+                "roughnessFactor": 1.0,
+            },
+            "doubleSided": true,
+            "alphaMode": "OPAQUE",
+            "extensions": { "KHR_materials_unlit": {} },
+        }]);
+        document["meshes"] = json!([{
+            "name": "Strokes",
+            "primitives": [{
+                "attributes": { "POSITION": 0, "NORMAL": 1, "COLOR_0": 2 },
+                "indices": 3,
+                "material": 0,
+                "mode": 4,
+            }],
+        }]);
+    }
+    document["nodes"] = json!([node]);
+    if has_mesh {
+        pack_glb(&document, &[&mesh.vertices, &mesh.indices])
+    } else {
+        pack_glb(&document, &[])
+    }
+}
+
+/// The GLB container: header, JSON chunk (space-padded), and a BIN chunk (zero-padded)
+/// holding `bin`'s parts one after the other, if they hold anything.
+fn pack_glb(document: &Value, bin: &[&[u8]]) -> Vec<u8> {
+    let mut text = document.to_string().into_bytes();
+    text.resize(text.len().next_multiple_of(4), b' ');
+    let bin_length: usize = bin.iter().map(|part| part.len()).sum();
+    let padded = bin_length.next_multiple_of(4);
+    let bin_chunk = if padded == 0 { 0 } else { 8 + padded };
+    let total = 12 + 8 + text.len() + bin_chunk;
+    let mut out = Vec::with_capacity(total);
+    out.extend_from_slice(b"glTF");
+    out.extend_from_slice(&2_u32.to_le_bytes());
+    out.extend_from_slice(&(total as u32).to_le_bytes());
+    out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+    out.extend_from_slice(b"JSON");
+    out.extend_from_slice(&text);
+    if padded > 0 {
+        out.extend_from_slice(&(padded as u32).to_le_bytes());
+        out.extend_from_slice(b"BIN\0");
+        for part in bin {
+            out.extend_from_slice(part);
+        }
+        out.resize(total, 0);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Snapshot
+
+/// How far the viewpoint turns to the side, and looks down.
+const YAW: f32 = 20.0 * PI / 180.0;
+/// See [`YAW`].
+const PITCH: f32 = 10.0 * PI / 180.0;
+/// Half the widest field of view the painting is fitted into (tangent), for the perspective.
+const HALF_FOV_TAN: f32 = 0.364; // tan 20°
+/// The margin around the painting, as a share of the picture's side.
+const MARGIN: f32 = 0.12;
+/// The smallest painting extent the picture is zoomed to, metres.
+const MIN_EXTENT: f32 = 0.15;
+/// The core's gaussian sigma relative to the tube's projected radius.
+const CORE_SIGMA: f32 = 0.7;
+/// The finest a line is drawn, pixels (thinner lines are drawn this wide, fainter).
+const MIN_SIGMA_PX: f32 = 0.7;
+/// The widest a line is drawn, as a share of the picture's side.
+const MAX_SIGMA_SHARE: f32 = 0.012;
+/// Peak brightness of a line's core.
+const CORE_LIGHT: f32 = 1.1;
+/// The close glow: blur radius (share of the side) and strength.
+const GLOW: (f32, f32) = (0.006, 0.9);
+/// The wide halo: blur radius (share of the side) and strength.
+const HALO: (f32, f32) = (0.035, 0.7);
+/// The brightness (97th percentile of lit pixels) above which the exposure is lowered:
+/// a little more than a lone line's.
+const EXPOSURE_LINES: f32 = 1.7;
+/// How far the exposure follows a brighter painting down (1: all the way).
+const EXPOSURE_FOLLOW: f32 = 0.75;
+/// The most the wide halo adds anywhere (before tone mapping).
+const MAX_HAZE: f32 = 0.3;
+/// Brightness of the nearest light and of the farthest.
+const DEPTH_CUE: (f32, f32) = (1.12, 0.8);
+/// How much bright light turns white (per-channel tone mapping) rather than keeping its hue.
+const WHITENING: f32 = 0.4;
+/// The background at the top and at the bottom, sRGB.
+const BACKGROUND: ([u8; 3], [u8; 3]) = ([0x14, 0x1a, 0x24], [0x0b, 0x0f, 0x16]);
+/// How much the vignette darkens the corners.
+const VIGNETTE: f32 = 0.35;
+
+/// The snapshot's camera: a turned view with a lens shift that centres the painting.
+#[derive(Clone, Copy, Debug)]
+struct View {
+    target: Vec3,
+    right: Vec3,
+    up: Vec3,
+    /// Toward the camera.
+    back: Vec3,
+    distance: f32,
+    /// Pixels per unit of view-plane tangent.
+    scale: f32,
+    /// The view-plane tangent drawn at the picture's centre.
+    shift: [f32; 2],
+    half: f32,
+    /// The nearest and farthest depth of any point, metres.
+    depths: (f32, f32),
+}
+
+/// Every point of every drawable stroke, in every symmetry copy.
+fn each_point(artwork: &Artwork, mut visit: impl FnMut(Vec3)) {
+    for stroke in artwork.strokes.iter().filter(|stroke| drawable(stroke)) {
+        for copy in 0..stroke.symmetry.folds() {
+            for point in &stroke.points {
+                visit(stroke.symmetry.place(copy, point.at));
+            }
+        }
+    }
+}
+
+impl View {
+    /// The view fitting `artwork` into a `size`-pixel square, or `None` with nothing to see.
+    fn new(artwork: &Artwork, size: u32) -> Option<Self> {
+        let mut bounds: Option<(Vec3, Vec3)> = None;
+        each_point(artwork, |at| {
+            bounds = Some(bounds.map_or((at, at), |(min, max)| (min.min(at), max.max(at))));
+        });
+        let (min, max) = bounds?;
+        let target = (min + max) / 2.0;
+        let back = Vec3::new(
+            YAW.sin() * PITCH.cos(),
+            PITCH.sin(),
+            YAW.cos() * PITCH.cos(),
+        );
+        let right = Vec3::Y.cross(back).try_normalize().unwrap_or(Vec3::X);
+        let up = back.cross(right);
+        let mut view = Self {
+            target,
+            right,
+            up,
+            back,
+            distance: 0.0,
+            scale: 1.0,
+            shift: [0.0, 0.0],
+            half: size as f32 / 2.0,
+            depths: (0.0, 0.0),
+        };
+        // Far enough that the painting fits a 40° view, never nearer than 0.4 m.
+        let mut distance: f32 = 0.4;
+        each_point(artwork, |at| {
+            let (x, y, along) = view.local(at);
+            distance = distance
+                .max(along + 0.1)
+                .max(along + x.abs().max(y.abs()) / HALF_FOV_TAN);
+        });
+        view.distance = distance;
+        // Then zoomed and shifted so its projection fills the square less the margin.
+        let (mut low, mut high) = ([f32::MAX; 2], [f32::MIN; 2]);
+        let mut depths = (f32::MAX, f32::MIN);
+        each_point(artwork, |at| {
+            let (x, y, along) = view.local(at);
+            let depth = distance - along;
+            for (axis, value) in [x / depth, y / depth].into_iter().enumerate() {
+                low[axis] = low[axis].min(value);
+                high[axis] = high[axis].max(value);
+            }
+            depths = (depths.0.min(depth), depths.1.max(depth));
+        });
+        let extent = (high[0] - low[0])
+            .max(high[1] - low[1])
+            .max(MIN_EXTENT / distance);
+        view.scale = size as f32 * (1.0 - 2.0 * MARGIN) / extent;
+        view.shift = [(low[0] + high[0]) / 2.0, (low[1] + high[1]) / 2.0];
+        view.depths = depths;
+        Some(view)
+    }
+
+    /// `at` in view axes around the target: right, up, toward the camera.
+    fn local(&self, at: Vec3) -> (f32, f32, f32) {
+        let relative = at - self.target;
+        (
+            relative.dot(self.right),
+            relative.dot(self.up),
+            relative.dot(self.back),
+        )
+    }
+
+    /// Where `at` lands in the picture (pixels, y down) and its depth, if in front.
+    fn project(&self, at: Vec3) -> Option<([f32; 2], f32)> {
+        let (x, y, along) = self.local(at);
+        let depth = self.distance - along;
+        (depth > 1e-3).then(|| {
+            let u = x / depth - self.shift[0];
+            let v = y / depth - self.shift[1];
+            (
+                [self.half + u * self.scale, self.half - v * self.scale],
+                depth,
+            )
+        })
+    }
+
+    /// Brightness for light at `depth`: nearer is a little brighter.
+    fn depth_cue(&self, depth: f32) -> f32 {
+        let (near, far) = self.depths;
+        let t = if far - near > 1e-4 {
+            ((depth - near) / (far - near)).clamp(0.0, 1.0)
+        } else {
+            0.5
+        };
+        DEPTH_CUE.0 + (DEPTH_CUE.1 - DEPTH_CUE.0) * t
+    }
+}
+
+/// 0 at a stroke's tip, rising smoothly to 1 over [`TAPER_POINTS`] points (as the tube).
+fn taper(points_from_tip: usize) -> f32 {
+    let t = ((points_from_tip + 1) as f32 / TAPER_POINTS as f32).min(1.0);
+    t * t * (3.0 - 2.0 * t)
+}
+
+/// A point of a stroke as seen: pixels, gaussian sigma in pixels, light (linear RGB).
+#[derive(Clone, Copy, Debug)]
+struct Seen {
+    at: [f32; 2],
+    sigma: f32,
+    light: [f32; 3],
+}
+
+/// An HDR light buffer and what splatting into it needs.
+struct Canvas {
+    size: usize,
+    light: Vec<[f32; 3]>,
+    /// Scratch: a splat's column weights.
+    columns: Vec<f32>,
+}
+
+impl Canvas {
+    fn new(size: usize) -> Self {
+        Self {
+            size,
+            light: vec![[0.0; 3]; size * size],
+            columns: Vec::new(),
+        }
+    }
+
+    /// Adds a round gaussian of `sigma` pixels at `at`, peaking at `light`.
+    fn splat(&mut self, at: [f32; 2], sigma: f32, light: [f32; 3]) {
+        let reach = sigma * 3.0;
+        let limit = self.size as f32;
+        let inside = |c: f32| c.is_finite() && c + reach >= 0.0 && c - reach < limit;
+        if !(inside(at[0]) && inside(at[1]) && reach > 0.0) {
+            return;
+        }
+        // Float-to-int casts saturate; the ranges stay inside the buffer.
+        let x0 = (at[0] - reach).max(0.0) as usize;
+        let x1 = ((at[0] + reach) as usize).min(self.size - 1);
+        let y0 = (at[1] - reach).max(0.0) as usize;
+        let y1 = ((at[1] + reach) as usize).min(self.size - 1);
+        // The gaussian is separable: one weight per column, one per row.
+        let falloff = -1.0 / (2.0 * sigma * sigma);
+        self.columns.clear();
+        self.columns.extend((x0..=x1).map(|x| {
+            let dx = x as f32 + 0.5 - at[0];
+            (dx * dx * falloff).exp()
+        }));
+        for y in y0..=y1 {
+            let dy = y as f32 + 0.5 - at[1];
+            let row_weight = (dy * dy * falloff).exp();
+            let row_light = light.map(|c| c * row_weight);
+            let Some(row) = self.light.get_mut(y * self.size + x0..=y * self.size + x1) else {
+                return;
+            };
+            for (pixel, weight) in row.iter_mut().zip(&self.columns) {
+                pixel[0] += row_light[0] * weight;
+                pixel[1] += row_light[1] * weight;
+                pixel[2] += row_light[2] * weight;
+            }
+        }
+    }
+
+    /// Lays a soft line from `from` to `to`; `carry` is how far (pixels) into the segment
+    /// the next splat falls, and comes back for the next segment, so splats stay evenly
+    /// spaced along the stroke and joints are not brighter.
+    fn line(&mut self, from: Seen, to: Seen, carry: &mut f32) {
+        let delta = [to.at[0] - from.at[0], to.at[1] - from.at[1]];
+        let length = (delta[0] * delta[0] + delta[1] * delta[1]).sqrt();
+        let reach = 3.0 * from.sigma.max(to.sigma);
+        let limit = self.size as f32;
+        let outside = |a: f32, b: f32| (a.max(b) + reach < 0.0) || (a.min(b) - reach >= limit);
+        if !length.is_finite() || outside(from.at[0], to.at[0]) || outside(from.at[1], to.at[1]) {
+            *carry = 0.0;
+            return;
+        }
+        let mut along = *carry;
+        while along < length {
+            let t = along / length;
+            let sigma = from.sigma + (to.sigma - from.sigma) * t;
+            // Gaussians 1.5 sigma apart sum to a line even to 0.03%; the weight makes its
+            // peak brightness the point's light whatever the width.
+            let step = (1.5 * sigma).clamp(0.5, 8.0);
+            let weight = step / (sigma * TAU.sqrt());
+            let light =
+                [0, 1, 2].map(|c| (from.light[c] + (to.light[c] - from.light[c]) * t) * weight);
+            let at = [from.at[0] + delta[0] * t, from.at[1] + delta[1] * t];
+            self.splat(at, sigma, light);
+            along += step;
+        }
+        *carry = along - length;
+    }
+
+    /// Draws every segment of `stroke` in every copy.
+    fn stroke(&mut self, view: &View, stroke: &Stroke, seen: &mut Vec<Option<Seen>>) {
+        let colour = stroke.colour.linear();
+        let count = stroke.points.len();
+        let max_sigma = (self.size as f32 * MAX_SIGMA_SHARE).max(MIN_SIGMA_PX);
+        for copy in 0..stroke.symmetry.folds() {
+            seen.clear();
+            seen.extend(stroke.points.iter().enumerate().map(|(number, point)| {
+                let (at, depth) = view.project(stroke.symmetry.place(copy, point.at))?;
+                let pressure = point.pressure.clamp(0.0, 1.0);
+                let radius = stroke.width.abs() / 2.0
+                    * (MIN_PRESSURE_WIDTH + (1.0 - MIN_PRESSURE_WIDTH) * pressure)
+                    * taper(number)
+                    * taper(count - 1 - number);
+                let sigma = radius * view.scale / depth * CORE_SIGMA;
+                let fainter = (sigma / MIN_SIGMA_PX).min(1.0);
+                let brightness = CORE_LIGHT * view.depth_cue(depth) * fainter;
+                Some(Seen {
+                    at,
+                    sigma: sigma.clamp(MIN_SIGMA_PX, max_sigma),
+                    light: colour.map(|c| c * brightness),
+                })
+            }));
+            let mut carry = 0.0;
+            for pair in seen.windows(2) {
+                if let [Some(from), Some(to)] = pair {
+                    self.line(*from, *to, &mut carry);
+                } else {
+                    carry = 0.0;
+                }
+            }
+        }
+    }
+}
+
+/// Box sizes (odd) whose three passes approximate a gaussian of `sigma`.
+fn boxes_for(sigma: f32) -> [usize; 3] {
+    let n = 3.0;
+    let ideal = (12.0 * sigma * sigma / n + 1.0).sqrt();
+    let mut lower = ideal.floor() as i64;
+    if lower % 2 == 0 {
+        lower -= 1;
+    }
+    let lower = lower.max(1);
+    let l = lower as f32;
+    let m = ((12.0 * sigma * sigma - n * l * l - 4.0 * n * l - 3.0 * n) / (-4.0 * l - 4.0)).round()
+        as i64;
+    [0, 1, 2].map(|pass| {
+        if pass < m {
+            lower as usize
+        } else {
+            lower as usize + 2
+        }
+    })
+}
+
+/// `image` (`size`×`size`) blurred by about a gaussian of `sigma` pixels.
+fn blur(image: &[[f32; 3]], size: usize, sigma: f32) -> Vec<[f32; 3]> {
+    let mut a = image.to_vec();
+    let mut b = vec![[0.0; 3]; a.len()];
+    for width in boxes_for(sigma) {
+        let radius = width / 2;
+        let inverse = 1.0 / width as f32;
+        // Along rows.
+        for (from, to) in a.chunks_exact(size).zip(b.chunks_exact_mut(size)) {
+            let mut sum = [0.0_f32; 3];
+            for value in from.iter().take(radius) {
+                add(&mut sum, value, 1.0);
+            }
+            for (x, out) in to.iter_mut().enumerate() {
+                if let Some(value) = from.get(x + radius) {
+                    add(&mut sum, value, 1.0);
+                }
+                *out = sum.map(|s| s * inverse);
+                if let Some(value) = x.checked_sub(radius).and_then(|gone| from.get(gone)) {
+                    add(&mut sum, value, -1.0);
+                }
+            }
+        }
+        // Along columns, a whole row of sums at a time.
+        let mut sums = vec![[0.0_f32; 3]; size];
+        for row in b.chunks_exact(size).take(radius) {
+            for (sum, value) in sums.iter_mut().zip(row) {
+                add(sum, value, 1.0);
+            }
+        }
+        for y in 0..size {
+            if let Some(row) = b.get((y + radius) * size..(y + radius + 1) * size) {
+                for (sum, value) in sums.iter_mut().zip(row) {
+                    add(sum, value, 1.0);
+                }
+            }
+            if let Some(out) = a.get_mut(y * size..(y + 1) * size) {
+                for (out, sum) in out.iter_mut().zip(&sums) {
+                    *out = sum.map(|s| s * inverse);
+                }
+            }
+            if let Some(row) = y
+                .checked_sub(radius)
+                .and_then(|gone| b.get(gone * size..(gone + 1) * size))
+            {
+                for (sum, value) in sums.iter_mut().zip(row) {
+                    add(sum, value, -1.0);
+                }
+            }
+        }
+    }
+    a
+}
+
+fn add(sum: &mut [f32; 3], value: &[f32; 3], sign: f32) {
+    for channel in 0..3 {
+        sum[channel] += sign * value[channel];
+    }
+}
+
+fn srgb_to_linear(channel: u8) -> f32 {
+    let c = f32::from(channel) / 255.0;
+    if c <= 0.04045 {
+        c / 12.92
+    } else {
+        ((c + 0.055) / 1.055).powf(2.4)
+    }
+}
+
+fn linear_to_srgb(c: f32) -> f32 {
+    if c <= 0.003_130_8 {
+        c * 12.92
+    } else {
+        1.055 * c.powf(1.0 / 2.4) - 0.055
+    }
+}
+
+/// The calm background at pixel (`x`, `y`), linear RGB.
+fn background(x: usize, y: usize, size: usize) -> [f32; 3] {
+    let side = size.max(2) as f32 - 1.0;
+    let t = y as f32 / side;
+    let (top, bottom) = (
+        BACKGROUND.0.map(srgb_to_linear),
+        BACKGROUND.1.map(srgb_to_linear),
+    );
+    let dx = x as f32 / side * 2.0 - 1.0;
+    let dy = t * 2.0 - 1.0;
+    let edge = ((dx * dx + dy * dy).sqrt() / SQRT_2).clamp(0.0, 1.0);
+    let vignette = 1.0 - VIGNETTE * edge * edge * (3.0 - 2.0 * edge);
+    [0, 1, 2].map(|c| (top[c] + (bottom[c] - top[c]) * t) * vignette)
+}
+
+/// HDR light to 0–1: `1 − e^−x`, partly per channel (bright overlaps glow toward white)
+/// and partly on the brightest channel keeping the hue (colours stay rich).
+fn tone_map(light: [f32; 3]) -> [f32; 3] {
+    let peak = light[0].max(light[1]).max(light[2]);
+    let keep_hue = if peak > 1e-6 {
+        (1.0 - (-peak).exp()) / peak
+    } else {
+        1.0
+    };
+    light.map(|c| {
+        let per_channel = 1.0 - (-c).exp();
+        WHITENING * per_channel + (1.0 - WHITENING) * c * keep_hue
+    })
+}
+
+/// A small hash of a pixel's place, in [0, 1), for dithering.
+fn noise(x: usize, y: usize) -> f32 {
+    let mut h = (x as u32).wrapping_mul(0x9E37_79B1) ^ (y as u32).wrapping_mul(0x85EB_CA77);
+    h ^= h >> 15;
+    h = h.wrapping_mul(0x2C1B_3C6D);
+    h ^= h >> 12;
+    (h >> 8) as f32 / (1 << 24) as f32
+}
+
+/// The painting's light as seen from `view` in a `side`-pixel square, linear HDR, exposed.
+fn light(artwork: &Artwork, view: &View, side: usize) -> Vec<[f32; 3]> {
+    let mut canvas = Canvas::new(side);
+    let mut seen = Vec::new();
+    for stroke in artwork.strokes.iter().filter(|stroke| drawable(stroke)) {
+        canvas.stroke(view, stroke, &mut seen);
+    }
+    let glow = blur(&canvas.light, side, GLOW.0 * side as f32);
+    let halo = blur(&canvas.light, side, HALO.0 * side as f32);
+    let mut total = canvas.light;
+    for (pixel, glow) in total.iter_mut().zip(&glow) {
+        for c in 0..3 {
+            pixel[c] += GLOW.1 * glow[c];
+        }
+    }
+    let brightest = |image: &[[f32; 3]], share: f32| {
+        percentile(image.iter().map(|p| p[0].max(p[1]).max(p[2])), share)
+    };
+    // A dense painting would glare white: bring its brightest lines down toward a lone
+    // line's brightness (only part way, so single lines stay visible), and keep the wide
+    // halo a faint haze however much light piles up.
+    let exposure = brightest(&total, 0.97).map_or(1.0, |lines| {
+        (EXPOSURE_LINES / lines).min(1.0).powf(EXPOSURE_FOLLOW)
+    });
+    let haze = brightest(&halo, 0.995).map_or(HALO.1, |haze| {
+        HALO.1
+            .min(MAX_HAZE / (haze * exposure).max(f32::MIN_POSITIVE))
+    });
+    for (pixel, halo) in total.iter_mut().zip(&halo) {
+        for c in 0..3 {
+            pixel[c] = exposure * (pixel[c] + haze * halo[c]);
+        }
+    }
+    total
+}
+
+/// The value that `share` of the lit values (above a faint threshold) are below, roughly
+/// (within 5%), or `None` when nothing is lit.
+fn percentile(values: impl Iterator<Item = f32>, share: f32) -> Option<f32> {
+    const LOWEST: f32 = 0.01;
+    const BINS: usize = 256;
+    // Bins of 1/16 octave from LOWEST up.
+    let mut counts = [0_usize; BINS];
+    let mut lit = 0;
+    for value in values {
+        if value > LOWEST {
+            let bin = ((value / LOWEST).log2() * 16.0) as usize;
+            counts[bin.min(BINS - 1)] += 1;
+            lit += 1;
+        }
+    }
+    if lit == 0 {
+        return None;
+    }
+    let wanted = (lit as f32 * share.clamp(0.0, 1.0)) as usize;
+    let mut below = 0;
+    for (bin, count) in counts.iter().enumerate() {
+        below += count;
+        if below > wanted {
+            return Some(LOWEST * ((bin + 1) as f32 / 16.0).exp2());
+        }
+    }
+    Some(LOWEST * (BINS as f32 / 16.0).exp2())
+}
+
+/// The biggest picture [`snapshot`] draws; larger sizes are drawn at this size.
+pub const MAX_SNAPSHOT_SIZE: u32 = 4096;
+
+/// The painting as softly glowing light on a dark calm background, `size`×`size` pixels
+/// (at most [`MAX_SNAPSHOT_SIZE`]), seen from the patient's side, turned and from a little
+/// above so depth shows (module docs). An empty painting gives the background alone.
+pub fn snapshot(artwork: &Artwork, size: u32) -> RgbaImage {
+    let size = size.min(MAX_SNAPSHOT_SIZE);
+    let side = size as usize;
+    let mut image = RgbaImage::new(size, size);
+    if side == 0 {
+        return image;
+    }
+    let light = View::new(artwork, size).map(|view| light(artwork, &view, side));
+    for (number, pixel) in image.chunks_exact_mut(4).enumerate() {
+        let (x, y) = (number % side, number / side);
+        let ground = background(x, y, side);
+        let added = light
+            .as_ref()
+            .and_then(|light| light.get(number))
+            .copied()
+            .unwrap_or([0.0; 3]);
+        let dither = (noise(x, y) - 0.5) / 255.0;
+        let mapped = tone_map([0, 1, 2].map(|c| ground[c] + added[c].max(0.0)));
+        for c in 0..3 {
+            let encoded = linear_to_srgb(mapped[c]) + dither;
+            pixel[c] = (encoded * 255.0 + 0.5).clamp(0.0, 255.0) as u8;
+        }
+        pixel[3] = 255;
+    }
+    image
+}
+
+/// [`snapshot`], encoded as PNG.
+pub fn snapshot_png(artwork: &Artwork, size: u32) -> Result<Vec<u8>, ImageError> {
+    let mut bytes = Cursor::new(Vec::new());
+    snapshot(artwork, size).write_to(&mut bytes, ImageFormat::Png)?;
+    Ok(bytes.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::paint::artwork::{Rgb, StrokePoint, Symmetry};
+    use crate::paint::tube::CORE_ALPHA;
+
+    fn stroke(colour: [u8; 3], symmetry: u32, points: Vec<Vec3>) -> Arc<Stroke> {
+        Arc::new(Stroke {
+            colour: Rgb(colour),
+            width: 0.012,
+            symmetry: Symmetry::new(symmetry),
+            points: points
+                .into_iter()
+                .map(|at| StrokePoint { at, pressure: 0.8 })
+                .collect(),
+        })
+    }
+
+    /// An arc of `n` points around the canvas centre, from `start` radians.
+    fn arc(n: usize, radius: f32, start: f32, depth: f32) -> Vec<Vec3> {
+        (0..n)
+            .map(|i| {
+                let a = start + i as f32 * 0.02;
+                CANVAS_CENTRE + Vec3::new(a.cos() * radius, a.sin() * radius, depth)
+            })
+            .collect()
+    }
+
+    fn painting() -> Artwork {
+        Artwork {
+            strokes: vec![
+                stroke([143, 184, 222], 1, arc(300, 0.25, 0.0, 0.0)),
+                stroke([242, 198, 160], 6, arc(40, 0.12, 0.3, 0.05)),
+                stroke([200, 160, 230], 1, arc(600, 0.3, 1.0, -0.1)),
+                stroke([255, 255, 255], 1, arc(1, 0.3, 0.0, 0.0)),
+            ],
+        }
+    }
+
+    /// The builder's core geometry for `artwork`, found independently of the export's
+    /// layout arithmetic: core vertices are the ones with the core's alpha. Positions and
+    /// normals of the core vertices, and the core triangles as position triples.
+    fn builder_core(artwork: &Artwork) -> Core {
+        let (mut positions, mut normals, mut triangles) = (Vec::new(), Vec::new(), Vec::new());
+        for stroke in &artwork.strokes {
+            for piece in TubeBuilder::build(stroke).pieces() {
+                if piece.indices.is_empty() {
+                    continue;
+                }
+                let core = |i: usize| piece.colours[i][3] == CORE_ALPHA;
+                for i in (0..piece.positions.len()).filter(|&i| core(i)) {
+                    positions.push(piece.positions[i]);
+                    normals.push(piece.normals[i]);
+                }
+                for triangle in piece.indices.chunks_exact(3) {
+                    if triangle.iter().all(|&i| core(i as usize)) {
+                        triangles.push([0, 1, 2].map(|k| piece.positions[triangle[k] as usize]));
+                    }
+                }
+            }
+        }
+        Core {
+            positions,
+            normals,
+            triangles,
+        }
+    }
+
+    /// See [`builder_core`].
+    struct Core {
+        positions: Vec<[f32; 3]>,
+        normals: Vec<[f32; 3]>,
+        triangles: Vec<[[f32; 3]; 3]>,
+    }
+
+    /// The JSON chunk of a GLB.
+    fn json_chunk(bytes: &[u8]) -> Value {
+        let length = u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes")) as usize;
+        assert_eq!(&bytes[16..20], b"JSON");
+        serde_json::from_slice(&bytes[20..20 + length]).expect("JSON")
+    }
+
+    #[test]
+    fn the_glb_holds_the_core_tubes_the_builder_makes() {
+        let artwork = painting();
+        let bytes = glb(&artwork);
+        assert_eq!(&bytes[..4], b"glTF");
+        assert_eq!(
+            u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes")) as usize,
+            bytes.len()
+        );
+        assert_eq!(bytes.len() % 4, 0);
+        let gltf = gltf::Gltf::from_slice(&bytes).expect("a valid GLB");
+        let blob = gltf.blob.as_deref().expect("a BIN chunk");
+        assert_eq!(gltf.meshes().count(), 1);
+        let node = gltf.nodes().next().expect("a node");
+        let (translation, _, _) = node.transform().decomposed();
+        assert_eq!(translation, (-CANVAS_CENTRE).to_array());
+        let primitive = gltf
+            .meshes()
+            .next()
+            .expect("a mesh")
+            .primitives()
+            .next()
+            .expect("one");
+        assert_eq!(primitive.mode(), gltf::mesh::Mode::Triangles);
+        assert_eq!(
+            primitive.material().alpha_mode(),
+            gltf::material::AlphaMode::Opaque
+        );
+        assert!(primitive.material().double_sided());
+        let reader = primitive.reader(|_| Some(blob));
+        let positions: Vec<[f32; 3]> = reader.read_positions().expect("positions").collect();
+        let Core {
+            positions: core,
+            normals: core_normals,
+            triangles: core_triangles,
+        } = builder_core(&artwork);
+        let vertices = core.len();
+        assert!(vertices > 1000);
+        // Exactly the builder's core vertices, in order.
+        assert_eq!(positions, core);
+        assert!(positions.iter().flatten().all(|v| v.is_finite()));
+
+        // The accessor's bounds are the data's.
+        let accessor = primitive.get(&gltf::Semantic::Positions).expect("POSITION");
+        let min = accessor.min().expect("min");
+        let max = accessor.max().expect("max");
+        for axis in 0..3 {
+            let lo = positions.iter().map(|p| p[axis]).fold(f32::MAX, f32::min);
+            let hi = positions.iter().map(|p| p[axis]).fold(f32::MIN, f32::max);
+            assert_eq!(min[axis].as_f64().expect("number") as f32, lo);
+            assert_eq!(max[axis].as_f64().expect("number") as f32, hi);
+        }
+
+        let normals: Vec<[f32; 3]> = reader.read_normals().expect("normals").collect();
+        assert_eq!(normals.len(), vertices);
+        for (normal, built) in normals.iter().zip(&core_normals) {
+            let normal = Vec3::from_array(*normal);
+            assert!((normal.length() - 1.0).abs() < 1e-4);
+            assert!(normal.distance(Vec3::from_array(*built)) < 1e-4);
+        }
+        let colours: Vec<[f32; 4]> = reader
+            .read_colors(0)
+            .expect("colours")
+            .into_rgba_f32()
+            .collect();
+        assert_eq!(colours.len(), vertices);
+        let blue = Rgb([143, 184, 222]).linear();
+        assert_eq!(colours[0], [blue[0], blue[1], blue[2], 1.0]);
+        let indices: Vec<u32> = reader.read_indices().expect("indices").into_u32().collect();
+        assert!(indices.iter().all(|&i| (i as usize) < vertices));
+        // The builder's core triangles, in order, corners in order.
+        let exported: Vec<[[f32; 3]; 3]> = indices
+            .chunks_exact(3)
+            .map(|t| [0, 1, 2].map(|k| positions[t[k] as usize]))
+            .collect();
+        assert_eq!(exported.len(), core_triangles.len());
+        assert!(exported == core_triangles, "the core's triangles");
+
+        let document = json_chunk(&bytes);
+        assert_eq!(document["extensionsUsed"], json!(["KHR_materials_unlit"]));
+        assert_eq!(
+            document["materials"][0]["extensions"],
+            json!({ "KHR_materials_unlit": {} })
+        );
+        assert_eq!(document["asset"]["generator"], "Stillpoint");
+    }
+
+    #[test]
+    fn an_empty_painting_is_a_valid_glb_with_an_empty_scene() {
+        for artwork in [
+            Artwork::default(),
+            Artwork {
+                strokes: vec![stroke([1, 2, 3], 3, arc(1, 0.1, 0.0, 0.0))],
+            },
+        ] {
+            let bytes = glb(&artwork);
+            let gltf = gltf::Gltf::from_slice(&bytes).expect("a valid GLB");
+            assert_eq!(gltf.meshes().count(), 0);
+            assert_eq!(gltf.scenes().count(), 1);
+            assert!(gltf.blob.is_none());
+            assert_eq!(bytes.len() % 4, 0);
+        }
+    }
+
+    fn brightness(image: &RgbaImage, at: [f32; 2], reach: i64) -> [u8; 3] {
+        let mut best = [0_u8; 3];
+        for dy in -reach..=reach {
+            for dx in -reach..=reach {
+                let x = (at[0] as i64 + dx).clamp(0, image.width() as i64 - 1) as u32;
+                let y = (at[1] as i64 + dy).clamp(0, image.height() as i64 - 1) as u32;
+                let p = image.get_pixel(x, y).0;
+                if p[..3].iter().map(|&c| u32::from(c)).sum::<u32>()
+                    > best.iter().map(|&c| u32::from(c)).sum::<u32>()
+                {
+                    best = [p[0], p[1], p[2]];
+                }
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn the_snapshot_shows_the_strokes_as_light_in_their_colour() {
+        let artwork = Artwork {
+            strokes: vec![stroke([143, 184, 222], 1, arc(200, 0.25, 0.0, 0.0))],
+        };
+        let size = 256;
+        let image = snapshot(&artwork, size);
+        assert_eq!(image.dimensions(), (size, size));
+        let view = View::new(&artwork, size).expect("something to see");
+        let middle = artwork.strokes[0].points[100].at;
+        let (at, _) = view.project(middle).expect("in front");
+        assert!((0.0..size as f32).contains(&at[0]) && (0.0..size as f32).contains(&at[1]));
+        let [r, g, b] = brightness(&image, at, 1);
+        assert!(
+            b > 120 && b > r + 20 && g > r,
+            "a blue glow at the stroke: {r} {g} {b}"
+        );
+        let empty = snapshot(&Artwork::default(), size);
+        for corner in [(0, 0), (size - 1, 0), (0, size - 1), (size - 1, size - 1)] {
+            let lit = image.get_pixel(corner.0, corner.1).0;
+            let dark = empty.get_pixel(corner.0, corner.1).0;
+            for c in 0..3 {
+                assert!(
+                    lit[c] < 40 && lit[c].abs_diff(dark[c]) <= 3,
+                    "{lit:?} vs {dark:?}"
+                );
+            }
+        }
+        // The background is a gentle top-to-bottom gradient, nothing more.
+        let top = empty.get_pixel(size / 2, 2).0;
+        let bottom = empty.get_pixel(size / 2, size - 3).0;
+        assert!(top[2] > bottom[2] && top[2] < 45, "{top:?} {bottom:?}");
+        assert!(
+            empty
+                .pixels()
+                .all(|p| p.0[0] < 30 && p.0[1] < 35 && p.0[2] < 45)
+        );
+    }
+
+    #[test]
+    fn six_fold_symmetry_lights_six_places_around_the_centre() {
+        // A short radial dash, repeated six times around the centre.
+        let dash: Vec<Vec3> = (0..30)
+            .map(|i| CANVAS_CENTRE + Vec3::new(0.15 + i as f32 * 0.004, 0.0, 0.0))
+            .collect();
+        let artwork = Artwork {
+            strokes: vec![stroke([242, 198, 160], 6, dash)],
+        };
+        let size = 256;
+        let image = snapshot(&artwork, size);
+        let view = View::new(&artwork, size).expect("something to see");
+        let samples = 360;
+        let lit: Vec<bool> = (0..samples)
+            .map(|step| {
+                let a = TAU * step as f32 / samples as f32;
+                let at = CANVAS_CENTRE + Vec3::new(a.cos(), a.sin(), 0.0) * 0.21;
+                let (pixel, _) = view.project(at).expect("in front");
+                let [r, g, b] = brightness(&image, pixel, 0);
+                u32::from(r) + u32::from(g) + u32::from(b) > 300
+            })
+            .collect();
+        let rises = (0..samples)
+            .filter(|&i| lit[i] && !lit[(i + samples - 1) % samples])
+            .count();
+        assert_eq!(rises, 6, "{lit:?}");
+    }
+
+    #[test]
+    fn a_dense_painting_glows_without_washing_out() {
+        // Sixty loops of light on top of one another.
+        let artwork = Artwork {
+            strokes: (0..60)
+                .map(|n| {
+                    let radius = 0.1 + 0.2 * (n as f32 * 0.37).sin().abs();
+                    let colours = [[143, 184, 222], [242, 198, 160], [143, 214, 192]];
+                    stroke(colours[n % 3], 1, arc(320, radius, n as f32, 0.0))
+                })
+                .collect(),
+        };
+        let image = snapshot(&artwork, 256);
+        let white = image
+            .pixels()
+            .filter(|p| p.0[..3].iter().all(|&c| c > 220))
+            .count();
+        let lit = image.pixels().filter(|p| p.0[2] > 100).count();
+        let all = image.pixels().count();
+        assert!(lit > all / 6, "the painting shows: {lit} of {all}");
+        assert!(white < all / 8, "{white} of {all} pixels are white");
+    }
+
+    #[test]
+    fn the_png_decodes_at_the_size_asked() {
+        let bytes = snapshot_png(&painting(), 96).expect("encodes");
+        let image = image::load_from_memory(&bytes).expect("decodes");
+        assert_eq!((image.width(), image.height()), (96, 96));
+        let empty = snapshot_png(&Artwork::default(), 17).expect("encodes");
+        let image = image::load_from_memory(&empty).expect("decodes");
+        assert_eq!((image.width(), image.height()), (17, 17));
+        assert_eq!(snapshot(&painting(), 0).dimensions(), (0, 0));
+    }
+
+    /// A painting of about `points` points in strokes of 400, some with symmetry.
+    fn large(points: usize) -> Artwork {
+        Artwork {
+            strokes: (0..points / 400)
+                .map(|n| {
+                    let folds = [1, 1, 1, 2, 6][n % 5];
+                    let line = (0..400)
+                        .map(|i| {
+                            let a = i as f32 * 0.015 + n as f32;
+                            CANVAS_CENTRE
+                                + Vec3::new(
+                                    a.cos() * (0.1 + 0.3 * (n as f32 * 0.37).sin().abs()),
+                                    a.sin() * 0.25 + (n as f32 * 0.11).cos() * 0.1,
+                                    (a * 0.7).sin() * 0.15,
+                                )
+                        })
+                        .collect();
+                    stroke([120 + (n % 120) as u8, 160, 220], folds, line)
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    #[ignore = "timing; run in release: cargo test --release -- --ignored export"]
+    fn exports_of_a_large_painting_are_quick() {
+        let artwork = large(200_000);
+        let start = std::time::Instant::now();
+        let bytes = glb(&artwork);
+        let glb_time = start.elapsed();
+        let start = std::time::Instant::now();
+        let image = snapshot(&artwork, 1024);
+        let snapshot_time = start.elapsed();
+        println!(
+            "{} points: glb {glb_time:?} ({} MB), snapshot 1024 {snapshot_time:?}",
+            artwork.point_count(),
+            bytes.len() >> 20
+        );
+        assert_eq!(image.width(), 1024);
+    }
+}

@@ -1,0 +1,329 @@
+//! Painting with light in integration sessions: the artwork and its file format
+//! ([`artwork`]), brush input, undo and symmetry ([`canvas`]), stroke geometry built
+//! incrementally ([`tube`]), saving beside the record ([`save`]), GLB and PNG exports
+//! ([`export`]), and what the patient sees and paints with ([`view`], [`input`]).
+//!
+//! The painting of the current paint step lives in the session runtime as a [`PaintStep`]
+//! and changes only through [`crate::session::SessionAction::Paint`], like everything else.
+
+pub mod artwork;
+pub mod canvas;
+pub mod export;
+pub mod input;
+pub mod save;
+pub mod tube;
+pub mod view;
+
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
+
+use bevy::prelude::*;
+
+use crate::AppSystems;
+use crate::script::Paint;
+use crate::session::record::EventKind;
+use crate::session::{SessionAction, SessionRuntime};
+use artwork::{Artwork, ArtworkFile, Rgb, Symmetry};
+pub use canvas::{Canvas, PaintAction, Tool};
+use save::ArtworkPaths;
+
+/// Seconds between saves while the patient paints (and only when something changed).
+pub const AUTOSAVE_SECS: f64 = 20.0;
+/// The size of the PNG snapshot for the therapist's notes, pixels (square).
+pub const SNAPSHOT_SIZE: u32 = 1024;
+
+/// An earlier painting (an artwork file, or a record whose last painting is meant) that the
+/// next paint step opens, from `--artwork-from`.
+#[derive(Resource, Debug, Clone, PartialEq, Eq)]
+pub struct ArtworkToReopen(pub PathBuf);
+
+/// The painting logic that runs headless: opening an earlier painting when asked.
+pub fn plugin(app: &mut App) {
+    app.add_systems(
+        Update,
+        reopen_when_painting_starts
+            .run_if(resource_exists::<ArtworkToReopen>)
+            .in_set(AppSystems::Input),
+    );
+}
+
+/// Sends the `--artwork-from` painting into each paint step that starts empty.
+fn reopen_when_painting_starts(
+    runtime: Res<SessionRuntime>,
+    reopen: Res<ArtworkToReopen>,
+    mut opened_for: Local<Option<(PathBuf, usize)>>,
+    mut actions: MessageWriter<SessionAction>,
+) {
+    let Some(painting) = runtime.painting() else {
+        return;
+    };
+    let here = runtime
+        .record_path()
+        .map(Path::to_owned)
+        .unwrap_or_default();
+    let this_step = Some((here, painting.step()));
+    if *opened_for == this_step || !painting.canvas().artwork().strokes.is_empty() {
+        return;
+    }
+    *opened_for = this_step;
+    actions.write(SessionAction::Paint(PaintAction::Reopen(reopen.0.clone())));
+}
+
+/// A save running in the background, and what the record will say when it is done.
+#[derive(Debug)]
+struct BackgroundSave {
+    handle: JoinHandle<std::io::Result<()>>,
+    event: EventKind,
+}
+
+/// The painting of the paint step now showing, and its saving.
+#[derive(Debug)]
+pub struct PaintStep {
+    canvas: Canvas,
+    step: usize,
+    patient: String,
+    session: String,
+    /// None when the session has no record to keep it beside.
+    paths: Option<ArtworkPaths>,
+    saved_revision: Option<u64>,
+    saved_points: usize,
+    last_save_secs: f64,
+    saving: Option<BackgroundSave>,
+    problem: Option<String>,
+}
+
+impl PaintStep {
+    /// The painting of paint step `step`; continues the one already saved beside `record`
+    /// (after a crash, or when the therapist went back to it). Returns what to record.
+    pub fn begin(
+        paint: &Paint,
+        step: usize,
+        record: Option<&Path>,
+        patient: &str,
+        session: &str,
+        now: f64,
+    ) -> (Self, Option<EventKind>) {
+        let palette = paint
+            .palette
+            .iter()
+            .flatten()
+            .filter_map(|colour| Rgb::try_from(colour.clone()).ok())
+            .collect();
+        let mut painting = Self {
+            canvas: Canvas::new(palette, Symmetry::new(paint.symmetry)),
+            step,
+            patient: patient.to_owned(),
+            session: session.to_owned(),
+            paths: record.map(|record| ArtworkPaths::beside(record, step)),
+            saved_revision: None,
+            saved_points: 0,
+            last_save_secs: now,
+            saving: None,
+            problem: None,
+        };
+        let existing = painting
+            .paths
+            .as_ref()
+            .map(|paths| paths.artwork.clone())
+            .filter(|path| path.exists());
+        let event = existing.and_then(|path| match save::load(&path) {
+            Ok(file) => {
+                painting.canvas.open(file.artwork());
+                painting.saved_revision = Some(painting.canvas.revision());
+                painting.saved_points = painting.canvas.point_count();
+                info!("continuing the painting in {}", path.display());
+                Some(EventKind::ArtworkOpened {
+                    step,
+                    from: file_name(&path),
+                })
+            }
+            Err(problem) => {
+                // Keep the unreadable file for inspection; painting starts afresh.
+                let aside = path.with_extension("json.unreadable");
+                let _ = std::fs::rename(&path, &aside);
+                painting.note_problem(format!(
+                    "the earlier painting could not be read ({problem}); it is kept as {}",
+                    aside.display()
+                ));
+                None
+            }
+        });
+        (painting, event)
+    }
+
+    /// The painting.
+    pub fn canvas(&self) -> &Canvas {
+        &self.canvas
+    }
+
+    /// The paint step's index, from 0.
+    pub fn step(&self) -> usize {
+        self.step
+    }
+
+    /// Where the painting is saved, when the session has a record.
+    pub fn paths(&self) -> Option<&ArtworkPaths> {
+        self.paths.as_ref()
+    }
+
+    /// The last problem saving or opening, for the panel.
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
+    }
+
+    /// Points as last saved.
+    pub fn saved_points(&self) -> usize {
+        self.saved_points
+    }
+
+    /// True when everything painted is saved.
+    pub fn is_saved(&self) -> bool {
+        self.saved_revision == Some(self.canvas.revision()) && self.canvas.active().is_none()
+    }
+
+    /// Applies a painting action; returns what to record (opening an earlier painting).
+    pub fn apply(&mut self, action: &PaintAction) -> Option<EventKind> {
+        let PaintAction::Reopen(from) = action else {
+            self.canvas.apply(action);
+            return None;
+        };
+        let opened = if from.extension().is_some_and(|ending| ending == "jsonl") {
+            save::latest_of_record(from)
+        } else {
+            save::load(from).map(|file| (from.clone(), file.artwork()))
+        };
+        match opened {
+            Ok((path, artwork)) => {
+                info!("opened the painting {}", path.display());
+                self.canvas.open(artwork);
+                Some(EventKind::ArtworkOpened {
+                    step: self.step,
+                    from: path.display().to_string(),
+                })
+            }
+            Err(problem) => {
+                self.note_problem(format!("the painting could not be opened: {problem}"));
+                None
+            }
+        }
+    }
+
+    /// Starts a background save when [`AUTOSAVE_SECS`] have passed with changes; returns
+    /// what to record when an earlier background save has finished.
+    pub fn autosave(&mut self, now: f64) -> Option<EventKind> {
+        let finished = self.collect_background_save(false);
+        let due = now - self.last_save_secs >= AUTOSAVE_SECS;
+        if due && self.saving.is_none() && !self.is_saved() {
+            self.last_save_secs = now;
+            if let Some((path, file, event)) = self.prepare_save() {
+                let handle = std::thread::Builder::new()
+                    .name("artwork save".into())
+                    .spawn(move || save::save(&path, &file()));
+                match handle {
+                    Ok(handle) => self.saving = Some(BackgroundSave { handle, event }),
+                    Err(error) => self.note_problem(format!("cannot start saving: {error}")),
+                }
+            }
+        }
+        finished
+    }
+
+    /// Saves now, waiting for it (at the end of the step); returns what to record, and the
+    /// artwork and files to export.
+    pub fn finish(mut self) -> (Vec<EventKind>, Option<(Artwork, ArtworkPaths)>) {
+        let mut events: Vec<EventKind> = self.collect_background_save(true).into_iter().collect();
+        if self.canvas.active().is_some() {
+            self.canvas.apply(&PaintAction::Release);
+        }
+        if !self.is_saved()
+            && let Some((path, file, event)) = self.prepare_save()
+        {
+            match save::save(&path, &file()) {
+                Ok(()) => events.push(event),
+                Err(error) => self.note_problem(format!("{}: {error}", path.display())),
+            }
+        }
+        let export = self
+            .paths
+            .clone()
+            .filter(|_| !self.canvas.artwork().strokes.is_empty())
+            .map(|paths| (self.canvas.artwork().clone(), paths));
+        (events, export)
+    }
+
+    /// What a save now would write: the path, the file (built where the save runs), and the
+    /// event for the record. Marks the painting as saved at this revision.
+    fn prepare_save(
+        &mut self,
+    ) -> Option<(
+        PathBuf,
+        impl FnOnce() -> ArtworkFile + Send + 'static,
+        EventKind,
+    )> {
+        let path = self.paths.as_ref()?.artwork.clone();
+        let artwork = self.canvas.snapshot();
+        let event = EventKind::ArtworkSaved {
+            step: self.step,
+            file: file_name(&path),
+            strokes: artwork.strokes.len(),
+            points: artwork.point_count(),
+        };
+        self.saved_revision = Some(self.canvas.revision());
+        self.saved_points = artwork.point_count();
+        let (patient, session, step) = (self.patient.clone(), self.session.clone(), self.step);
+        let file = move || ArtworkFile::new(&artwork, &patient, &session, step);
+        Some((path, file, event))
+    }
+
+    fn collect_background_save(&mut self, wait: bool) -> Option<EventKind> {
+        let ready = self
+            .saving
+            .as_ref()
+            .is_some_and(|saving| wait || saving.handle.is_finished());
+        if !ready {
+            return None;
+        }
+        let saving = self.saving.take()?;
+        match saving.handle.join() {
+            Ok(Ok(())) => Some(saving.event),
+            Ok(Err(error)) => {
+                self.saved_revision = None;
+                self.note_problem(format!("the painting could not be saved: {error}"));
+                None
+            }
+            Err(_) => {
+                self.saved_revision = None;
+                self.note_problem("the painting could not be saved".to_owned());
+                None
+            }
+        }
+    }
+
+    fn note_problem(&mut self, problem: String) {
+        if self.problem.as_ref() != Some(&problem) {
+            error!("{problem}");
+            self.problem = Some(problem);
+        }
+    }
+}
+
+/// Writes the GLB and PNG exports of a finished painting (atomically, like the artwork).
+pub fn export(artwork: &Artwork, paths: &ArtworkPaths) -> std::io::Result<()> {
+    use std::io::Write;
+    let glb = export::glb(artwork);
+    crate::private::write_atomically(&paths.glb, |out: &mut dyn Write| out.write_all(&glb))?;
+    let png = export::snapshot_png(artwork, SNAPSHOT_SIZE).map_err(std::io::Error::other)?;
+    crate::private::write_atomically(&paths.png, |out: &mut dyn Write| out.write_all(&png))?;
+    info!(
+        "exported the painting as {} and {}",
+        paths.glb.display(),
+        paths.png.display()
+    );
+    Ok(())
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

@@ -1,0 +1,355 @@
+//! The painting in the world: every stroke as glowing tubes of added light, kept in step
+//! with the canvas incrementally (a frame's work follows what was painted in it), and a soft
+//! light at each brush tip in the colour it will paint.
+//!
+//! The painting stays in view after its step, for looking at it together, until the
+//! session ends or another painting begins; Calm hides it with the rest of the session.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bevy::asset::RenderAssetUsages;
+use bevy::camera::visibility::NoFrustumCulling;
+use bevy::mesh::{Indices, PrimitiveTopology};
+use bevy::prelude::*;
+
+use super::artwork::Stroke;
+use super::canvas::{ERASER_REACH, Tool};
+use super::input::BrushTips;
+use super::tube::{TubeBuilder, TubeMesh};
+use crate::AppSystems;
+use crate::session::{SessionRuntime, SessionState};
+
+/// Shows the painting and the brush tips.
+pub fn plugin(app: &mut App) {
+    app.add_plugins(sync_plugin)
+        .add_systems(Startup, (create_material, spawn_tip))
+        .add_systems(Update, show_tip.in_set(AppSystems::Present));
+}
+
+/// Keeps stroke meshes in step with the canvas; needs only `Assets<Mesh>` and a
+/// [`StrokeMaterial`], so benchmarks run it headless.
+pub fn sync_plugin(app: &mut App) {
+    app.init_resource::<ShownStrokes>()
+        .add_systems(Update, sync_strokes.in_set(AppSystems::Present));
+}
+
+/// The material every stroke shares: unlit vertex colours, added to what is behind.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct StrokeMaterial(pub Handle<StandardMaterial>);
+
+/// Marks a piece of a stroke's tube.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct StrokePiece;
+
+/// The light at a brush tip.
+#[derive(Component, Debug, Clone, Copy)]
+struct BrushLight(usize);
+
+/// The pieces of one stroke on show.
+#[derive(Debug)]
+struct ShownStroke {
+    /// Held so the stroke's address, its key, stays its own while shown.
+    _stroke: Arc<Stroke>,
+    pieces: Vec<Entity>,
+}
+
+/// The stroke being painted: its geometry so far and its pieces' meshes.
+#[derive(Debug)]
+struct GrowingStroke {
+    serial: u64,
+    builder: TubeBuilder,
+    pieces: Vec<(Entity, Handle<Mesh>)>,
+}
+
+/// What is on show, keyed by each finished stroke's address.
+#[derive(Resource, Debug, Default)]
+pub struct ShownStrokes {
+    finished: HashMap<usize, ShownStroke>,
+    growing: Option<GrowingStroke>,
+    /// The canvas revision shown, and which paint step it belongs to.
+    shown: Option<(usize, u64)>,
+    /// True while Calm hides the painting.
+    hidden: bool,
+}
+
+impl ShownStrokes {
+    /// How many pieces are on show (all strokes).
+    pub fn piece_count(&self) -> usize {
+        self.finished
+            .values()
+            .map(|stroke| stroke.pieces.len())
+            .sum::<usize>()
+            + self
+                .growing
+                .as_ref()
+                .map_or(0, |growing| growing.pieces.len())
+    }
+
+    fn clear(&mut self, commands: &mut Commands) {
+        for stroke in self.finished.drain().map(|(_, stroke)| stroke) {
+            for piece in stroke.pieces {
+                commands.entity(piece).despawn();
+            }
+        }
+        if let Some(growing) = self.growing.take() {
+            for (piece, _) in growing.pieces {
+                commands.entity(piece).despawn();
+            }
+        }
+        self.shown = None;
+    }
+}
+
+fn create_material(mut materials: ResMut<Assets<StandardMaterial>>, mut commands: Commands) {
+    let material = materials.add(StandardMaterial {
+        base_color: Color::WHITE,
+        unlit: true,
+        alpha_mode: AlphaMode::Add,
+        cull_mode: None,
+        double_sided: true,
+        ..default()
+    });
+    commands.insert_resource(StrokeMaterial(material));
+}
+
+fn key(stroke: &Arc<Stroke>) -> usize {
+    Arc::as_ptr(stroke) as usize
+}
+
+fn mesh_of(piece: &TubeMesh) -> Mesh {
+    Mesh::new(
+        PrimitiveTopology::TriangleList,
+        RenderAssetUsages::RENDER_WORLD,
+    )
+    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, piece.positions.clone())
+    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, piece.normals.clone())
+    .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, piece.colours.clone())
+    .with_inserted_indices(Indices::U32(piece.indices.clone()))
+}
+
+fn spawn_piece(commands: &mut Commands, material: &StrokeMaterial, mesh: Handle<Mesh>) -> Entity {
+    commands
+        .spawn((
+            Name::new("Stroke of light"),
+            StrokePiece,
+            Mesh3d(mesh),
+            MeshMaterial3d(material.0.clone()),
+            Transform::IDENTITY,
+            // Pieces grow while painted; their bounds are not worth recomputing.
+            NoFrustumCulling,
+        ))
+        .id()
+}
+
+/// Brings the shown strokes up to the canvas: new points extend the growing stroke's last
+/// piece; finished, undone, erased or cleared strokes are added or removed whole.
+fn sync_strokes(
+    runtime: Res<SessionRuntime>,
+    material: Option<Res<StrokeMaterial>>,
+    mut shown: ResMut<ShownStrokes>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut visibility: Query<&mut Visibility, With<StrokePiece>>,
+    mut commands: Commands,
+) {
+    let Some(material) = material else { return };
+    if matches!(runtime.state(), SessionState::Idle | SessionState::Finished) {
+        if shown.shown.is_some() || shown.growing.is_some() {
+            shown.clear(&mut commands);
+        }
+        return;
+    }
+    let hidden = runtime.state() == SessionState::Calm;
+    if shown.hidden != hidden {
+        shown.hidden = hidden;
+        let wanted = if hidden {
+            Visibility::Hidden
+        } else {
+            Visibility::Inherited
+        };
+        for mut shown_as in &mut visibility {
+            shown_as.set_if_neq(wanted);
+        }
+    }
+    let Some(painting) = runtime.painting() else {
+        return;
+    };
+    let canvas = painting.canvas();
+    let step = painting.step();
+    if shown
+        .shown
+        .is_some_and(|(shown_step, _)| shown_step != step)
+    {
+        shown.clear(&mut commands);
+    }
+    let shown = &mut *shown;
+
+    // The growing stroke: a new one starts, or the current one gains points.
+    let active = canvas.active();
+    let growing_serial = shown.growing.as_ref().map(|growing| growing.serial);
+    if let Some(growing_serial) = growing_serial
+        && active.is_none_or(|(serial, _)| serial != growing_serial)
+    {
+        let ended = canvas
+            .last_finished()
+            .filter(|(serial, _)| *serial == growing_serial);
+        if let (Some((_, stroke)), Some(mut growing)) = (ended, shown.growing.take()) {
+            // Its geometry is already on show: it only narrows at its end.
+            growing.builder.finish();
+            update_pieces(&mut growing, &mut meshes, &mut commands, &material);
+            shown.finished.insert(
+                key(stroke),
+                ShownStroke {
+                    _stroke: stroke.clone(),
+                    pieces: growing
+                        .pieces
+                        .into_iter()
+                        .map(|(entity, _)| entity)
+                        .collect(),
+                },
+            );
+        } else if let Some(growing) = shown.growing.take() {
+            for (piece, _) in growing.pieces {
+                commands.entity(piece).despawn();
+            }
+        }
+    }
+    if let Some((serial, stroke)) = active {
+        let growing = shown.growing.get_or_insert_with(|| GrowingStroke {
+            serial,
+            builder: TubeBuilder::new(stroke),
+            pieces: Vec::new(),
+        });
+        for point in &stroke.points[growing.builder.point_count()..] {
+            growing.builder.push(*point);
+        }
+        update_pieces(growing, &mut meshes, &mut commands, &material);
+    }
+
+    // Finished strokes: only when the canvas changed them.
+    let revision = Some((step, canvas.revision()));
+    if shown.shown == revision {
+        return;
+    }
+    shown.shown = revision;
+    let wanted: HashMap<usize, &Arc<Stroke>> = canvas
+        .artwork()
+        .strokes
+        .iter()
+        .map(|stroke| (key(stroke), stroke))
+        .collect();
+    shown.finished.retain(|key, stroke| {
+        let keep = wanted.contains_key(key);
+        if !keep {
+            for piece in &stroke.pieces {
+                commands.entity(*piece).despawn();
+            }
+        }
+        keep
+    });
+    for (key, stroke) in wanted {
+        if shown.finished.contains_key(&key) {
+            continue;
+        }
+        let built = TubeBuilder::build(stroke);
+        let pieces = built
+            .pieces()
+            .iter()
+            .map(|piece| spawn_piece(&mut commands, &material, meshes.add(mesh_of(piece))))
+            .collect();
+        shown.finished.insert(
+            key,
+            ShownStroke {
+                _stroke: stroke.clone(),
+                pieces,
+            },
+        );
+    }
+}
+
+/// Uploads the growing stroke's changed pieces (at most the last two), spawning new ones.
+fn update_pieces(
+    growing: &mut GrowingStroke,
+    meshes: &mut Assets<Mesh>,
+    commands: &mut Commands,
+    material: &StrokeMaterial,
+) {
+    let Some(changed) = growing.builder.take_changed() else {
+        return;
+    };
+    for index in changed {
+        let piece = &growing.builder.pieces()[index];
+        if let Some((_, handle)) = growing.pieces.get(index) {
+            if meshes.insert(handle, mesh_of(piece)).is_err() {
+                warn!("a stroke's mesh could not be updated");
+            }
+        } else {
+            let handle = meshes.add(mesh_of(piece));
+            let entity = spawn_piece(commands, material, handle.clone());
+            growing.pieces.push((entity, handle));
+        }
+    }
+}
+
+fn spawn_tip(
+    mut commands: Commands,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    let mesh = meshes.add(Sphere::new(1.0).mesh().uv(16, 12));
+    for index in 0..2 {
+        let material = materials.add(StandardMaterial {
+            unlit: true,
+            alpha_mode: AlphaMode::Add,
+            ..default()
+        });
+        commands.spawn((
+            Name::new("Brush tip"),
+            BrushLight(index),
+            Mesh3d(mesh.clone()),
+            MeshMaterial3d(material),
+            Transform::default(),
+            Visibility::Hidden,
+        ));
+    }
+}
+
+/// A small soft light where each brush tip is, in the brush's colour and size (a wider,
+/// fainter sphere for the eraser).
+fn show_tip(
+    tips: Res<BrushTips>,
+    runtime: Res<SessionRuntime>,
+    mut lights: Query<(
+        &BrushLight,
+        &mut Transform,
+        &mut Visibility,
+        &MeshMaterial3d<StandardMaterial>,
+    )>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    let canvas = runtime
+        .painting()
+        .filter(|_| runtime.state() == SessionState::Running)
+        .map(|painting| painting.canvas());
+    for (BrushLight(index), mut transform, mut visibility, material) in &mut lights {
+        let tip = tips.0.get(*index).copied();
+        let (Some(canvas), Some(tip)) = (canvas, tip) else {
+            visibility.set_if_neq(Visibility::Hidden);
+            continue;
+        };
+        visibility.set_if_neq(Visibility::Inherited);
+        let (radius, colour) = match canvas.tool() {
+            Tool::Brush => {
+                let [r, g, b] = canvas
+                    .palette()
+                    .get(canvas.colour())
+                    .map_or([1.0; 3], |colour| colour.linear());
+                (canvas.width() * 0.6, Color::linear_rgba(r, g, b, 0.8))
+            }
+            Tool::Eraser => (ERASER_REACH, Color::linear_rgba(0.5, 0.5, 0.55, 0.25)),
+        };
+        transform.translation = tip;
+        transform.scale = Vec3::splat(radius);
+        crate::visuals::set_colour(&mut materials, &material.0, colour);
+    }
+}

@@ -1,0 +1,272 @@
+//! Painting in an integration session, end to end through the real runtime: a patient
+//! paints (synthetic brush motion through the same actions a controller sends), the
+//! painting is saved beside the record while painting and at the step's end, survives a
+//! crash, reopens a week later, and exports a GLB and a PNG for the therapist's notes.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test stops at the first thing that is wrong"
+)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use bevy::prelude::*;
+use common::{project_path, stdout, stillpoint};
+use stillpoint::paint::artwork::Artwork;
+use stillpoint::paint::save::{self, ArtworkPaths};
+use stillpoint::report::summary::SessionSummary;
+use stillpoint::script::library;
+use stillpoint::script::validate::Context;
+use stillpoint::session::record::{EventKind, ReadRecord};
+use stillpoint::session::{PreparedScript, SessionAction, SessionRuntime, SessionState};
+use stillpoint::simulate::{Simulation, headless_app};
+
+/// The paint step of the bundled integration session (from 0).
+const PAINT_STEP: usize = 5;
+
+fn integration_session() -> PreparedScript {
+    let checked = library::check_file(
+        &project_path("assets/sessions/creative-integration.session.ron"),
+        &Context::default(),
+    )
+    .outcome
+    .expect("the bundled session is valid");
+    PreparedScript {
+        session: checked.session,
+        sha256: checked.sha256,
+    }
+}
+
+fn simulation(record: PathBuf, synthetic_paint: usize) -> Simulation {
+    Simulation {
+        script: integration_session(),
+        patient: "P-21".into(),
+        actions: Vec::new(),
+        hz: 30.0,
+        record,
+        resume: false,
+        auto_continue_secs: 30.0,
+        synthetic_paint,
+        artwork_from: None,
+    }
+}
+
+/// Every "artwork saved" event of a record: (step, file, strokes, points).
+fn saves(record: &Path) -> Vec<(usize, String, usize, usize)> {
+    ReadRecord::read(record)
+        .expect("the record reads")
+        .events
+        .into_iter()
+        .filter_map(|event| match event.kind {
+            EventKind::ArtworkSaved {
+                step,
+                file,
+                strokes,
+                points,
+            } => Some((step, file, strokes, points)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn opened(record: &Path) -> Vec<String> {
+    ReadRecord::read(record)
+        .expect("the record reads")
+        .events
+        .into_iter()
+        .filter_map(|event| match event.kind {
+            EventKind::ArtworkOpened { from, .. } => Some(from),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_painting_is_saved_beside_the_record_and_exported_for_the_therapist() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let record = dir
+        .path()
+        .join("creative-integration-20261123-101500.jsonl");
+    let output = stillpoint(&[
+        "simulate",
+        "--session",
+        "creative-integration",
+        "--patient",
+        "P-21",
+        "--hz",
+        "30",
+        "--synthetic-paint",
+        "3000",
+        "--record",
+        record.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout(&output).contains("\"event\":\"artwork_saved\""));
+
+    // Saved while painting (every 20 s of changes) and once more at the step's end.
+    let saved = saves(&record);
+    assert!(saved.len() >= 2, "{saved:?}");
+    let (step, file, strokes, points) = saved.last().cloned().expect("a save");
+    assert_eq!(step, PAINT_STEP);
+    assert!(
+        points >= 3000,
+        "the brush laid down its 3000 points: {points}"
+    );
+    assert!(
+        saved.windows(2).all(|pair| pair[0].3 <= pair[1].3),
+        "{saved:?}"
+    );
+
+    let paths = ArtworkPaths::beside(&record, PAINT_STEP);
+    assert_eq!(paths.artwork, dir.path().join(&file));
+    let artwork = save::load(&paths.artwork).expect("the artwork file reads");
+    assert_eq!(artwork.patient, "P-21");
+    assert_eq!(artwork.session, "creative-integration");
+    assert_eq!(artwork.strokes.len(), strokes);
+    assert_eq!(artwork.artwork().point_count(), points);
+    assert!(
+        artwork
+            .strokes
+            .iter()
+            .map(|stroke| stroke.colour)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+            > 3,
+        "the session's palette was used"
+    );
+
+    // The GLB opens in a glTF reader with the painting's geometry.
+    let glb = std::fs::read(&paths.glb).expect("a GLB was exported");
+    let gltf = gltf::Gltf::from_slice(&glb).expect("the GLB parses");
+    let blob = gltf.blob.as_deref().expect("a binary chunk");
+    let mesh = gltf.meshes().next().expect("a mesh");
+    let mut vertices = 0;
+    for primitive in mesh.primitives() {
+        let reader = primitive.reader(|_| Some(blob));
+        let positions: Vec<[f32; 3]> = reader.read_positions().expect("positions").collect();
+        assert!(positions.iter().flatten().all(|v| v.is_finite()));
+        assert!(reader.read_colors(0).is_some(), "vertex colours");
+        vertices += positions.len();
+    }
+    assert!(vertices > points, "{vertices} vertices for {points} points");
+
+    // The PNG is a picture of light on a dark ground.
+    let png = image::open(&paths.png)
+        .expect("a PNG was exported")
+        .to_rgb8();
+    assert_eq!((png.width(), png.height()), (1024, 1024));
+    let bright = png
+        .pixels()
+        .filter(|pixel| pixel.0.iter().any(|&c| c > 120))
+        .count();
+    assert!(bright > 10_000, "{bright} bright pixels");
+    let corner = png.get_pixel(2, 2).0;
+    assert!(corner.iter().all(|&c| c < 40), "a dark corner: {corner:?}");
+
+    // The report's summary knows the painting.
+    let summary = SessionSummary::read(&record)
+        .expect("reads")
+        .expect("a session record");
+    assert_eq!(summary.artworks.len(), 1);
+    assert_eq!(summary.artworks[0].points, points);
+}
+
+#[test]
+fn a_painting_survives_a_crash_and_continues_when_the_session_resumes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let record = dir.path().join("crash.jsonl");
+    let mut app = headless_app(&simulation(record.clone(), 100_000), dir.path().into());
+    // Paint until the painting has been saved twice while painting, then "crash": the app
+    // is dropped mid-stroke, with no step end and no session end.
+    let mut frames = 0;
+    while saves(&record).len() < 2 {
+        app.update();
+        frames += 1;
+        assert!(frames < 100_000, "the painting was never saved");
+    }
+    for _ in 0..30 {
+        app.update();
+    }
+    let painted_at_crash = app
+        .world()
+        .resource::<SessionRuntime>()
+        .painting()
+        .expect("still painting")
+        .canvas()
+        .point_count();
+    drop(app);
+    let (_, _, _, saved_points) = saves(&record).last().cloned().expect("saved");
+    assert!(saved_points > 0 && saved_points <= painted_at_crash);
+    // A save that was cut off by the crash leaves its partial file behind.
+    let paths = ArtworkPaths::beside(&record, PAINT_STEP);
+    let mut partial = paths.artwork.clone().into_os_string();
+    partial.push(".partial");
+    std::fs::write(&partial, b"{\"format\":\"stillpoint-artwork\",\"vers").expect("writes");
+
+    // The therapist resumes the record: the painting is there as it was last saved.
+    let mut resumed = simulation(record.clone(), 0);
+    resumed.resume = true;
+    let mut app = headless_app(&resumed, dir.path().into());
+    for _ in 0..3 {
+        app.update();
+    }
+    let runtime = app.world().resource::<SessionRuntime>();
+    assert_eq!(runtime.step_index(), PAINT_STEP);
+    let painting = runtime.painting().expect("the paint step again");
+    assert_eq!(painting.canvas().point_count(), saved_points);
+    assert_eq!(
+        opened(&record).len(),
+        1,
+        "the record says the painting was opened"
+    );
+
+    // Ending the session keeps it as saved (nothing changed) and exports it.
+    app.world_mut().write_message(SessionAction::End);
+    app.update();
+    let mut runtime = app.world_mut().resource_mut::<SessionRuntime>();
+    assert_eq!(runtime.state(), SessionState::Finished);
+    runtime.wait_for_exports();
+    let file = save::load(&paths.artwork).expect("readable");
+    assert_eq!(file.artwork().point_count(), saved_points);
+    assert!(paths.glb.is_file() && paths.png.is_file());
+}
+
+#[test]
+fn a_week_later_the_painting_reopens_from_its_record_and_grows() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = dir.path().join("week-1.jsonl");
+    stillpoint::simulate::run(&simulation(first.clone(), 1500)).expect("the first session");
+    let first_artwork: Artwork = save::latest_of_record(&first).expect("a painting").1;
+    assert!(first_artwork.point_count() >= 1500);
+
+    let second = dir.path().join("week-2.jsonl");
+    let mut next_week = simulation(second.clone(), 800);
+    next_week.artwork_from = Some(first.clone());
+    stillpoint::simulate::run(&next_week).expect("the second session");
+
+    let from = opened(&second);
+    assert_eq!(from.len(), 1, "{from:?}");
+    assert!(from[0].ends_with("week-1.paint-6.artwork.json"), "{from:?}");
+    let grown = save::load(&ArtworkPaths::beside(&second, PAINT_STEP).artwork)
+        .expect("the second painting");
+    let grown: Artwork = grown.artwork();
+    assert!(grown.point_count() >= first_artwork.point_count() + 800);
+    assert_eq!(
+        grown.strokes[..first_artwork.strokes.len()],
+        first_artwork.strokes[..],
+        "last week's strokes come first, unchanged"
+    );
+    // The first week's painting is untouched.
+    let again = save::load(&ArtworkPaths::beside(&first, PAINT_STEP).artwork).expect("reads");
+    assert_eq!(again.artwork(), first_artwork);
+    let listed = save::artworks_in(dir.path());
+    assert_eq!(listed.len(), 2);
+}
