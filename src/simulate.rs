@@ -91,6 +91,8 @@ pub struct SyntheticPaint {
     samples: u64,
     /// The paint step being painted, and the canvas's points when the brush last moved.
     step: Option<(usize, usize)>,
+    /// Samples sent last frame: the most points they can have added.
+    sent: usize,
 }
 
 /// Samples in one synthetic stroke.
@@ -106,6 +108,7 @@ impl SyntheticPaint {
             per_frame: (total as f64 / frames).ceil().max(1.0) as usize,
             samples: 0,
             step: None,
+            sent: 0,
         }
     }
 
@@ -117,6 +120,7 @@ impl SyntheticPaint {
             per_frame: per_frame.max(1),
             samples: 0,
             step: None,
+            sent: 0,
         }
     }
 
@@ -154,11 +158,14 @@ fn paint_synthetically(
             painter.step = Some((painting.step(), points));
         }
     }
-    // Count what the canvas really kept since the last frame.
+    // Count what the canvas really kept of last frame's samples (an earlier painting
+    // opening meanwhile is not the brush's work).
     if let Some((step, before)) = painter.step {
-        painter.left = painter.left.saturating_sub(points.saturating_sub(before));
+        let laid = points.saturating_sub(before).min(painter.sent);
+        painter.left = painter.left.saturating_sub(laid);
         painter.step = Some((step, points));
     }
+    painter.sent = 0;
     if painter.left == 0 {
         if painting.canvas().active().is_some() {
             actions.write(SessionAction::Paint(PaintAction::Release));
@@ -168,6 +175,7 @@ fn paint_synthetically(
     for _ in 0..painter.per_frame.min(painter.left) {
         let n = painter.samples;
         painter.samples += 1;
+        painter.sent += 1;
         let at = SyntheticPaint::brush_at(n);
         let pressure = 0.6 + 0.4 * (n as f32 * 0.05).sin().abs();
         let action = match n % SYNTHETIC_STROKE {

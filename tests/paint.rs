@@ -57,6 +57,9 @@ fn simulation(record: PathBuf, synthetic_paint: usize) -> Simulation {
 
 /// Every "artwork saved" event of a record: (step, file, strokes, points).
 fn saves(record: &Path) -> Vec<(usize, String, usize, usize)> {
+    if !record.exists() {
+        return Vec::new();
+    }
     ReadRecord::read(record)
         .expect("the record reads")
         .events

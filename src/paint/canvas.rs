@@ -144,12 +144,14 @@ impl Canvas {
         }
     }
 
-    /// Continues `artwork`: its strokes are there, but undo cannot take them away.
+    /// Continues `artwork`: its strokes go beneath anything already painted here, and undo
+    /// cannot take them away (nor reach back past the opening).
     pub fn open(&mut self, artwork: Artwork) {
-        self.active = None;
+        self.end_stroke();
         self.undo.clear();
         self.redo.clear();
-        self.artwork = artwork;
+        let painted_here = std::mem::replace(&mut self.artwork, artwork);
+        self.artwork.strokes.extend(painted_here.strokes);
         self.revision += 1;
     }
 
@@ -564,12 +566,19 @@ mod tests {
             line(CANVAS_CENTRE, CANVAS_CENTRE + Vec3::Y * 0.1, 40),
         );
         let mut canvas = canvas();
+        paint(
+            &mut canvas,
+            line(CANVAS_CENTRE, CANVAS_CENTRE + Vec3::X * 0.1, 40),
+        );
+        let here = canvas.artwork().strokes[0].clone();
         canvas.open(old.artwork().clone());
         assert!(
             !canvas.apply(&PaintAction::Undo),
             "undo does not reach into the old painting"
         );
-        assert_eq!(canvas.artwork(), old.artwork());
+        assert_eq!(canvas.artwork().strokes.len(), 2);
+        assert_eq!(canvas.artwork().strokes[0], old.artwork().strokes[0], "beneath");
+        assert_eq!(canvas.artwork().strokes[1], here, "what was painted here stays");
         assert!(!canvas.apply(&PaintAction::Press {
             at: Vec3::NAN,
             pressure: 1.0
@@ -581,7 +590,7 @@ mod tests {
         assert!(canvas.width() < *BRUSH_WIDTHS.end());
         // A tap is a dot.
         paint(&mut canvas, [CANVAS_CENTRE]);
-        assert_eq!(canvas.artwork().strokes.len(), 2);
-        assert_eq!(canvas.artwork().strokes[1].points.len(), 2);
+        assert_eq!(canvas.artwork().strokes.len(), 3);
+        assert_eq!(canvas.artwork().strokes[2].points.len(), 2);
     }
 }
