@@ -124,16 +124,18 @@ impl SyntheticPaint {
         }
     }
 
-    /// Where the brush is at sample `n`: rose-like loops 10–25 cm around the centre,
-    /// drifting gently in depth, about 7 mm apart.
+    /// Where the brush is at sample `n`: each stroke a small flower of loops (4–10 cm)
+    /// around its own spot, the spots spread over the canvas like seeds in a sunflower,
+    /// drifting gently in depth; samples about 5 mm apart.
     pub fn brush_at(n: u64) -> Vec3 {
-        let t = n as f32 * 0.02;
-        let petals = 2.0 + (n / SYNTHETIC_STROKE % 4) as f32;
-        let radius = 0.1 + 0.15 * (0.5 + 0.5 * (petals * t * 0.5).sin());
-        let turn = t + (n / SYNTHETIC_STROKE) as f32 * 0.7;
-        let depth = 0.06 * (t * 0.37).sin();
+        let stroke = n / SYNTHETIC_STROKE;
+        let t = (n % SYNTHETIC_STROKE) as f32 * 0.07;
+        let petals = 2.0 + (stroke % 4) as f32;
+        let spot = Vec2::from_angle(stroke as f32 * 2.4) * (0.04 + 0.02 * (stroke % 9) as f32);
+        let radius = 0.04 + 0.06 * (0.5 + 0.5 * (petals * t * 0.5).sin());
+        let depth = 0.05 * (t * 0.37 + stroke as f32).sin();
         crate::paint::artwork::CANVAS_CENTRE
-            + Vec3::new(radius * turn.cos(), radius * turn.sin(), depth)
+            + Vec3::new(spot.x + radius * t.cos(), spot.y + radius * t.sin(), depth)
     }
 }
 

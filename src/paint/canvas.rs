@@ -17,7 +17,7 @@ pub const ERASER_REACH: f32 = 0.03;
 /// The brush widths on offer, metres.
 pub const BRUSH_WIDTHS: std::ops::RangeInclusive<f32> = 0.004..=0.05;
 /// The width a painting starts with, metres.
-pub const DEFAULT_WIDTH: f32 = 0.014;
+pub const DEFAULT_WIDTH: f32 = 0.008;
 /// A calm palette for steps that suggest none: warm sand, rose, lavender, sky, sea-green,
 /// pale gold, and a soft white.
 pub const CALM_PALETTE: [Rgb; 7] = [
@@ -577,8 +577,16 @@ mod tests {
             "undo does not reach into the old painting"
         );
         assert_eq!(canvas.artwork().strokes.len(), 2);
-        assert_eq!(canvas.artwork().strokes[0], old.artwork().strokes[0], "beneath");
-        assert_eq!(canvas.artwork().strokes[1], here, "what was painted here stays");
+        assert_eq!(
+            canvas.artwork().strokes[0],
+            old.artwork().strokes[0],
+            "beneath"
+        );
+        assert_eq!(
+            canvas.artwork().strokes[1],
+            here,
+            "what was painted here stays"
+        );
         assert!(!canvas.apply(&PaintAction::Press {
             at: Vec3::NAN,
             pressure: 1.0

@@ -5,9 +5,8 @@
 //! (every piece and symmetry copy: exactly the core vertices and triangles [`TubeBuilder`]
 //! makes, in world metres, Y up), with `POSITION` (with bounds), `NORMAL` and `COLOR_0`
 //! (linear RGBA floats: the stroke's colour, alpha 1) interleaved in one buffer view, and
-//! `u32` triangle indices. The faint halos are left out: in the headset they are additive
-//! light, but a generic viewer would draw them as milky alpha-blended sleeves over the
-//! cores. The material is white, unlit (`KHR_materials_unlit`, so colours read as light;
+//! `u32` triangle indices. The faint halos are left out: a generic viewer would draw them
+//! as milky sleeves over the cores. The material is white, unlit (`KHR_materials_unlit`, so colours read as light;
 //! viewers without the extension fall back to a matte PBR material), double-sided and
 //! opaque. The node is translated by −[`CANVAS_CENTRE`], so the point the patient painted
 //! around (and symmetry turns around) sits at the viewer's origin, where viewers orbit; the

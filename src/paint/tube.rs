@@ -20,11 +20,11 @@ pub const PIECE_POINTS: usize = 256;
 /// Points over which a stroke swells from a fine tip to full width (and narrows at its end).
 pub const TAPER_POINTS: usize = 6;
 /// The halo's radius relative to the core's.
-pub const HALO_SCALE: f32 = 2.6;
-/// The core's opacity (added light) and the halo's.
-pub const CORE_ALPHA: f32 = 0.9;
+pub const HALO_SCALE: f32 = 2.4;
+/// The core's opacity and the halo's.
+pub const CORE_ALPHA: f32 = 0.95;
 /// See [`CORE_ALPHA`].
-pub const HALO_ALPHA: f32 = 0.1;
+pub const HALO_ALPHA: f32 = 0.14;
 /// The narrowest a stroke gets at the lightest pressure, relative to its width.
 pub const MIN_PRESSURE_WIDTH: f32 = 0.35;
 

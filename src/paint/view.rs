@@ -1,4 +1,4 @@
-//! The painting in the world: every stroke as glowing tubes of added light, kept in step
+//! The painting in the world: every stroke as a bright tube inside a faint halo, kept in step
 //! with the canvas incrementally (a frame's work follows what was painted in it), and a soft
 //! light at each brush tip in the colour it will paint.
 //!
@@ -34,7 +34,8 @@ pub fn sync_plugin(app: &mut App) {
         .add_systems(Update, sync_strokes.in_set(AppSystems::Present));
 }
 
-/// The material every stroke shares: unlit vertex colours, added to what is behind.
+/// The material every stroke shares: unlit vertex colours, blended over the scene (added
+/// light would wash pastel colours to white over a bright sky).
 #[derive(Resource, Debug, Clone, Default)]
 pub struct StrokeMaterial(pub Handle<StandardMaterial>);
 
@@ -105,7 +106,7 @@ fn create_material(mut materials: ResMut<Assets<StandardMaterial>>, mut commands
     let material = materials.add(StandardMaterial {
         base_color: Color::WHITE,
         unlit: true,
-        alpha_mode: AlphaMode::Add,
+        alpha_mode: AlphaMode::Blend,
         cull_mode: None,
         double_sided: true,
         ..default()
@@ -300,7 +301,7 @@ fn spawn_tip(
     for index in 0..2 {
         let material = materials.add(StandardMaterial {
             unlit: true,
-            alpha_mode: AlphaMode::Add,
+            alpha_mode: AlphaMode::Blend,
             ..default()
         });
         commands.spawn((
