@@ -57,7 +57,8 @@ fn paint_frame(c: &mut Criterion) {
     )
     .expect("a valid session");
     let mut group = c.benchmark_group("paint frame");
-    // About 20,000 frames each: the artwork grows by that many points while measured.
+    // The brush adds about a point a frame while measured (a few hundred thousand frames),
+    // so each artwork ends larger than named: the figures are upper bounds for its size.
     group
         .sample_size(40)
         .warm_up_time(std::time::Duration::from_secs(1))
@@ -99,7 +100,16 @@ fn paint_frame(c: &mut Criterion) {
             .map(|painting| painting.canvas().point_count());
         assert!(opened.is_some_and(|opened| opened >= points), "{opened:?}");
         assert!(app.world().resource::<ShownStrokes>().piece_count() > 0);
+        let pieces = app.world().resource::<ShownStrokes>().piece_count();
         group.bench_function(format!("{points} points"), |b| b.iter(|| app.update()));
+        // The brush really painted while measured: more points, more pieces on show.
+        let painted = app
+            .world()
+            .resource::<SessionRuntime>()
+            .painting()
+            .map(|painting| painting.canvas().point_count());
+        assert!(painted > opened, "{painted:?} after {opened:?}");
+        assert!(app.world().resource::<ShownStrokes>().piece_count() > pieces);
     }
     group.finish();
 }

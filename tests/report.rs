@@ -1,5 +1,6 @@
 //! `stillpoint report` on a synthetic course made by the real session runtime: several
-//! centering sessions, a dosing rest, an integration session and one killed mid-way.
+//! centering sessions, a dosing rest, an integration session with a painting and one
+//! killed mid-way.
 
 #![allow(
     clippy::expect_used,
@@ -18,7 +19,10 @@ use std::time::Duration;
 use common::{project_path, stdout, stillpoint};
 use stillpoint::exercises::Detail;
 use stillpoint::report::summary::Outcome;
+use stillpoint::paint::PaintAction;
+use stillpoint::report::paintings::pictures_of;
 use stillpoint::report::{charts, summarise};
+use stillpoint::simulate::SyntheticPaint;
 use stillpoint::script::Step;
 use stillpoint::script::library::check_file;
 use stillpoint::script::validate::Context;
@@ -58,6 +62,8 @@ fn play(records: &Path, id: &str, day: u32, mut plan: Plan) -> PathBuf {
     let frame = Duration::from_millis(250);
     let mut paused_at = None;
     let mut calm_since = None;
+    // Brush samples painted so far: three strokes of 300.
+    let mut brush = 0u64;
     while runtime.state() != SessionState::Finished {
         let now = runtime.session_secs();
         if plan.killed_at.is_some_and(|at| now >= at) {
@@ -95,6 +101,16 @@ fn play(records: &Path, id: &str, day: u32, mut plan: Plan) -> PathBuf {
                 Some(SessionAction::Next)
             }
             Some(Step::Rest(_)) if runtime.step_secs() > 20.0 => Some(SessionAction::Next),
+            Some(Step::Paint(_)) if brush < 900 => {
+                let at = SyntheticPaint::brush_at(brush);
+                let stroke = match brush % 300 {
+                    0 => PaintAction::Press { at, pressure: 0.8 },
+                    299 => PaintAction::Release,
+                    _ => PaintAction::Drag { at, pressure: 0.8 },
+                };
+                brush += 1;
+                Some(SessionAction::Paint(stroke))
+            }
             _ => None,
         };
         if let Some(action) = action {
@@ -103,6 +119,7 @@ fn play(records: &Path, id: &str, day: u32, mut plan: Plan) -> PathBuf {
         runtime.tick(frame);
     }
     let killed = plan.killed_at.is_some();
+    runtime.wait_for_exports();
     drop(runtime);
     // Date the session within the course.
     let text = std::fs::read_to_string(&path).expect("record");
@@ -228,6 +245,36 @@ fn the_course_report_matches_the_records() {
         charts::phase_counts(&sessions).map(|(_, count)| count),
         [7, 1, 1]
     );
+    // The integration session's painting, as its last save in the record says.
+    let integration = sessions
+        .iter()
+        .find(|s| s.script == "creative-integration")
+        .expect("the integration session");
+    assert_eq!(integration.artworks.len(), 1);
+    assert_eq!(integration.artworks[0].strokes, 3);
+    let last_points = std::fs::read_to_string(&integration.record)
+        .expect("record")
+        .lines()
+        .filter(|line| line.contains("\"event\":\"artwork_saved\""))
+        .last()
+        .and_then(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .and_then(|line| line["points"].as_u64());
+    assert_eq!(
+        last_points,
+        Some(integration.artworks[0].points as u64),
+        "the table's number is the record's"
+    );
+    let pictures = pictures_of(integration);
+    let picture = pictures[0].data_uri.clone().expect("a picture of the painting");
+    // Base64 of the PNG signature.
+    assert!(picture.starts_with("data:image/png;base64,iVBORw0KGgo"), "{}", &picture[..40]);
+    assert!(
+        sessions
+            .iter()
+            .filter(|s| s.script != "creative-integration")
+            .all(|s| s.artworks.is_empty()),
+        "no painting where none was painted"
+    );
 
     // The command writes the report privately, with charts.
     let out = data.path().join("out");
@@ -262,8 +309,13 @@ fn the_course_report_matches_the_records() {
         html.contains("at 1:00 for 40 s"),
         "the pause with its time and length"
     );
-    // Private and offline.
-    for forbidden in ["src=", "href=", "<script", "<link", "@import", "url("] {
+    // The painting's picture is in the page itself.
+    assert!(html.contains(&picture), "the painting's picture is embedded");
+    assert!(html.contains("step 6: 3 strokes"));
+    // Private and offline: the one image source is the embedded picture.
+    assert_eq!(html.matches("src=").count(), 1);
+    assert_eq!(html.matches("src=\"data:image/png;base64,").count(), 1);
+    for forbidden in ["href=", "<script", "<link", "@import", "url("] {
         assert!(
             !html.contains(forbidden),
             "the report must not load anything ({forbidden})"

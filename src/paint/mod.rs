@@ -181,6 +181,13 @@ impl PaintStep {
         self.saved_revision == Some(self.canvas.revision()) && self.canvas.active().is_none()
     }
 
+    /// True when there is something to save: a change since the last save, except an empty
+    /// canvas that was never saved (a painting cleared after saving is saved empty).
+    fn needs_saving(&self) -> bool {
+        let untouched = self.saved_revision.is_none() && self.canvas.point_count() == 0;
+        !self.is_saved() && !untouched
+    }
+
     /// Applies a painting action; returns what to record (opening an earlier painting).
     pub fn apply(&mut self, action: &PaintAction) -> Option<EventKind> {
         let PaintAction::Reopen(from) = action else {
@@ -213,7 +220,7 @@ impl PaintStep {
     pub fn autosave(&mut self, now: f64) -> Option<EventKind> {
         let finished = self.collect_background_save(false);
         let due = now - self.last_save_secs >= AUTOSAVE_SECS;
-        if due && self.saving.is_none() && !self.is_saved() {
+        if due && self.saving.is_none() && self.needs_saving() {
             self.last_save_secs = now;
             if let Some((path, file, event)) = self.prepare_save() {
                 let handle = std::thread::Builder::new()
@@ -235,7 +242,7 @@ impl PaintStep {
         if self.canvas.active().is_some() {
             self.canvas.apply(&PaintAction::Release);
         }
-        if !self.is_saved()
+        if self.needs_saving()
             && let Some((path, file, event)) = self.prepare_save()
         {
             match save::save(&path, &file()) {
