@@ -273,3 +273,31 @@ fn a_week_later_the_painting_reopens_from_its_record_and_grows() {
     let listed = save::artworks_in(dir.path());
     assert_eq!(listed.len(), 2);
 }
+
+#[test]
+fn closing_the_program_mid_stroke_saves_everything_painted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let record = dir.path().join("closing.jsonl");
+    let mut app = headless_app(&simulation(record.clone(), 100_000), dir.path().into());
+    let painting = |app: &App| {
+        app.world()
+            .resource::<SessionRuntime>()
+            .painting()
+            .map(|painting| painting.canvas().point_count())
+    };
+    // Into the paint step, and a few seconds of painting: less than one autosave period.
+    while painting(&app).is_none_or(|points| points < 200) {
+        app.update();
+    }
+    let before = saves(&record).len();
+    app.world_mut().write_message(AppExit::Success);
+    app.update();
+    let points = painting(&app).expect("still in the paint step");
+    let saved = saves(&record);
+    assert_eq!(saved.len(), before + 1, "one save as the program closes");
+    assert_eq!(
+        saved.last().map(|save| save.3),
+        Some(points),
+        "the stroke under way too"
+    );
+}

@@ -18,15 +18,15 @@ use std::time::Duration;
 
 use common::{project_path, stdout, stillpoint};
 use stillpoint::exercises::Detail;
-use stillpoint::report::summary::Outcome;
 use stillpoint::paint::PaintAction;
 use stillpoint::report::paintings::pictures_of;
+use stillpoint::report::summary::Outcome;
 use stillpoint::report::{charts, summarise};
-use stillpoint::simulate::SyntheticPaint;
 use stillpoint::script::Step;
 use stillpoint::script::library::check_file;
 use stillpoint::script::validate::Context;
 use stillpoint::session::{PreparedScript, SessionAction, SessionRuntime, SessionState, Volumes};
+use stillpoint::simulate::SyntheticPaint;
 
 const PATIENT: &str = "P-21";
 
@@ -255,8 +255,7 @@ fn the_course_report_matches_the_records() {
     let last_points = std::fs::read_to_string(&integration.record)
         .expect("record")
         .lines()
-        .filter(|line| line.contains("\"event\":\"artwork_saved\""))
-        .last()
+        .rfind(|line| line.contains("\"event\":\"artwork_saved\""))
         .and_then(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .and_then(|line| line["points"].as_u64());
     assert_eq!(
@@ -265,9 +264,16 @@ fn the_course_report_matches_the_records() {
         "the table's number is the record's"
     );
     let pictures = pictures_of(integration);
-    let picture = pictures[0].data_uri.clone().expect("a picture of the painting");
+    let picture = pictures[0]
+        .data_uri
+        .clone()
+        .expect("a picture of the painting");
     // Base64 of the PNG signature.
-    assert!(picture.starts_with("data:image/png;base64,iVBORw0KGgo"), "{}", &picture[..40]);
+    assert!(
+        picture.starts_with("data:image/png;base64,iVBORw0KGgo"),
+        "{}",
+        &picture[..40]
+    );
     assert!(
         sessions
             .iter()
@@ -310,7 +316,10 @@ fn the_course_report_matches_the_records() {
         "the pause with its time and length"
     );
     // The painting's picture is in the page itself.
-    assert!(html.contains(&picture), "the painting's picture is embedded");
+    assert!(
+        html.contains(&picture),
+        "the painting's picture is embedded"
+    );
     assert!(html.contains("step 6: 3 strokes"));
     // Private and offline: the one image source is the embedded picture.
     assert_eq!(html.matches("src=").count(), 1);

@@ -37,14 +37,25 @@ pub const SNAPSHOT_SIZE: u32 = 1024;
 #[derive(Resource, Debug, Clone, PartialEq, Eq)]
 pub struct ArtworkToReopen(pub PathBuf);
 
-/// The painting logic that runs headless: opening an earlier painting when asked.
+/// The painting logic that runs headless: opening an earlier painting when asked, and
+/// saving and finishing exports when the program closes.
 pub fn plugin(app: &mut App) {
     app.add_systems(
         Update,
         reopen_when_painting_starts
             .run_if(resource_exists::<ArtworkToReopen>)
             .in_set(AppSystems::Input),
-    );
+    )
+    .add_systems(Last, save_before_exit);
+}
+
+/// When the program closes (the window, `--quit-after`), the painting under way is saved
+/// and the exports under way finish, so closing loses nothing.
+fn save_before_exit(mut exits: MessageReader<AppExit>, mut runtime: ResMut<SessionRuntime>) {
+    if exits.read().last().is_some() {
+        runtime.save_painting_now();
+        runtime.wait_for_exports();
+    }
 }
 
 /// Sends the `--artwork-from` painting into each paint step that starts empty.
@@ -235,13 +246,10 @@ impl PaintStep {
         finished
     }
 
-    /// Saves now, waiting for it (at the end of the step); returns what to record, and the
-    /// artwork and files to export.
-    pub fn finish(mut self) -> (Vec<EventKind>, Option<(Artwork, ArtworkPaths)>) {
+    /// Saves what is unsaved now (the stroke being painted included), waiting for it and
+    /// for a background save under way; returns what to record.
+    pub fn save_now(&mut self) -> Vec<EventKind> {
         let mut events: Vec<EventKind> = self.collect_background_save(true).into_iter().collect();
-        if self.canvas.active().is_some() {
-            self.canvas.apply(&PaintAction::Release);
-        }
         if self.needs_saving()
             && let Some((path, file, event)) = self.prepare_save()
         {
@@ -250,6 +258,16 @@ impl PaintStep {
                 Err(error) => self.note_problem(format!("{}: {error}", path.display())),
             }
         }
+        events
+    }
+
+    /// Saves now, waiting for it (at the end of the step); returns what to record, and the
+    /// artwork and files to export.
+    pub fn finish(mut self) -> (Vec<EventKind>, Option<(Artwork, ArtworkPaths)>) {
+        if self.canvas.active().is_some() {
+            self.canvas.apply(&PaintAction::Release);
+        }
+        let events = self.save_now();
         let export = self
             .paths
             .clone()

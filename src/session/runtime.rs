@@ -230,6 +230,19 @@ impl SessionRuntime {
         self.painting.as_ref()
     }
 
+    /// Saves the painting under way now, if anything of it is unsaved (before the program
+    /// exits).
+    pub fn save_painting_now(&mut self) {
+        let events = self
+            .painting
+            .as_mut()
+            .map(PaintStep::save_now)
+            .unwrap_or_default();
+        for event in events {
+            self.write(event);
+        }
+    }
+
     /// Waits until every finished painting is exported (before the program exits).
     pub fn wait_for_exports(&mut self) {
         for export in self.exports.drain(..) {
