@@ -45,6 +45,9 @@ pub struct Board {
     pub cells: Vec<Cell>,
     /// The cell already chosen, shown highlighted while the board fades.
     pub chosen: Option<usize>,
+    /// Whether resting the gaze on a cell chooses it. Off for the paint board: a patient
+    /// looking at their painting looks through it at the board, and must not undo by it.
+    pub gaze_dwell: bool,
 }
 
 /// The board on offer this frame, if any.
@@ -201,6 +204,7 @@ pub fn board_for(runtime: &SessionRuntime) -> Option<Board> {
                 step,
                 cells,
                 chosen: answer.map(|value| value as usize),
+                gaze_dwell: true,
             })
         }
         Detail::Choices { choices, chosen } if !choices.is_empty() => {
@@ -221,12 +225,14 @@ pub fn board_for(runtime: &SessionRuntime) -> Option<Board> {
                 step,
                 cells,
                 chosen: chosen.map(|index| index as usize),
+                gaze_dwell: true,
             })
         }
         Detail::Paint { .. } => runtime.painting().map(|painting| Board {
             step,
             cells: paint_cells(painting.canvas()),
             chosen: None,
+            gaze_dwell: false,
         }),
         _ => None,
     }
@@ -367,7 +373,7 @@ pub fn choose(
             return;
         }
     }
-    let gazed = gazes.iter().find_map(|head| {
+    let gazed = gazes.iter().filter(|_| board.gaze_dwell).find_map(|head| {
         let ray = Ray3d::new(head.translation(), head.forward());
         cell_at(board, ray)
     });
@@ -475,5 +481,44 @@ mod tests {
         runtime.apply(&SessionAction::EndCalm, &mut volumes);
         runtime.apply(&SessionAction::Choose(1), &mut volumes);
         assert_eq!(board_for(&runtime).and_then(|board| board.chosen), Some(1));
+    }
+
+    #[test]
+    fn the_paint_board_offers_the_palette_and_the_tools_to_pointers_only() {
+        use crate::paint::{PaintAction, Tool};
+        let (runtime, _dir) = crate::session::test_runtime(
+            r##"Paint(prompt: "Paint.", palette: ["#f2c6a0", "#8fb8de"])"##,
+        );
+        let board = board_for(&runtime).expect("the paint board");
+        assert!(!board.gaze_dwell, "looking at the painting never undoes it");
+        let swatches: Vec<_> = board.cells.iter().filter_map(|cell| cell.swatch).collect();
+        assert_eq!(swatches, [[0xf2, 0xc6, 0xa0], [0x8f, 0xb8, 0xde]]);
+        let actions: Vec<_> = board.cells.iter().map(|cell| cell.action.clone()).collect();
+        for wanted in [
+            PaintAction::Colour(1),
+            PaintAction::Undo,
+            PaintAction::Redo,
+            PaintAction::Tool(Tool::Eraser),
+            PaintAction::Widen(true),
+        ] {
+            assert!(
+                actions.contains(&SessionAction::Paint(wanted.clone())),
+                "{wanted:?}"
+            );
+        }
+        // No two cells overlap, and all fit on the board.
+        for (index, cell) in board.cells.iter().enumerate() {
+            assert!(
+                cell.rect.min.x >= -BOARD_SIZE.x / 2.0 && cell.rect.max.x <= BOARD_SIZE.x / 2.0
+            );
+            for other in &board.cells[index + 1..] {
+                assert!(
+                    cell.rect.intersect(other.rect).is_empty(),
+                    "{} / {}",
+                    cell.label,
+                    other.label
+                );
+            }
+        }
     }
 }
