@@ -207,8 +207,9 @@ pub struct WindowArgs {
 }
 
 impl WindowArgs {
-    /// Refuses a moment before the session's start.
+    /// Refuses a moment before the session's start, and an earlier painting that is not there.
     fn check_moment(&self) -> Result<(), String> {
+        check_artwork_from(self.artwork_from.as_deref())?;
         if let Some(secs) = self.quit_after
             && !(secs.is_finite() && secs >= 0.0)
         {
@@ -660,6 +661,7 @@ fn simulate(
     artwork_from: Option<PathBuf>,
 ) -> Result<ExitCode, String> {
     check_patient_code(&patient)?;
+    check_artwork_from(artwork_from.as_deref())?;
     let actions = actions
         .iter()
         .map(|action| crate::simulate::parse_timed_action(action))
@@ -698,6 +700,17 @@ fn simulate(
         outcome.frames, outcome.frame_us_p50, outcome.frame_us_p99
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses an `--artwork-from` that names no file.
+fn check_artwork_from(path: Option<&Path>) -> Result<(), String> {
+    match path {
+        Some(path) if !path.is_file() => Err(format!(
+            "--artwork-from {}: no such file; give a session record (.jsonl) or an artwork file (.artwork.json)",
+            path.display()
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn export_audio(paths: &Paths, id: &str, out: &Path, sample_rate: u32) -> Result<ExitCode, String> {

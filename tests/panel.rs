@@ -192,3 +192,95 @@ fn the_live_chart_has_one_line_per_check_in_with_its_answers_in_time() {
     assert_eq!(first.points[0].1, 7, "{series:?}");
     assert!(first.points.windows(2).all(|pair| pair[0].0 <= pair[1].0));
 }
+
+#[test]
+fn painting_buttons_reach_the_canvas_through_the_one_action_path() {
+    use stillpoint::paint::{PaintAction, Tool};
+    let records = tempfile::tempdir().expect("temp dir");
+    let mut app = panel_app(records.path());
+    let session: stillpoint::script::Session = stillpoint::script::parse::parse_ron(
+        "paint.session.ron",
+        r##"Session(id: "paint", title: "Paint", phase: Integration,
+           environment: "forest-clearing", soundscape: "silence",
+           steps: [Paint(prompt: "Paint.", palette: ["#f2c6a0", "#8fb8de", "#9fd0c0"])])"##,
+    )
+    .expect("a valid session");
+    app.insert_resource(PreparedSession(Some(Arc::new(PreparedScript {
+        session,
+        sha256: String::new(),
+    }))));
+    press(
+        &mut app,
+        PanelIntent::Start {
+            patient: "P-3".into(),
+        },
+    );
+    let canvas = |app: &App| {
+        app.world()
+            .resource::<SessionRuntime>()
+            .painting()
+            .expect("the paint step")
+            .canvas()
+            .clone()
+    };
+    press(&mut app, PanelIntent::Paint(PaintAction::Colour(2)));
+    press(&mut app, PanelIntent::Paint(PaintAction::Width(0.02)));
+    let centre = stillpoint::paint::artwork::CANVAS_CENTRE;
+    press(
+        &mut app,
+        PanelIntent::Paint(PaintAction::Press {
+            at: centre,
+            pressure: 1.0,
+        }),
+    );
+    for step in 1..30 {
+        let at = centre + Vec3::X * (step as f32 * 0.01);
+        press(
+            &mut app,
+            PanelIntent::Paint(PaintAction::Drag { at, pressure: 1.0 }),
+        );
+    }
+    press(&mut app, PanelIntent::Paint(PaintAction::Release));
+    let painted = canvas(&app);
+    assert_eq!(painted.artwork().strokes.len(), 1);
+    let stroke = &painted.artwork().strokes[0];
+    assert_eq!(String::from(stroke.colour), "#9fd0c0");
+    assert!((stroke.width - 0.02).abs() < 1e-6);
+
+    // Clear (the panel has asked first), undo brings it back, redo clears again.
+    press(&mut app, PanelIntent::Paint(PaintAction::Clear));
+    assert!(canvas(&app).artwork().strokes.is_empty());
+    press(&mut app, PanelIntent::Paint(PaintAction::Undo));
+    assert_eq!(canvas(&app).artwork(), painted.artwork());
+    press(&mut app, PanelIntent::Paint(PaintAction::Redo));
+    assert!(canvas(&app).artwork().strokes.is_empty());
+    press(
+        &mut app,
+        PanelIntent::Paint(PaintAction::Tool(Tool::Eraser)),
+    );
+    assert_eq!(canvas(&app).tool(), Tool::Eraser);
+
+    // Brought back once more, it is what ending the session saves beside the record.
+    press(&mut app, PanelIntent::Paint(PaintAction::Undo));
+    press(&mut app, PanelIntent::End);
+    let record = ReadRecord::read(
+        &std::fs::read_dir(records.path().join("P-3"))
+            .expect("the patient's folder")
+            .flatten()
+            .map(|entry| entry.path())
+            .find(|path| path.extension().is_some_and(|ending| ending == "jsonl"))
+            .expect("a record"),
+    )
+    .expect("readable");
+    let saved: Vec<(usize, usize)> = record
+        .events
+        .iter()
+        .filter_map(|event| match event.kind {
+            EventKind::ArtworkSaved {
+                strokes, points, ..
+            } => Some((strokes, points)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(saved.last(), Some(&(1, painted.point_count())), "{saved:?}");
+}

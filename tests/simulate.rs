@@ -216,3 +216,21 @@ fn bad_arguments_are_explained() {
         assert!(stderr.contains(words), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn an_earlier_painting_that_is_not_there_is_named_before_anything_runs() {
+    let output = stillpoint(&[
+        "simulate",
+        "--session",
+        "creative-integration",
+        "--artwork-from",
+        "no/such/week-1.jsonl",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--artwork-from no/such/week-1.jsonl: no such file"),
+        "{stderr}"
+    );
+    assert!(stdout(&output).is_empty(), "nothing ran");
+}
