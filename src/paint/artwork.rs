@@ -25,14 +25,7 @@ pub struct Rgb(pub [u8; 3]);
 impl Rgb {
     /// The colour as linear 0–1 channels (for meshes and glTF).
     pub fn linear(self) -> [f32; 3] {
-        self.0.map(|channel| {
-            let c = f32::from(channel) / 255.0;
-            if c <= 0.04045 {
-                c / 12.92
-            } else {
-                ((c + 0.055) / 1.055).powf(2.4)
-            }
-        })
+        self.0.map(srgb_to_linear)
     }
 }
 
@@ -50,6 +43,16 @@ impl From<Rgb> for String {
     fn from(colour: Rgb) -> String {
         let [r, g, b] = colour.0;
         format!("#{r:02x}{g:02x}{b:02x}")
+    }
+}
+
+/// An sRGB channel (0–255) as linear light (0–1).
+pub fn srgb_to_linear(channel: u8) -> f32 {
+    let c = f32::from(channel) / 255.0;
+    if c <= 0.04045 {
+        c / 12.92
+    } else {
+        ((c + 0.055) / 1.055).powf(2.4)
     }
 }
 

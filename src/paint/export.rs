@@ -31,9 +31,9 @@ use bevy::math::Vec3;
 use image::{ImageError, ImageFormat, RgbaImage};
 use serde_json::{Value, json};
 
-use super::artwork::{Artwork, CANVAS_CENTRE, Stroke};
+use super::artwork::{Artwork, CANVAS_CENTRE, Stroke, srgb_to_linear};
 use super::tube::{
-    MIN_PRESSURE_WIDTH, PIECE_POINTS, RING_VERTICES, SIDES, TAPER_POINTS, TubeBuilder, TubeMesh,
+    MIN_PRESSURE_WIDTH, PIECE_POINTS, RING_VERTICES, SIDES, TubeBuilder, TubeMesh, taper,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -416,12 +416,6 @@ impl View {
     }
 }
 
-/// 0 at a stroke's tip, rising smoothly to 1 over [`TAPER_POINTS`] points (as the tube).
-fn taper(points_from_tip: usize) -> f32 {
-    let t = ((points_from_tip + 1) as f32 / TAPER_POINTS as f32).min(1.0);
-    t * t * (3.0 - 2.0 * t)
-}
-
 /// A point of a stroke as seen: pixels, gaussian sigma in pixels, light (linear RGB).
 #[derive(Clone, Copy, Debug)]
 struct Seen {
@@ -625,15 +619,6 @@ fn blur(image: &[[f32; 3]], size: usize, sigma: f32) -> Vec<[f32; 3]> {
 fn add(sum: &mut [f32; 3], value: &[f32; 3], sign: f32) {
     for channel in 0..3 {
         sum[channel] += sign * value[channel];
-    }
-}
-
-fn srgb_to_linear(channel: u8) -> f32 {
-    let c = f32::from(channel) / 255.0;
-    if c <= 0.04045 {
-        c / 12.92
-    } else {
-        ((c + 0.055) / 1.055).powf(2.4)
     }
 }
 

@@ -264,7 +264,7 @@ impl TubeBuilder {
 }
 
 /// 0 at a stroke's tip, rising smoothly to 1 over [`TAPER_POINTS`] points.
-fn taper(points_from_tip: usize) -> f32 {
+pub fn taper(points_from_tip: usize) -> f32 {
     let t = ((points_from_tip + 1) as f32 / TAPER_POINTS as f32).min(1.0);
     t * t * (3.0 - 2.0 * t)
 }
