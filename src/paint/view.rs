@@ -195,7 +195,12 @@ fn sync_strokes(
             .last_finished()
             .filter(|(serial, _)| *serial == growing_serial);
         if let (Some((_, stroke)), Some(mut growing)) = (ended, shown.growing.take()) {
-            // Its geometry is already on show: it only narrows at its end.
+            // Its geometry is already on show: it gains what came with its end (a tap's
+            // dot) and narrows at its end.
+            let unseen = stroke.points.get(growing.builder.point_count()..);
+            for point in unseen.unwrap_or_default() {
+                growing.builder.push(*point);
+            }
             growing.builder.finish();
             update_pieces(&mut growing, &mut meshes, &mut commands, &material);
             shown.finished.insert(
@@ -221,7 +226,8 @@ fn sync_strokes(
             builder: TubeBuilder::new(stroke),
             pieces: Vec::new(),
         });
-        for point in &stroke.points[growing.builder.point_count()..] {
+        let unseen = stroke.points.get(growing.builder.point_count()..);
+        for point in unseen.unwrap_or_default() {
             growing.builder.push(*point);
         }
         update_pieces(growing, &mut meshes, &mut commands, &material);
