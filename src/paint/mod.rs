@@ -255,7 +255,7 @@ impl PaintStep {
         {
             match save::save(&path, &file()) {
                 Ok(()) => events.push(event),
-                Err(error) => self.note_problem(format!("{}: {error}", path.display())),
+                Err(error) => self.save_failed(&format!("{}: {error}", path.display())),
             }
         }
         events
@@ -310,18 +310,18 @@ impl PaintStep {
         }
         let saving = self.saving.take()?;
         match saving.handle.join() {
-            Ok(Ok(())) => Some(saving.event),
-            Ok(Err(error)) => {
-                self.saved_revision = None;
-                self.note_problem(format!("the painting could not be saved: {error}"));
-                None
-            }
-            Err(_) => {
-                self.saved_revision = None;
-                self.note_problem("the painting could not be saved".to_owned());
-                None
-            }
+            Ok(Ok(())) => return Some(saving.event),
+            Ok(Err(error)) => self.save_failed(&error.to_string()),
+            Err(_) => self.save_failed("the saving thread stopped"),
         }
+        None
+    }
+
+    /// A save did not reach the disk: the painting counts as unsaved again, so the next
+    /// autosave, the step's end or closing tries once more.
+    fn save_failed(&mut self, why: &str) {
+        self.saved_revision = None;
+        self.note_problem(format!("the painting could not be saved: {why}"));
     }
 
     fn note_problem(&mut self, problem: String) {
@@ -351,4 +351,37 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_save_that_fails_leaves_the_painting_unsaved_and_says_why() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        // The record's folder is a file: nothing can be written beside the record.
+        let blocked = dir.path().join("not-a-folder");
+        std::fs::write(&blocked, b"").expect("writes");
+        let paint: Paint =
+            crate::script::parse::parse_ron("p.ron", r#"(prompt: "Paint.", symmetry: 1)"#)
+                .expect("a paint step");
+        let record = blocked.join("r.jsonl");
+        let (mut painting, opened) = PaintStep::begin(&paint, 0, Some(&record), "P-1", "s", 0.0);
+        assert_eq!(opened, None);
+        let at = artwork::CANVAS_CENTRE;
+        painting.apply(&PaintAction::Press { at, pressure: 1.0 });
+        painting.apply(&PaintAction::Drag {
+            at: at + Vec3::X * 0.05,
+            pressure: 1.0,
+        });
+        painting.apply(&PaintAction::Release);
+        assert!(
+            painting.save_now().is_empty(),
+            "nothing saved, nothing recorded"
+        );
+        assert!(!painting.is_saved(), "still unsaved, so it is tried again");
+        let problem = painting.problem().expect("the panel can say why");
+        assert!(problem.contains("could not be saved"), "{problem}");
+    }
 }
