@@ -68,15 +68,17 @@ fn reopen_when_painting_starts(
     let Some(painting) = runtime.painting() else {
         return;
     };
-    let here = runtime
-        .record_path()
-        .map(Path::to_owned)
-        .unwrap_or_default();
-    let this_step = Some((here, painting.step()));
-    if *opened_for == this_step || !painting.canvas().artwork().strokes.is_empty() {
+    let here = runtime.record_path();
+    let already = opened_for
+        .as_ref()
+        .is_some_and(|(record, step)| Some(record.as_path()) == here && *step == painting.step());
+    if already || !painting.canvas().artwork().strokes.is_empty() {
         return;
     }
-    *opened_for = this_step;
+    *opened_for = Some((
+        here.map(Path::to_owned).unwrap_or_default(),
+        painting.step(),
+    ));
     actions.write(SessionAction::Paint(PaintAction::Reopen(reopen.0.clone())));
 }
 
@@ -97,7 +99,6 @@ pub struct PaintStep {
     /// None when the session has no record to keep it beside.
     paths: Option<ArtworkPaths>,
     saved_revision: Option<u64>,
-    saved_points: usize,
     last_save_secs: f64,
     saving: Option<BackgroundSave>,
     problem: Option<String>,
@@ -127,7 +128,6 @@ impl PaintStep {
             session: session.to_owned(),
             paths: record.map(|record| ArtworkPaths::beside(record, step)),
             saved_revision: None,
-            saved_points: 0,
             last_save_secs: now,
             saving: None,
             problem: None,
@@ -141,7 +141,6 @@ impl PaintStep {
             Ok(file) => {
                 painting.canvas.open(file.artwork());
                 painting.saved_revision = Some(painting.canvas.revision());
-                painting.saved_points = painting.canvas.point_count();
                 info!("continuing the painting in {}", path.display());
                 Some(EventKind::ArtworkOpened {
                     step,
@@ -180,11 +179,6 @@ impl PaintStep {
     /// The last problem saving or opening, for the panel.
     pub fn problem(&self) -> Option<&str> {
         self.problem.as_deref()
-    }
-
-    /// Points as last saved.
-    pub fn saved_points(&self) -> usize {
-        self.saved_points
     }
 
     /// True when everything painted is saved.
@@ -261,19 +255,34 @@ impl PaintStep {
         events
     }
 
-    /// Saves now, waiting for it (at the end of the step); returns what to record, and the
-    /// artwork and files to export.
-    pub fn finish(mut self) -> (Vec<EventKind>, Option<(Artwork, ArtworkPaths)>) {
-        if self.canvas.active().is_some() {
-            self.canvas.apply(&PaintAction::Release);
-        }
+    /// Ends the step: the stroke under way is finished and everything saved, waiting for
+    /// it; the GLB and PNG exports start in the background. Returns what to record, and the
+    /// export to wait for before the program exits.
+    pub fn finish(mut self) -> (Vec<EventKind>, Option<JoinHandle<()>>) {
+        self.canvas.apply(&PaintAction::Release);
         let events = self.save_now();
-        let export = self
+        let Some(paths) = self
             .paths
             .clone()
             .filter(|_| !self.canvas.artwork().strokes.is_empty())
-            .map(|paths| (self.canvas.artwork().clone(), paths));
-        (events, export)
+        else {
+            return (events, None);
+        };
+        let artwork = self.canvas.artwork().clone();
+        let exporting = std::thread::Builder::new()
+            .name("artwork export".into())
+            .spawn(move || {
+                if let Err(error) = export(&artwork, &paths) {
+                    error!("the painting could not be exported: {error}");
+                }
+            });
+        match exporting {
+            Ok(handle) => (events, Some(handle)),
+            Err(error) => {
+                error!("the painting could not be exported: {error}");
+                (events, None)
+            }
+        }
     }
 
     /// What a save now would write: the path, the file (built where the save runs), and the
@@ -294,7 +303,6 @@ impl PaintStep {
             points: artwork.point_count(),
         };
         self.saved_revision = Some(self.canvas.revision());
-        self.saved_points = artwork.point_count();
         let (patient, session, step) = (self.patient.clone(), self.session.clone(), self.step);
         let file = move || ArtworkFile::new(&artwork, &patient, &session, step);
         Some((path, file, event))
@@ -333,7 +341,7 @@ impl PaintStep {
 }
 
 /// Writes the GLB and PNG exports of a finished painting (atomically, like the artwork).
-pub fn export(artwork: &Artwork, paths: &ArtworkPaths) -> std::io::Result<()> {
+fn export(artwork: &Artwork, paths: &ArtworkPaths) -> std::io::Result<()> {
     use std::io::Write;
     let glb = export::glb(artwork);
     crate::private::write_atomically(&paths.glb, |out: &mut dyn Write| out.write_all(&glb))?;

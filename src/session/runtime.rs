@@ -348,19 +348,7 @@ impl SessionRuntime {
             for event in events {
                 self.write(event);
             }
-            if let Some((artwork, paths)) = export {
-                let exporting = std::thread::Builder::new()
-                    .name("artwork export".into())
-                    .spawn(move || {
-                        if let Err(error) = crate::paint::export(&artwork, &paths) {
-                            error!("the painting could not be exported: {error}");
-                        }
-                    });
-                match exporting {
-                    Ok(handle) => self.exports.push(handle),
-                    Err(error) => error!("the painting could not be exported: {error}"),
-                }
-            }
+            self.exports.extend(export);
         }
         self.write(EventKind::StepFinished {
             step: self.step,
