@@ -263,15 +263,12 @@ fn follow_course(
     if check_patient_code(patient).is_err() {
         return;
     }
+    // The session under way is shown live, not as part of the course so far.
+    let current = runtime.record_path().filter(|_| runtime.is_under_way());
     if let Ok(mut records) = crate::report::patient_records(&settings.records_folder(), patient) {
-        // The session under way is shown live, not as part of the course so far.
-        if runtime.is_under_way() {
-            let current = runtime.record_path();
-            records.retain(|record| Some(record.as_path()) != current);
-        }
+        records.retain(|record| Some(record.as_path()) != current);
         course.sessions = crate::report::summarise(&records).0;
     }
-    let current = runtime.record_path().filter(|_| runtime.is_under_way());
     course.artworks = crate::paint::save::artworks_in(&settings.records_folder().join(patient))
         .into_iter()
         .filter(|artwork| Some(artwork.record.as_path()) != current)

@@ -18,16 +18,16 @@ use crate::paint::{PaintAction, PaintStep, Tool};
 /// The side of an artwork's picture in the list, points.
 const THUMBNAIL: f32 = 64.0;
 
-/// Artwork pictures read into egui textures, by PNG file (`None`: not readable yet, e.g.
-/// still being exported).
+/// Artwork pictures read into egui textures, by PNG file. A picture not readable yet
+/// (still being exported) is tried again when next shown.
 #[derive(Resource, Default)]
-pub struct ArtworkPictures(HashMap<PathBuf, Option<egui::TextureHandle>>);
+pub struct ArtworkPictures(HashMap<PathBuf, egui::TextureHandle>);
 
 impl ArtworkPictures {
     /// The picture of the artwork whose snapshot is `png`, read on first use.
-    fn get(&mut self, ctx: &egui::Context, png: &Path) -> Option<egui::TextureHandle> {
-        if let Some(Some(texture)) = self.0.get(png) {
-            return Some(texture.clone());
+    fn get(&mut self, ctx: &egui::Context, png: &Path) -> Option<egui::TextureId> {
+        if let Some(texture) = self.0.get(png) {
+            return Some(texture.id());
         }
         let picture = image::open(png).ok()?.into_rgba8();
         let small = image::imageops::thumbnail(&picture, 128, 128);
@@ -40,8 +40,9 @@ impl ArtworkPictures {
             colour,
             egui::TextureOptions::LINEAR,
         );
-        self.0.insert(png.to_owned(), Some(texture.clone()));
-        Some(texture)
+        let id = texture.id();
+        self.0.insert(png.to_owned(), texture);
+        Some(id)
     }
 }
 
@@ -201,34 +202,14 @@ fn artwork_row(
     asked: &mut Vec<PanelIntent>,
 ) {
     ui.horizontal(|ui| {
-        match pictures.get(ui.ctx(), &artwork.paths.png) {
-            Some(texture) => {
-                ui.add(
-                    egui::Image::new(egui::load::SizedTexture::new(
-                        texture.id(),
-                        egui::vec2(THUMBNAIL, THUMBNAIL),
-                    ))
-                    .corner_radius(3.0),
-                );
-            }
-            None => {
-                let (rect, _) =
-                    ui.allocate_exact_size(egui::vec2(THUMBNAIL, THUMBNAIL), egui::Sense::hover());
-                ui.painter()
-                    .rect_filled(rect, 3.0, ui.visuals().extreme_bg_color);
-            }
-        }
+        let picture = pictures.get(ui.ctx(), &artwork.paths.png);
+        super::panel::picture_or_blank(ui, picture, egui::vec2(THUMBNAIL, THUMBNAIL));
         ui.vertical(|ui| {
             ui.label(&artwork.label);
-            let files = |path: &Path| {
-                path.file_name()
-                    .map(|name| name.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            };
             ui.small(format!(
                 "{}  ·  {}",
-                files(&artwork.paths.glb),
-                files(&artwork.paths.png)
+                crate::paint::file_name(&artwork.paths.glb),
+                crate::paint::file_name(&artwork.paths.png)
             ))
             .on_hover_text(artwork.paths.artwork.display().to_string());
             if can_open

@@ -135,11 +135,15 @@ pub fn draw_panel(
                 egui::ScrollArea::vertical()
                     .auto_shrink([false, false])
                     .show(ui, |ui| {
-                        let shown = Shown {
-                            previews: &previews,
-                            pictures: &mut pictures,
-                        };
-                        panel_contents(ui, &view, &mut state, &mut code, shown, &mut asked);
+                        panel_contents(
+                            ui,
+                            &view,
+                            &mut state,
+                            &mut code,
+                            &previews,
+                            &mut pictures,
+                            &mut asked,
+                        );
                     });
             });
         free = root.available_rect_before_wrap();
@@ -204,21 +208,15 @@ fn style(ctx: &egui::Context) {
     });
 }
 
-/// The pictures the panel shows: session previews and artwork snapshots.
-struct Shown<'a> {
-    previews: &'a Previews,
-    pictures: &'a mut ArtworkPictures,
-}
-
 fn panel_contents(
     ui: &mut egui::Ui,
     view: &PanelView,
     state: &mut PanelState,
     code: &mut PatientCode,
-    shown: Shown,
+    previews: &Previews,
+    pictures: &mut ArtworkPictures,
     asked: &mut Vec<PanelIntent>,
 ) {
-    let previews = shown.previews;
     let runtime = &view.runtime;
     ui.add_space(6.0);
     ui.horizontal(|ui| {
@@ -247,7 +245,7 @@ fn panel_contents(
     ui.separator();
     check_ins(ui, view);
     course(ui, &view.course);
-    paint_panel::earlier_paintings(ui, &view.course, shown.pictures, painting.is_some(), asked);
+    paint_panel::earlier_paintings(ui, &view.course, pictures, painting.is_some(), asked);
     ui.separator();
     sound(ui, view, asked);
     headset(ui, view.xr.as_deref(), asked);
@@ -751,6 +749,27 @@ fn library(ui: &mut egui::Ui, view: &PanelView, previews: &Previews, asked: &mut
         });
 }
 
+/// A picture at `size` with softly rounded corners, or a dark blank of that size while
+/// there is none (yet).
+pub(super) fn picture_or_blank(
+    ui: &mut egui::Ui,
+    texture: Option<egui::TextureId>,
+    size: egui::Vec2,
+) {
+    match texture {
+        Some(texture) => {
+            ui.add(
+                egui::Image::new(egui::load::SizedTexture::new(texture, size)).corner_radius(3.0),
+            );
+        }
+        None => {
+            let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+            ui.painter()
+                .rect_filled(rect, 3.0, ui.visuals().extreme_bg_color);
+        }
+    }
+}
+
 fn library_item(
     ui: &mut egui::Ui,
     item: &LibraryItem,
@@ -765,24 +784,9 @@ fn library_item(
             .preview
             .as_ref()
             .and_then(|path| previews.0.get(path))
-            .filter(|(handle, _)| images.contains(handle));
-        match preview {
-            Some((_, texture)) => {
-                ui.add(
-                    egui::Image::new(egui::load::SizedTexture::new(
-                        *texture,
-                        egui::vec2(96.0, 54.0),
-                    ))
-                    .corner_radius(3.0),
-                );
-            }
-            None => {
-                let (rect, _) =
-                    ui.allocate_exact_size(egui::vec2(96.0, 54.0), egui::Sense::hover());
-                ui.painter()
-                    .rect_filled(rect, 3.0, ui.visuals().extreme_bg_color);
-            }
-        }
+            .filter(|(handle, _)| images.contains(handle))
+            .map(|(_, texture)| *texture);
+        picture_or_blank(ui, preview, egui::vec2(96.0, 54.0));
         ui.vertical(|ui| match &item.summary {
             Some(summary) => {
                 let chosen = shown == Some(item.id.as_str());

@@ -355,7 +355,8 @@ fn export(artwork: &Artwork, paths: &ArtworkPaths) -> std::io::Result<()> {
     Ok(())
 }
 
-fn file_name(path: &Path) -> String {
+/// The last part of `path`, as text (empty for none).
+pub fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default()

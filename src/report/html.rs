@@ -304,13 +304,7 @@ pub fn page(
                 ""
             },
             status = escape(&status(session)),
-            record = escape(
-                &session
-                    .record
-                    .file_name()
-                    .map(|name| name.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            ),
+            record = escape(&crate::paint::file_name(&session.record)),
         );
     }
     html.push_str(
