@@ -48,6 +48,14 @@ fn artwork(points: usize) -> Artwork {
     Artwork { strokes }
 }
 
+/// The points of the painting under way, if a paint step shows.
+fn painted_points(app: &App) -> Option<usize> {
+    app.world()
+        .resource::<SessionRuntime>()
+        .painting()
+        .map(|painting| painting.canvas().point_count())
+}
+
 fn paint_frame(c: &mut Criterion) {
     let session: Session = parse_ron(
         "bench.session.ron",
@@ -93,11 +101,7 @@ fn paint_frame(c: &mut Criterion) {
         for _ in 0..5 {
             app.update();
         }
-        let opened = app
-            .world()
-            .resource::<SessionRuntime>()
-            .painting()
-            .map(|painting| painting.canvas().point_count());
+        let opened = painted_points(&app);
         assert!(opened.is_some_and(|opened| opened >= points), "{opened:?}");
         assert!(app.world().resource::<ShownStrokes>().piece_count() > 0);
         // The frames measured paint: a few seconds of them add points and pieces on show.
@@ -105,11 +109,7 @@ fn paint_frame(c: &mut Criterion) {
         for _ in 0..400 {
             app.update();
         }
-        let painted = app
-            .world()
-            .resource::<SessionRuntime>()
-            .painting()
-            .map(|painting| painting.canvas().point_count());
+        let painted = painted_points(&app);
         assert!(painted > opened, "{painted:?} after {opened:?}");
         assert!(app.world().resource::<ShownStrokes>().piece_count() > pieces);
         group.bench_function(format!("{points} points"), |b| b.iter(|| app.update()));
