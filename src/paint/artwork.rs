@@ -274,7 +274,7 @@ impl ArtworkFile {
 
 impl Stroke {
     /// True when every number is finite and in range, so meshes and exports can trust it.
-    fn is_sound(&self) -> bool {
+    pub fn is_sound(&self) -> bool {
         self.width.is_finite()
             && self.width > 0.0
             && self.width <= 1.0

@@ -11,7 +11,8 @@
 //! opaque. The node is translated by −[`CANVAS_CENTRE`], so the point the patient painted
 //! around (and symmetry turns around) sits at the viewer's origin, where viewers orbit; the
 //! vertex data stay in world coordinates. An empty painting is a valid GLB whose scene
-//! holds one empty node. Strokes with a non-finite number are left out of both exports.
+//! holds one empty node. Strokes that are not sound (a number not finite or out of range, as
+//! [`Stroke::is_sound`] says) are left out of both exports.
 //!
 //! **Snapshot.** Seen from the patient's side (the patient sits at the origin looking toward
 //! −Z), turned 20° to the right and looking 10° down onto the centre of the painting's
@@ -134,15 +135,6 @@ impl CoreMesh {
     }
 }
 
-/// True when a stroke's numbers are all finite, so its geometry is.
-fn drawable(stroke: &Stroke) -> bool {
-    stroke.width.is_finite()
-        && stroke
-            .points
-            .iter()
-            .all(|point| point.at.is_finite() && point.pressure.is_finite())
-}
-
 /// The painting as a binary glTF 2.0 file: the core tube of every stroke and symmetry copy
 /// as one unlit, opaque, vertex-coloured mesh, centred on [`CANVAS_CENTRE`] (module docs).
 pub fn glb(artwork: &Artwork) -> Vec<u8> {
@@ -156,7 +148,7 @@ pub fn glb(artwork: &Artwork) -> Vec<u8> {
         .sum();
     let most = MAX_BIN_BYTES / (VERTEX_BYTES + INDEX_BYTES_PER_VERTEX);
     let mut mesh = CoreMesh::with_capacity(expected.min(most));
-    for stroke in artwork.strokes.iter().filter(|stroke| drawable(stroke)) {
+    for stroke in artwork.strokes.iter().filter(|stroke| stroke.is_sound()) {
         let built = TubeBuilder::build(stroke);
         let [r, g, b] = stroke.colour.linear();
         let folds = stroke.symmetry.folds() as usize;
@@ -312,9 +304,9 @@ struct View {
     depths: (f32, f32),
 }
 
-/// Every point of every drawable stroke, in every symmetry copy.
+/// Every point of every sound stroke, in every symmetry copy.
 fn each_point(artwork: &Artwork, mut visit: impl FnMut(Vec3)) {
-    for stroke in artwork.strokes.iter().filter(|stroke| drawable(stroke)) {
+    for stroke in artwork.strokes.iter().filter(|stroke| stroke.is_sound()) {
         for copy in 0..stroke.symmetry.folds() {
             for point in &stroke.points {
                 visit(stroke.symmetry.place(copy, point.at));
@@ -673,7 +665,7 @@ fn noise(x: usize, y: usize) -> f32 {
 fn light(artwork: &Artwork, view: &View, side: usize) -> Vec<[f32; 3]> {
     let mut canvas = Canvas::new(side);
     let mut seen = Vec::new();
-    for stroke in artwork.strokes.iter().filter(|stroke| drawable(stroke)) {
+    for stroke in artwork.strokes.iter().filter(|stroke| stroke.is_sound()) {
         canvas.stroke(view, stroke, &mut seen);
     }
     let glow = blur(&canvas.light, side, GLOW.0 * side as f32);
