@@ -2,7 +2,7 @@
 # Runs Stillpoint on a real OpenXR runtime and checks, from the app's own log, that the XR
 # session reached FOCUSED, that frames were submitted to the headset and that the session
 # advanced. The runtime is Monado with a simulated headset, a null compositor and software
-# Vulkan, in a small Debian root filesystem built by xr-runtime.sh (needs root). The
+# Vulkan, in a small Debian root filesystem built by tools/xr-runtime.sh (needs root). The
 # rootfs has only the versioned OpenXR loader (libopenxr_loader.so.1), as on a user's
 # machine, so this also checks that Stillpoint finds it without the -dev package.
 #
@@ -14,11 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-16}
 
-runtime_tool=${XR_RUNTIME_SH:-}
-for candidate in ../shared/tools/xr-runtime.sh /work/shared/tools/xr-runtime.sh; do
-    if [ -z "$runtime_tool" ] && [ -f "$candidate" ]; then runtime_tool=$candidate; fi
-done
-[ -n "$runtime_tool" ] || { echo "xr-check: xr-runtime.sh not found (set XR_RUNTIME_SH)" >&2; exit 1; }
+runtime_tool=tools/xr-runtime.sh
 
 target=${CARGO_TARGET_DIR:-$PWD/target}
 program=$target/debug/stillpoint
