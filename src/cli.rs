@@ -13,7 +13,6 @@ use crate::config::{Paths, Settings};
 use crate::launch::{self, Launch};
 use crate::script::Checked;
 use crate::script::library::{self, Entry};
-use crate::script::validate::Context;
 use crate::session::resume::unfinished_records;
 use crate::session::runtime::check_patient_code;
 use crate::session::{PreparedScript, SessionAction};
@@ -29,16 +28,19 @@ pub struct Cli {
     /// What to do; opens the app window when left out.
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// The assets folder (sessions/, sounds). Default: ./assets, or the one beside the program.
+    /// The assets folder (sessions/, sounds). Default: ./assets, the one beside the program,
+    /// or the installed one (/usr/share/stillpoint).
     #[arg(long, global = true, value_name = "DIR")]
     pub assets: Option<PathBuf>,
-    /// The settings file. Default: config/stillpoint.ron beside the assets folder.
+    /// The settings file. Default: config/stillpoint.ron beside the assets folder, else
+    /// /etc/stillpoint/stillpoint.ron.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Where session records are kept (overrides `data_folder` in the settings).
+    /// The data folder: session records, and the clinic's own sessions in its sessions/
+    /// (overrides `data_folder` in the settings).
     #[arg(long, global = true, value_name = "DIR")]
     pub data: Option<PathBuf>,
-    /// Window options when no command is given.
+    /// Window options when no command is given (with a command, give them after it).
     #[command(flatten)]
     pub window: WindowArgs,
 }
@@ -152,6 +154,10 @@ pub enum Command {
               value_parser = clap::value_parser!(u32).range(8_000..=192_000))]
         sample_rate: u32,
     },
+    /// For tools/narrate.py: every prompt the valid sessions speak, one JSON object a line
+    /// (`session`, `text`, and `clip`, the voice file it plays, relative to the assets).
+    #[command(hide = true)]
+    SpokenPrompts,
     /// List the sessions found: id, title, phase and expected length.
     List {
         /// Also list the environments and soundscapes scripts can name.
@@ -161,12 +167,12 @@ pub enum Command {
 }
 
 /// Options for commands that open the window.
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Default, PartialEq, Args)]
 pub struct WindowArgs {
     /// Save a PNG of the window once the scene has rendered, then exit.
     #[arg(long, value_name = "PNG")]
     pub screenshot: Option<PathBuf>,
-    /// With --screenshot or --bench-frames: this moment of the session (seconds of session
+    /// With --screenshot: this moment of the session (seconds of session
     /// time), reached at once in simulated time.
     #[arg(long, value_name = "SECONDS")]
     pub at: Option<f64>,
@@ -176,11 +182,11 @@ pub struct WindowArgs {
     /// Render benchmark: render N frames of the session (from --at, if given) after a
     /// warm-up, print `frames=… frame_ms_p50=… frame_ms_p99=… app_us_p50=… app_us_p99=…`
     /// on standard error, then exit.
-    #[arg(long, value_name = "N", conflicts_with = "screenshot")]
+    #[arg(long, value_name = "N", conflicts_with = "screenshot", hide = true)]
     pub bench_frames: Option<u32>,
     /// With --bench-frames: render a bare scene of one mesh and one light instead, for
     /// comparison.
-    #[arg(long, requires = "bench_frames")]
+    #[arg(long, requires = "bench_frames", hide = true)]
     pub bare: bool,
     /// Do not look for a headset; run on the desktop only.
     #[arg(long)]
@@ -191,14 +197,14 @@ pub struct WindowArgs {
     pub no_panel: bool,
     /// With --screenshot: save a small preview picture (384x216), as the session library
     /// shows (tools/previews.sh makes them for every session).
-    #[arg(long, requires = "screenshot")]
+    #[arg(long, requires = "screenshot", hide = true)]
     pub thumbnail: bool,
     /// With --screenshot: include the therapist's panel in the picture.
     #[arg(long, requires = "screenshot")]
     pub with_panel: bool,
     /// Close the app once the session clock reaches this many seconds (or the session ends),
     /// ending the headset's session cleanly first.
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", hide = true)]
     pub quit_after: Option<f64>,
     /// Paint steps continue this earlier painting, to add to it or to look at it together:
     /// an artwork file, or a session record whose last painting is meant.
@@ -253,9 +259,41 @@ impl WindowArgs {
     }
 }
 
+impl Cli {
+    /// Window options given before a command, where they would do nothing: they belong
+    /// after `run`. The message says so.
+    pub fn misplaced_window_options(&self) -> Option<String> {
+        let command = self.command.as_ref()?;
+        if self.window == WindowArgs::default() {
+            return None;
+        }
+        let hint = match command {
+            Command::Run { .. } => {
+                "give them after `run`, e.g. `stillpoint run --session ID --desktop`"
+            }
+            _ => "only the app window takes them (`stillpoint` alone, or `stillpoint run`)",
+        };
+        Some(format!(
+            "window options such as --desktop or --screenshot do nothing here: {hint}"
+        ))
+    }
+}
+
 /// Runs the command line; the return value is the process's exit code.
 pub fn run(cli: Cli) -> ExitCode {
-    let paths = Paths::resolve(cli.assets, cli.config);
+    if let Some(problem) = cli.misplaced_window_options() {
+        eprintln!("error: {problem}");
+        return ExitCode::from(2);
+    }
+    let mut paths = Paths::resolve(cli.assets, cli.config);
+    let settings = match load_settings(&paths, cli.data) {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    paths.clinic_sessions = settings.clinic_sessions_folder();
     let command = cli.command.unwrap_or(Command::Run {
         session: None,
         patient: None,
@@ -266,26 +304,25 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Validate {
             paths: files,
             brief,
-        } => Ok(validate(&paths, &files, brief)),
-        Command::List { presets } => Ok(list(&paths, presets)),
+        } => Ok(validate(&paths, &settings, &files, brief)),
+        Command::List { presets } => Ok(list(&paths, &settings, presets)),
+        Command::SpokenPrompts => spoken_prompts(&paths, &settings),
         Command::ExportAudio {
             session,
             out,
             sample_rate,
-        } => export_audio(&paths, &session, &out, sample_rate),
+        } => export_audio(&paths, &settings, &session, &out, sample_rate),
         Command::Run {
             session,
             patient,
             resume,
             window,
-        } => load_settings(&paths, cli.data)
-            .and_then(|settings| open_window(paths, settings, session, patient, resume, window)),
+        } => open_window(paths, settings, session, patient, resume, window),
         Command::Report {
             patient,
             record,
             out,
-        } => load_settings(&paths, cli.data)
-            .and_then(|settings| report(&settings, patient, record, out)),
+        } => report(&settings, patient, record, out),
         Command::Simulate {
             session,
             actions,
@@ -298,6 +335,7 @@ pub fn run(cli: Cli) -> ExitCode {
             artwork_from,
         } => simulate(
             &paths,
+            &settings,
             &session,
             &actions,
             hz,
@@ -324,22 +362,11 @@ fn load_settings(paths: &Paths, data: Option<PathBuf>) -> Result<Settings, Strin
     Ok(settings)
 }
 
-/// What session files are checked against, from the clinic's settings file.
-fn validation_context(paths: &Paths) -> Result<Context, String> {
-    let settings = Settings::load(&paths.settings).map_err(|problem| problem.headline())?;
-    Ok(settings.validation_context(paths))
-}
-
-/// The files named on the command line (folders expanded), or every bundled session.
+/// The files named on the command line (folders expanded), or every bundled and clinic
+/// session.
 fn files_to_check(paths: &Paths, named: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     if named.is_empty() {
-        let folder = paths.sessions();
-        return library::session_files(&folder).map_err(|error| {
-            format!(
-                "{}: cannot read the sessions folder: {error}",
-                folder.display()
-            )
-        });
+        return library::session_files_in(&paths.session_folders());
     }
     let mut files = Vec::new();
     for path in named {
@@ -354,15 +381,22 @@ fn files_to_check(paths: &Paths, named: &[PathBuf]) -> Result<Vec<PathBuf>, Stri
     Ok(files)
 }
 
-/// The named session files (or every bundled one), each parsed and checked against the
-/// clinic's settings.
-fn check_sessions(paths: &Paths, named: &[PathBuf]) -> Result<Vec<Entry>, String> {
+/// The named session files (or every bundled and clinic one), each parsed and checked
+/// against the clinic's settings.
+fn check_sessions(
+    paths: &Paths,
+    settings: &Settings,
+    named: &[PathBuf],
+) -> Result<Vec<Entry>, String> {
     let files = files_to_check(paths, named)?;
-    Ok(library::check_all(&files, &validation_context(paths)?))
+    Ok(library::check_all(
+        &files,
+        &settings.validation_context(paths),
+    ))
 }
 
-fn validate(paths: &Paths, named: &[PathBuf], brief: bool) -> ExitCode {
-    let entries = match check_sessions(paths, named) {
+fn validate(paths: &Paths, settings: &Settings, named: &[PathBuf], brief: bool) -> ExitCode {
+    let entries = match check_sessions(paths, settings, named) {
         Ok(entries) => entries,
         Err(message) => {
             eprintln!("{message}");
@@ -402,8 +436,8 @@ fn validate(paths: &Paths, named: &[PathBuf], brief: bool) -> ExitCode {
     }
 }
 
-fn list(paths: &Paths, presets: bool) -> ExitCode {
-    let entries = match check_sessions(paths, &[]) {
+fn list(paths: &Paths, settings: &Settings, presets: bool) -> ExitCode {
+    let entries = match check_sessions(paths, settings, &[]) {
         Ok(entries) => entries,
         Err(message) => {
             eprintln!("{message}");
@@ -430,6 +464,22 @@ fn list(paths: &Paths, presets: bool) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+fn spoken_prompts(paths: &Paths, settings: &Settings) -> Result<ExitCode, String> {
+    let entries = check_sessions(paths, settings, &[])?;
+    let mut out = std::io::stdout().lock();
+    for checked in entries
+        .iter()
+        .filter_map(|entry| entry.outcome.as_ref().ok())
+    {
+        let session = &checked.session;
+        for (text, clip) in crate::audio::voice::session_prompts(session) {
+            let line = serde_json::json!({ "session": session.id, "text": text, "clip": clip });
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The table `stillpoint list` prints: one line per valid session, in file order.
@@ -501,7 +551,7 @@ fn open_window(
     window.check_moment()?;
     let capture = window.capture()?;
     let bench = window.bench();
-    check_display()?;
+    crate::desktop_check::check_window_prerequisites()?;
     if let Some(bench) = bench.filter(|_| window.bare) {
         return Ok(launch::exit_code(crate::bench::bare_app(bench).run()));
     }
@@ -529,7 +579,7 @@ fn open_window(
         }
         (id, start)
     };
-    let (script, _) = find_session(&paths, &id)?;
+    let (script, _) = find_session(&paths, &settings, &id)?;
     let headset = if window.desktop {
         Err("started with --desktop".to_owned())
     } else if capture.is_some() || bench.is_some() {
@@ -615,26 +665,13 @@ fn find_headset_loader(settings: &Settings) -> Result<(), String> {
     }
 }
 
-/// The window needs a desktop session; say so plainly instead of failing inside the
-/// windowing library.
-fn check_display() -> Result<(), String> {
-    let linux_without_display = cfg!(target_os = "linux")
-        && std::env::var_os("DISPLAY").is_none()
-        && std::env::var_os("WAYLAND_DISPLAY").is_none();
-    if linux_without_display {
-        return Err("Stillpoint's window needs a desktop session, and none was found (DISPLAY is not set). \
-             Start it from the desktop, or use `stillpoint simulate` to run a session without a window."
-            .to_owned());
-    }
-    Ok(())
-}
-
 /// Tells the therapist, once at start, about sessions that were interrupted.
 fn announce_unfinished(records: &Path) {
     if let Some(record) = unfinished_records(records, None).first() {
         eprintln!(
             "An unfinished session was found: \"{}\" for {} (started {}, stopped in step {}). \
-             Continue it with `stillpoint run --resume --patient {}`.",
+             Continue it with `stillpoint run --resume --patient {}`, or close it in the \
+             panel with \"Close without resuming\".",
             record.script,
             record.patient,
             record.started_at,
@@ -650,6 +687,7 @@ fn announce_unfinished(records: &Path) {
 )]
 fn simulate(
     paths: &Paths,
+    settings: &Settings,
     id: &str,
     actions: &[String],
     hz: f64,
@@ -671,7 +709,7 @@ fn simulate(
             "--auto-continue {auto_continue} must be zero or more seconds"
         ));
     }
-    let (_, checked) = find_session(paths, id)?;
+    let (_, checked) = find_session(paths, settings, id)?;
     let temporary =
         tempfile::tempdir().map_err(|error| format!("cannot make a temporary folder: {error}"))?;
     let record = record.unwrap_or_else(|| temporary.path().join("simulation.jsonl"));
@@ -713,9 +751,14 @@ fn check_artwork_from(path: Option<&Path>) -> Result<(), String> {
     }
 }
 
-fn export_audio(paths: &Paths, id: &str, out: &Path, sample_rate: u32) -> Result<ExitCode, String> {
-    let settings = Settings::load(&paths.settings).map_err(|problem| problem.headline())?;
-    let (_, checked) = find_session(paths, id)?;
+fn export_audio(
+    paths: &Paths,
+    settings: &Settings,
+    id: &str,
+    out: &Path,
+    sample_rate: u32,
+) -> Result<ExitCode, String> {
+    let (_, checked) = find_session(paths, settings, id)?;
     let script = PreparedScript {
         session: checked.session,
         sha256: checked.sha256,
@@ -736,8 +779,12 @@ fn export_audio(paths: &Paths, id: &str, out: &Path, sample_rate: u32) -> Result
 }
 
 /// The file of the session with `id`, checked; explains what is wrong when it cannot be used.
-fn find_session(paths: &Paths, id: &str) -> Result<(PathBuf, Checked), String> {
-    let entries = check_sessions(paths, &[])?;
+fn find_session(
+    paths: &Paths,
+    settings: &Settings,
+    id: &str,
+) -> Result<(PathBuf, Checked), String> {
+    let entries = check_sessions(paths, settings, &[])?;
     for entry in entries.iter() {
         if let Ok(checked) = &entry.outcome
             && checked.session.id == id
@@ -754,8 +801,9 @@ fn find_session(paths: &Paths, id: &str) -> Result<(PathBuf, Checked), String> {
             entry.path.display()
         ),
         None => format!(
-            "there is no session \"{id}\" in {}; `stillpoint list` shows the sessions found",
-            paths.sessions().display()
+            "there is no session \"{id}\" in {} or {}; `stillpoint list` shows the sessions found",
+            paths.sessions().display(),
+            settings.clinic_sessions_folder().display()
         ),
     })
 }
@@ -782,5 +830,55 @@ mod tests {
     fn cli_definition_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn window_options_work_where_they_are_given_or_are_refused() {
+        let parse = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("stillpoint").chain(args.iter().copied()))
+        };
+        let before_run = parse(&["--desktop", "run", "--session", "x"]).expect("parses");
+        let problem = before_run.misplaced_window_options().expect("refused");
+        assert!(problem.contains("after `run`"), "{problem}");
+        let before_list = parse(&["--no-panel", "list"]).expect("parses");
+        assert!(before_list.misplaced_window_options().is_some());
+        let Ok(Cli {
+            command: Some(Command::Run { window, .. }),
+            ..
+        }) = parse(&["run", "--session", "x", "--desktop"])
+        else {
+            panic!("`run --desktop` parses");
+        };
+        assert!(window.desktop);
+        let alone = parse(&["--desktop"]).expect("parses");
+        assert!(alone.window.desktop && alone.misplaced_window_options().is_none());
+        assert!(parse(&["validate", "--screenshot", "a.png"]).is_err());
+        for data in [
+            &["--data", "/tmp/d", "list"][..],
+            &["list", "--data", "/tmp/d"],
+        ] {
+            let cli = parse(data).expect("--data goes before or after the command");
+            assert_eq!(cli.data.as_deref(), Some(Path::new("/tmp/d")));
+            assert!(cli.misplaced_window_options().is_none());
+        }
+    }
+
+    #[test]
+    fn developer_options_are_hidden_from_help_but_still_work() {
+        use clap::CommandFactory;
+        let mut command = Cli::command();
+        let run = command.find_subcommand_mut("run").expect("run");
+        let help = run.render_long_help().to_string();
+        for hidden in ["--bench-frames", "--bare", "--thumbnail", "--quit-after"] {
+            assert!(!help.contains(hidden), "{hidden} shows in `run --help`");
+        }
+        assert!(help.contains("--screenshot") && help.contains("--desktop"));
+        let cli =
+            Cli::try_parse_from(["stillpoint", "run", "--session", "x", "--bench-frames", "5"])
+                .expect("a hidden option still parses");
+        let Some(Command::Run { window, .. }) = cli.command else {
+            panic!("run");
+        };
+        assert_eq!(window.bench_frames, Some(5));
     }
 }

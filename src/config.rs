@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use bevy::asset::AssetPath;
 use bevy::prelude::*;
 use serde::Deserialize;
 
@@ -12,6 +13,9 @@ use crate::script::validate::Context;
 
 /// The settings file, relative to the folder that holds `assets/`.
 pub const SETTINGS_FILE: &str = "config/stillpoint.ron";
+
+/// The settings file of the installed package, used when there is none beside `assets/`.
+pub const INSTALLED_SETTINGS_FILE: &str = "/etc/stillpoint/stillpoint.ron";
 
 /// Clinic settings. Every field may be left out of the file.
 #[derive(Resource, Clone, Debug, PartialEq, Deserialize)]
@@ -167,6 +171,12 @@ impl Settings {
         self.data_root().join("records")
     }
 
+    /// The folder of the clinic's own sessions, `<data folder>/sessions`: listed beside the
+    /// bundled ones, and editable without administrator rights when Stillpoint is installed.
+    pub fn clinic_sessions_folder(&self) -> PathBuf {
+        self.data_root().join("sessions")
+    }
+
     /// The folder reports are written to by default: `<data folder>/reports`.
     pub fn reports_folder(&self) -> PathBuf {
         self.data_root().join("reports")
@@ -180,33 +190,60 @@ pub struct Paths {
     pub assets: PathBuf,
     /// The settings file.
     pub settings: PathBuf,
+    /// The clinic's own sessions (see [`Settings::clinic_sessions_folder`]).
+    pub clinic_sessions: PathBuf,
 }
+
+/// The asset source the window reads the clinic's own sessions from (`clinic://…`).
+pub const CLINIC_SOURCE: &str = "clinic";
 
 impl Paths {
     /// Uses the given folders, or finds `assets/` beside the working directory, the
-    /// executable, or the source tree it was built from.
+    /// executable, the installed package (`/usr/share/stillpoint`) or the source tree it was
+    /// built from, and the settings beside `assets/` or in `/etc/stillpoint/`.
     pub fn resolve(assets: Option<PathBuf>, settings: Option<PathBuf>) -> Self {
         let assets = assets.unwrap_or_else(find_assets);
         let assets = std::path::absolute(&assets).unwrap_or(assets);
         let settings = settings.unwrap_or_else(|| {
-            assets
+            let beside_assets = assets
                 .parent()
                 .unwrap_or(Path::new("."))
-                .join(SETTINGS_FILE)
+                .join(SETTINGS_FILE);
+            let installed = Path::new(INSTALLED_SETTINGS_FILE);
+            if !beside_assets.is_file() && installed.is_file() {
+                installed.to_path_buf()
+            } else {
+                beside_assets
+            }
         });
-        Self { assets, settings }
+        let clinic_sessions = Settings::default().clinic_sessions_folder();
+        Self {
+            assets,
+            settings,
+            clinic_sessions,
+        }
     }
 
-    /// The folder of bundled and clinic session scripts.
+    /// Every folder sessions are read from: the bundled ones, then the clinic's own.
+    pub fn session_folders(&self) -> Vec<PathBuf> {
+        vec![self.sessions(), self.clinic_sessions.clone()]
+    }
+
+    /// The folder of bundled session scripts.
     pub fn sessions(&self) -> PathBuf {
         self.assets.join("sessions")
     }
 
-    /// `file` as the asset server names it: relative to the assets folder when inside it.
-    pub fn asset_path(&self, file: &Path) -> PathBuf {
-        file.strip_prefix(&self.assets)
-            .unwrap_or(file)
-            .to_path_buf()
+    /// `file` as the asset server names it: relative to the assets folder when inside it,
+    /// `clinic://…` when in the clinic's sessions folder.
+    pub fn asset_path(&self, file: &Path) -> AssetPath<'static> {
+        if let Ok(relative) = file.strip_prefix(&self.assets) {
+            AssetPath::from(relative.to_path_buf())
+        } else if let Ok(relative) = file.strip_prefix(&self.clinic_sessions) {
+            AssetPath::from(relative.to_path_buf()).with_source(CLINIC_SOURCE)
+        } else {
+            AssetPath::from(file.to_path_buf())
+        }
     }
 }
 
@@ -225,7 +262,13 @@ fn find_assets() -> PathBuf {
     let beside_executable = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(|dir| dir.join("assets")));
-    let candidates = [Some(PathBuf::from("assets")), beside_executable]
+    // The Debian package puts the program in /usr/bin and its assets in /usr/share/stillpoint.
+    let installed = std::env::current_exe().ok().and_then(|exe| {
+        exe.parent()
+            .and_then(Path::parent)
+            .map(|prefix| prefix.join("share/stillpoint"))
+    });
+    let candidates = [Some(PathBuf::from("assets")), beside_executable, installed]
         .into_iter()
         .flatten()
         .chain([Path::new(env!("CARGO_MANIFEST_DIR")).join("assets")]);

@@ -5,7 +5,7 @@
 //! | Space | pause / resume |
 //! | → / ← | next / previous step |
 //! | C | Calm on / off |
-//! | Ctrl+E | end the session |
+//! | Ctrl+E | end the session: opens the panel's question first (see `mirror`) |
 //! | 0–9, T | check-in answer (T = 10) |
 //! | 1–6 | intention choice, while choices show |
 //! | − / = | master volume down / up a step (never above the clinic's cap) |
@@ -65,9 +65,12 @@ pub struct SoundLevels<'a> {
     pub volumes: &'a Volumes,
     /// The clinic's cue level.
     pub cues_on: f32,
+    /// The loudest the master may be set (the clinic's cap).
+    pub master_cap: f32,
 }
 
-/// The action for a key pressed now, given where the session is.
+/// The action for a key pressed now, given where the session is. With Ctrl held no key is a
+/// session shortcut (Ctrl+E asks in the panel; Ctrl+C is not Calm).
 pub fn action_for_key(
     key: KeyCode,
     ctrl: bool,
@@ -75,6 +78,9 @@ pub fn action_for_key(
     detail: Option<&Detail>,
     sound: SoundLevels,
 ) -> Option<SessionAction> {
+    if ctrl {
+        return None;
+    }
     let volume = |bus, level: f32| {
         Some(SessionAction::SetVolume {
             bus,
@@ -92,9 +98,11 @@ pub fn action_for_key(
         (KeyCode::ArrowLeft, _) => Some(SessionAction::Back),
         (KeyCode::KeyC, SessionState::Calm) => Some(SessionAction::EndCalm),
         (KeyCode::KeyC, _) => Some(SessionAction::Calm),
-        (KeyCode::KeyE, _) if ctrl => Some(SessionAction::End),
         (KeyCode::Minus, _) => volume(Bus::Master, sound.volumes.master - VOLUME_STEP),
-        (KeyCode::Equal, _) => volume(Bus::Master, sound.volumes.master + VOLUME_STEP),
+        (KeyCode::Equal, _) => volume(
+            Bus::Master,
+            (sound.volumes.master + VOLUME_STEP).min(sound.master_cap),
+        ),
         (KeyCode::KeyB, _) if sound.volumes.cues > 0.0 => volume(Bus::Cues, 0.0),
         (KeyCode::KeyB, _) => volume(Bus::Cues, sound.cues_on.max(VOLUME_STEP)),
         (KeyCode::KeyT, _) if matches!(detail, Some(Detail::CheckIn { .. })) => {
@@ -139,7 +147,10 @@ fn keys_to_actions(
     let detail = runtime.view().map(|view| &view.detail);
     let sound = SoundLevels {
         volumes: &volumes,
-        cues_on: settings.map_or(1.0, |settings| settings.audio.cues),
+        cues_on: settings
+            .as_ref()
+            .map_or(1.0, |settings| settings.audio.cues),
+        master_cap: settings.map_or(1.0, |settings| settings.audio.master_cap),
     };
     let canvas = runtime
         .painting()
@@ -170,6 +181,7 @@ mod tests {
         let sound = SoundLevels {
             volumes: &volumes,
             cues_on: 0.6,
+            master_cap: 0.9,
         };
         let action_for_key =
             |key, ctrl, state, detail| action_for_key(key, ctrl, state, detail, sound);
@@ -192,7 +204,8 @@ mod tests {
         assert_eq!(action_for_key(KeyCode::KeyE, false, running, None), None);
         assert_eq!(
             action_for_key(KeyCode::KeyE, true, running, None),
-            Some(SessionAction::End)
+            None,
+            "Ctrl+E asks in the panel first; it never ends a session at once"
         );
         assert_eq!(
             action_for_key(KeyCode::Digit0, false, running, Some(&check_in)),
@@ -251,18 +264,23 @@ mod tests {
     #[test]
     fn volume_keys_step_the_master_and_toggle_the_cues() {
         let mut volumes = Volumes {
-            master: 0.95,
+            master: 0.85,
             ..Volumes::default()
         };
         let press = |key, volumes: &Volumes| {
             let sound = SoundLevels {
                 volumes,
                 cues_on: 0.6,
+                master_cap: 0.9,
             };
             action_for_key(key, false, SessionState::Running, None, sound)
         };
         let set = |bus, level| Some(SessionAction::SetVolume { bus, level });
-        assert_eq!(press(KeyCode::Equal, &volumes), set(Bus::Master, 1.0));
+        assert_eq!(
+            press(KeyCode::Equal, &volumes),
+            set(Bus::Master, 0.9),
+            "= stops at the clinic's cap"
+        );
         let Some(SessionAction::SetVolume {
             bus: Bus::Master,
             level,
@@ -270,7 +288,7 @@ mod tests {
         else {
             panic!("minus sets the master volume");
         };
-        assert!((level - 0.85).abs() < 1e-6, "{level}");
+        assert!((level - 0.75).abs() < 1e-6, "{level}");
         assert_eq!(press(KeyCode::KeyB, &volumes), set(Bus::Cues, 0.0));
         volumes.cues = 0.0;
         assert_eq!(press(KeyCode::KeyB, &volumes), set(Bus::Cues, 0.6));

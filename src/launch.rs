@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use bevy::asset::io::AssetSourceBuilder;
 use bevy::ecs::schedule::SingleThreadedExecutor;
 use bevy::prelude::*;
 use bevy::window::{PresentMode, WindowResolution};
@@ -71,6 +72,14 @@ pub fn desktop_app(launch: Launch) -> App {
         file_path: launch.paths.assets.display().to_string(),
         ..default()
     });
+    let clinic = &launch.paths.clinic_sessions;
+    if clinic.is_dir() {
+        // Registered before the asset plugin, which reads its sources once.
+        app.register_asset_source(
+            crate::config::CLINIC_SOURCE,
+            AssetSourceBuilder::platform_default(&clinic.display().to_string(), None),
+        );
+    }
     app.add_message::<QuitRequest>();
     match &launch.headset {
         Ok(()) => {

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod comfort;
 pub mod config;
 pub mod controls;
+pub mod desktop_check;
 pub mod environment;
 pub mod exercises;
 pub mod launch;

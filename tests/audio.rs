@@ -167,6 +167,71 @@ fn the_centering_session_exports_as_a_calm_guided_meditation() {
     assert!(at_half < 0.0, "correlation over half a breath {at_half}");
 }
 
+/// With closed eyes a patient can follow the whole centering session: each grounding prompt
+/// and each body-scan region is heard when it appears (the voice is louder than the quiet
+/// that follows it, though the soundscape dips under the voice), and every prompt of every
+/// bundled session has its voice clip.
+#[test]
+fn every_prompt_a_patient_follows_is_spoken() {
+    for entry in std::fs::read_dir(project_path("assets/sessions")).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let session = parse_session(&path.display().to_string(), &bytes, &Context::default())
+            .unwrap()
+            .session;
+        let prompts = stillpoint::audio::voice::session_prompts(&session);
+        assert!(!prompts.is_empty(), "{} speaks no prompt", session.id);
+        for (text, clip) in prompts {
+            assert!(
+                project_path("assets").join(&clip).is_file(),
+                "{}: \"{text}\" has no voice ({clip}); run tools/narrate.py",
+                session.id
+            );
+        }
+    }
+
+    let path = project_path("assets/sessions/centering-before-dosing.session.ron");
+    let bytes = std::fs::read(&path).unwrap();
+    let session = parse_session(&path.display().to_string(), &bytes, &Context::default())
+        .unwrap()
+        .session;
+    let loudness = envelope(&export("centering-before-dosing").mono);
+    let mean = |from: f64, to: f64| {
+        let window =
+            &loudness[(from * ENVELOPE_HZ as f64) as usize..(to * ENVELOPE_HZ as f64) as usize];
+        window.iter().sum::<f32>() / window.len() as f32
+    };
+    let mut start = 0.0;
+    let mut heard = 0;
+    for step in &session.steps {
+        let parts = match step {
+            Step::Grounding(grounding) => {
+                Some((grounding.prompts().len(), grounding.per_prompt.secs()))
+            }
+            Step::BodyScan(scan) => Some((scan.regions.len(), scan.per_region.secs())),
+            _ => None,
+        };
+        if let Some((count, each)) = parts {
+            for part in 0..count {
+                let onset = start + each * part as f64;
+                let voice = mean(onset + 0.5, onset + 2.5);
+                let quiet = mean(onset + each - 4.0, onset + each - 1.0);
+                assert!(
+                    voice > quiet * 1.3,
+                    "the prompt at {onset:.0} s is not heard: {voice} against {quiet} after it"
+                );
+                heard += 1;
+            }
+        }
+        start += step.expected_secs();
+    }
+    assert_eq!(
+        heard,
+        5 + 8,
+        "five grounding prompts and eight body regions"
+    );
+}
+
 #[test]
 fn export_refuses_an_unknown_session_and_an_unwritable_file() {
     let output = stillpoint(&["export-audio", "--session", "nope", "--out", "/tmp/x.wav"]);

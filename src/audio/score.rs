@@ -3,9 +3,10 @@
 //! shared by the live app and the offline export so both play the same mix.
 
 use super::cues::CueDirection;
+use super::voice::prompt_clip;
 use crate::catalog::SAFE_PLACE;
-use crate::exercises::Detail;
 use crate::exercises::breathing::BreathPhase;
+use crate::exercises::{Detail, spoken};
 use crate::script::Step;
 use crate::session::{SessionRuntime, SessionState};
 
@@ -22,11 +23,13 @@ pub struct Score {
     pub cue: Option<BreathCue>,
 }
 
-/// A step's recording, and where in it the moment is.
+/// A step's recording, or the voice of one of its prompts, and where in it the moment is.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SpokenLine {
     /// The step it belongs to.
     pub step: usize,
+    /// Which of the step's prompts (0 for a step's one recording).
+    pub part: usize,
     /// The file, relative to `assets/`.
     pub clip: String,
     /// Seconds into the clip.
@@ -92,12 +95,24 @@ impl Score {
             Some(Step::Closing(closing)) => closing.audio.as_ref(),
             _ => None,
         };
-        let narration = clip.map(|clip| SpokenLine {
-            step: step_index,
-            clip: clip.clone(),
-            at: runtime.step_secs(),
-            playing: state == SessionState::Running,
-        });
+        let playing = state == SessionState::Running;
+        let narration = match (clip, step) {
+            (Some(clip), _) => Some(SpokenLine {
+                step: step_index,
+                part: 0,
+                clip: clip.clone(),
+                at: runtime.step_secs(),
+                playing,
+            }),
+            (None, Some(step)) => spoken(step, runtime.step_secs()).map(|line| SpokenLine {
+                step: step_index,
+                part: line.part,
+                clip: prompt_clip(&line.text),
+                at: line.since,
+                playing,
+            }),
+            (None, None) => None,
+        };
         let cue = match (step, detail) {
             (Some(Step::Breathing(breathing)), Some(Detail::Breath(breath)))
                 if breathing.cues && state == SessionState::Running =>

@@ -1,7 +1,18 @@
 //! Body scan: attention rests on each region in turn.
 
-use super::{Detail, StepView, slice_index};
+use super::{Detail, Spoken, StepView, slice_index};
 use crate::script::BodyScan;
+
+/// The region's prompt spoken at `elapsed` seconds, from the moment attention moves there.
+pub fn spoken(step: &BodyScan, elapsed: f64) -> Option<Spoken> {
+    let each = step.per_region.secs();
+    let part = slice_index(elapsed, each, step.regions.len());
+    step.regions.get(part).map(|region| Spoken {
+        part,
+        text: region.prompt().to_owned(),
+        since: elapsed - each * part as f64,
+    })
+}
 
 /// The body scan step at `elapsed` seconds.
 pub fn view(step: &BodyScan, elapsed: f64) -> StepView {

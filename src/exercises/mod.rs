@@ -191,6 +191,62 @@ pub fn view(step: &Step, elapsed: f64, input: Input) -> StepView {
     }
 }
 
+/// Words the patient hears as well as reads: every prompt they are meant to follow is
+/// spoken, so a session can be followed with closed eyes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spoken {
+    /// Which of the step's prompts, from 0 (grounding and body scan speak several in turn).
+    pub part: usize,
+    /// The words, as the caption shows them.
+    pub text: String,
+    /// Seconds since these words appeared.
+    pub since: f64,
+}
+
+/// What step `step` speaks after `elapsed` seconds, besides a recording named in the script
+/// (narration and closing steps speak that instead, so they have none here).
+pub fn spoken(step: &Step, elapsed: f64) -> Option<Spoken> {
+    let whole_step = |text: &str| {
+        (!text.trim().is_empty()).then(|| Spoken {
+            part: 0,
+            text: text.to_owned(),
+            since: elapsed,
+        })
+    };
+    match step {
+        Step::Narration(_) | Step::Closing(_) => None,
+        Step::Grounding(grounding) => grounding::spoken(grounding, elapsed),
+        Step::BodyScan(scan) => body_scan::spoken(scan, elapsed),
+        other => spoken_texts(other)
+            .first()
+            .and_then(|text| whole_step(text)),
+    }
+}
+
+/// Every text step `step` may speak (see [`spoken`]), in order.
+pub fn spoken_texts(step: &Step) -> Vec<String> {
+    let texts = match step {
+        Step::Narration(_) | Step::Closing(_) => Vec::new(),
+        Step::Grounding(grounding) => grounding.prompts(),
+        Step::BodyScan(scan) => scan
+            .regions
+            .iter()
+            .map(|region| region.prompt().to_owned())
+            .collect(),
+        Step::Breathing(breathing) => breathing.caption.iter().cloned().collect(),
+        Step::CheckIn(check_in) => vec![check_in.scale.wording().0.to_owned()],
+        Step::Intention(intention) => vec![intention.prompt.clone()],
+        Step::Rest(rest) => rest.caption.iter().cloned().collect(),
+        Step::WaitForTherapist(wait) => wait.caption.iter().cloned().collect(),
+        Step::Paint(paint) => vec![paint.prompt.clone()],
+        Step::Reflection(reflection) => vec![reflection.prompt.clone()],
+    };
+    texts
+        .into_iter()
+        .filter(|text| !text.trim().is_empty())
+        .collect()
+}
+
 /// Which of `count` equal slices of `each` seconds `elapsed` falls in.
 fn slice_index(elapsed: f64, each: f64, count: usize) -> usize {
     if each <= 0.0 || count == 0 {

@@ -30,6 +30,11 @@ pub enum PanelIntent {
         /// The session file it was made with.
         script: PathBuf,
     },
+    /// Close an unfinished record without resuming it.
+    CloseUnfinished {
+        /// The record.
+        record: PathBuf,
+    },
     /// Pause a running session, or resume a paused one.
     PauseOrResume,
     /// The next step.
@@ -66,6 +71,9 @@ pub fn action_for(intent: &PanelIntent, state: SessionState) -> Option<SessionAc
             record: None,
         }),
         PanelIntent::ResumeRecord { record, .. } => Some(SessionAction::ResumeRecord {
+            path: record.clone(),
+        }),
+        PanelIntent::CloseUnfinished { record } => Some(SessionAction::CloseUnfinished {
             path: record.clone(),
         }),
         PanelIntent::PauseOrResume => match state {

@@ -160,12 +160,12 @@ fn on_timer(period: Duration) -> impl FnMut(Res<Time<Real>>, Local<Option<Durati
     }
 }
 
-/// Reads the sessions folder: each file checked as `stillpoint validate` would.
+/// Reads the session folders (bundled and the clinic's own): each file checked as `stillpoint
+/// validate` would.
 pub fn read_library(paths: &Paths, settings: &Settings, records: &Path) -> Library {
-    let folder = paths.sessions();
     let context = settings.validation_context(paths);
     let previews = paths.assets.join("previews");
-    let (items, problem) = match library::session_files(&folder) {
+    let (items, problem) = match library::session_files_in(&paths.session_folders()) {
         Ok(files) => (
             library::check_all(&files, &context)
                 .iter()
@@ -173,13 +173,7 @@ pub fn read_library(paths: &Paths, settings: &Settings, records: &Path) -> Libra
                 .collect(),
             None,
         ),
-        Err(error) => (
-            Vec::new(),
-            Some(format!(
-                "{}: cannot read the sessions folder: {error}",
-                folder.display()
-            )),
-        ),
+        Err(problem) => (Vec::new(), Some(problem)),
     };
     Library {
         items,

@@ -16,6 +16,7 @@ use bevy_egui::{EguiGlobalSettings, EguiPlugin, EguiPrimaryContextPass, PrimaryE
 
 use crate::AppSystems;
 use crate::controls::TypingInPanel;
+use crate::session::SessionRuntime;
 use panel::{PanelState, Previews};
 
 /// The panel: egui on its own camera over the whole window, the mirror's camera in the
@@ -59,12 +60,23 @@ fn spawn_panel_camera(mut commands: Commands) {
     ));
 }
 
+/// Tab hides or shows the panel; Ctrl+E shows it with the question "End this session?", as
+/// the panel's End button does (ending always asks first).
 fn toggle_panel(
     keys: Res<ButtonInput<KeyCode>>,
     typing: Res<TypingInPanel>,
+    runtime: Res<SessionRuntime>,
     mut state: ResMut<PanelState>,
 ) {
-    if keys.just_pressed(KeyCode::Tab) && !typing.0 {
+    if typing.0 {
+        return;
+    }
+    if keys.just_pressed(KeyCode::Tab) {
         state.visible = !state.visible;
+    }
+    let ctrl = keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight]);
+    if ctrl && keys.just_pressed(KeyCode::KeyE) && runtime.is_under_way() {
+        state.visible = true;
+        state.confirming_end = true;
     }
 }

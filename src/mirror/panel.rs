@@ -13,7 +13,7 @@ use super::live::{Course, Library, LibraryItem, LiveRecord, PatientCode};
 use super::paint_panel::{self, ArtworkPictures};
 use crate::audio::AudioStatus;
 use crate::cli::format_length;
-use crate::config::Paths;
+use crate::config::{Paths, Settings};
 use crate::controls::TypingInPanel;
 use crate::environment::PatientCamera;
 use crate::report::charts::check_in_series;
@@ -38,7 +38,7 @@ pub const SHORTCUTS: [(&str, &str); 12] = [
     ("Space", "pause / resume"),
     ("Right / Left", "next / previous step (arrow keys)"),
     ("C", "Calm on / off"),
-    ("Ctrl+E", "end the session"),
+    ("Ctrl+E", "end the session (asks first)"),
     ("0–9, T", "check-in answer (T = 10)"),
     ("- / =", "master volume down / up"),
     ("B", "breathing cues off / on"),
@@ -88,6 +88,7 @@ pub struct PanelView<'w> {
     images: Res<'w, Assets<Image>>,
     assets: Res<'w, AssetServer>,
     paths: Res<'w, Paths>,
+    settings: Option<Res<'w, Settings>>,
 }
 
 /// Draws the panel, hands the rest of the window to the mirror's camera, and collects the
@@ -374,7 +375,7 @@ fn current_session(
             }
             if ui
                 .button(egui::RichText::new("End…").color(BAD))
-                .on_hover_text("Ctrl+E ends at once, without asking")
+                .on_hover_text("Ctrl+E asks the same")
                 .clicked()
             {
                 state.confirming_end = true;
@@ -544,6 +545,17 @@ fn start_section(
                         ui.colored_label(WARN, "its session file is missing or invalid");
                     }
                 }
+                if ui
+                    .button("Close without resuming")
+                    .on_hover_text(
+                        "The record is kept and marked as interrupted; it is no longer offered",
+                    )
+                    .clicked()
+                {
+                    asked.push(PanelIntent::CloseUnfinished {
+                        record: record.path.clone(),
+                    });
+                }
             });
         }
     }
@@ -624,6 +636,7 @@ pub fn last_session_summary(session: &SessionSummary, count: usize) -> String {
     let outcome = match session.outcome {
         Outcome::Ended(EndReason::Completed) => "completed",
         Outcome::Ended(EndReason::EndedByTherapist) => "ended by the therapist",
+        Outcome::Ended(EndReason::Abandoned) => "closed without resuming",
         Outcome::Unfinished => "unfinished",
     };
     let answers: Vec<String> = session
@@ -662,6 +675,10 @@ fn sound(ui: &mut egui::Ui, view: &PanelView, asked: &mut Vec<PanelIntent>) {
         None => ui.colored_label(WARN, "⚠ no sound output"),
     };
     let volumes = &view.volumes;
+    let master_cap = view
+        .settings
+        .as_ref()
+        .map_or(1.0, |settings| settings.audio.master_cap);
     for (bus, name, level) in [
         (Bus::Master, "Master", volumes.master),
         (Bus::Narration, "Voice", volumes.narration),
@@ -669,7 +686,9 @@ fn sound(ui: &mut egui::Ui, view: &PanelView, asked: &mut Vec<PanelIntent>) {
         (Bus::Cues, "Breath cues", volumes.cues),
     ] {
         let mut value = level;
-        let slider = egui::Slider::new(&mut value, 0.0..=1.0)
+        // The master slider ends at the clinic's cap: its whole travel is heard.
+        let top = if bus == Bus::Master { master_cap } else { 1.0 };
+        let slider = egui::Slider::new(&mut value, 0.0..=top)
             .text(name)
             .show_value(false);
         if ui.add(slider).changed() {

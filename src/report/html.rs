@@ -63,6 +63,7 @@ fn status(session: &SessionSummary) -> String {
     let mut text = match session.outcome {
         Outcome::Ended(EndReason::Completed) => "completed".to_owned(),
         Outcome::Ended(EndReason::EndedByTherapist) => "ended by the therapist".to_owned(),
+        Outcome::Ended(EndReason::Abandoned) => "interrupted, closed without resuming".to_owned(),
         Outcome::Unfinished => "unfinished: the record stops here (interrupted)".to_owned(),
     };
     if session.resumptions > 0 {

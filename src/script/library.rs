@@ -76,6 +76,25 @@ pub fn session_files(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// The session files of several folders, in folder order: the first folder (the bundled
+/// sessions) must be readable; a later one (the clinic's own) may not exist yet.
+pub fn session_files_in(folders: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for (index, folder) in folders.iter().enumerate() {
+        match session_files(folder) {
+            Ok(found) => files.extend(found),
+            Err(error) if index > 0 && error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => {
+                return Err(format!(
+                    "{}: cannot read the sessions folder: {error}",
+                    folder.display()
+                ));
+            }
+        }
+    }
+    Ok(files)
+}
+
 /// True for `*.session.ron` files.
 pub fn is_session_file(path: &Path) -> bool {
     path.is_file()

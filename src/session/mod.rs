@@ -9,6 +9,8 @@ use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 
 use crate::AppSystems;
+use crate::config::Settings;
+use record::Bus;
 pub use runtime::{
     PreparedScript, PreparedSession, RecordsFolder, SessionAction, SessionRuntime, SessionState,
     Volumes,
@@ -38,6 +40,7 @@ fn apply_actions(
     mut volumes: ResMut<Volumes>,
     prepared: Res<PreparedSession>,
     folder: Res<RecordsFolder>,
+    settings: Option<Res<Settings>>,
 ) {
     for action in actions.read() {
         match action {
@@ -55,6 +58,24 @@ fn apply_actions(
                     warn!("ignored start: no session is chosen");
                 }
             }
+            SessionAction::CloseUnfinished { path } => {
+                if runtime.record_path() == Some(path.as_path()) {
+                    info!(
+                        "ignored closing {}: it is the session under way",
+                        path.display()
+                    );
+                } else if let Err(problem) = record::close_unfinished(path) {
+                    warn!("cannot close the unfinished session: {problem}");
+                } else {
+                    info!(
+                        "closed the unfinished session {} without resuming it",
+                        path.display()
+                    );
+                }
+            }
+            SessionAction::ResumeRecord { .. } if runtime.is_under_way() => {
+                info!("ignored resume: a session is under way; end it first");
+            }
             SessionAction::ResumeRecord { path } => match &prepared.0 {
                 Some(script) => {
                     if let Err(problem) = runtime.resume_record(script.clone(), path) {
@@ -63,6 +84,20 @@ fn apply_actions(
                 }
                 None => warn!("cannot resume: no session is chosen"),
             },
+            SessionAction::SetVolume {
+                bus: Bus::Master,
+                level,
+            } => {
+                // The record holds the level that is heard: never above the clinic's cap.
+                let cap = settings
+                    .as_ref()
+                    .map_or(1.0, |settings| settings.audio.master_cap);
+                let capped = SessionAction::SetVolume {
+                    bus: Bus::Master,
+                    level: level.min(cap),
+                };
+                runtime.apply(&capped, &mut volumes);
+            }
             other => runtime.apply(other, &mut volumes),
         }
     }

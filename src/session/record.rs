@@ -37,6 +37,8 @@ pub enum EndReason {
     Completed,
     /// The therapist ended it.
     EndedByTherapist,
+    /// An interrupted session the therapist chose not to resume; written when they close it.
+    Abandoned,
 }
 
 /// A mixer bus the therapist can set.
@@ -218,6 +220,31 @@ impl RecordWriter {
         line.pop();
         Ok(line)
     }
+}
+
+/// Closes the unfinished record at `path` without resuming it: a `session_ended` line with
+/// the reason `abandoned`, at the time of its last event. Nothing is deleted.
+pub fn close_unfinished(path: &Path) -> Result<(), String> {
+    let shown = path.display();
+    let record = ReadRecord::read(path)
+        .map_err(|error| format!("cannot read the record {shown}: {error}"))?;
+    if record.start().is_none() {
+        return Err(format!("{shown} does not start like a session record"));
+    }
+    if record.is_finished() {
+        return Err(format!("{shown} is already finished"));
+    }
+    let mut writer = RecordWriter::reopen(path)
+        .map_err(|error| format!("cannot close the record {shown}: {error}"))?;
+    writer
+        .append(&Event {
+            t: record.last_t(),
+            kind: EventKind::SessionEnded {
+                reason: EndReason::Abandoned,
+            },
+        })
+        .map_err(|error| format!("cannot close the record {shown}: {error}"))?;
+    Ok(())
 }
 
 fn private_options() -> OpenOptions {

@@ -47,6 +47,11 @@ pub enum SessionAction {
         /// The record file.
         path: PathBuf,
     },
+    /// Close an unfinished record without resuming it (it ends as `abandoned`).
+    CloseUnfinished {
+        /// The record file.
+        path: PathBuf,
+    },
     /// Freeze the step.
     Pause,
     /// Unfreeze the step.
@@ -467,7 +472,12 @@ impl SessionRuntime {
         use SessionState::*;
         let ignored = |why: &str| info!("ignored {action:?}: {why}");
         match (action, self.state) {
-            (SessionAction::Start { .. } | SessionAction::ResumeRecord { .. }, _) => {
+            (
+                SessionAction::Start { .. }
+                | SessionAction::ResumeRecord { .. }
+                | SessionAction::CloseUnfinished { .. },
+                _,
+            ) => {
                 // Starting needs the prepared script and the records folder: see `apply_actions`.
                 ignored("handled by the session plugin");
             }

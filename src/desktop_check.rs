@@ -1,0 +1,214 @@
+//! What the window needs from the system, checked before it opens.
+//!
+//! The windowing and rendering libraries open some system libraries only at run time, and
+//! panic deep inside when one is missing ("Library libxkbcommon-x11.so could not be
+//! loaded"). Stillpoint looks for them first and, when one is missing, names the package to
+//! install in one sentence and exits with an error code.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// A library the window opens at run time, and the Debian/Ubuntu package that brings it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuntimeLibrary {
+    /// The file the dynamic linker looks for.
+    pub file: &'static str,
+    /// The package that installs it (the same name on Debian 12/13 and Ubuntu 24.04).
+    pub package: &'static str,
+}
+
+/// Everything an X11 window with Vulkan rendering opens at run time.
+pub const WINDOW_LIBRARIES: [RuntimeLibrary; 8] = [
+    library("libX11.so.6", "libx11-6"),
+    library("libX11-xcb.so.1", "libx11-xcb1"),
+    library("libXcursor.so.1", "libxcursor1"),
+    library("libXrandr.so.2", "libxrandr2"),
+    library("libXi.so.6", "libxi6"),
+    library("libxkbcommon.so.0", "libxkbcommon0"),
+    library("libxkbcommon-x11.so.0", "libxkbcommon-x11-0"),
+    library("libvulkan.so.1", "libvulkan1"),
+];
+
+const fn library(file: &'static str, package: &'static str) -> RuntimeLibrary {
+    RuntimeLibrary { file, package }
+}
+
+/// Where Vulkan drivers describe themselves (the loader's default search folders).
+const VULKAN_DRIVER_FOLDERS: [&str; 4] = [
+    "/usr/share/vulkan/icd.d",
+    "/usr/local/share/vulkan/icd.d",
+    "/etc/vulkan/icd.d",
+    "/etc/xdg/vulkan/icd.d",
+];
+
+/// Checks that a window can open here: a display, the libraries above and a Vulkan driver.
+/// The error is one sentence saying what to install or do.
+pub fn check_window_prerequisites() -> Result<(), String> {
+    if !cfg!(target_os = "linux") {
+        return Ok(());
+    }
+    if std::env::var_os("DISPLAY").is_none() {
+        return Err(
+            "Stillpoint's window needs a desktop session, and none was found (DISPLAY \
+             is not set). Start it from the desktop, or use `stillpoint simulate` to run a \
+             session without a window."
+                .to_owned(),
+        );
+    }
+    let known = known_libraries(&linker_cache(), &search_folders());
+    let missing = missing_libraries(&known);
+    if !missing.is_empty() {
+        return Err(missing_message(&missing));
+    }
+    if !vulkan_driver_installed() {
+        return Err(
+            "Stillpoint's window needs a Vulkan driver, and none is installed: install \
+             your graphics card's Vulkan driver, or Mesa's (sudo apt install \
+             mesa-vulkan-drivers), then start Stillpoint again."
+                .to_owned(),
+        );
+    }
+    Ok(())
+}
+
+/// The sentence for missing libraries: what is missing and the one command that adds it.
+pub fn missing_message(missing: &[RuntimeLibrary]) -> String {
+    let files: Vec<&str> = missing.iter().map(|library| library.file).collect();
+    let mut packages: Vec<&str> = missing.iter().map(|library| library.package).collect();
+    packages.dedup();
+    format!(
+        "Stillpoint's window needs {} (not installed): install it with `sudo apt install {}`, \
+         then start Stillpoint again.",
+        files.join(", "),
+        packages.join(" ")
+    )
+}
+
+/// Those of [`WINDOW_LIBRARIES`] that are not among `known` file names.
+pub fn missing_libraries(known: &HashSet<String>) -> Vec<RuntimeLibrary> {
+    WINDOW_LIBRARIES
+        .into_iter()
+        .filter(|library| !known.contains(library.file))
+        .collect()
+}
+
+/// The library file names the dynamic linker can find: those in its cache listing
+/// (`ldconfig -p`) and those in `folders` (`LD_LIBRARY_PATH`, the usual system folders).
+pub fn known_libraries(cache_listing: &str, folders: &[PathBuf]) -> HashSet<String> {
+    let mut known: HashSet<String> = cache_listing
+        .lines()
+        .filter(|line| line.contains("=>"))
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_owned)
+        .collect();
+    for folder in folders {
+        let Ok(entries) = std::fs::read_dir(folder) else {
+            continue;
+        };
+        known.extend(
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|entry| entry.file_name().into_string().ok()),
+        );
+    }
+    known
+}
+
+/// The dynamic linker's cache listing, empty when `ldconfig` cannot be run.
+fn linker_cache() -> String {
+    ["ldconfig", "/sbin/ldconfig", "/usr/sbin/ldconfig"]
+        .iter()
+        .find_map(|program| std::process::Command::new(program).arg("-p").output().ok())
+        .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
+        .unwrap_or_default()
+}
+
+/// `LD_LIBRARY_PATH` and the folders the linker searches by default.
+fn search_folders() -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = std::env::var_os("LD_LIBRARY_PATH")
+        .map(|value| std::env::split_paths(&value).collect())
+        .unwrap_or_default();
+    folders.retain(|folder| !folder.as_os_str().is_empty());
+    folders.extend(
+        [
+            "/usr/local/lib",
+            "/usr/lib/x86_64-linux-gnu",
+            "/usr/lib/aarch64-linux-gnu",
+            "/lib/x86_64-linux-gnu",
+            "/usr/lib64",
+            "/usr/lib",
+        ]
+        .map(PathBuf::from),
+    );
+    folders
+}
+
+/// Whether a Vulkan driver manifest is there, in the folders the Vulkan loader reads or in
+/// the files named by `VK_DRIVER_FILES` / `VK_ICD_FILENAMES`.
+fn vulkan_driver_installed() -> bool {
+    let named = ["VK_DRIVER_FILES", "VK_ICD_FILENAMES"]
+        .iter()
+        .filter_map(std::env::var_os)
+        .flat_map(|value| std::env::split_paths(&value).collect::<Vec<_>>())
+        .any(|path| path.exists());
+    let data_dirs = std::env::var_os("XDG_DATA_DIRS")
+        .map(|value| {
+            std::env::split_paths(&value)
+                .map(|dir| dir.join("vulkan/icd.d"))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    named
+        || VULKAN_DRIVER_FOLDERS
+            .iter()
+            .map(PathBuf::from)
+            .chain(data_dirs)
+            .any(|folder| has_manifest(&folder))
+}
+
+fn has_manifest(folder: &Path) -> bool {
+    std::fs::read_dir(folder).is_ok_and(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .any(|entry| entry.path().extension().is_some_and(|ext| ext == "json"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn libraries_in_the_linker_cache_or_a_folder_count_as_installed() {
+        let listing = "1234 libs found in cache `/etc/ld.so.cache'\n\
+            \tlibxkbcommon.so.0 (libc6,x86-64) => /lib/x86_64-linux-gnu/libxkbcommon.so.0\n\
+            \tlibX11.so.6 (libc6,x86-64) => /lib/x86_64-linux-gnu/libX11.so.6\n";
+        let folder = tempfile::tempdir().expect("temp dir");
+        std::fs::write(folder.path().join("libvulkan.so.1"), b"").expect("write");
+        let known = known_libraries(listing, &[folder.path().to_path_buf()]);
+        let missing: Vec<&str> = missing_libraries(&known)
+            .iter()
+            .map(|library| library.package)
+            .collect();
+        assert_eq!(
+            missing,
+            [
+                "libx11-xcb1",
+                "libxcursor1",
+                "libxrandr2",
+                "libxi6",
+                "libxkbcommon-x11-0"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_message_names_the_file_and_the_package_to_install() {
+        let message = missing_message(&[library("libxkbcommon-x11.so.0", "libxkbcommon-x11-0")]);
+        assert_eq!(
+            message,
+            "Stillpoint's window needs libxkbcommon-x11.so.0 (not installed): install it with \
+             `sudo apt install libxkbcommon-x11-0`, then start Stillpoint again."
+        );
+    }
+}
