@@ -76,9 +76,10 @@ pub fn missing_message(missing: &[RuntimeLibrary]) -> String {
     let files: Vec<&str> = missing.iter().map(|library| library.file).collect();
     let mut packages: Vec<&str> = missing.iter().map(|library| library.package).collect();
     packages.dedup();
+    let them = if files.len() == 1 { "it" } else { "them" };
     format!(
-        "Stillpoint's window needs {} (not installed): install it with `sudo apt install {}`, \
-         then start Stillpoint again.",
+        "Stillpoint's window needs {} (not installed): install {them} with `sudo apt install \
+         {}`, then start Stillpoint again.",
         files.join(", "),
         packages.join(" ")
     )

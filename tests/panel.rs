@@ -284,3 +284,45 @@ fn painting_buttons_reach_the_canvas_through_the_one_action_path() {
         .collect();
     assert_eq!(saved.last(), Some(&(1, painted.point_count())), "{saved:?}");
 }
+
+#[test]
+fn close_without_resuming_ends_an_interrupted_record_as_abandoned() {
+    let records = tempfile::tempdir().expect("temp dir");
+    let mut app = panel_app(records.path());
+    app.update();
+    press(
+        &mut app,
+        PanelIntent::Start {
+            patient: "P-022".into(),
+        },
+    );
+    press(&mut app, PanelIntent::Next);
+    // The app stops without ending the session, as when the computer is switched off.
+    drop(app);
+    let unfinished = stillpoint::session::resume::unfinished_records(records.path(), None);
+    let [interrupted] = unfinished.as_slice() else {
+        panic!("one unfinished record: {unfinished:?}");
+    };
+
+    let mut panel = panel_app(records.path());
+    panel.update();
+    press(
+        &mut panel,
+        PanelIntent::CloseUnfinished {
+            record: interrupted.path.clone(),
+        },
+    );
+    assert_eq!(state(&panel), SessionState::Idle, "nothing starts");
+    let record = ReadRecord::read(&interrupted.path).expect("record reads");
+    assert!(matches!(
+        record.events.last().map(|event| &event.kind),
+        Some(EventKind::SessionEnded {
+            reason: stillpoint::session::record::EndReason::Abandoned
+        })
+    ));
+    assert!(stillpoint::session::resume::unfinished_records(records.path(), None).is_empty());
+    let summary = SessionSummary::read(&interrupted.path)
+        .expect("readable")
+        .expect("a session record");
+    assert!(last_session_summary(&summary, 1).contains("closed without resuming"));
+}

@@ -524,14 +524,14 @@ fn start_section(
     if !view.library.unfinished.is_empty() {
         ui.label(egui::RichText::new("Unfinished sessions").strong());
         for record in view.library.unfinished.iter().take(4) {
+            ui.label(format!(
+                "{} · {} · {} · stopped in step {}",
+                record.patient,
+                record.script,
+                record.started_at.get(..10).unwrap_or(&record.started_at),
+                record.step + 1
+            ));
             ui.horizontal(|ui| {
-                ui.label(format!(
-                    "{} · {} · {} · stopped in step {}",
-                    record.patient,
-                    record.script,
-                    record.started_at.get(..10).unwrap_or(&record.started_at),
-                    record.step + 1
-                ));
                 match view.library.file_of(&record.script) {
                     Some(script) => {
                         if ui.button("Resume").clicked() {
