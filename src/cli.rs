@@ -166,6 +166,10 @@ pub enum Command {
     },
 }
 
+/// The latest session moment `--at` can show: a day, far beyond any session (and far
+/// within what a time span can hold).
+const LATEST_MOMENT_SECS: f64 = 86_400.0;
+
 /// Options for commands that open the window.
 #[derive(Debug, Clone, Default, PartialEq, Args)]
 pub struct WindowArgs {
@@ -225,6 +229,9 @@ impl WindowArgs {
             Some(at) if !(at.is_finite() && at >= 0.0) => {
                 Err(format!("--at {at} must be zero or more seconds"))
             }
+            Some(at) if at > LATEST_MOMENT_SECS => Err(format!(
+                "--at {at} is beyond any session: give at most {LATEST_MOMENT_SECS} seconds (a day)"
+            )),
             Some(_) if self.screenshot.is_none() && self.bench_frames.is_none() => {
                 Err("--at needs --screenshot or --bench-frames".to_owned())
             }
@@ -861,6 +868,30 @@ mod tests {
             assert_eq!(cli.data.as_deref(), Some(Path::new("/tmp/d")));
             assert!(cli.misplaced_window_options().is_none());
         }
+    }
+
+    #[test]
+    fn a_moment_beyond_any_session_is_refused_not_a_panic() {
+        let moment = |at: &str| {
+            let cli = Cli::try_parse_from([
+                "stillpoint",
+                "run",
+                "--session",
+                "x",
+                "--screenshot",
+                "a.png",
+                &format!("--at={at}"),
+            ])
+            .expect("parses");
+            let Some(Command::Run { window, .. }) = cli.command else {
+                panic!("run");
+            };
+            window.check_moment()
+        };
+        assert!(moment("1e20").is_err_and(|problem| problem.contains("at most 86400")));
+        assert!(moment("inf").is_err());
+        assert!(moment("-0.5e-3").is_err() && moment("NaN").is_err());
+        assert_eq!(moment("86400"), Ok(()));
     }
 
     #[test]

@@ -72,9 +72,17 @@ pub fn desktop_app(launch: Launch) -> App {
         file_path: launch.paths.assets.display().to_string(),
         ..default()
     });
+    // The clinic's sessions folder is made if it is not there yet, so that a session saved
+    // into it while Stillpoint runs can be opened at once. Its asset source is registered
+    // before the asset plugin, which reads its sources once.
     let clinic = &launch.paths.clinic_sessions;
+    if let Err(error) = crate::private::create_dir(clinic) {
+        warn!(
+            "cannot make the clinic's sessions folder {}: {error}",
+            clinic.display()
+        );
+    }
     if clinic.is_dir() {
-        // Registered before the asset plugin, which reads its sources once.
         app.register_asset_source(
             crate::config::CLINIC_SOURCE,
             AssetSourceBuilder::platform_default(&clinic.display().to_string(), None),

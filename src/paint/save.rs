@@ -123,19 +123,27 @@ pub fn artworks_in(folder: &Path) -> Vec<SavedArtwork> {
 }
 
 /// "creative-integration-20261123-101500", "6" → "creative-integration 2026-11-23 10:15 (step 6)".
+/// Any other file name (renamed by hand, not ASCII) is shown as it is.
 fn label(record_stem: &str, step: &str) -> String {
     let parts: Vec<&str> = record_stem.rsplitn(3, '-').collect();
-    match parts.as_slice() {
-        [time, date, session] if date.len() == 8 && time.len() >= 4 => format!(
+    let digits = |text: &str| text.bytes().all(|byte| byte.is_ascii_digit());
+    // Only ASCII digits are sliced, so every slice falls on a character boundary.
+    if let [time, date, session] = parts.as_slice()
+        && date.len() == 8
+        && digits(date)
+        && let Some(hours_minutes) = time.get(..4)
+        && digits(hours_minutes)
+    {
+        return format!(
             "{session} {}-{}-{} {}:{} (step {step})",
             &date[..4],
             &date[4..6],
             &date[6..8],
-            &time[..2],
-            &time[2..4]
-        ),
-        _ => format!("{record_stem} (step {step})"),
+            &hours_minutes[..2],
+            &hours_minutes[2..]
+        );
     }
+    format!("{record_stem} (step {step})")
 }
 
 #[cfg(test)]
@@ -235,5 +243,21 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600, "private to the user");
         }
+    }
+
+    #[test]
+    fn labels_read_the_date_and_never_cut_a_character() {
+        assert_eq!(
+            label("creative-integration-20261123-101500", "6"),
+            "creative-integration 2026-11-23 10:15 (step 6)"
+        );
+        assert_eq!(
+            label("intégration-20261123-101500", "2"),
+            "intégration 2026-11-23 10:15 (step 2)"
+        );
+        // Renamed by hand: a letter of two bytes where the time's digits were.
+        assert_eq!(label("x-20261123-1é15", "1"), "x-20261123-1é15 (step 1)");
+        assert_eq!(label("x-2026112é-1015", "1"), "x-2026112é-1015 (step 1)");
+        assert_eq!(label("peinture", "3"), "peinture (step 3)");
     }
 }
