@@ -30,20 +30,22 @@ pub fn create_dir(folder: &Path) -> io::Result<()> {
 /// Replaces the private file at `path` with what `write` writes, atomically: it writes a
 /// temporary file beside it, puts it on the disk, then renames it over `path`. A crash or
 /// a failed write at any moment leaves either the old file or the new one, never a mix.
+/// Each write has a temporary file of its own (`<file>.<process>-<n>.partial`), so two
+/// writes of the same file at once never touch each other's half-written bytes.
 pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let number = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".partial");
+    temporary.push(format!(".{}-{number}.partial", std::process::id()));
     let temporary = std::path::PathBuf::from(temporary);
-    // A partial file left by a crash may not be private: start afresh.
-    let _ = std::fs::remove_file(&temporary);
+    remove_stale_partials(path);
     let written = (|| {
         let mut file = file_options()
             .write(true)
-            .create(true)
-            .truncate(true)
+            .create_new(true)
             .open(&temporary)?;
         let mut buffered = io::BufWriter::new(&mut file);
         write(&mut buffered)?;
@@ -53,7 +55,6 @@ pub fn write_atomically(
         std::fs::rename(&temporary, path)
     })();
     if let Err(error) = written {
-        // Best effort: the next save truncates a partial file it finds anyway.
         let _ = std::fs::remove_file(&temporary);
         return Err(error);
     }
@@ -66,6 +67,35 @@ pub fn write_atomically(
     Ok(())
 }
 
+/// How old a temporary file of [`write_atomically`] must be to count as left by a crash: far
+/// longer than any write takes.
+const STALE_PARTIAL: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Removes the temporary files of writes of `path` that a crash left behind (best effort).
+fn remove_stale_partials(path: &Path) {
+    let (Some(folder), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str()))
+    else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    let prefix = format!("{name}.");
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(file) = file.to_str() else { continue };
+        let stale = entry
+            .metadata()
+            .and_then(|meta| meta.modified())
+            .ok()
+            .and_then(|modified| modified.elapsed().ok())
+            .is_some_and(|age| age > STALE_PARTIAL);
+        if file.starts_with(&prefix) && file.ends_with(".partial") && stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Writes `contents` to a private file at `path`, replacing what was there.
 pub fn write_file(path: &Path, contents: &[u8]) -> io::Result<()> {
     let mut file = file_options()
@@ -75,4 +105,73 @@ pub fn write_file(path: &Path, contents: &[u8]) -> io::Result<()> {
         .open(path)?;
     file.write_all(contents)?;
     file.sync_data()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two writers of one file at once (two exports of the same painting), and a reader:
+    /// every read sees one whole version, never a mix, and no temporary file stays.
+    #[test]
+    fn overlapping_writes_of_one_file_never_mix() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("painting.glb");
+        let writer = |byte: u8| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                for _ in 0..60 {
+                    write_atomically(&path, |out| out.write_all(&vec![byte; 256 * 1024]))
+                        .expect("the write succeeds");
+                }
+            })
+        };
+        let (old, new) = (writer(b'o'), writer(b'n'));
+        let mut reads = 0;
+        while !(old.is_finished() && new.is_finished()) {
+            if let Ok(bytes) = std::fs::read(&path) {
+                assert_eq!(bytes.len(), 256 * 1024, "a whole version");
+                assert!(bytes.iter().all(|&byte| byte == bytes[0]), "never a mix");
+                reads += 1;
+            }
+        }
+        old.join().expect("joins");
+        new.join().expect("joins");
+        let bytes = std::fs::read(&path).expect("the file is there");
+        assert!(bytes.len() == 256 * 1024 && bytes.iter().all(|&byte| byte == bytes[0]));
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("reads")
+            .flatten()
+            .map(|entry| entry.file_name())
+            .collect();
+        assert_eq!(
+            names,
+            ["painting.glb"],
+            "no temporary file stays ({reads} reads)"
+        );
+    }
+
+    #[test]
+    fn a_temporary_file_left_by_a_crash_is_removed_once_stale() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("r.paint-1.artwork.json");
+        let stale = dir.path().join("r.paint-1.artwork.json.4242-0.partial");
+        let recent = dir.path().join("r.paint-1.artwork.json.4243-0.partial");
+        for partial in [&stale, &recent] {
+            std::fs::write(partial, b"half a painting").expect("writes");
+        }
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&stale)
+            .and_then(|file| file.set_modified(an_hour_ago))
+            .expect("ages the file");
+        write_atomically(&path, |out| out.write_all(b"{}")).expect("writes");
+        assert_eq!(std::fs::read(&path).expect("reads"), b"{}");
+        assert!(!stale.exists(), "a crash's leftover is removed");
+        assert!(
+            recent.exists(),
+            "a write that may still be under way is left alone"
+        );
+    }
 }

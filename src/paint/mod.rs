@@ -256,9 +256,11 @@ impl PaintStep {
     }
 
     /// Ends the step: the stroke under way is finished and everything saved, waiting for
-    /// it; the GLB and PNG exports start in the background. Returns what to record, and the
-    /// export to wait for before the program exits.
-    pub fn finish(mut self) -> (Vec<EventKind>, Option<JoinHandle<()>>) {
+    /// it; the GLB and PNG exports start in the background, once the `earlier` exports still
+    /// running have finished (Next, Back, Next exports one step twice: the newer painting
+    /// must be the one that stays). Returns what to record, and the exports to wait for
+    /// before the program exits.
+    pub fn finish(mut self, earlier: Vec<JoinHandle<()>>) -> (Vec<EventKind>, Vec<JoinHandle<()>>) {
         self.canvas.apply(&PaintAction::Release);
         let events = self.save_now();
         let Some(paths) = self
@@ -266,21 +268,26 @@ impl PaintStep {
             .clone()
             .filter(|_| !self.canvas.artwork().strokes.is_empty())
         else {
-            return (events, None);
+            return (events, earlier);
         };
         let artwork = self.canvas.artwork().clone();
         let exporting = std::thread::Builder::new()
             .name("artwork export".into())
             .spawn(move || {
+                for export in earlier {
+                    if export.join().is_err() {
+                        error!("an earlier painting's export stopped unexpectedly");
+                    }
+                }
                 if let Err(error) = export(&artwork, &paths) {
                     error!("the painting could not be exported: {error}");
                 }
             });
         match exporting {
-            Ok(handle) => (events, Some(handle)),
+            Ok(handle) => (events, vec![handle]),
             Err(error) => {
                 error!("the painting could not be exported: {error}");
-                (events, None)
+                (events, Vec::new())
             }
         }
     }
@@ -392,5 +399,46 @@ mod tests {
         assert!(!painting.is_saved(), "still unsaved, so it is tried again");
         let problem = painting.problem().expect("the panel can say why");
         assert!(problem.contains("could not be saved"), "{problem}");
+    }
+
+    /// Next, Back, Next: the step is exported twice, and the older export may still be
+    /// running (here it is slow on purpose). The newer painting is the one that stays.
+    #[test]
+    fn a_newer_export_of_the_same_step_waits_for_the_older_one() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let record = dir.path().join("r.jsonl");
+        let paint: Paint =
+            crate::script::parse::parse_ron("p.ron", r#"(prompt: "Paint.", symmetry: 1)"#)
+                .expect("a paint step");
+        let (mut painting, _) = PaintStep::begin(&paint, 0, Some(&record), "P-1", "s", 0.0);
+        let at = artwork::CANVAS_CENTRE;
+        painting.apply(&PaintAction::Press { at, pressure: 1.0 });
+        painting.apply(&PaintAction::Drag {
+            at: at + Vec3::X * 0.05,
+            pressure: 1.0,
+        });
+        let paths = ArtworkPaths::beside(&record, 0);
+        let older = {
+            let glb = paths.glb.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                crate::private::write_atomically(&glb, |out| out.write_all(b"the older painting"))
+                    .expect("writes");
+            })
+        };
+        let (_, exports) = painting.finish(vec![older]);
+        assert_eq!(
+            exports.len(),
+            1,
+            "one export to wait for, which waits for the older"
+        );
+        for export in exports {
+            export.join().expect("the export finishes");
+        }
+        // Had the older export not been waited for, it would write after this pause.
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let glb = std::fs::read(&paths.glb).expect("the GLB is there");
+        assert!(glb.starts_with(b"glTF"), "the newer painting stays");
+        assert!(paths.png.is_file());
     }
 }

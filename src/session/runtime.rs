@@ -349,11 +349,11 @@ impl SessionRuntime {
             _ => {}
         }
         if let Some(painting) = self.painting.take() {
-            let (events, export) = painting.finish();
+            let (events, exports) = painting.finish(std::mem::take(&mut self.exports));
             for event in events {
                 self.write(event);
             }
-            self.exports.extend(export);
+            self.exports = exports;
         }
         self.write(EventKind::StepFinished {
             step: self.step,
