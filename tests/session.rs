@@ -664,6 +664,42 @@ fn an_unfinished_record_closed_without_resuming_ends_as_abandoned_and_is_no_long
     assert_eq!(again.events.len(), lines_before + 1);
 }
 
+/// Resume, like Start, never replaces a session under way (its painting and record would be
+/// dropped unfinished).
+#[test]
+fn resuming_while_a_session_runs_is_ignored() {
+    let steps =
+        r#"Rest(duration: "20s"), Rest(duration: "20s"), Closing(text: "Bye.", duration: "10s")"#;
+    let mut interrupted = Harness::new(session(steps));
+    interrupted.start();
+    interrupted.run_until(25.0);
+    let other_record = interrupted.record.clone();
+    drop(interrupted.app);
+
+    let mut harness = Harness::new(session(steps));
+    harness.start();
+    harness.run_until(5.0);
+    harness.act(SessionAction::ResumeRecord {
+        path: other_record.clone(),
+    });
+    let runtime = harness.runtime();
+    assert_eq!(runtime.record_path(), Some(harness.record.as_path()));
+    assert_eq!(
+        runtime.step_index(),
+        0,
+        "still the session under way, at its step"
+    );
+    assert!(runtime.session_secs() < 6.0);
+    let resumed = ReadRecord::read(&other_record).expect("record");
+    assert!(
+        !resumed
+            .events
+            .iter()
+            .any(|event| matches!(event.kind, EventKind::SessionResumed { .. })),
+        "the other record was not taken up"
+    );
+}
+
 #[test]
 fn the_master_volume_is_recorded_at_the_level_heard_never_above_the_cap() {
     let mut harness = Harness::new(session(r#"Rest(duration: "20s")"#));
