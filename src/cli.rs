@@ -562,6 +562,15 @@ fn open_window(
     if let Some(bench) = bench.filter(|_| window.bare) {
         return Ok(launch::exit_code(crate::bench::bare_app(bench).run()));
     }
+    // First, as it may start this program again (with the OpenXR loader linked): nothing is
+    // said before it, so nothing is said twice.
+    let headset = if window.desktop {
+        Err("started with --desktop".to_owned())
+    } else if capture.is_some() || bench.is_some() {
+        Err("pictures and benchmarks are taken on the desktop".to_owned())
+    } else {
+        find_headset_loader()
+    };
     let records = settings.records_folder();
     let (id, start) = if resume {
         let found = unfinished_records(&records, patient.as_deref())
@@ -587,13 +596,6 @@ fn open_window(
         (id, start)
     };
     let (script, _) = find_session(&paths, &settings, &id)?;
-    let headset = if window.desktop {
-        Err("started with --desktop".to_owned())
-    } else if capture.is_some() || bench.is_some() {
-        Err("pictures and benchmarks are taken on the desktop".to_owned())
-    } else {
-        find_headset_loader(&settings)
-    };
     let panel = if capture.is_some() {
         window.with_panel
     } else {
@@ -652,10 +654,9 @@ fn report(
 
 /// Whether the OpenXR loader can be opened (restarting this program with a link to the
 /// versioned loader when only that is installed); the reason for desktop only if not.
-fn find_headset_loader(settings: &Settings) -> Result<(), String> {
+fn find_headset_loader() -> Result<(), String> {
     use crate::xr::loader::{self, Loader};
-    let links = settings.data_root().join("openxr-loader");
-    match loader::prepare(&links) {
+    match loader::prepare(&loader::link_folder()) {
         Ok(Loader::Ready) => Ok(()),
         Ok(Loader::Missing) => {
             eprintln!("{}", loader::MISSING_MESSAGE);

@@ -79,14 +79,54 @@ pub fn library_folders() -> Vec<PathBuf> {
     folders
 }
 
-/// The folders of the OpenXR loader entries in an `ldconfig -p` listing.
+/// The folders of the OpenXR loader entries in an `ldconfig -p` listing that this program
+/// can load: a 32-bit loader beside a 64-bit one is passed over.
 fn linker_cache_folders(listing: &str) -> Vec<PathBuf> {
     listing
         .lines()
         .filter(|line| line.trim_start().starts_with("libopenxr_loader"))
+        .filter(|line| for_this_architecture(line))
         .filter_map(|line| line.split("=>").nth(1))
         .filter_map(|path| Path::new(path.trim()).parent().map(Path::to_path_buf))
         .collect()
+}
+
+/// Whether a linker cache entry, such as `libm.so.6 (libc6,x86-64) => …`, is for this
+/// program's architecture (by its tag in brackets; entries of unknown tags are kept).
+fn for_this_architecture(line: &str) -> bool {
+    let tag = line
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map_or("", |(tag, _)| tag);
+    let wanted = if cfg!(target_arch = "x86_64") {
+        "x86-64"
+    } else if cfg!(target_arch = "aarch64") {
+        "AArch64"
+    } else {
+        return true;
+    };
+    tag.split(',').any(|part| part.trim() == wanted)
+}
+
+/// `LD_LIBRARY_PATH` with `link_folder` first; an empty or missing one adds nothing (an
+/// empty entry would make the linker search the current folder).
+fn library_path_with(link_folder: &Path, existing: Option<OsString>) -> OsString {
+    let mut library_path = OsString::from(link_folder);
+    if let Some(existing) = existing.filter(|existing| !existing.is_empty()) {
+        library_path.push(":");
+        library_path.push(existing);
+    }
+    library_path
+}
+
+/// The folder Stillpoint keeps its link to the loader in: the user's cache folder (on Linux
+/// `~/.cache/stillpoint/openxr-loader`), never the data folder, which a clinic may keep on a
+/// drive that cannot hold links.
+pub fn link_folder() -> PathBuf {
+    directories::ProjectDirs::from("", "", "stillpoint").map_or_else(
+        || std::env::temp_dir().join("stillpoint-openxr-loader"),
+        |dirs| dirs.cache_dir().join("openxr-loader"),
+    )
 }
 
 /// Makes `libopenxr_loader.so` openable when only the versioned library is installed, by
@@ -125,11 +165,7 @@ fn restart_with_library_path(link_folder: &Path) -> Result<Loader, String> {
     use std::os::unix::process::CommandExt;
     let program = std::env::current_exe()
         .map_err(|error| format!("cannot find this program to restart it: {error}"))?;
-    let mut library_path = OsString::from(link_folder);
-    if let Some(existing) = std::env::var_os("LD_LIBRARY_PATH") {
-        library_path.push(":");
-        library_path.push(existing);
-    }
+    let library_path = library_path_with(link_folder, std::env::var_os("LD_LIBRARY_PATH"));
     let error = std::process::Command::new(program)
         .args(std::env::args_os().skip(1))
         .env("LD_LIBRARY_PATH", library_path)
@@ -185,6 +221,42 @@ mod tests {
         assert_eq!(
             linker_cache_folders(listing),
             vec![PathBuf::from("/usr/lib/x86_64-linux-gnu")]
+        );
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn a_loader_of_another_architecture_is_passed_over() {
+        let listing = "\tlibopenxr_loader.so.1 (libc6) => /usr/lib/i386-linux-gnu/libopenxr_loader.so.1\n\
+            \tlibopenxr_loader.so.1 (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/libopenxr_loader.so.1\n";
+        assert_eq!(
+            linker_cache_folders(listing),
+            vec![PathBuf::from("/usr/lib/x86_64-linux-gnu")]
+        );
+    }
+
+    #[test]
+    fn an_empty_library_path_does_not_add_the_current_folder() {
+        let link = Path::new("/home/t/.cache/stillpoint/openxr-loader");
+        assert_eq!(
+            library_path_with(link, Some(OsString::new())),
+            link.as_os_str()
+        );
+        assert_eq!(library_path_with(link, None), link.as_os_str());
+        assert_eq!(
+            library_path_with(link, Some(OsString::from("/opt/lib"))),
+            OsString::from("/home/t/.cache/stillpoint/openxr-loader:/opt/lib")
+        );
+    }
+
+    #[test]
+    fn the_link_lives_in_the_cache_folder_not_the_data_folder() {
+        let folder = link_folder();
+        assert!(folder.ends_with("openxr-loader"), "{}", folder.display());
+        assert!(
+            !folder.starts_with(crate::config::Settings::default().data_root()),
+            "{}",
+            folder.display()
         );
     }
 }
