@@ -90,11 +90,26 @@ fn every_panel_button_reaches_the_runtime_and_the_record() {
     press(&mut app, PanelIntent::Back);
     assert_eq!(app.world().resource::<SessionRuntime>().step_index(), 0);
 
+    // A slider dragged over thirty frames is heard as it moves and recorded once, where it
+    // settles.
+    for frame in 0..30 {
+        let level = 0.55 - 0.01 * frame as f32;
+        press(
+            &mut app,
+            PanelIntent::Volume {
+                bus: Bus::Soundscape,
+                level,
+                settled: false,
+            },
+        );
+        assert_eq!(app.world().resource::<Volumes>().soundscape, level);
+    }
     press(
         &mut app,
         PanelIntent::Volume {
             bus: Bus::Soundscape,
             level: 0.25,
+            settled: true,
         },
     );
     assert_eq!(app.world().resource::<Volumes>().soundscape, 0.25);

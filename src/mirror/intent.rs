@@ -51,6 +51,9 @@ pub enum PanelIntent {
         bus: Bus,
         /// The level.
         level: f32,
+        /// False while the slider is still being dragged: heard at once, recorded only
+        /// when it settles.
+        settled: bool,
     },
     /// Turn the patient's view so that "forward" is where they face now.
     Recenter,
@@ -86,7 +89,19 @@ pub fn action_for(intent: &PanelIntent, state: SessionState) -> Option<SessionAc
         PanelIntent::Calm if state == SessionState::Calm => Some(SessionAction::EndCalm),
         PanelIntent::Calm => Some(SessionAction::Calm),
         PanelIntent::End => Some(SessionAction::End),
-        PanelIntent::Volume { bus, level } => Some(SessionAction::SetVolume {
+        PanelIntent::Volume {
+            bus,
+            level,
+            settled: true,
+        } => Some(SessionAction::SetVolume {
+            bus: *bus,
+            level: level.clamp(0.0, 1.0),
+        }),
+        PanelIntent::Volume {
+            bus,
+            level,
+            settled: false,
+        } => Some(SessionAction::TryVolume {
             bus: *bus,
             level: level.clamp(0.0, 1.0),
         }),
@@ -177,6 +192,7 @@ mod tests {
         let loud = PanelIntent::Volume {
             bus: Bus::Narration,
             level: 1.7,
+            settled: true,
         };
         assert_eq!(
             action_for(&loud, SessionState::Running),

@@ -691,8 +691,15 @@ fn sound(ui: &mut egui::Ui, view: &PanelView, asked: &mut Vec<PanelIntent>) {
         let slider = egui::Slider::new(&mut value, 0.0..=top)
             .text(name)
             .show_value(false);
-        if ui.add(slider).changed() {
-            asked.push(PanelIntent::Volume { bus, level: value });
+        // While the slider is dragged the level is heard at once; it is recorded once, where
+        // it settles (a click, or the end of the drag).
+        let response = ui.add(slider);
+        if response.changed() || response.drag_stopped() {
+            asked.push(PanelIntent::Volume {
+                bus,
+                level: value,
+                settled: !response.dragged() || response.drag_stopped(),
+            });
         }
     }
 }

@@ -87,14 +87,24 @@ fn apply_actions(
             SessionAction::SetVolume {
                 bus: Bus::Master,
                 level,
+            }
+            | SessionAction::TryVolume {
+                bus: Bus::Master,
+                level,
             } => {
                 // The record holds the level that is heard: never above the clinic's cap.
                 let cap = settings
                     .as_ref()
                     .map_or(1.0, |settings| settings.audio.master_cap);
-                let capped = SessionAction::SetVolume {
-                    bus: Bus::Master,
-                    level: level.min(cap),
+                let capped = match action {
+                    SessionAction::SetVolume { .. } => SessionAction::SetVolume {
+                        bus: Bus::Master,
+                        level: level.min(cap),
+                    },
+                    _ => SessionAction::TryVolume {
+                        bus: Bus::Master,
+                        level: level.min(cap),
+                    },
                 };
                 runtime.apply(&capped, &mut volumes);
             }

@@ -66,8 +66,17 @@ pub enum SessionAction {
     EndCalm,
     /// End the session now.
     End,
-    /// Set a volume, 0..1.
+    /// Set a volume, 0..1, and record it.
     SetVolume {
+        /// Which bus.
+        bus: Bus,
+        /// The level.
+        level: f32,
+    },
+    /// Hear a volume, 0..1, while the therapist is still moving its slider: it changes the
+    /// sound at once but is not recorded; the [`SessionAction::SetVolume`] sent when the
+    /// slider is let go records where it settled.
+    TryVolume {
         /// Which bus.
         bus: Bus,
         /// The level.
@@ -81,6 +90,15 @@ pub enum SessionAction {
     AutoContinue,
     /// Paint, erase, undo, choose a colour… in the paint step showing.
     Paint(PaintAction),
+}
+
+/// A volume from an action, made safe: 0..1, and 1 (the clinic's level) for nonsense.
+fn volume_level(level: f32) -> f32 {
+    if level.is_finite() {
+        level.clamp(0.0, 1.0)
+    } else {
+        1.0
+    }
 }
 
 /// Where the session is.
@@ -528,15 +546,14 @@ impl SessionRuntime {
                 self.end(EndReason::EndedByTherapist);
             }
             (SessionAction::SetVolume { bus, level }, _) => {
-                let level = if level.is_finite() {
-                    level.clamp(0.0, 1.0)
-                } else {
-                    1.0
-                };
+                let level = volume_level(*level);
                 *volumes.level_mut(*bus) = level;
                 if self.is_under_way() {
                     self.write(EventKind::VolumeSet { bus: *bus, level });
                 }
+            }
+            (SessionAction::TryVolume { bus, level }, _) => {
+                *volumes.level_mut(*bus) = volume_level(*level);
             }
             (SessionAction::Answer(value), Running) => self.answer_check_in(*value, &ignored),
             (SessionAction::Choose(index), Running) => self.choose_intention(*index, &ignored),
