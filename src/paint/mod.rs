@@ -87,6 +87,8 @@ fn reopen_when_painting_starts(
 struct BackgroundSave {
     handle: JoinHandle<std::io::Result<()>>,
     event: EventKind,
+    /// The canvas revision being written: saved once the write has reached the disk.
+    revision: u64,
 }
 
 /// The painting of the paint step now showing, and its saving.
@@ -101,7 +103,10 @@ pub struct PaintStep {
     saved_revision: Option<u64>,
     last_save_secs: f64,
     saving: Option<BackgroundSave>,
+    /// The last problem opening a painting.
     problem: Option<String>,
+    /// Why the last save failed; cleared by the next save that succeeds.
+    save_problem: Option<String>,
 }
 
 impl PaintStep {
@@ -131,6 +136,7 @@ impl PaintStep {
             last_save_secs: now,
             saving: None,
             problem: None,
+            save_problem: None,
         };
         let existing = painting
             .paths
@@ -176,9 +182,10 @@ impl PaintStep {
         self.paths.as_ref()
     }
 
-    /// The last problem saving or opening, for the panel.
+    /// The problem the panel shows: a save that failed (until one succeeds), else the last
+    /// problem opening a painting.
     pub fn problem(&self) -> Option<&str> {
-        self.problem.as_deref()
+        self.save_problem.as_deref().or(self.problem.as_deref())
     }
 
     /// True when everything painted is saved.
@@ -228,12 +235,19 @@ impl PaintStep {
         if due && self.saving.is_none() && self.needs_saving() {
             self.last_save_secs = now;
             if let Some((path, file, event)) = self.prepare_save() {
+                let revision = self.canvas.revision();
                 let handle = std::thread::Builder::new()
                     .name("artwork save".into())
                     .spawn(move || save::save(&path, &file()));
                 match handle {
-                    Ok(handle) => self.saving = Some(BackgroundSave { handle, event }),
-                    Err(error) => self.note_problem(format!("cannot start saving: {error}")),
+                    Ok(handle) => {
+                        self.saving = Some(BackgroundSave {
+                            handle,
+                            event,
+                            revision,
+                        });
+                    }
+                    Err(error) => self.save_failed(&format!("cannot start saving: {error}")),
                 }
             }
         }
@@ -247,8 +261,12 @@ impl PaintStep {
         if self.needs_saving()
             && let Some((path, file, event)) = self.prepare_save()
         {
+            let revision = self.canvas.revision();
             match save::save(&path, &file()) {
-                Ok(()) => events.push(event),
+                Ok(()) => {
+                    self.saved(revision);
+                    events.push(event);
+                }
                 Err(error) => self.save_failed(&format!("{}: {error}", path.display())),
             }
         }
@@ -293,7 +311,7 @@ impl PaintStep {
     }
 
     /// What a save now would write: the path, the file (built where the save runs), and the
-    /// event for the record. Marks the painting as saved at this revision.
+    /// event for the record. The painting counts as saved only once the write succeeds.
     fn prepare_save(
         &mut self,
     ) -> Option<(
@@ -309,7 +327,6 @@ impl PaintStep {
             strokes: artwork.strokes.len(),
             points: artwork.point_count(),
         };
-        self.saved_revision = Some(self.canvas.revision());
         let (patient, session, step) = (self.patient.clone(), self.session.clone(), self.step);
         let file = move || ArtworkFile::new(&artwork, &patient, &session, step);
         Some((path, file, event))
@@ -325,18 +342,33 @@ impl PaintStep {
         }
         let saving = self.saving.take()?;
         match saving.handle.join() {
-            Ok(Ok(())) => return Some(saving.event),
+            Ok(Ok(())) => {
+                self.saved(saving.revision);
+                return Some(saving.event);
+            }
             Ok(Err(error)) => self.save_failed(&error.to_string()),
             Err(_) => self.save_failed("the saving thread stopped"),
         }
         None
     }
 
-    /// A save did not reach the disk: the painting counts as unsaved again, so the next
-    /// autosave, the step's end or closing tries once more.
+    /// A save reached the disk: the painting is saved as it was at `revision`, and an
+    /// earlier failure no longer stands.
+    fn saved(&mut self, revision: u64) {
+        self.saved_revision = Some(revision);
+        if self.save_problem.take().is_some() {
+            info!("the painting is saved again");
+        }
+    }
+
+    /// A save did not reach the disk: the painting stays unsaved, so the next autosave, the
+    /// step's end or closing tries once more.
     fn save_failed(&mut self, why: &str) {
-        self.saved_revision = None;
-        self.note_problem(format!("the painting could not be saved: {why}"));
+        let problem = format!("the painting could not be saved: {why}");
+        if self.save_problem.as_ref() != Some(&problem) {
+            error!("{problem}");
+            self.save_problem = Some(problem);
+        }
     }
 
     fn note_problem(&mut self, problem: String) {
@@ -440,5 +472,76 @@ mod tests {
         let glb = std::fs::read(&paths.glb).expect("the GLB is there");
         assert!(glb.starts_with(b"glTF"), "the newer painting stays");
         assert!(paths.png.is_file());
+    }
+
+    fn one_stroke(painting: &mut PaintStep, offset: f32) {
+        let at = artwork::CANVAS_CENTRE + Vec3::Y * offset;
+        painting.apply(&PaintAction::Press { at, pressure: 1.0 });
+        painting.apply(&PaintAction::Drag {
+            at: at + Vec3::X * 0.05,
+            pressure: 1.0,
+        });
+        painting.apply(&PaintAction::Release);
+    }
+
+    #[test]
+    fn a_painting_counts_as_saved_only_once_the_background_write_has_finished() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let record = dir.path().join("r.jsonl");
+        let paint: Paint =
+            crate::script::parse::parse_ron("p.ron", r#"(prompt: "Paint.", symmetry: 1)"#)
+                .expect("a paint step");
+        let (mut painting, _) = PaintStep::begin(&paint, 0, Some(&record), "P-1", "s", 0.0);
+        one_stroke(&mut painting, 0.0);
+        assert_eq!(painting.autosave(AUTOSAVE_SECS + 1.0), None);
+        assert!(painting.saving.is_some(), "a background save is under way");
+        assert!(
+            !painting.is_saved(),
+            "not saved before the write has finished"
+        );
+        let mut recorded = None;
+        for _ in 0..500 {
+            recorded = painting.autosave(AUTOSAVE_SECS + 1.5);
+            if recorded.is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(matches!(recorded, Some(EventKind::ArtworkSaved { .. })));
+        assert!(painting.is_saved());
+    }
+
+    #[test]
+    fn a_save_that_succeeds_after_a_failure_clears_the_failure() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let folder = dir.path().join("P-1");
+        std::fs::write(&folder, b"").expect("a file where the folder should be");
+        let paint: Paint =
+            crate::script::parse::parse_ron("p.ron", r#"(prompt: "Paint.", symmetry: 1)"#)
+                .expect("a paint step");
+        let record = folder.join("r.jsonl");
+        let (mut painting, _) = PaintStep::begin(&paint, 0, Some(&record), "P-1", "s", 0.0);
+        one_stroke(&mut painting, 0.0);
+        assert!(painting.save_now().is_empty());
+        assert!(
+            painting
+                .problem()
+                .is_some_and(|problem| problem.contains("could not be saved"))
+        );
+        // The disk is usable again (space freed, the folder restored).
+        std::fs::remove_file(&folder).expect("removes");
+        std::fs::create_dir(&folder).expect("makes the folder");
+        one_stroke(&mut painting, 0.1);
+        let events = painting.save_now();
+        assert!(matches!(
+            events.as_slice(),
+            [EventKind::ArtworkSaved { .. }]
+        ));
+        assert!(painting.is_saved());
+        assert_eq!(
+            painting.problem(),
+            None,
+            "the panel no longer says it failed"
+        );
     }
 }
