@@ -217,6 +217,33 @@ mod tests {
     }
 
     #[test]
+    fn each_prompt_speaks_its_own_voice_from_when_it_appears() {
+        let (mut runtime, _dir) = test_runtime(
+            r#"Grounding(per_prompt: "20s"), CheckIn(id: "suds", scale: Suds, timeout: "1m")"#,
+        );
+        runtime.tick(Duration::from_secs(25));
+        let line = Score::of(&runtime)
+            .narration
+            .expect("the second prompt speaks");
+        let caption = runtime.view().expect("a step").caption.clone();
+        assert_eq!((line.step, line.part), (0, 1));
+        assert_eq!(line.clip, prompt_clip(&caption));
+        assert!((line.at - 5.0).abs() < 1e-6, "{}", line.at);
+        runtime.tick(Duration::from_secs(80));
+        let line = Score::of(&runtime)
+            .narration
+            .expect("the check-in's question speaks");
+        assert_eq!(
+            (line.step, line.part, line.clip),
+            (
+                1,
+                0,
+                prompt_clip("How much distress do you feel right now?")
+            )
+        );
+    }
+
+    #[test]
     fn a_finished_session_is_silent() {
         let (runtime, _dir) = at(200.0);
         assert_eq!(runtime.state(), SessionState::Finished);

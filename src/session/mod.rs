@@ -96,16 +96,12 @@ fn apply_actions(
                 let cap = settings
                     .as_ref()
                     .map_or(1.0, |settings| settings.audio.master_cap);
-                let capped = match action {
-                    SessionAction::SetVolume { .. } => SessionAction::SetVolume {
-                        bus: Bus::Master,
-                        level: level.min(cap),
-                    },
-                    _ => SessionAction::TryVolume {
-                        bus: Bus::Master,
-                        level: level.min(cap),
-                    },
-                };
+                let mut capped = action.clone();
+                if let SessionAction::SetVolume { level: heard, .. }
+                | SessionAction::TryVolume { level: heard, .. } = &mut capped
+                {
+                    *heard = level.min(cap);
+                }
                 runtime.apply(&capped, &mut volumes);
             }
             other => runtime.apply(other, &mut volumes),
