@@ -341,3 +341,51 @@ fn close_without_resuming_ends_an_interrupted_record_as_abandoned() {
         .expect("a session record");
     assert!(last_session_summary(&summary, 1).contains("closed without resuming"));
 }
+
+/// The panel never reads the disk inside a frame: a patient's course (200 earlier records)
+/// is read on the I/O task pool and arrives in a later frame; the frame the code is typed in
+/// only starts the reading.
+#[test]
+fn the_course_is_read_in_the_background_not_in_the_frame() {
+    use stillpoint::config::Settings;
+    use stillpoint::mirror::live::{self, Course, PatientCode};
+    let data = tempfile::tempdir().expect("temp dir");
+    let records = data.path().join("records");
+    let folder = records.join("P-030");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let simulated = common::stillpoint(&[
+        "simulate",
+        "--session",
+        "box-breathing-reset",
+        "--patient",
+        "P-030",
+        "--record",
+        folder.join("first.jsonl").to_str().expect("utf-8"),
+    ]);
+    assert!(simulated.status.success());
+    let record = std::fs::read(folder.join("first.jsonl")).expect("record");
+    for n in 1..200 {
+        std::fs::write(folder.join(format!("box-{n:03}.jsonl")), &record).expect("copy");
+    }
+
+    let mut app = panel_app(&records);
+    app.insert_resource(Settings {
+        data_folder: Some(data.path().to_path_buf()),
+        ..Settings::default()
+    })
+    .add_plugins(live::plugin);
+    app.update();
+    app.world_mut().resource_mut::<PatientCode>().0 = "P-030".into();
+    app.update();
+    let course = app.world().resource::<Course>();
+    assert_eq!(course.patient, "P-030");
+    assert!(course.sessions.is_empty(), "not read inside the frame");
+    let mut frames = 1;
+    while app.world().resource::<Course>().sessions.len() < 200 {
+        assert!(frames < 2_000, "the course never arrived");
+        std::thread::sleep(Duration::from_millis(5));
+        app.update();
+        frames += 1;
+    }
+    assert_eq!(app.world().resource::<Course>().sessions.len(), 200);
+}

@@ -3,16 +3,20 @@
 //! check-in chart), and the current patient's earlier sessions (the course chart and the
 //! last session's summary).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 use bevy::prelude::*;
+use bevy::tasks::futures::check_ready;
+use bevy::tasks::{IoTaskPool, Task};
 
 use crate::AppSystems;
 use crate::config::{Paths, Settings};
 use crate::report::summary::SessionSummary;
 use crate::script::library::{self, Entry};
-use crate::session::resume::{Unfinished, unfinished_records};
+use crate::session::resume::{Unfinished, unfinished_in};
 use crate::session::runtime::check_patient_code;
 use crate::session::{SessionRuntime, SessionState};
 
@@ -106,16 +110,17 @@ impl Library {
 }
 
 /// The record being written now, summarised (pauses, calm, check-in answers with times).
-#[derive(Resource, Debug, Default, Clone)]
+#[derive(Resource, Default)]
 pub struct LiveRecord {
     /// The summary, once the record has its first line.
     pub summary: Option<SessionSummary>,
     /// The record's path and length when last read.
     seen: Option<(PathBuf, u64)>,
+    reading: Background<Option<SessionSummary>>,
 }
 
 /// The current patient's earlier sessions, oldest first.
-#[derive(Resource, Debug, Default, Clone)]
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
 pub struct Course {
     /// The patient code they belong to.
     pub patient: String,
@@ -130,22 +135,94 @@ pub struct Course {
 #[derive(Resource, Debug, Default, Clone, PartialEq, Eq)]
 pub struct PatientCode(pub String);
 
-/// Keeps the library, the live record and the course fresh.
+/// Keeps the library, the live record and the course fresh. Every reading of the disk runs
+/// on the I/O task pool and is collected in a later frame, so no frame waits for the disk.
 pub fn plugin(app: &mut App) {
     app.init_resource::<Library>()
+        .init_resource::<LibraryReading>()
         .init_resource::<LiveRecord>()
         .init_resource::<Course>()
+        .init_resource::<CourseReading>()
         .init_resource::<PatientCode>()
         .add_systems(Startup, scan_library)
         .add_systems(
             Update,
             (
-                scan_library.run_if(on_timer(REFRESH)),
-                read_live_record,
-                follow_course,
+                // A reading is collected at the earliest in the frame after it started.
+                (collect_library, collect_course),
+                (
+                    scan_library.run_if(on_timer(REFRESH)),
+                    read_live_record,
+                    follow_course,
+                ),
             )
+                .chain()
                 .in_set(AppSystems::Present),
         );
+}
+
+/// Work on the I/O task pool whose result a later frame collects (at once where there is no
+/// task pool, as in a bare test app).
+pub struct Background<T> {
+    task: Option<Task<T>>,
+    done: Option<T>,
+}
+
+impl<T> Default for Background<T> {
+    fn default() -> Self {
+        Self {
+            task: None,
+            done: None,
+        }
+    }
+}
+
+impl<T: Send + 'static> Background<T> {
+    /// Starts `work`, dropping (cancelling) a reading still under way.
+    pub fn start(&mut self, work: impl FnOnce() -> T + Send + 'static) {
+        match IoTaskPool::try_get() {
+            Some(pool) => {
+                self.task = Some(pool.spawn(async move { work() }));
+                self.done = None;
+            }
+            None => {
+                self.task = None;
+                self.done = Some(work());
+            }
+        }
+    }
+
+    /// True while a reading is under way.
+    pub fn is_busy(&self) -> bool {
+        self.task.is_some() || self.done.is_some()
+    }
+
+    /// The result, once the work has finished.
+    pub fn finished(&mut self) -> Option<T> {
+        if let Some(done) = self.done.take() {
+            return Some(done);
+        }
+        let done = check_ready(self.task.as_mut()?)?;
+        self.task = None;
+        Some(done)
+    }
+}
+
+/// The library being read, and what each record said when it was last read (by size and
+/// modification time), so that a refresh reads only the records that changed.
+#[derive(Resource, Default)]
+pub struct LibraryReading {
+    reading: Background<Library>,
+    records: Arc<Mutex<RecordCache>>,
+}
+
+/// What each record file said, by path, with the size and modification time it was read at.
+type RecordCache = HashMap<PathBuf, (u64, Option<SystemTime>, Option<Unfinished>)>;
+
+/// The course being read for a patient code.
+#[derive(Resource, Default)]
+pub struct CourseReading {
+    reading: Background<Course>,
 }
 
 /// Whether `period` has passed since this system last ran true.
@@ -161,8 +238,14 @@ fn on_timer(period: Duration) -> impl FnMut(Res<Time<Real>>, Local<Option<Durati
 }
 
 /// Reads the session folders (bundled and the clinic's own): each file checked as `stillpoint
-/// validate` would.
-pub fn read_library(paths: &Paths, settings: &Settings, records: &Path) -> Library {
+/// validate` would; and the unfinished records, reading again only those that changed since
+/// they were read into `cache`.
+pub fn read_library(
+    paths: &Paths,
+    settings: &Settings,
+    records: &Path,
+    cache: &Mutex<RecordCache>,
+) -> Library {
     let context = settings.validation_context(paths);
     let previews = paths.assets.join("previews");
     let (items, problem) = match library::session_files_in(&paths.session_folders()) {
@@ -175,27 +258,75 @@ pub fn read_library(paths: &Paths, settings: &Settings, records: &Path) -> Libra
         ),
         Err(problem) => (Vec::new(), Some(problem)),
     };
+    let unfinished = match cache.lock() {
+        Ok(mut cache) => unfinished_cached(records, &mut cache),
+        Err(poisoned) => unfinished_cached(records, &mut poisoned.into_inner()),
+    };
     Library {
         items,
         problem,
-        unfinished: unfinished_records(records, None),
+        unfinished,
     }
 }
 
+/// The unfinished records under `records`, newest first, read again only when their size or
+/// modification time changed.
+fn unfinished_cached(records: &Path, cache: &mut RecordCache) -> Vec<Unfinished> {
+    let mut seen = std::collections::HashSet::new();
+    let mut found: Vec<Unfinished> = crate::session::resume::record_files(records, None)
+        .into_iter()
+        .filter_map(|path| {
+            let metadata = std::fs::metadata(&path).ok()?;
+            let stamp = (metadata.len(), metadata.modified().ok());
+            seen.insert(path.clone());
+            match cache.get(&path) {
+                Some((size, modified, unfinished)) if (*size, *modified) == stamp => {
+                    unfinished.clone()
+                }
+                _ => {
+                    let unfinished = unfinished_in(&path);
+                    cache.insert(path, (stamp.0, stamp.1, unfinished.clone()));
+                    unfinished
+                }
+            }
+        })
+        .collect();
+    cache.retain(|path, _| seen.contains(path));
+    crate::session::resume::newest_first(&mut found);
+    found
+}
+
+/// Starts reading the library (unless a reading is under way).
 fn scan_library(
     paths: Option<Res<Paths>>,
     settings: Option<Res<Settings>>,
     runtime: Res<SessionRuntime>,
-    mut library: ResMut<Library>,
+    library: Res<Library>,
+    mut reading: ResMut<LibraryReading>,
 ) {
     let (Some(paths), Some(settings)) = (paths, settings) else {
         return;
     };
     // The library is for choosing what comes next; it is not re-read during a session.
-    if runtime.is_under_way() && !library.items.is_empty() {
+    if reading.reading.is_busy() || (runtime.is_under_way() && !library.items.is_empty()) {
         return;
     }
-    let mut fresh = read_library(&paths, &settings, &settings.records_folder());
+    let (paths, settings) = (paths.clone(), settings.clone());
+    let cache = reading.records.clone();
+    reading
+        .reading
+        .start(move || read_library(&paths, &settings, &settings.records_folder(), &cache));
+}
+
+/// Takes the library read in the background, when it is ready.
+fn collect_library(
+    runtime: Res<SessionRuntime>,
+    mut reading: ResMut<LibraryReading>,
+    mut library: ResMut<Library>,
+) {
+    let Some(mut fresh) = reading.reading.finished() else {
+        return;
+    };
     // The record being written is not "unfinished": it is this session.
     let current = runtime.record_path();
     fresh
@@ -209,23 +340,32 @@ fn scan_library(
     }
 }
 
-/// Re-reads the current record whenever it has grown.
+/// Re-reads the current record in the background whenever it has grown.
 fn read_live_record(runtime: Res<SessionRuntime>, mut live: ResMut<LiveRecord>) {
+    if let Some(summary) = live.reading.finished() {
+        live.summary = summary;
+    }
     let Some(path) = runtime.record_path() else {
         if live.seen.is_some() && runtime.state() == SessionState::Idle {
             *live = LiveRecord::default();
         }
         return;
     };
+    // Its length is known without reading it: the runtime wrote every line.
     let length = std::fs::metadata(path).map_or(0, |metadata| metadata.len());
-    if live.seen.as_ref() == Some(&(path.to_path_buf(), length)) {
+    if live.reading.is_busy() || live.seen.as_ref() == Some(&(path.to_path_buf(), length)) {
         return;
     }
     live.seen = Some((path.to_path_buf(), length));
-    match SessionSummary::read(path) {
-        Ok(summary) => live.summary = summary,
-        Err(error) => warn!("cannot read the session record {}: {error}", path.display()),
-    }
+    let path = path.to_path_buf();
+    live.reading
+        .start(move || match SessionSummary::read(&path) {
+            Ok(summary) => summary,
+            Err(error) => {
+                warn!("cannot read the session record {}: {error}", path.display());
+                None
+            }
+        });
 }
 
 /// Loads the patient's earlier sessions when the code changes or a session ends.
@@ -234,6 +374,7 @@ fn follow_course(
     runtime: Res<SessionRuntime>,
     settings: Option<Res<Settings>>,
     mut course: ResMut<Course>,
+    mut reading: ResMut<CourseReading>,
     mut last_state: Local<Option<SessionState>>,
 ) {
     let state = runtime.state();
@@ -250,21 +391,48 @@ fn follow_course(
     if patient == course.patient && !ended {
         return;
     }
-    course.patient = patient.to_owned();
-    course.sessions.clear();
-    course.artworks.clear();
+    *course = Course {
+        patient: patient.to_owned(),
+        ..Course::default()
+    };
     let Some(settings) = settings else { return };
     if check_patient_code(patient).is_err() {
         return;
     }
     // The session under way is shown live, not as part of the course so far.
-    let current = runtime.record_path().filter(|_| runtime.is_under_way());
-    if let Ok(mut records) = crate::report::patient_records(&settings.records_folder(), patient) {
-        records.retain(|record| Some(record.as_path()) != current);
-        course.sessions = crate::report::summarise(&records).0;
+    let current = runtime
+        .record_path()
+        .filter(|_| runtime.is_under_way())
+        .map(Path::to_path_buf);
+    let (patient, records) = (patient.to_owned(), settings.records_folder());
+    // A reading for a code typed a moment ago is dropped: only the newest one counts.
+    reading
+        .reading
+        .start(move || read_course(&patient, &records, current.as_deref()));
+}
+
+/// A patient's earlier sessions and paintings, leaving out the record `current`.
+fn read_course(patient: &str, records: &Path, current: Option<&Path>) -> Course {
+    let mut course = Course {
+        patient: patient.to_owned(),
+        ..Course::default()
+    };
+    if let Ok(mut files) = crate::report::patient_records(records, patient) {
+        files.retain(|record| Some(record.as_path()) != current);
+        course.sessions = crate::report::summarise(&files).0;
     }
-    course.artworks = crate::paint::save::artworks_in(&settings.records_folder().join(patient))
+    course.artworks = crate::paint::save::artworks_in(&records.join(patient))
         .into_iter()
         .filter(|artwork| Some(artwork.record.as_path()) != current)
         .collect();
+    course
+}
+
+/// Takes the course read in the background, when it is ready and still for the code shown.
+fn collect_course(mut reading: ResMut<CourseReading>, mut course: ResMut<Course>) {
+    if let Some(read) = reading.reading.finished()
+        && read.patient == course.patient
+    {
+        *course = read;
+    }
 }

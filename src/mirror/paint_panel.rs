@@ -4,12 +4,13 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
 use bevy_egui::egui;
 
 use super::intent::PanelIntent;
-use super::live::Course;
+use super::live::{Background, Course};
 use super::panel::PanelState;
 use crate::paint::canvas::BRUSH_WIDTHS;
 use crate::paint::save::SavedArtwork;
@@ -18,31 +19,60 @@ use crate::paint::{PaintAction, PaintStep, Tool};
 /// The side of an artwork's picture in the list, points.
 const THUMBNAIL: f32 = 64.0;
 
-/// Artwork pictures read into egui textures, by PNG file. A picture not readable yet
-/// (still being exported) is tried again when next shown.
+/// How long a picture that could not be read (still being exported) waits before it is
+/// tried again.
+const RETRY_PICTURE: Duration = Duration::from_secs(2);
+
+/// Artwork pictures read into egui textures, by PNG file. Each is decoded and made small on
+/// the I/O task pool, never inside the panel's frame; a picture not readable yet (still being
+/// exported) is tried again a little later.
 #[derive(Resource, Default)]
-pub struct ArtworkPictures(HashMap<PathBuf, egui::TextureHandle>);
+pub struct ArtworkPictures(HashMap<PathBuf, Picture>);
+
+/// One artwork's picture, as far as it has come.
+enum Picture {
+    Decoding(Background<Option<egui::ColorImage>>),
+    Ready(egui::TextureHandle),
+    Unreadable(Instant),
+}
 
 impl ArtworkPictures {
-    /// The picture of the artwork whose snapshot is `png`, read on first use.
+    /// The picture of the artwork whose snapshot is `png`, once it has been read.
     fn get(&mut self, ctx: &egui::Context, png: &Path) -> Option<egui::TextureId> {
-        if let Some(texture) = self.0.get(png) {
-            return Some(texture.id());
+        match self.0.get_mut(png) {
+            Some(Picture::Ready(texture)) => return Some(texture.id()),
+            Some(Picture::Decoding(decoding)) => {
+                let read = decoding.finished()?;
+                let picture = match read {
+                    Some(colour) => Picture::Ready(ctx.load_texture(
+                        png.display().to_string(),
+                        colour,
+                        egui::TextureOptions::LINEAR,
+                    )),
+                    None => Picture::Unreadable(Instant::now()),
+                };
+                let id = match &picture {
+                    Picture::Ready(texture) => Some(texture.id()),
+                    _ => None,
+                };
+                self.0.insert(png.to_owned(), picture);
+                return id;
+            }
+            Some(Picture::Unreadable(since)) if since.elapsed() < RETRY_PICTURE => return None,
+            _ => {}
         }
-        let picture = image::open(png).ok()?.into_rgba8();
-        let small = image::imageops::thumbnail(&picture, 128, 128);
-        let colour = egui::ColorImage::from_rgba_unmultiplied(
-            [small.width() as usize, small.height() as usize],
-            small.as_raw(),
-        );
-        let texture = ctx.load_texture(
-            png.display().to_string(),
-            colour,
-            egui::TextureOptions::LINEAR,
-        );
-        let id = texture.id();
-        self.0.insert(png.to_owned(), texture);
-        Some(id)
+        let mut decoding = Background::default();
+        let file = png.to_owned();
+        decoding.start(move || {
+            let picture = image::open(&file).ok()?.into_rgba8();
+            let small = image::imageops::thumbnail(&picture, 128, 128);
+            Some(egui::ColorImage::from_rgba_unmultiplied(
+                [small.width() as usize, small.height() as usize],
+                small.as_raw(),
+            ))
+        });
+        self.0.insert(png.to_owned(), Picture::Decoding(decoding));
+        None
     }
 }
 

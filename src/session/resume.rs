@@ -24,6 +24,16 @@ pub struct Unfinished {
 
 /// Unfinished records under `folder` (for one patient when given), newest first.
 pub fn unfinished_records(folder: &Path, patient: Option<&str>) -> Vec<Unfinished> {
+    let mut found: Vec<Unfinished> = record_files(folder, patient)
+        .iter()
+        .filter_map(|path| unfinished_in(path))
+        .collect();
+    newest_first(&mut found);
+    found
+}
+
+/// Every record file (`*.jsonl`) under `folder`, of one patient when given.
+pub fn record_files(folder: &Path, patient: Option<&str>) -> Vec<PathBuf> {
     let patients: Vec<PathBuf> = match patient {
         Some(code) => vec![folder.join(code)],
         None => std::fs::read_dir(folder)
@@ -35,7 +45,7 @@ pub fn unfinished_records(folder: &Path, patient: Option<&str>) -> Vec<Unfinishe
             })
             .unwrap_or_default(),
     };
-    let mut found: Vec<Unfinished> = patients
+    patients
         .iter()
         .filter_map(|dir| std::fs::read_dir(dir).ok())
         .flat_map(|entries| entries.filter_map(Result::ok).map(|entry| entry.path()))
@@ -43,17 +53,20 @@ pub fn unfinished_records(folder: &Path, patient: Option<&str>) -> Vec<Unfinishe
             path.extension()
                 .is_some_and(|extension| extension == "jsonl")
         })
-        .filter_map(|path| unfinished(&path))
-        .collect();
-    found.sort_by(|a, b| {
+        .collect()
+}
+
+/// Sorts records newest first (by start time, then by file).
+pub fn newest_first(records: &mut [Unfinished]) {
+    records.sort_by(|a, b| {
         b.started_at
             .cmp(&a.started_at)
             .then_with(|| b.path.cmp(&a.path))
     });
-    found
 }
 
-fn unfinished(path: &Path) -> Option<Unfinished> {
+/// The record at `path`, if it is a session record that stopped before its end.
+pub fn unfinished_in(path: &Path) -> Option<Unfinished> {
     let record = ReadRecord::read(path).ok()?;
     if record.is_finished() {
         return None;
