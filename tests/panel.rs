@@ -56,6 +56,19 @@ fn press(app: &mut App, intent: PanelIntent) {
     app.update();
 }
 
+/// The panel's app with a session started for `patient` through the panel.
+fn started_from_the_panel(records: &std::path::Path, patient: &str) -> App {
+    let mut app = panel_app(records);
+    app.update();
+    press(
+        &mut app,
+        PanelIntent::Start {
+            patient: patient.into(),
+        },
+    );
+    app
+}
+
 fn state(app: &App) -> SessionState {
     app.world().resource::<SessionRuntime>().state()
 }
@@ -63,15 +76,7 @@ fn state(app: &App) -> SessionState {
 #[test]
 fn every_panel_button_reaches_the_runtime_and_the_record() {
     let records = tempfile::tempdir().expect("temp dir");
-    let mut app = panel_app(records.path());
-    app.update();
-
-    press(
-        &mut app,
-        PanelIntent::Start {
-            patient: " P-021 ".into(),
-        },
-    );
+    let mut app = started_from_the_panel(records.path(), " P-021 ");
     assert_eq!(state(&app), SessionState::Running);
     assert_eq!(app.world().resource::<SessionRuntime>().patient(), "P-021");
 
@@ -303,14 +308,7 @@ fn painting_buttons_reach_the_canvas_through_the_one_action_path() {
 #[test]
 fn close_without_resuming_ends_an_interrupted_record_as_abandoned() {
     let records = tempfile::tempdir().expect("temp dir");
-    let mut app = panel_app(records.path());
-    app.update();
-    press(
-        &mut app,
-        PanelIntent::Start {
-            patient: "P-022".into(),
-        },
-    );
+    let mut app = started_from_the_panel(records.path(), "P-022");
     press(&mut app, PanelIntent::Next);
     // The app stops without ending the session, as when the computer is switched off.
     drop(app);

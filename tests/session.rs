@@ -602,13 +602,21 @@ fn an_unfinished_record_resumes_at_the_step_where_it_stopped() {
     assert!(times.windows(2).all(|pair| pair[0] <= pair[1]), "{times:?}");
 }
 
-#[test]
-fn an_unfinished_record_closed_without_resuming_ends_as_abandoned_and_is_no_longer_offered() {
-    let steps =
-        r#"Rest(duration: "20s"), Rest(duration: "20s"), Closing(text: "Bye.", duration: "10s")"#;
+/// Two rests and a closing: 50 s in all.
+const REST_REST_CLOSING: &str =
+    r#"Rest(duration: "20s"), Rest(duration: "20s"), Closing(text: "Bye.", duration: "10s")"#;
+
+/// A session of `steps` started and run to `t` seconds.
+fn run_to(steps: &str, t: f64) -> Harness {
     let mut harness = Harness::new(session(steps));
     harness.start();
-    harness.run_until(25.0);
+    harness.run_until(t);
+    harness
+}
+
+#[test]
+fn an_unfinished_record_closed_without_resuming_ends_as_abandoned_and_is_no_longer_offered() {
+    let harness = run_to(REST_REST_CLOSING, 25.0);
     let record = harness.record.clone();
     let folder = record
         .parent()
@@ -623,7 +631,7 @@ fn an_unfinished_record_closed_without_resuming_ends_as_abandoned_and_is_no_long
         .lines()
         .count();
 
-    let mut panel = Harness::new(session(steps));
+    let mut panel = Harness::new(session(REST_REST_CLOSING));
     panel.act(SessionAction::CloseUnfinished {
         path: record.clone(),
     });
@@ -668,17 +676,11 @@ fn an_unfinished_record_closed_without_resuming_ends_as_abandoned_and_is_no_long
 /// dropped unfinished).
 #[test]
 fn resuming_while_a_session_runs_is_ignored() {
-    let steps =
-        r#"Rest(duration: "20s"), Rest(duration: "20s"), Closing(text: "Bye.", duration: "10s")"#;
-    let mut interrupted = Harness::new(session(steps));
-    interrupted.start();
-    interrupted.run_until(25.0);
+    let interrupted = run_to(REST_REST_CLOSING, 25.0);
     let other_record = interrupted.record.clone();
     drop(interrupted.app);
 
-    let mut harness = Harness::new(session(steps));
-    harness.start();
-    harness.run_until(5.0);
+    let mut harness = run_to(REST_REST_CLOSING, 5.0);
     harness.act(SessionAction::ResumeRecord {
         path: other_record.clone(),
     });

@@ -405,25 +405,35 @@ pub fn file_name(path: &Path) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_save_that_fails_leaves_the_painting_unsaved_and_says_why() {
-        let dir = tempfile::tempdir().expect("a temp dir");
-        // The record's folder is a file: nothing can be written beside the record.
-        let blocked = dir.path().join("not-a-folder");
-        std::fs::write(&blocked, b"").expect("writes");
+    /// A paint step's painting, saved beside `record`.
+    fn begin_beside(record: &Path) -> (PaintStep, Option<EventKind>) {
         let paint: Paint =
             crate::script::parse::parse_ron("p.ron", r#"(prompt: "Paint.", symmetry: 1)"#)
                 .expect("a paint step");
-        let record = blocked.join("r.jsonl");
-        let (mut painting, opened) = PaintStep::begin(&paint, 0, Some(&record), "P-1", "s", 0.0);
-        assert_eq!(opened, None);
-        let at = artwork::CANVAS_CENTRE;
+        PaintStep::begin(&paint, 0, Some(record), "P-1", "s", 0.0)
+    }
+
+    /// Paints one short stroke, `offset` metres above the canvas centre.
+    fn one_stroke(painting: &mut PaintStep, offset: f32) {
+        let at = artwork::CANVAS_CENTRE + Vec3::Y * offset;
         painting.apply(&PaintAction::Press { at, pressure: 1.0 });
         painting.apply(&PaintAction::Drag {
             at: at + Vec3::X * 0.05,
             pressure: 1.0,
         });
         painting.apply(&PaintAction::Release);
+    }
+
+    #[test]
+    fn a_save_that_fails_leaves_the_painting_unsaved_and_says_why() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        // The record's folder is a file: nothing can be written beside the record.
+        let blocked = dir.path().join("not-a-folder");
+        std::fs::write(&blocked, b"").expect("writes");
+        let record = blocked.join("r.jsonl");
+        let (mut painting, opened) = begin_beside(&record);
+        assert_eq!(opened, None);
+        one_stroke(&mut painting, 0.0);
         assert!(
             painting.save_now().is_empty(),
             "nothing saved, nothing recorded"
@@ -439,16 +449,8 @@ mod tests {
     fn a_newer_export_of_the_same_step_waits_for_the_older_one() {
         let dir = tempfile::tempdir().expect("a temp dir");
         let record = dir.path().join("r.jsonl");
-        let paint: Paint =
-            crate::script::parse::parse_ron("p.ron", r#"(prompt: "Paint.", symmetry: 1)"#)
-                .expect("a paint step");
-        let (mut painting, _) = PaintStep::begin(&paint, 0, Some(&record), "P-1", "s", 0.0);
-        let at = artwork::CANVAS_CENTRE;
-        painting.apply(&PaintAction::Press { at, pressure: 1.0 });
-        painting.apply(&PaintAction::Drag {
-            at: at + Vec3::X * 0.05,
-            pressure: 1.0,
-        });
+        let (mut painting, _) = begin_beside(&record);
+        one_stroke(&mut painting, 0.0);
         let paths = ArtworkPaths::beside(&record, 0);
         let older = {
             let glb = paths.glb.clone();
@@ -474,24 +476,11 @@ mod tests {
         assert!(paths.png.is_file());
     }
 
-    fn one_stroke(painting: &mut PaintStep, offset: f32) {
-        let at = artwork::CANVAS_CENTRE + Vec3::Y * offset;
-        painting.apply(&PaintAction::Press { at, pressure: 1.0 });
-        painting.apply(&PaintAction::Drag {
-            at: at + Vec3::X * 0.05,
-            pressure: 1.0,
-        });
-        painting.apply(&PaintAction::Release);
-    }
-
     #[test]
     fn a_painting_counts_as_saved_only_once_the_background_write_has_finished() {
         let dir = tempfile::tempdir().expect("a temp dir");
         let record = dir.path().join("r.jsonl");
-        let paint: Paint =
-            crate::script::parse::parse_ron("p.ron", r#"(prompt: "Paint.", symmetry: 1)"#)
-                .expect("a paint step");
-        let (mut painting, _) = PaintStep::begin(&paint, 0, Some(&record), "P-1", "s", 0.0);
+        let (mut painting, _) = begin_beside(&record);
         one_stroke(&mut painting, 0.0);
         assert_eq!(painting.autosave(AUTOSAVE_SECS + 1.0), None);
         assert!(painting.saving.is_some(), "a background save is under way");
@@ -516,11 +505,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("a temp dir");
         let folder = dir.path().join("P-1");
         std::fs::write(&folder, b"").expect("a file where the folder should be");
-        let paint: Paint =
-            crate::script::parse::parse_ron("p.ron", r#"(prompt: "Paint.", symmetry: 1)"#)
-                .expect("a paint step");
         let record = folder.join("r.jsonl");
-        let (mut painting, _) = PaintStep::begin(&paint, 0, Some(&record), "P-1", "s", 0.0);
+        let (mut painting, _) = begin_beside(&record);
         one_stroke(&mut painting, 0.0);
         assert!(painting.save_now().is_empty());
         assert!(
