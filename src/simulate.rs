@@ -303,7 +303,12 @@ pub fn single_threaded(app: &mut App) {
 
 /// Builds the headless app a simulation runs in.
 pub fn headless_app(simulation: &Simulation, records_folder: PathBuf) -> App {
-    let mut app = App::new();
+    headless_app_on(App::new(), simulation, records_folder)
+}
+
+/// Builds a simulation's headless app on `app`, which may already hold plugins of its own
+/// (a test's window plugin, added first as the desktop app adds it).
+pub fn headless_app_on(mut app: App, simulation: &Simulation, records_folder: PathBuf) -> App {
     app.add_plugins((MinimalPlugins, LogicPlugin { records_folder }, plugin))
         .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_secs_f64(
             1.0 / simulation.hz,

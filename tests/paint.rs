@@ -23,7 +23,7 @@ use stillpoint::script::library;
 use stillpoint::script::validate::Context;
 use stillpoint::session::record::{EventKind, ReadRecord};
 use stillpoint::session::{PreparedScript, SessionAction, SessionRuntime, SessionState};
-use stillpoint::simulate::{Simulation, headless_app};
+use stillpoint::simulate::{Simulation, headless_app, headless_app_on};
 
 /// The paint step of the bundled integration session (from 0).
 const PAINT_STEP: usize = 5;
@@ -300,4 +300,51 @@ fn closing_the_program_mid_stroke_saves_everything_painted() {
         Some(points),
         "the stroke under way too"
     );
+}
+
+/// Closing the last window ends the program the way the desktop does: Bevy's window plugin
+/// writes `AppExit` in `Last` and the windowing loop stops after that frame. The painting
+/// under way is saved in that same frame, whatever order the plugins were added in.
+#[test]
+fn closing_the_last_window_saves_the_painting_in_the_frame_the_program_ends() {
+    use bevy::window::{ExitCondition, Window, WindowPlugin};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let record = dir.path().join("window-closed.jsonl");
+    // The window plugin comes first, as in the desktop app.
+    let mut app = App::new();
+    app.add_plugins(WindowPlugin {
+        primary_window: None,
+        exit_condition: ExitCondition::OnAllClosed,
+        close_when_requested: true,
+        ..default()
+    });
+    let mut app = headless_app_on(app, &simulation(record.clone(), 100_000), dir.path().into());
+    let window = app.world_mut().spawn(Window::default()).id();
+    let painting = |app: &App| {
+        app.world()
+            .resource::<SessionRuntime>()
+            .painting()
+            .map(|painting| painting.canvas().point_count())
+    };
+    while painting(&app).is_none_or(|points| points < 200) {
+        app.update();
+        assert!(app.should_exit().is_none(), "the window is still open");
+    }
+    let before = saves(&record).len();
+    // The therapist closes the window; the loop stops after the frame that says so.
+    app.world_mut().despawn(window);
+    let mut frames = 0;
+    while app.should_exit().is_none() {
+        app.update();
+        frames += 1;
+        assert!(frames < 3, "closing the last window ends the program");
+    }
+    let points = painting(&app).expect("still in the paint step");
+    let saved = saves(&record);
+    assert_eq!(
+        saved.len(),
+        before + 1,
+        "saved in the frame the program ended"
+    );
+    assert_eq!(saved.last().map(|save| save.3), Some(points));
 }

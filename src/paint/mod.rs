@@ -46,7 +46,9 @@ pub fn plugin(app: &mut App) {
             .run_if(resource_exists::<ArtworkToReopen>)
             .in_set(AppSystems::Input),
     )
-    .add_systems(Last, save_before_exit);
+    // After the window plugin's exit systems, which write `AppExit` in `Last` when the last
+    // window closes: the desktop's loop stops right after that frame.
+    .add_systems(Last, save_before_exit.after(bevy::window::ExitSystems));
 }
 
 /// When the program closes (the window, `--quit-after`), the painting under way is saved
