@@ -442,3 +442,94 @@ fn the_report_renders_in_a_browser() {
         let _ = std::fs::copy(&shot, Path::new(&keep).join("report.png"));
     }
 }
+
+/// Damaged records, as a disk, a kill or a stray copy leave them: a byte flipped mid-file, a
+/// line cut short, a line of a mebibyte, a file that is not a record at all. The report and
+/// resume read everything else, name the bad lines, and never panic.
+#[test]
+fn damaged_records_are_read_around_their_bad_lines() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let records = dir.path().join("records");
+    let folder = records.join("P-40");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let whole = folder.join("whole.jsonl");
+    let simulated = stillpoint(&[
+        "simulate",
+        "--session",
+        "box-breathing-reset",
+        "--patient",
+        "P-40",
+        "--record",
+        whole.to_str().expect("utf-8"),
+    ]);
+    assert!(simulated.status.success());
+    let text = std::fs::read(&whole).expect("record");
+    let lines: Vec<&[u8]> = text.split(|&byte| byte == b'\n').collect();
+
+    // Line 3 gets a byte that is not even UTF-8; line 5 is cut; a 1 MiB line is added as
+    // line 7; the last line (the end) is kept.
+    let mut damaged = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        let mut line = line.to_vec();
+        match index + 1 {
+            3 => {
+                let middle = line.len() / 2;
+                line[middle] = 0xFF;
+            }
+            5 => line.truncate(line.len() / 3),
+            7 => {
+                damaged.extend(vec![b'x'; 1 << 20]);
+                damaged.push(b'\n');
+            }
+            _ => {}
+        }
+        damaged.extend(line);
+        damaged.push(b'\n');
+    }
+    let path = folder.join("damaged.jsonl");
+    std::fs::write(&path, &damaged).expect("writes");
+    std::fs::write(
+        folder.join("stray.jsonl"),
+        b"\x89PNG\r\n\x1a\n not a record",
+    )
+    .expect("writes");
+
+    let (sessions, problems) = summarise(&[path.clone(), folder.join("stray.jsonl")]);
+    let [session] = sessions.as_slice() else {
+        panic!("the damaged record is still a session: {sessions:?}");
+    };
+    assert_eq!(session.damaged_lines, [3, 5, 7]);
+    assert!(
+        matches!(session.outcome, Outcome::Ended(_)),
+        "{:?}",
+        session.outcome
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|problem| problem.contains("stray.jsonl")
+                && problem.contains("not a session record")),
+        "{problems:?}"
+    );
+
+    let out = dir.path().join("report");
+    let report = stillpoint(&[
+        "report",
+        "--record",
+        path.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let said = String::from_utf8_lossy(&report.stderr);
+    assert!(
+        report.status.success() && !said.contains("panicked"),
+        "{said}"
+    );
+    let page = std::fs::read_to_string(out.join("report.html")).expect("a report");
+    assert!(
+        page.contains("3, 5, 7"),
+        "the report names the damaged lines"
+    );
+    // Nothing here is unfinished; resume looks at every file and offers none, without a panic.
+    assert!(stillpoint::session::resume::unfinished_records(&records, None).is_empty());
+}
