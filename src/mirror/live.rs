@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use bevy::prelude::*;
@@ -209,15 +208,16 @@ impl<T: Send + 'static> Background<T> {
 }
 
 /// The library being read, and what each record said when it was last read (by size and
-/// modification time), so that a refresh reads only the records that changed.
+/// modification time), so that a refresh reads only the records that changed. The cache goes
+/// with each reading and comes back with its result.
 #[derive(Resource, Default)]
 pub struct LibraryReading {
-    reading: Background<Library>,
-    records: Arc<Mutex<RecordCache>>,
+    reading: Background<(Library, RecordCache)>,
+    records: RecordCache,
 }
 
 /// What each record file said, by path, with the size and modification time it was read at.
-type RecordCache = HashMap<PathBuf, (u64, Option<SystemTime>, Option<Unfinished>)>;
+pub type RecordCache = HashMap<PathBuf, (u64, Option<SystemTime>, Option<Unfinished>)>;
 
 /// The course being read for a patient code.
 #[derive(Resource, Default)]
@@ -244,7 +244,7 @@ pub fn read_library(
     paths: &Paths,
     settings: &Settings,
     records: &Path,
-    cache: &Mutex<RecordCache>,
+    cache: &mut RecordCache,
 ) -> Library {
     let context = settings.validation_context(paths);
     let previews = paths.assets.join("previews");
@@ -258,14 +258,10 @@ pub fn read_library(
         ),
         Err(problem) => (Vec::new(), Some(problem)),
     };
-    let unfinished = match cache.lock() {
-        Ok(mut cache) => unfinished_cached(records, &mut cache),
-        Err(poisoned) => unfinished_cached(records, &mut poisoned.into_inner()),
-    };
     Library {
         items,
         problem,
-        unfinished,
+        unfinished: unfinished_cached(records, cache),
     }
 }
 
@@ -312,10 +308,11 @@ fn scan_library(
         return;
     }
     let (paths, settings) = (paths.clone(), settings.clone());
-    let cache = reading.records.clone();
-    reading
-        .reading
-        .start(move || read_library(&paths, &settings, &settings.records_folder(), &cache));
+    let mut cache = std::mem::take(&mut reading.records);
+    reading.reading.start(move || {
+        let library = read_library(&paths, &settings, &settings.records_folder(), &mut cache);
+        (library, cache)
+    });
 }
 
 /// Takes the library read in the background, when it is ready.
@@ -324,9 +321,10 @@ fn collect_library(
     mut reading: ResMut<LibraryReading>,
     mut library: ResMut<Library>,
 ) {
-    let Some(mut fresh) = reading.reading.finished() else {
+    let Some((mut fresh, cache)) = reading.reading.finished() else {
         return;
     };
+    reading.records = cache;
     // The record being written is not "unfinished": it is this session.
     let current = runtime.record_path();
     fresh
