@@ -8,6 +8,8 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use crate::linker;
+
 /// A library the window opens at run time, and the Debian/Ubuntu package that brings it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuntimeLibrary {
@@ -55,7 +57,11 @@ pub fn check_window_prerequisites() -> Result<(), String> {
                 .to_owned(),
         );
     }
-    let known = known_libraries(&linker_cache(), &search_folders());
+    let folders: Vec<PathBuf> = linker::library_path()
+        .into_iter()
+        .chain(linker::SYSTEM_FOLDERS.map(PathBuf::from))
+        .collect();
+    let known = known_libraries(&linker::cache_listing(), &folders);
     let missing = missing_libraries(&known);
     if !missing.is_empty() {
         return Err(missing_message(&missing));
@@ -113,35 +119,6 @@ pub fn known_libraries(cache_listing: &str, folders: &[PathBuf]) -> HashSet<Stri
         );
     }
     known
-}
-
-/// The dynamic linker's cache listing, empty when `ldconfig` cannot be run.
-fn linker_cache() -> String {
-    ["ldconfig", "/sbin/ldconfig", "/usr/sbin/ldconfig"]
-        .iter()
-        .find_map(|program| std::process::Command::new(program).arg("-p").output().ok())
-        .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
-        .unwrap_or_default()
-}
-
-/// `LD_LIBRARY_PATH` and the folders the linker searches by default.
-fn search_folders() -> Vec<PathBuf> {
-    let mut folders: Vec<PathBuf> = std::env::var_os("LD_LIBRARY_PATH")
-        .map(|value| std::env::split_paths(&value).collect())
-        .unwrap_or_default();
-    folders.retain(|folder| !folder.as_os_str().is_empty());
-    folders.extend(
-        [
-            "/usr/local/lib",
-            "/usr/lib/x86_64-linux-gnu",
-            "/usr/lib/aarch64-linux-gnu",
-            "/lib/x86_64-linux-gnu",
-            "/usr/lib64",
-            "/usr/lib",
-        ]
-        .map(PathBuf::from),
-    );
-    folders
 }
 
 /// Whether a Vulkan driver manifest is there, in the folders the Vulkan loader reads or in

@@ -15,6 +15,7 @@ pub mod desktop_check;
 pub mod environment;
 pub mod exercises;
 pub mod launch;
+pub mod linker;
 pub mod mirror;
 pub mod paint;
 pub mod pointing;

@@ -51,29 +51,9 @@ pub fn locate_in(folders: &[PathBuf]) -> Loader {
 /// The folders the dynamic linker searches: `LD_LIBRARY_PATH`, the linker cache's folders
 /// (`ldconfig -p`), then the usual system folders.
 pub fn library_folders() -> Vec<PathBuf> {
-    let mut folders: Vec<PathBuf> = std::env::var_os("LD_LIBRARY_PATH")
-        .map(|value| std::env::split_paths(&value).collect())
-        .unwrap_or_default();
-    for ldconfig in ["ldconfig", "/sbin/ldconfig", "/usr/sbin/ldconfig"] {
-        if let Ok(output) = std::process::Command::new(ldconfig).arg("-p").output() {
-            let listing = String::from_utf8_lossy(&output.stdout);
-            folders.extend(linker_cache_folders(&listing));
-            break;
-        }
-    }
-    folders.extend(
-        [
-            "/usr/local/lib",
-            "/usr/lib/x86_64-linux-gnu",
-            "/usr/lib/aarch64-linux-gnu",
-            "/usr/lib64",
-            "/usr/lib",
-            "/lib/x86_64-linux-gnu",
-            "/lib64",
-            "/lib",
-        ]
-        .map(PathBuf::from),
-    );
+    let mut folders = crate::linker::library_path();
+    folders.extend(linker_cache_folders(&crate::linker::cache_listing()));
+    folders.extend(crate::linker::SYSTEM_FOLDERS.map(PathBuf::from));
     let mut seen = std::collections::HashSet::new();
     folders.retain(|folder| seen.insert(folder.clone()));
     folders
