@@ -56,6 +56,14 @@ fn simulation(record: PathBuf, synthetic_paint: usize) -> Simulation {
 }
 
 /// Every "artwork saved" event of a record: (step, file, strokes, points).
+/// How many points the paint step showing holds, if one shows.
+fn painted_points(app: &App) -> Option<usize> {
+    app.world()
+        .resource::<SessionRuntime>()
+        .painting()
+        .map(|painting| painting.canvas().point_count())
+}
+
 fn saves(record: &Path) -> Vec<(usize, String, usize, usize)> {
     if !record.exists() {
         return Vec::new();
@@ -279,20 +287,14 @@ fn closing_the_program_mid_stroke_saves_everything_painted() {
     let dir = tempfile::tempdir().expect("temp dir");
     let record = dir.path().join("closing.jsonl");
     let mut app = headless_app(&simulation(record.clone(), 100_000), dir.path().into());
-    let painting = |app: &App| {
-        app.world()
-            .resource::<SessionRuntime>()
-            .painting()
-            .map(|painting| painting.canvas().point_count())
-    };
     // Into the paint step, and a few seconds of painting: less than one autosave period.
-    while painting(&app).is_none_or(|points| points < 200) {
+    while painted_points(&app).is_none_or(|points| points < 200) {
         app.update();
     }
     let before = saves(&record).len();
     app.world_mut().write_message(AppExit::Success);
     app.update();
-    let points = painting(&app).expect("still in the paint step");
+    let points = painted_points(&app).expect("still in the paint step");
     let saved = saves(&record);
     assert_eq!(saved.len(), before + 1, "one save as the program closes");
     assert_eq!(
@@ -320,13 +322,7 @@ fn closing_the_last_window_saves_the_painting_in_the_frame_the_program_ends() {
     });
     let mut app = headless_app_on(app, &simulation(record.clone(), 100_000), dir.path().into());
     let window = app.world_mut().spawn(Window::default()).id();
-    let painting = |app: &App| {
-        app.world()
-            .resource::<SessionRuntime>()
-            .painting()
-            .map(|painting| painting.canvas().point_count())
-    };
-    while painting(&app).is_none_or(|points| points < 200) {
+    while painted_points(&app).is_none_or(|points| points < 200) {
         app.update();
         assert!(app.should_exit().is_none(), "the window is still open");
     }
@@ -339,7 +335,7 @@ fn closing_the_last_window_saves_the_painting_in_the_frame_the_program_ends() {
         frames += 1;
         assert!(frames < 3, "closing the last window ends the program");
     }
-    let points = painting(&app).expect("still in the paint step");
+    let points = painted_points(&app).expect("still in the paint step");
     let saved = saves(&record);
     assert_eq!(
         saved.len(),

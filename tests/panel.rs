@@ -351,16 +351,7 @@ fn the_course_is_read_in_the_background_not_in_the_frame() {
     let records = data.path().join("records");
     let folder = records.join("P-030");
     std::fs::create_dir_all(&folder).expect("folder");
-    let simulated = common::stillpoint(&[
-        "simulate",
-        "--session",
-        "box-breathing-reset",
-        "--patient",
-        "P-030",
-        "--record",
-        folder.join("first.jsonl").to_str().expect("utf-8"),
-    ]);
-    assert!(simulated.status.success());
+    common::simulated_record(&folder.join("first.jsonl"), "P-030");
     let record = std::fs::read(folder.join("first.jsonl")).expect("record");
     for n in 1..200 {
         std::fs::write(folder.join(format!("box-{n:03}.jsonl")), &record).expect("copy");

@@ -453,16 +453,7 @@ fn damaged_records_are_read_around_their_bad_lines() {
     let folder = records.join("P-40");
     std::fs::create_dir_all(&folder).expect("folder");
     let whole = folder.join("whole.jsonl");
-    let simulated = stillpoint(&[
-        "simulate",
-        "--session",
-        "box-breathing-reset",
-        "--patient",
-        "P-40",
-        "--record",
-        whole.to_str().expect("utf-8"),
-    ]);
-    assert!(simulated.status.success());
+    common::simulated_record(&whole, "P-40");
     let text = std::fs::read(&whole).expect("record");
     let lines: Vec<&[u8]> = text.split(|&byte| byte == b'\n').collect();
 

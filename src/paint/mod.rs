@@ -415,6 +415,13 @@ mod tests {
         PaintStep::begin(&paint, 0, Some(record), "P-1", "s", 0.0)
     }
 
+    /// A record path in `dir` whose folder is a file: nothing can be written beside it.
+    fn record_in_blocked_folder(dir: &Path) -> PathBuf {
+        let blocked = dir.join("P-1");
+        std::fs::write(&blocked, b"").expect("a file where the folder should be");
+        blocked.join("r.jsonl")
+    }
+
     /// Paints one short stroke, `offset` metres above the canvas centre.
     fn one_stroke(painting: &mut PaintStep, offset: f32) {
         let at = artwork::CANVAS_CENTRE + Vec3::Y * offset;
@@ -429,10 +436,7 @@ mod tests {
     #[test]
     fn a_save_that_fails_leaves_the_painting_unsaved_and_says_why() {
         let dir = tempfile::tempdir().expect("a temp dir");
-        // The record's folder is a file: nothing can be written beside the record.
-        let blocked = dir.path().join("not-a-folder");
-        std::fs::write(&blocked, b"").expect("writes");
-        let record = blocked.join("r.jsonl");
+        let record = record_in_blocked_folder(dir.path());
         let (mut painting, opened) = begin_beside(&record);
         assert_eq!(opened, None);
         one_stroke(&mut painting, 0.0);
@@ -505,9 +509,8 @@ mod tests {
     #[test]
     fn a_save_that_succeeds_after_a_failure_clears_the_failure() {
         let dir = tempfile::tempdir().expect("a temp dir");
-        let folder = dir.path().join("P-1");
-        std::fs::write(&folder, b"").expect("a file where the folder should be");
-        let record = folder.join("r.jsonl");
+        let record = record_in_blocked_folder(dir.path());
+        let folder = record.parent().expect("its folder").to_path_buf();
         let (mut painting, _) = begin_beside(&record);
         one_stroke(&mut painting, 0.0);
         assert!(painting.save_now().is_empty());

@@ -25,6 +25,21 @@ pub fn stillpoint(args: &[&str]) -> Output {
         .expect("the stillpoint binary runs")
 }
 
+/// Writes the record of a whole five-minute box-breathing session for `patient` at `record`,
+/// through `stillpoint simulate`.
+pub fn simulated_record(record: &Path, patient: &str) {
+    let output = stillpoint(&[
+        "simulate",
+        "--session",
+        "box-breathing-reset",
+        "--patient",
+        patient,
+        "--record",
+        record.to_str().expect("utf-8 path"),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+}
+
 /// Standard output as text.
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
