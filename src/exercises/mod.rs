@@ -206,45 +206,51 @@ pub struct Spoken {
 /// What step `step` speaks after `elapsed` seconds, besides a recording named in the script
 /// (narration and closing steps speak that instead, so they have none here).
 pub fn spoken(step: &Step, elapsed: f64) -> Option<Spoken> {
-    let whole_step = |text: &str| {
-        (!text.trim().is_empty()).then(|| Spoken {
+    match step {
+        Step::Grounding(grounding) => grounding::spoken(grounding, elapsed),
+        Step::BodyScan(scan) => body_scan::spoken(scan, elapsed),
+        other => whole_step_prompt(other).map(|text| Spoken {
             part: 0,
             text: text.to_owned(),
             since: elapsed,
-        })
-    };
-    match step {
-        Step::Narration(_) | Step::Closing(_) => None,
-        Step::Grounding(grounding) => grounding::spoken(grounding, elapsed),
-        Step::BodyScan(scan) => body_scan::spoken(scan, elapsed),
-        other => spoken_texts(other)
-            .first()
-            .and_then(|text| whole_step(text)),
+        }),
     }
 }
 
 /// Every text step `step` may speak (see [`spoken`]), in order.
 pub fn spoken_texts(step: &Step) -> Vec<String> {
     let texts = match step {
-        Step::Narration(_) | Step::Closing(_) => Vec::new(),
         Step::Grounding(grounding) => grounding.prompts(),
         Step::BodyScan(scan) => scan
             .regions
             .iter()
             .map(|region| region.prompt().to_owned())
             .collect(),
-        Step::Breathing(breathing) => breathing.caption.iter().cloned().collect(),
-        Step::CheckIn(check_in) => vec![check_in.scale.wording().0.to_owned()],
-        Step::Intention(intention) => vec![intention.prompt.clone()],
-        Step::Rest(rest) => rest.caption.iter().cloned().collect(),
-        Step::WaitForTherapist(wait) => wait.caption.iter().cloned().collect(),
-        Step::Paint(paint) => vec![paint.prompt.clone()],
-        Step::Reflection(reflection) => vec![reflection.prompt.clone()],
+        other => whole_step_prompt(other)
+            .map(str::to_owned)
+            .into_iter()
+            .collect(),
     };
     texts
         .into_iter()
         .filter(|text| !text.trim().is_empty())
         .collect()
+}
+
+/// The one prompt a step shows for its whole length, if it has one to speak (narration and
+/// closing speak their own recording; grounding and body scan have several prompts).
+fn whole_step_prompt(step: &Step) -> Option<&str> {
+    let text = match step {
+        Step::Narration(_) | Step::Closing(_) | Step::Grounding(_) | Step::BodyScan(_) => None,
+        Step::Breathing(breathing) => breathing.caption.as_deref(),
+        Step::CheckIn(check_in) => Some(check_in.scale.wording().0),
+        Step::Intention(intention) => Some(intention.prompt.as_str()),
+        Step::Rest(rest) => rest.caption.as_deref(),
+        Step::WaitForTherapist(wait) => wait.caption.as_deref(),
+        Step::Paint(paint) => Some(paint.prompt.as_str()),
+        Step::Reflection(reflection) => Some(reflection.prompt.as_str()),
+    };
+    text.filter(|text| !text.trim().is_empty())
 }
 
 /// Which of `count` equal slices of `each` seconds `elapsed` falls in.
