@@ -18,11 +18,12 @@ use std::sync::Arc;
 
 use bevy::prelude::*;
 use criterion::{Criterion, criterion_group, criterion_main};
-use stillpoint::paint::artwork::{Artwork, ArtworkFile, Rgb, Stroke, StrokePoint, Symmetry};
+use stillpoint::artwork::model::{Artwork, ArtworkFile, Rgb, Stroke, StrokePoint, Symmetry};
 use stillpoint::paint::view::{ShownStrokes, StrokeMaterial, sync_plugin};
 use stillpoint::script::Session;
 use stillpoint::script::parse::parse_ron;
-use stillpoint::session::{PreparedScript, SessionRuntime};
+use stillpoint::script::SessionScript;
+use stillpoint::session::SessionRuntime;
 use stillpoint::simulate::{Simulation, SyntheticPaint, headless_app};
 
 /// An artwork of `points` points in strokes of 300, drawn along the synthetic brush's path.
@@ -75,11 +76,12 @@ fn paint_frame(c: &mut Criterion) {
         let folder = tempfile::tempdir().expect("temp dir");
         let earlier = folder.path().join("earlier.paint-1.artwork.json");
         let file = ArtworkFile::new(&artwork(points), "BENCH-1", "bench-paint", 0);
-        stillpoint::paint::save::save(&earlier, &file).expect("saves");
+        stillpoint::artwork::save::save(&earlier, &file).expect("saves");
         let simulation = Simulation {
-            script: PreparedScript {
+            script: SessionScript {
                 session: session.clone(),
                 sha256: String::new(),
+                warnings: Vec::new(),
             },
             patient: "BENCH-1".into(),
             actions: Vec::new(),

@@ -18,7 +18,7 @@ use std::path::Path;
 use criterion::{Criterion, criterion_group, criterion_main};
 use stillpoint::script::library;
 use stillpoint::script::validate::Context;
-use stillpoint::session::{PreparedScript, SessionAction, SessionRuntime, SessionState};
+use stillpoint::session::{SessionAction, SessionRuntime, SessionState};
 use stillpoint::simulate::{Simulation, headless_app};
 
 fn sessions_folder() -> std::path::PathBuf {
@@ -32,10 +32,7 @@ fn runtime_frame(c: &mut Criterion) {
         .expect("bundled session is valid");
     let records = tempfile::tempdir().expect("temp dir");
     let simulation = Simulation {
-        script: PreparedScript {
-            session: checked.session,
-            sha256: checked.sha256,
-        },
+        script: checked,
         patient: "BENCH-1".into(),
         actions: Vec::new(),
         hz: 90.0,

@@ -11,11 +11,11 @@ use crate::capture::Capture;
 use crate::catalog;
 use crate::config::{Paths, Settings};
 use crate::launch::{self, Launch};
-use crate::script::Checked;
 use crate::script::library::{self, Entry};
 use crate::session::resume::unfinished_records;
 use crate::session::runtime::check_patient_code;
-use crate::session::{PreparedScript, SessionAction};
+use crate::script::SessionScript;
+use crate::session::SessionAction;
 
 /// Calm, therapist-guided VR sessions for ketamine-assisted psychotherapy.
 ///
@@ -722,10 +722,7 @@ fn simulate(
         tempfile::tempdir().map_err(|error| format!("cannot make a temporary folder: {error}"))?;
     let record = record.unwrap_or_else(|| temporary.path().join("simulation.jsonl"));
     let simulation = crate::simulate::Simulation {
-        script: PreparedScript {
-            session: checked.session,
-            sha256: checked.sha256,
-        },
+        script: checked,
         patient,
         actions,
         hz,
@@ -767,10 +764,7 @@ fn export_audio(
     sample_rate: u32,
 ) -> Result<ExitCode, String> {
     let (_, checked) = find_session(paths, settings, id)?;
-    let script = PreparedScript {
-        session: checked.session,
-        sha256: checked.sha256,
-    };
+    let script = checked;
     let started = std::time::Instant::now();
     let exported =
         crate::audio::export::export_wav(script, settings.audio, &paths.assets, sample_rate, out)?;
@@ -791,7 +785,7 @@ fn find_session(
     paths: &Paths,
     settings: &Settings,
     id: &str,
-) -> Result<(PathBuf, Checked), String> {
+) -> Result<(PathBuf, SessionScript), String> {
     let entries = check_sessions(paths, settings, &[])?;
     for entry in entries.iter() {
         if let Ok(checked) = &entry.outcome

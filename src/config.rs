@@ -90,7 +90,7 @@ impl Default for Settings {
         Self {
             default_session: "centering-before-dosing".to_owned(),
             data_folder: None,
-            brightness_ceiling: crate::comfort::DEFAULT_BRIGHTNESS_CEILING,
+            brightness_ceiling: crate::limits::DEFAULT_BRIGHTNESS_CEILING,
             audio: AudioSettings::default(),
         }
     }
@@ -122,7 +122,7 @@ impl Settings {
         let at = |field: &str| {
             find_field(text, field).map(|offset| Location::at_offset(text, offset, field.len()))
         };
-        let lowest = crate::comfort::LOWEST_BRIGHTNESS_CEILING;
+        let lowest = crate::limits::LOWEST_BRIGHTNESS_CEILING;
         if !(lowest..=1.0).contains(&self.brightness_ceiling) {
             return Err(Diagnostic::error(
                 shown,

@@ -22,7 +22,7 @@ use bevy::prelude::*;
 use crate::AppSystems;
 use crate::config::Settings;
 use crate::exercises::Detail;
-use crate::paint::{Canvas, PaintAction, Tool};
+use crate::artwork::{Canvas, PaintAction, Tool};
 use crate::session::record::Bus;
 use crate::session::{SessionAction, SessionRuntime, SessionState, Volumes};
 
@@ -228,7 +228,7 @@ mod tests {
 
     #[test]
     fn painting_keys_choose_colours_tools_and_undo() {
-        use crate::paint::artwork::Symmetry;
+        use crate::artwork::model::Symmetry;
         let canvas = Canvas::new(Vec::new(), Symmetry::NONE);
         let key = |key, ctrl| paint_action_for_key(key, ctrl, &canvas);
         assert_eq!(key(KeyCode::KeyZ, true), Some(PaintAction::Undo));

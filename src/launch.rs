@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use bevy::asset::io::AssetSourceBuilder;
 use bevy::ecs::schedule::SingleThreadedExecutor;
@@ -13,10 +12,9 @@ use crate::bench::{RenderBench, RenderBenchPlugin};
 use crate::capture::{Capture, CapturePlugin, PREVIEW_PATIENT};
 use crate::config::{Paths, Settings};
 use crate::script::{ScriptPlugin, SessionScript};
-use crate::session::{
-    PreparedScript, PreparedSession, SessionAction, SessionRuntime, SessionState,
-};
-use crate::visuals::fade::Dimming;
+use crate::session::{SessionAction, SessionRuntime, SessionState};
+use crate::requests::QuitRequest;
+use crate::session::{ActiveScript, PendingStart};
 use crate::xr::XrStatus;
 use crate::{AppSystems, LogicPlugin};
 
@@ -45,14 +43,6 @@ pub struct Launch {
     /// An earlier painting for paint steps to continue (artwork file or record).
     pub artwork_from: Option<PathBuf>,
 }
-
-/// Asks the app to close: at once on the desktop, after ending the XR session with a headset.
-#[derive(Message, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct QuitRequest;
-
-/// The session script the app is showing.
-#[derive(Resource, Debug, Clone)]
-pub struct ActiveScript(pub Handle<SessionScript>);
 
 /// Builds the desktop app for `launch`.
 pub fn desktop_app(launch: Launch) -> App {
@@ -110,28 +100,27 @@ pub fn desktop_app(launch: Launch) -> App {
         ScriptPlugin {
             context: launch.settings.validation_context(&launch.paths),
         },
+        crate::session::selection::plugin,
         crate::environment::plugin,
         crate::visuals::plugin,
         crate::pointing::plugin,
         crate::controls::plugin,
         crate::audio::plugin,
         crate::mirror::plugin(launch.panel),
-        crate::paint::input::plugin,
-        crate::paint::view::plugin,
+        crate::paint::plugin,
     ))
     .insert_resource(launch.settings.audio.volumes())
-    .insert_resource(Dimming::for_ceiling(launch.settings.brightness_ceiling))
+    .insert_resource(crate::comfort::dimming(launch.settings.brightness_ceiling))
     .insert_resource(launch.settings.clone())
     .insert_resource(launch.paths.clone())
     .add_systems(
         Update,
         (
-            prepare_active_script.in_set(AppSystems::Input),
             title_window_after_session.in_set(AppSystems::Present),
         ),
     );
     if let Some(from) = launch.artwork_from {
-        app.insert_resource(crate::paint::ArtworkToReopen(from));
+        app.insert_resource(crate::session::painting::ArtworkToReopen(from));
     }
     let relative = launch.paths.asset_path(&launch.script);
     let handle = app.world().resource::<AssetServer>().load(relative);
@@ -228,35 +217,6 @@ fn quit_on_request(mut quits: MessageReader<QuitRequest>, mut exit: MessageWrite
 struct PreviewRecords(
     #[expect(dead_code, reason = "held so the folder lives as long as the app")] tempfile::TempDir,
 );
-
-/// A start (or resume) waiting for the chosen script to load: asked for on the command line
-/// or in the panel, sent once the script is ready.
-#[derive(Resource, Debug, Default)]
-pub struct PendingStart(pub Option<SessionAction>);
-
-/// Keeps the runtime's prepared script in step with the script file (hot reload) and sends
-/// the start asked for on the command line once it is ready.
-fn prepare_active_script(
-    active: Res<ActiveScript>,
-    scripts: Res<Assets<SessionScript>>,
-    mut prepared: ResMut<PreparedSession>,
-    mut pending: ResMut<PendingStart>,
-    mut actions: MessageWriter<SessionAction>,
-) {
-    let Some(script) = scripts.get(&active.0) else {
-        return;
-    };
-    let current = prepared.0.as_ref().map(|prepared| prepared.sha256.as_str());
-    if current != Some(script.sha256.as_str()) {
-        prepared.0 = Some(Arc::new(PreparedScript {
-            session: script.session.clone(),
-            sha256: script.sha256.clone(),
-        }));
-    }
-    if let Some(start) = pending.0.take() {
-        actions.write(start);
-    }
-}
 
 fn title_window_after_session(
     active: Res<ActiveScript>,

@@ -3,24 +3,29 @@
 //! The crate is a set of Bevy plugins, one per capability, so that the command line, the
 //! desktop/headset app and the tests all build the same pieces.
 
+pub mod artwork;
 pub mod audio;
 pub mod bench;
 pub mod capture;
 pub mod catalog;
 pub mod cli;
+pub mod clock;
 pub mod comfort;
 pub mod config;
 pub mod controls;
 pub mod desktop_check;
+pub mod easing;
 pub mod environment;
 pub mod exercises;
 pub mod launch;
+pub mod limits;
 pub mod linker;
 pub mod mirror;
 pub mod paint;
 pub mod pointing;
 pub mod private;
 pub mod report;
+pub mod requests;
 pub mod script;
 pub mod session;
 pub mod simulate;
@@ -54,6 +59,6 @@ impl Plugin for LogicPlugin {
             (AppSystems::Input, AppSystems::Runtime, AppSystems::Present).chain(),
         )
         .insert_resource(session::RecordsFolder(self.records_folder.clone()))
-        .add_plugins((session::plugin, paint::plugin));
+        .add_plugins(session::plugin);
     }
 }

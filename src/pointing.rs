@@ -245,8 +245,8 @@ const TOOL_SIZE: Vec2 = Vec2::new(0.28, 0.09);
 
 /// The paint board: the palette's colours in a row, and below them undo, redo, eraser
 /// (or brush, while erasing), thinner and wider.
-fn paint_cells(canvas: &crate::paint::Canvas) -> Vec<Cell> {
-    use crate::paint::{PaintAction, Tool};
+fn paint_cells(canvas: &crate::artwork::Canvas) -> Vec<Cell> {
+    use crate::artwork::{PaintAction, Tool};
     let colours = canvas.palette().len();
     let row = colours as f32 * SWATCH_SIZE + (colours.max(1) - 1) as f32 * NUMBER_GAP;
     let mut cells: Vec<Cell> = canvas
@@ -485,7 +485,7 @@ mod tests {
 
     #[test]
     fn the_paint_board_offers_the_palette_and_the_tools_to_pointers_only() {
-        use crate::paint::{PaintAction, Tool};
+        use crate::artwork::{PaintAction, Tool};
         let (runtime, _dir) = crate::session::test_runtime(
             r##"Paint(prompt: "Paint.", palette: ["#f2c6a0", "#8fb8de"])"##,
         );

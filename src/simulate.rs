@@ -12,9 +12,8 @@ use bevy::time::TimeUpdateStrategy;
 
 use crate::exercises::Status;
 use crate::session::record::Bus;
-use crate::session::{
-    PreparedScript, PreparedSession, SessionAction, SessionRuntime, SessionState,
-};
+use crate::script::SessionScript;
+use crate::session::{ReadyScript, SessionAction, SessionRuntime, SessionState};
 use crate::{AppSystems, LogicPlugin};
 
 /// Actions to apply at given session times (seconds), soonest first.
@@ -134,7 +133,7 @@ impl SyntheticPaint {
         let spot = Vec2::from_angle(stroke as f32 * 2.4) * (0.04 + 0.02 * (stroke % 9) as f32);
         let radius = 0.04 + 0.06 * (0.5 + 0.5 * (petals * t * 0.5).sin());
         let depth = 0.05 * (t * 0.37 + stroke as f32).sin();
-        crate::paint::artwork::CANVAS_CENTRE
+        crate::artwork::model::CANVAS_CENTRE
             + Vec3::new(spot.x + radius * t.cos(), spot.y + radius * t.sin(), depth)
     }
 }
@@ -145,7 +144,7 @@ fn paint_synthetically(
     mut painter: ResMut<SyntheticPaint>,
     mut actions: MessageWriter<SessionAction>,
 ) {
-    use crate::paint::PaintAction;
+    use crate::artwork::PaintAction;
     let Some(painting) = runtime.painting() else {
         return;
     };
@@ -259,7 +258,7 @@ fn parse_action(text: &str) -> Result<SessionAction, String> {
 #[derive(Debug, Clone)]
 pub struct Simulation {
     /// The script.
-    pub script: PreparedScript,
+    pub script: SessionScript,
     /// The patient code written in the record.
     pub patient: String,
     /// Therapist and patient actions at session times.
@@ -313,7 +312,7 @@ pub fn headless_app_on(mut app: App, simulation: &Simulation, records_folder: Pa
         .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_secs_f64(
             1.0 / simulation.hz,
         )))
-        .insert_resource(PreparedSession(Some(Arc::new(simulation.script.clone()))))
+        .insert_resource(ReadyScript(Some(Arc::new(simulation.script.clone()))))
         .insert_resource(AutoContinueAfter(simulation.auto_continue_secs));
     app.world_mut()
         .resource_mut::<Time<Virtual>>()
@@ -327,7 +326,7 @@ pub fn headless_app_on(mut app: App, simulation: &Simulation, records_folder: Pa
         .add_systems(Update, paint_synthetically.in_set(AppSystems::Input));
     }
     if let Some(from) = &simulation.artwork_from {
-        app.insert_resource(crate::paint::ArtworkToReopen(from.clone()));
+        app.insert_resource(crate::session::painting::ArtworkToReopen(from.clone()));
     }
     let start = if simulation.resume {
         SessionAction::ResumeRecord {

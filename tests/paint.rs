@@ -16,29 +16,27 @@ use std::path::{Path, PathBuf};
 
 use bevy::prelude::*;
 use common::{project_path, stdout, stillpoint};
-use stillpoint::paint::artwork::Artwork;
-use stillpoint::paint::save::{self, ArtworkPaths};
+use stillpoint::artwork::model::Artwork;
+use stillpoint::artwork::save::{self, ArtworkPaths};
 use stillpoint::report::summary::SessionSummary;
 use stillpoint::script::library;
 use stillpoint::script::validate::Context;
 use stillpoint::session::record::{EventKind, ReadRecord};
-use stillpoint::session::{PreparedScript, SessionAction, SessionRuntime, SessionState};
+use stillpoint::script::SessionScript;
+use stillpoint::session::{SessionAction, SessionRuntime, SessionState};
 use stillpoint::simulate::{Simulation, headless_app, headless_app_on};
 
 /// The paint step of the bundled integration session (from 0).
 const PAINT_STEP: usize = 5;
 
-fn integration_session() -> PreparedScript {
+fn integration_session() -> SessionScript {
     let checked = library::check_file(
         &project_path("assets/sessions/creative-integration.session.ron"),
         &Context::default(),
     )
     .outcome
     .expect("the bundled session is valid");
-    PreparedScript {
-        session: checked.session,
-        sha256: checked.sha256,
-    }
+    checked
 }
 
 fn simulation(record: PathBuf, synthetic_paint: usize) -> Simulation {
@@ -255,7 +253,7 @@ fn a_week_later_the_painting_reopens_from_its_record_and_grows() {
     let dir = tempfile::tempdir().expect("temp dir");
     let first = dir.path().join("week-1.jsonl");
     stillpoint::simulate::run(&simulation(first.clone(), 1500)).expect("the first session");
-    let first_artwork: Artwork = save::latest_of_record(&first).expect("a painting").1;
+    let first_artwork: Artwork = stillpoint::session::painting::latest_of_record(&first).expect("a painting").1;
     assert!(first_artwork.point_count() >= 1500);
 
     let second = dir.path().join("week-2.jsonl");

@@ -17,13 +17,15 @@ use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 use common::project_path;
 use stillpoint::LogicPlugin;
-use stillpoint::mirror::intent::{self, PanelIntent, RecenterRequest};
+use stillpoint::mirror::intent::{self, PanelIntent};
+use stillpoint::requests::RecentreRequest;
 use stillpoint::mirror::panel::{last_session_summary, session_series};
 use stillpoint::report::summary::SessionSummary;
 use stillpoint::script::library::check_file;
 use stillpoint::script::validate::Context;
 use stillpoint::session::record::{Bus, EventKind, ReadRecord};
-use stillpoint::session::{PreparedScript, PreparedSession, SessionRuntime, SessionState, Volumes};
+use stillpoint::script::SessionScript;
+use stillpoint::session::{ReadyScript, SessionRuntime, SessionState, Volumes};
 
 fn panel_app(records: &std::path::Path) -> App {
     let path = project_path("assets/sessions/centering-before-dosing.session.ron");
@@ -42,9 +44,10 @@ fn panel_app(records: &std::path::Path) -> App {
     .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
         100,
     )))
-    .insert_resource(PreparedSession(Some(Arc::new(PreparedScript {
+    .insert_resource(ReadyScript(Some(Arc::new(SessionScript {
         session,
         sha256: "0".repeat(64),
+        warnings: Vec::new(),
     }))));
     stillpoint::simulate::single_threaded(&mut app);
     app
@@ -119,7 +122,7 @@ fn every_panel_button_reaches_the_runtime_and_the_record() {
     );
     assert_eq!(app.world().resource::<Volumes>().soundscape, 0.25);
 
-    press(&mut app, PanelIntent::Recenter);
+    press(&mut app, PanelIntent::Recentre);
     // Recentring is for the headset, not the session: it is passed on, the session is as it was.
     assert_eq!(state(&app), SessionState::Running);
 
@@ -171,11 +174,11 @@ fn pause_means_nothing_before_a_session_and_recentring_is_passed_to_the_headset(
     press(&mut app, PanelIntent::PauseOrResume);
     assert_eq!(state(&app), SessionState::Idle);
 
-    app.world_mut().write_message(PanelIntent::Recenter);
+    app.world_mut().write_message(PanelIntent::Recentre);
     app.update();
     let recentres = app
         .world()
-        .resource::<Messages<RecenterRequest>>()
+        .resource::<Messages<RecentreRequest>>()
         .iter_current_update_messages()
         .count();
     assert_eq!(recentres, 1);
@@ -215,7 +218,7 @@ fn the_live_chart_has_one_line_per_check_in_with_its_answers_in_time() {
 
 #[test]
 fn painting_buttons_reach_the_canvas_through_the_one_action_path() {
-    use stillpoint::paint::{PaintAction, Tool};
+    use stillpoint::artwork::{PaintAction, Tool};
     let records = tempfile::tempdir().expect("temp dir");
     let mut app = panel_app(records.path());
     let session: stillpoint::script::Session = stillpoint::script::parse::parse_ron(
@@ -225,9 +228,10 @@ fn painting_buttons_reach_the_canvas_through_the_one_action_path() {
            steps: [Paint(prompt: "Paint.", palette: ["#f2c6a0", "#8fb8de", "#9fd0c0"])])"##,
     )
     .expect("a valid session");
-    app.insert_resource(PreparedSession(Some(Arc::new(PreparedScript {
+    app.insert_resource(ReadyScript(Some(Arc::new(SessionScript {
         session,
         sha256: String::new(),
+        warnings: Vec::new(),
     }))));
     press(
         &mut app,
@@ -245,7 +249,7 @@ fn painting_buttons_reach_the_canvas_through_the_one_action_path() {
     };
     press(&mut app, PanelIntent::Paint(PaintAction::Colour(2)));
     press(&mut app, PanelIntent::Paint(PaintAction::Width(0.02)));
-    let centre = stillpoint::paint::artwork::CANVAS_CENTRE;
+    let centre = stillpoint::artwork::model::CANVAS_CENTRE;
     press(
         &mut app,
         PanelIntent::Paint(PaintAction::Press {

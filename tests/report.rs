@@ -18,14 +18,15 @@ use std::time::Duration;
 
 use common::{project_path, stdout, stillpoint};
 use stillpoint::exercises::Detail;
-use stillpoint::paint::PaintAction;
+use stillpoint::artwork::PaintAction;
 use stillpoint::report::paintings::pictures_of;
 use stillpoint::report::summary::Outcome;
 use stillpoint::report::{charts, summarise};
 use stillpoint::script::Step;
 use stillpoint::script::library::check_file;
 use stillpoint::script::validate::Context;
-use stillpoint::session::{PreparedScript, SessionAction, SessionRuntime, SessionState, Volumes};
+use stillpoint::script::SessionScript;
+use stillpoint::session::{SessionAction, SessionRuntime, SessionState, Volumes};
 use stillpoint::simulate::SyntheticPaint;
 
 const PATIENT: &str = "P-21";
@@ -39,15 +40,12 @@ struct Plan {
     killed_at: Option<f64>,
 }
 
-fn script(id: &str) -> Arc<PreparedScript> {
+fn script(id: &str) -> Arc<SessionScript> {
     let path = project_path(&format!("assets/sessions/{id}.session.ron"));
     let checked = check_file(&path, &Context::default())
         .outcome
         .expect("valid");
-    Arc::new(PreparedScript {
-        session: checked.session,
-        sha256: checked.sha256,
-    })
+    Arc::new(checked)
 }
 
 /// Plays a bundled session through the runtime the app uses, as a patient and therapist

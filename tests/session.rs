@@ -25,9 +25,8 @@ use stillpoint::script::parse::parse_ron;
 use stillpoint::script::validate::Context;
 use stillpoint::script::{Session, Step};
 use stillpoint::session::record::{EndReason, Event, EventKind, ReadRecord, StepEnd};
-use stillpoint::session::{
-    PreparedScript, PreparedSession, SessionAction, SessionRuntime, SessionState,
-};
+use stillpoint::script::SessionScript;
+use stillpoint::session::{ReadyScript, SessionAction, SessionRuntime, SessionState};
 
 /// One frame of simulated time.
 const FRAME: Duration = Duration::from_millis(100);
@@ -50,9 +49,10 @@ impl Harness {
             },
         ))
         .insert_resource(TimeUpdateStrategy::ManualDuration(FRAME))
-        .insert_resource(PreparedSession(Some(Arc::new(PreparedScript {
+        .insert_resource(ReadyScript(Some(Arc::new(SessionScript {
             session,
             sha256: "0".repeat(64),
+            warnings: Vec::new(),
         }))));
         stillpoint::simulate::single_threaded(&mut app);
         Self {
@@ -550,7 +550,7 @@ fn an_unfinished_record_resumes_at_the_step_where_it_stopped() {
     harness.run_until(30.0);
     assert_eq!(harness.runtime().step_index(), 1);
     let record = harness.record.clone();
-    let prepared = harness.app.world().resource::<PreparedSession>().clone();
+    let prepared = harness.app.world().resource::<ReadyScript>().clone();
     // The app dies: cut the record mid-line as a kill during a write would.
     drop(harness.app);
     let mut bytes = std::fs::read(&record).expect("record");

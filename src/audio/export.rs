@@ -13,7 +13,8 @@ use super::score::Score;
 use crate::config::AudioSettings;
 use crate::exercises::Status;
 use crate::script::Step;
-use crate::session::{PreparedScript, SessionAction, SessionRuntime, SessionState, Volumes};
+use crate::script::SessionScript;
+use crate::session::{SessionAction, SessionRuntime, SessionState, Volumes};
 
 /// Session steps advance this many times a second while rendering (cues start within
 /// this much of their breath).
@@ -87,7 +88,7 @@ fn hold_is_over(runtime: &SessionRuntime) -> bool {
 /// Renders the whole of `script` at `sample_rate` into `samples` (interleaved stereo),
 /// calling `sink` with each block. The record of the run goes into a temporary folder.
 pub fn render_session(
-    script: PreparedScript,
+    script: SessionScript,
     settings: AudioSettings,
     assets: &Path,
     sample_rate: u32,
@@ -134,7 +135,7 @@ pub fn render_session(
 
 /// Exports `script`'s sound to a 16-bit stereo WAV file at `path`.
 pub fn export_wav(
-    script: PreparedScript,
+    script: SessionScript,
     settings: AudioSettings,
     assets: &Path,
     sample_rate: u32,

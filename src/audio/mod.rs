@@ -23,7 +23,8 @@ use kira::backend::DefaultBackend;
 
 use crate::AppSystems;
 use crate::config::{Paths, Settings};
-use crate::session::{PreparedScript, PreparedSession, SessionRuntime, Volumes};
+use crate::script::SessionScript;
+use crate::session::{ReadyScript, SessionRuntime, Volumes};
 use conductor::Conductor;
 use score::Score;
 
@@ -39,7 +40,7 @@ pub enum AudioStatus {
 /// The live mix on the sound card (kira's streams stay on the main thread).
 struct LiveMix {
     conductor: Conductor<DefaultBackend>,
-    prepared: Option<Arc<PreparedScript>>,
+    prepared: Option<Arc<SessionScript>>,
 }
 
 /// Plays the session's sound on the default output device, or runs on silently without one.
@@ -73,7 +74,7 @@ fn open_output(world: &mut World) {
 /// Makes the sound follow the session, each frame.
 fn conduct(
     mix: Option<NonSendMut<LiveMix>>,
-    prepared: Res<PreparedSession>,
+    prepared: Res<ReadyScript>,
     runtime: Res<SessionRuntime>,
     volumes: Res<Volumes>,
 ) {

@@ -101,7 +101,7 @@ impl Synth {
         let fade = f32::from_bits(self.control.fade_secs.load(Ordering::Relaxed));
         let step = if fade > 0.0 { dt / fade } else { f32::INFINITY };
         for frame in out {
-            self.gain = crate::visuals::approach(self.gain, target, step);
+            self.gain = crate::easing::approach(self.gain, target, step);
             *frame = self.generator.next(dt) * self.gain;
         }
     }

@@ -263,8 +263,8 @@ pub fn brightest_sky() -> Color {
         .iter()
         .flat_map(|look| [look.zenith, look.horizon, look.glow])
         .fold(Color::BLACK, |brightest, colour| {
-            if crate::comfort::relative_luminance(colour)
-                > crate::comfort::relative_luminance(brightest)
+            if crate::limits::relative_luminance(colour)
+                > crate::limits::relative_luminance(brightest)
             {
                 colour
             } else {

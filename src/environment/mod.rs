@@ -7,7 +7,7 @@ pub mod meshes;
 use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::prelude::*;
 
-use crate::launch::ActiveScript;
+use crate::session::selection::ActiveScript;
 use crate::script::SessionScript;
 use crate::session::{SessionRuntime, SessionState};
 use crate::visuals::fade::Veil;

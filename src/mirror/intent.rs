@@ -9,7 +9,8 @@ use bevy::prelude::*;
 
 use crate::AppSystems;
 use crate::config::Paths;
-use crate::launch::{ActiveScript, PendingStart};
+use crate::requests::RecentreRequest;
+use crate::session::selection::{ActiveScript, PendingStart};
 use crate::session::record::Bus;
 use crate::session::{SessionAction, SessionRuntime, SessionState};
 
@@ -56,14 +57,10 @@ pub enum PanelIntent {
         settled: bool,
     },
     /// Turn the patient's view so that "forward" is where they face now.
-    Recenter,
+    Recentre,
     /// Change the painting: colour, brush, undo, clear (already confirmed), open one.
-    Paint(crate::paint::PaintAction),
+    Paint(crate::artwork::PaintAction),
 }
-
-/// Asks the headset to recentre the patient's view (panel button or a long press).
-#[derive(Message, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct RecenterRequest;
 
 /// The session action for a panel request, given where the session is. `None` for requests
 /// that are not about the session's course (opening a file, recentring).
@@ -106,14 +103,14 @@ pub fn action_for(intent: &PanelIntent, state: SessionState) -> Option<SessionAc
             level: level.clamp(0.0, 1.0),
         }),
         PanelIntent::Paint(action) => Some(SessionAction::Paint(action.clone())),
-        PanelIntent::Open(_) | PanelIntent::Recenter => None,
+        PanelIntent::Open(_) | PanelIntent::Recentre => None,
     }
 }
 
 /// Turns panel requests into session actions (and file choices, and recentring).
 pub fn plugin(app: &mut App) {
     app.add_message::<PanelIntent>()
-        .add_message::<RecenterRequest>()
+        .add_message::<RecentreRequest>()
         .add_systems(Update, apply_intents.in_set(AppSystems::Input));
 }
 
@@ -127,7 +124,7 @@ fn apply_intents(
     mut active: Option<ResMut<ActiveScript>>,
     mut pending: Option<ResMut<PendingStart>>,
     mut actions: MessageWriter<SessionAction>,
-    mut recenter: MessageWriter<RecenterRequest>,
+    mut recentre: MessageWriter<RecentreRequest>,
 ) {
     for intent in intents.read() {
         let script = match intent {
@@ -143,8 +140,8 @@ fn apply_intents(
                 active.0 = assets.load(paths.asset_path(script));
             }
         }
-        if *intent == PanelIntent::Recenter {
-            recenter.write(RecenterRequest);
+        if *intent == PanelIntent::Recentre {
+            recentre.write(RecentreRequest);
         }
         let Some(action) = action_for(intent, runtime.state()) else {
             continue;
@@ -225,7 +222,7 @@ mod tests {
             None
         );
         assert_eq!(
-            action_for(&PanelIntent::Recenter, SessionState::Running),
+            action_for(&PanelIntent::Recentre, SessionState::Running),
             None
         );
     }

@@ -126,7 +126,7 @@ pub struct Course {
     /// Their sessions.
     pub sessions: Vec<SessionSummary>,
     /// Their paintings, newest first (not those of the session under way).
-    pub artworks: Vec<crate::paint::save::SavedArtwork>,
+    pub artworks: Vec<crate::artwork::save::SavedArtwork>,
 }
 
 /// The patient code the panel is working with (typed in the field, or the running
@@ -419,7 +419,7 @@ fn read_course(patient: &str, records: &Path, current: Option<&Path>) -> Course 
         files.retain(|record| Some(record.as_path()) != current);
         course.sessions = crate::report::summarise(&files).0;
     }
-    course.artworks = crate::paint::save::artworks_in(&records.join(patient))
+    course.artworks = crate::artwork::save::artworks_in(&records.join(patient))
         .into_iter()
         .filter(|artwork| Some(artwork.record.as_path()) != current)
         .collect();

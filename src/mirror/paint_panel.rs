@@ -12,9 +12,10 @@ use bevy_egui::egui;
 use super::intent::PanelIntent;
 use super::live::{Background, Course};
 use super::panel::PanelState;
-use crate::paint::canvas::BRUSH_WIDTHS;
-use crate::paint::save::SavedArtwork;
-use crate::paint::{PaintAction, PaintStep, Tool};
+use crate::artwork::canvas::BRUSH_WIDTHS;
+use crate::artwork::save::SavedArtwork;
+use crate::artwork::{PaintAction, Tool};
+use crate::session::painting::PaintStep;
 
 /// The side of an artwork's picture in the list, points.
 const THUMBNAIL: f32 = 64.0;
@@ -162,7 +163,7 @@ pub fn painting(
         }
         (None, Some(_)) => egui::RichText::new(format!(
             "saves every {:.0} s and at the end of the step",
-            crate::paint::AUTOSAVE_SECS
+            crate::session::painting::AUTOSAVE_SECS
         )),
     };
     ui.small(format!(
@@ -238,8 +239,8 @@ fn artwork_row(
             ui.label(&artwork.label);
             ui.small(format!(
                 "{}  ·  {}",
-                crate::paint::file_name(&artwork.paths.glb),
-                crate::paint::file_name(&artwork.paths.png)
+                crate::artwork::file_name(&artwork.paths.glb),
+                crate::artwork::file_name(&artwork.paths.png)
             ))
             .on_hover_text(artwork.paths.artwork.display().to_string());
             if can_open

@@ -21,7 +21,7 @@ use crate::report::summary::{Outcome, SessionSummary};
 use crate::script::Step;
 use crate::session::record::{Bus, EndReason};
 use crate::session::runtime::check_patient_code;
-use crate::session::{PreparedSession, SessionRuntime, SessionState, Volumes};
+use crate::session::{ReadyScript, SessionRuntime, SessionState, Volumes};
 use crate::xr::{XrMode, XrStatus};
 
 /// The panel's width in points.
@@ -78,7 +78,7 @@ pub struct Previews(HashMap<std::path::PathBuf, (Handle<Image>, egui::TextureId)
 #[derive(bevy::ecs::system::SystemParam)]
 pub struct PanelView<'w> {
     runtime: Res<'w, SessionRuntime>,
-    prepared: Res<'w, PreparedSession>,
+    prepared: Res<'w, ReadyScript>,
     volumes: Res<'w, Volumes>,
     library: Res<'w, Library>,
     live: Res<'w, LiveRecord>,
@@ -750,7 +750,7 @@ fn headset(ui: &mut egui::Ui, xr: Option<&XrStatus>, asked: &mut Vec<PanelIntent
                 .on_hover_text("The patient can also hold the grip for 1.5 s")
                 .clicked()
             {
-                asked.push(PanelIntent::Recenter);
+                asked.push(PanelIntent::Recentre);
             }
         }
     }

@@ -5,8 +5,8 @@
 
 use bevy::prelude::*;
 
-use super::PaintAction;
-use super::artwork::CANVAS_CENTRE;
+use crate::artwork::PaintAction;
+use crate::artwork::model::CANVAS_CENTRE;
 use crate::AppSystems;
 use crate::pointing::{PointerRay, PointerRays, Reach, ShownBoard, cell_at};
 use crate::session::{SessionAction, SessionRuntime, SessionState};

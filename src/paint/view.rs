@@ -13,10 +13,10 @@ use bevy::camera::visibility::NoFrustumCulling;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 
-use super::artwork::Stroke;
-use super::canvas::{ERASER_REACH, Tool};
+use crate::artwork::model::Stroke;
+use crate::artwork::canvas::{ERASER_REACH, Tool};
 use super::input::BrushTips;
-use super::tube::{TubeBuilder, TubeMesh};
+use crate::artwork::tube::{TubeBuilder, TubeMesh};
 use crate::AppSystems;
 use crate::session::{SessionRuntime, SessionState};
 

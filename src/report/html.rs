@@ -305,7 +305,7 @@ pub fn page(
                 ""
             },
             status = escape(&status(session)),
-            record = escape(&crate::paint::file_name(&session.record)),
+            record = escape(&crate::artwork::file_name(&session.record)),
         );
     }
     html.push_str(

@@ -67,7 +67,7 @@ pub fn summarise(records: &[PathBuf]) -> (Vec<SessionSummary>, Vec<String>) {
 pub fn write(folder: &Path, patient: &str, sessions: &[SessionSummary]) -> Result<Written, String> {
     let check_ins = charts::course_check_ins(sessions)?;
     let phases = charts::sessions_by_phase(sessions)?;
-    let generated = crate::session::runtime::wall_clock();
+    let generated = crate::clock::wall_clock();
     let paintings: Vec<_> = sessions.iter().map(paintings::pictures_of).collect();
     let page_text = html::page(
         patient,

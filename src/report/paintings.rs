@@ -5,7 +5,7 @@ use std::io::Cursor;
 use std::path::Path;
 
 use super::summary::SessionSummary;
-use crate::paint::save::ArtworkPaths;
+use crate::artwork::save::ArtworkPaths;
 
 /// The side of a painting's picture in the report, pixels.
 pub const PICTURE_SIZE: u32 = 240;
@@ -49,8 +49,8 @@ fn picture(paths: &ArtworkPaths) -> Option<Vec<u8>> {
     let full = match image::open(&paths.png) {
         Ok(picture) => picture.into_rgba8(),
         Err(_) => {
-            let artwork = crate::paint::save::load(&paths.artwork).ok()?.artwork();
-            crate::paint::export::snapshot(&artwork, PICTURE_SIZE)
+            let artwork = crate::artwork::save::load(&paths.artwork).ok()?.artwork();
+            crate::artwork::picture::snapshot(&artwork, PICTURE_SIZE)
         }
     };
     let small = image::imageops::thumbnail(&full, PICTURE_SIZE, PICTURE_SIZE);

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use super::diagnostic::Diagnostic;
 use super::diagnostic::Location;
 use super::outline::Outline;
-use super::parse::{Checked, parse_session, size_problem};
+use super::SessionScript;
+use super::parse::{parse_session, size_problem};
 use super::validate::Context;
 
 /// The file name ending that marks a session script.
@@ -19,7 +20,7 @@ pub struct Entry {
     /// The file's text as read (empty when it could not be read).
     pub source: String,
     /// The checked session, or every problem that makes it invalid.
-    pub outcome: Result<Checked, Vec<Diagnostic>>,
+    pub outcome: Result<SessionScript, Vec<Diagnostic>>,
 }
 
 impl Entry {

@@ -15,14 +15,16 @@ use bevy::prelude::*;
 pub use diagnostic::{Diagnostic, Severity};
 pub use duration::HumanDuration;
 pub use model::*;
-pub use parse::{Checked, parse_session};
+pub use parse::parse_session;
 
-/// A session script loaded through the asset server.
+/// A session file that parsed and passed validation: the [`Session`] it describes, which
+/// exact file it was, and the problems that do not stop it from running. The command line
+/// reads it with [`parse_session`]; the window loads it as an asset.
 #[derive(Asset, TypePath, Clone, Debug)]
 pub struct SessionScript {
-    /// The checked session.
+    /// The session as written.
     pub session: Session,
-    /// SHA-256 of the file's bytes.
+    /// SHA-256 of the file's bytes, so records can name exactly which script ran.
     pub sha256: String,
     /// Problems that do not stop the session from running.
     pub warnings: Vec<Diagnostic>,
@@ -65,11 +67,7 @@ impl AssetLoader for SessionScriptLoader {
                 for warning in &checked.warnings {
                     warn!("{warning}");
                 }
-                Ok(SessionScript {
-                    session: checked.session,
-                    sha256: checked.sha256,
-                    warnings: checked.warnings,
-                })
+                Ok(checked)
             }
             Err(problems) => {
                 let source = String::from_utf8_lossy(&bytes);

@@ -7,7 +7,8 @@ use super::duration::HumanDuration;
 /// The script format version this build reads.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// A whole session: metadata plus the ordered steps the patient goes through.
+/// A whole session as its file describes it: metadata plus the ordered steps the patient goes
+/// through. [`super::SessionScript`] is a checked file holding one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Session {

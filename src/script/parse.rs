@@ -6,6 +6,7 @@ use ron::extensions::Extensions;
 use sha2::{Digest, Sha256};
 
 use super::diagnostic::{Diagnostic, Location};
+use super::SessionScript;
 use super::model::Session;
 use super::validate::{self, Context};
 
@@ -14,17 +15,6 @@ pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 /// How deeply brackets may nest before the file is refused.
 const MAX_NESTING: usize = 64;
 
-/// A session that parsed and passed validation, with any warnings.
-#[derive(Clone, Debug)]
-pub struct Checked {
-    /// The session as written.
-    pub session: Session,
-    /// Problems that do not stop the session from running.
-    pub warnings: Vec<Diagnostic>,
-    /// SHA-256 of the file's bytes, so records can name exactly which script ran.
-    pub sha256: String,
-}
-
 /// Parses and validates a session file. `path` is only used in messages.
 ///
 /// On failure the list holds every problem found (errors and warnings), in file order.
@@ -32,7 +22,7 @@ pub fn parse_session(
     path: &str,
     bytes: &[u8],
     context: &Context,
-) -> Result<Checked, Vec<Diagnostic>> {
+) -> Result<SessionScript, Vec<Diagnostic>> {
     if let Some(problem) = size_problem(path, bytes.len() as u64) {
         return Err(vec![problem]);
     }
@@ -63,10 +53,10 @@ pub fn parse_session(
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
-    Ok(Checked {
+    Ok(SessionScript {
         session,
-        warnings: diagnostics,
         sha256: format!("{:x}", Sha256::digest(bytes)),
+        warnings: diagnostics,
     })
 }
 

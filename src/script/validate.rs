@@ -8,7 +8,7 @@ use super::diagnostic::{Diagnostic, Location};
 use super::duration::HumanDuration;
 use super::model::*;
 use super::outline::Outline;
-use crate::{catalog, comfort};
+use crate::{catalog, limits};
 
 /// Safe limits for breathing pacers: slow enough to calm, never so slow or held so long
 /// that it strains a frightened patient.
@@ -46,7 +46,7 @@ impl Default for Context {
     fn default() -> Self {
         Self {
             assets_dir: None,
-            brightness_ceiling: comfort::DEFAULT_BRIGHTNESS_CEILING,
+            brightness_ceiling: limits::DEFAULT_BRIGHTNESS_CEILING,
         }
     }
 }
@@ -477,12 +477,12 @@ fn check_palette(
             );
             continue;
         };
-        let light = comfort::Animation {
+        let light = limits::Animation {
             what: format!("the colour \"{colour}\""),
             cycle_secs: f32::INFINITY,
             peak: bevy::color::Color::srgb_u8(red, green, blue),
         };
-        if let Err(violation) = comfort::check(&light, brightness_ceiling) {
+        if let Err(violation) = limits::check(&light, brightness_ceiling) {
             checker.value_problem(
                 index,
                 step,

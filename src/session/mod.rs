@@ -1,9 +1,11 @@
 //! The session runtime: playing a script step by step under the therapist's control, and
 //! recording everything as it happens. Runs headless (no window, GPU or audio device).
 
+pub mod painting;
 pub mod record;
 pub mod resume;
 pub mod runtime;
+pub mod selection;
 
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
@@ -11,19 +13,18 @@ use bevy::state::app::StatesPlugin;
 use crate::AppSystems;
 use crate::config::Settings;
 use record::Bus;
-pub use runtime::{
-    PreparedScript, PreparedSession, RecordsFolder, SessionAction, SessionRuntime, SessionState,
-    Volumes,
-};
+pub use runtime::{RecordsFolder, SessionAction, SessionRuntime, SessionState, Volumes};
+pub use selection::{ActiveScript, PendingStart, ReadyScript};
 
 /// Plays sessions: reads [`SessionAction`] messages, advances time, writes the record.
 pub fn plugin(app: &mut App) {
     if !app.is_plugin_added::<StatesPlugin>() {
         app.add_plugins(StatesPlugin);
     }
-    app.init_state::<SessionState>()
+    app.add_plugins(painting::plugin)
+        .init_state::<SessionState>()
         .init_resource::<SessionRuntime>()
-        .init_resource::<PreparedSession>()
+        .init_resource::<ReadyScript>()
         .init_resource::<Volumes>()
         .add_message::<SessionAction>()
         .add_systems(
@@ -38,7 +39,7 @@ fn apply_actions(
     mut actions: MessageReader<SessionAction>,
     mut runtime: ResMut<SessionRuntime>,
     mut volumes: ResMut<Volumes>,
-    prepared: Res<PreparedSession>,
+    prepared: Res<ReadyScript>,
     folder: Res<RecordsFolder>,
     settings: Option<Res<Settings>>,
 ) {
@@ -135,9 +136,10 @@ pub fn test_runtime(steps: &str) -> (SessionRuntime, tempfile::TempDir) {
         crate::script::parse::parse_ron("t.session.ron", &text).expect("a valid test session");
     let dir = tempfile::tempdir().expect("a temp dir");
     let mut runtime = SessionRuntime::default();
-    let script = std::sync::Arc::new(PreparedScript {
+    let script = std::sync::Arc::new(crate::script::SessionScript {
         session,
         sha256: String::new(),
+        warnings: Vec::new(),
     });
     runtime.start(script, "P-1", &dir.path().join("r.jsonl"));
     (runtime, dir)

@@ -5,27 +5,16 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use bevy::prelude::*;
 
+use super::painting::PaintStep;
 use super::record::{Bus, EndReason, Event, EventKind, ReadRecord, RecordWriter, StepEnd};
+use crate::artwork::PaintAction;
+use crate::clock::wall_clock;
 use crate::exercises::{self, Input, Status, StepView};
-use crate::paint::{PaintAction, PaintStep};
-use crate::script::{IntentionAnswer, Session, Step};
-
-/// A checked script ready to be run.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PreparedScript {
-    /// The session.
-    pub session: Session,
-    /// SHA-256 of the script file.
-    pub sha256: String,
-}
-
-/// The script the next `Start` will run (chosen by the therapist or the command line).
-#[derive(Resource, Default, Debug, Clone)]
-pub struct PreparedSession(pub Option<Arc<PreparedScript>>);
+use crate::script::{IntentionAnswer, SessionScript, Step};
 
 /// Where records are written: `<folder>/<patient>/<session>-<time>.jsonl`.
 #[derive(Resource, Debug, Clone, PartialEq, Eq)]
@@ -155,7 +144,7 @@ impl Volumes {
 /// The running session.
 #[derive(Resource, Debug, Default)]
 pub struct SessionRuntime {
-    script: Option<Arc<PreparedScript>>,
+    script: Option<Arc<SessionScript>>,
     state: SessionState,
     calm_from: SessionState,
     step: usize,
@@ -181,7 +170,7 @@ impl SessionRuntime {
     }
 
     /// The script being run.
-    pub fn script(&self) -> Option<&PreparedScript> {
+    pub fn script(&self) -> Option<&SessionScript> {
         self.script.as_deref()
     }
 
@@ -399,7 +388,7 @@ impl SessionRuntime {
     }
 
     /// Starts `script` for `patient`, writing a new record at `record_path`.
-    pub fn start(&mut self, script: Arc<PreparedScript>, patient: &str, record_path: &Path) {
+    pub fn start(&mut self, script: Arc<SessionScript>, patient: &str, record_path: &Path) {
         *self = Self {
             script: Some(script.clone()),
             state: SessionState::Running,
@@ -436,7 +425,7 @@ impl SessionRuntime {
     /// Continues the unfinished record at `path` with `script`, at the step it stopped in.
     pub fn resume_record(
         &mut self,
-        script: Arc<PreparedScript>,
+        script: Arc<SessionScript>,
         path: &Path,
     ) -> Result<(), String> {
         let shown = path.display();
@@ -674,10 +663,6 @@ pub fn new_record_path(folder: &Path, patient: &str, session: &str) -> PathBuf {
         .unwrap_or_else(|| base.with_extension("jsonl"))
 }
 
-/// The wall clock as RFC 3339 UTC, e.g. "2026-11-22T09:30:00Z".
-pub fn wall_clock() -> String {
-    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
-}
 
 /// Checks a patient code: a pseudonym such as "P-014", never a name.
 pub fn check_patient_code(code: &str) -> Result<(), String> {

@@ -162,10 +162,10 @@ fn show_board(
         _ => false,
     };
     if same {
-        state.opacity = super::approach(state.opacity, 1.0, change);
+        state.opacity = crate::easing::approach(state.opacity, 1.0, change);
         state.shown.clone_from(&wanted.0);
     } else if state.opacity > 0.0 {
-        state.opacity = super::approach(state.opacity, 0.0, change);
+        state.opacity = crate::easing::approach(state.opacity, 0.0, change);
     } else if state.shown != wanted.0 {
         state.shown.clone_from(&wanted.0);
         for layout in &layouts {

@@ -109,7 +109,7 @@ fn follow_the_breath(
     };
     for (mut orb, mut transform, mut visibility) in &mut orbs {
         let target = if breath.is_some() { 1.0 } else { 0.0 };
-        orb.presence = super::approach(orb.presence, target, time.delta_secs() / PRESENCE_SECS);
+        orb.presence = crate::easing::approach(orb.presence, target, time.delta_secs() / PRESENCE_SECS);
         if let Some(breath) = breath {
             transform.scale = Vec3::splat(orb_radius(breath.fullness));
         }
@@ -118,7 +118,7 @@ fn follow_the_breath(
         } else {
             Visibility::Hidden
         });
-        let eased = super::ease(orb.presence);
+        let eased = crate::easing::ease(orb.presence);
         super::set_colour(&mut materials, &orb.core, CORE.with_alpha(0.92 * eased));
         for (shell, opacity) in &orb.halo {
             super::set_colour(&mut materials, shell, HALO.with_alpha(opacity * eased));

@@ -141,7 +141,7 @@ fn show_caption(
     let wanted_key = wanted.as_ref().map(|(key, _)| *key);
     if wanted_key == state.shown_key && wanted.is_some() {
         // The same caption: fade in, and let counts tick in place.
-        state.opacity = super::approach(state.opacity, 1.0, change);
+        state.opacity = crate::easing::approach(state.opacity, 1.0, change);
         if let Some((_, words)) = &wanted {
             for mut text in &mut texts {
                 if text.0 != *words {
@@ -151,7 +151,7 @@ fn show_caption(
         }
     } else if state.opacity > 0.0 {
         // Something else to show (or nothing): fade the old words out first.
-        state.opacity = super::approach(state.opacity, 0.0, change);
+        state.opacity = crate::easing::approach(state.opacity, 0.0, change);
     } else {
         state.shown_key = wanted_key;
         if let Some((_, words)) = &wanted {

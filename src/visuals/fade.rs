@@ -40,7 +40,7 @@ impl Veil {
 
     /// Moves the cover toward its target at the fade speed.
     pub fn step(&mut self, secs: f32) {
-        self.opacity = super::approach(self.opacity, self.target, secs / FADE_SECS);
+        self.opacity = crate::easing::approach(self.opacity, self.target, secs / FADE_SECS);
     }
 }
 
@@ -49,19 +49,12 @@ impl Veil {
 #[derive(Resource, Debug, Clone, Copy, Default, PartialEq)]
 pub struct Dimming(pub f32);
 
-impl Dimming {
-    /// The dimming that keeps the brightest preset under `ceiling`.
-    pub fn for_ceiling(ceiling: f32) -> Self {
-        Self(crate::comfort::dimming_for(ceiling, VEIL))
-    }
-}
-
 /// The veil's sphere, a child of the viewpoint.
 #[derive(Component)]
 struct VeilSphere(Handle<StandardMaterial>);
 
 /// The veil colour: a soft, warm near-dark.
-const VEIL: Color = Color::srgb(0.07, 0.07, 0.1);
+pub const VEIL: Color = Color::srgb(0.07, 0.07, 0.1);
 
 /// Draws the veil over the patient's view.
 pub fn plugin(app: &mut App) {

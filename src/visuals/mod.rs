@@ -20,21 +20,6 @@ pub fn plugin(app: &mut App) {
     ));
 }
 
-/// Moves `value` toward `target` by at most `change`, never past it.
-pub fn approach(value: f32, target: f32, change: f32) -> f32 {
-    if value < target {
-        (value + change).min(target)
-    } else {
-        (value - change).max(target)
-    }
-}
-
-/// Eases 0..1 so fades start and end softly (smoothstep).
-pub fn ease(t: f32) -> f32 {
-    let t = t.clamp(0.0, 1.0);
-    t * t * (3.0 - 2.0 * t)
-}
-
 /// Sets a material's colour only when it differs, so that materials at rest are not sent to
 /// the GPU again every frame.
 pub fn set_colour(
@@ -134,7 +119,7 @@ pub fn show_faded(
     materials: &mut Assets<StandardMaterial>,
     material: &Handle<StandardMaterial>,
 ) {
-    let eased = ease(opacity);
+    let eased = crate::easing::ease(opacity);
     visibility.set_if_neq(if eased > 0.0 {
         Visibility::Inherited
     } else {

@@ -18,11 +18,11 @@ use bevy_mod_xr::session::{XrPreDestroySession, XrSessionCreated, session_availa
 use bevy_mod_xr::spaces::{XrSpace, XrSpaceLocationFlags};
 
 use crate::AppSystems;
-use crate::mirror::intent::RecenterRequest;
+use crate::requests::RecentreRequest;
 use crate::pointing::{GazeSource, PointerRay, PointerRays, Reach};
 
 /// How long a squeeze is held to recentre the view.
-pub const RECENTER_HOLD: Duration = Duration::from_millis(1500);
+pub const RECENTRE_HOLD: Duration = Duration::from_millis(1500);
 /// Finger tips closer than this (beyond their radii), metres, are a pinch.
 const PINCH_GAP: f32 = 0.012;
 
@@ -222,7 +222,7 @@ fn controller_rays(
     aims: Query<(&Aim, &GlobalTransform, &XrSpaceLocationFlags), With<XrSpace>>,
     mut squeezes: ResMut<Squeezes>,
     mut rays: ResMut<PointerRays>,
-    mut recenter: MessageWriter<RecenterRequest>,
+    mut recentre: MessageWriter<RecentreRequest>,
 ) {
     let Some(actions) = actions else { return };
     for (index, hand) in actions.hands.iter().enumerate() {
@@ -238,9 +238,9 @@ fn controller_rays(
         };
         if !squeezed {
             *done = false;
-        } else if *held >= RECENTER_HOLD && !*done {
+        } else if *held >= RECENTRE_HOLD && !*done {
             *done = true;
-            recenter.write(RecenterRequest);
+            recentre.write(RecentreRequest);
         }
     }
     for (Aim(side), pose, flags) in &aims {

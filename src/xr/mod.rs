@@ -27,8 +27,7 @@ use bevy_mod_xr::spaces::XrSpace;
 
 use crate::AppSystems;
 use crate::environment::{EYE_HEIGHT, PatientCamera};
-use crate::launch::QuitRequest;
-use crate::mirror::intent::RecenterRequest;
+use crate::requests::{QuitRequest, RecentreRequest};
 use crate::pointing::GazeSource;
 use crate::session::{SessionAction, SessionRuntime, SessionState};
 
@@ -111,7 +110,7 @@ pub fn plugin(app: &mut App) {
         .add_systems(
             Update,
             (
-                (recenter, close_via_xr, finish_exit).in_set(AppSystems::Input),
+                (recentre, close_via_xr, finish_exit).in_set(AppSystems::Input),
                 (
                     note_session_state,
                     pause_when_the_headset_goes,
@@ -290,8 +289,8 @@ pub fn recentred_root(head: &Transform) -> Transform {
     }
 }
 
-fn recenter(
-    mut requests: MessageReader<RecenterRequest>,
+fn recentre(
+    mut requests: MessageReader<RecentreRequest>,
     heads: Query<&Transform, (With<Head>, With<XrSpace>)>,
     mut roots: Query<&mut Transform, (With<XrTrackingRoot>, Without<Head>)>,
 ) {

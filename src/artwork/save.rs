@@ -6,8 +6,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use super::artwork::{Artwork, ArtworkFile};
-use crate::session::record::{EventKind, ReadRecord};
+use super::model::ArtworkFile;
 
 /// The files of one paint step's painting.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,26 +61,6 @@ pub fn load(path: &Path) -> Result<ArtworkFile, String> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|error| format!("{shown}: {error}"))?;
     ArtworkFile::from_json(&shown, &bytes)
-}
-
-/// The artwork last saved by the session recorded at `record` (its last "artwork saved"
-/// event), loaded.
-pub fn latest_of_record(record: &Path) -> Result<(PathBuf, Artwork), String> {
-    let shown = record.display();
-    let read = ReadRecord::read(record)
-        .map_err(|error| format!("cannot read the record {shown}: {error}"))?;
-    let file = read
-        .events
-        .iter()
-        .rev()
-        .find_map(|event| match &event.kind {
-            EventKind::ArtworkSaved { file, .. } => Some(file.clone()),
-            _ => None,
-        })
-        .ok_or_else(|| format!("the record {shown} has no saved painting"))?;
-    let path = record.parent().unwrap_or(Path::new(".")).join(file);
-    let loaded = load(&path)?;
-    Ok((path, loaded.artwork()))
 }
 
 /// A painting found in a patient's folder.
@@ -153,7 +132,7 @@ mod tests {
     use bevy::math::Vec3;
 
     use super::*;
-    use crate::paint::artwork::{Rgb, Stroke, StrokePoint, Symmetry};
+    use crate::artwork::model::{Artwork, Rgb, Stroke, StrokePoint, Symmetry};
 
     fn artwork(strokes: usize) -> Artwork {
         Artwork {

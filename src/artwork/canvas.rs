@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use bevy::math::Vec3;
 
-use super::artwork::{Artwork, Rgb, Stroke, StrokePoint, Symmetry};
+use super::model::{Artwork, Rgb, Stroke, StrokePoint, Symmetry};
 
 /// How far each new brush sample pulls the smoothed point toward itself (0–1); lower is
 /// smoother and lags more.
@@ -427,7 +427,7 @@ impl Canvas {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::paint::artwork::CANVAS_CENTRE;
+    use crate::artwork::model::CANVAS_CENTRE;
 
     fn canvas() -> Canvas {
         Canvas::new(Vec::new(), Symmetry::NONE)

@@ -9,7 +9,7 @@ use std::f32::consts::TAU;
 
 use bevy::math::Vec3;
 
-use super::artwork::{Stroke, StrokePoint, Symmetry};
+use super::model::{Stroke, StrokePoint, Symmetry};
 
 /// Corners of each tube's cross-section.
 pub const SIDES: usize = 6;
@@ -288,7 +288,7 @@ fn any_perpendicular(tangent: Vec3) -> Vec3 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::paint::artwork::{CANVAS_CENTRE, Rgb};
+    use crate::artwork::model::{CANVAS_CENTRE, Rgb};
 
     fn stroke(points: usize, symmetry: u32) -> Stroke {
         Stroke {

@@ -4,6 +4,7 @@
 use std::f32::consts::TAU;
 use std::sync::Arc;
 
+use bevy::color::Srgba;
 use bevy::math::{Quat, Vec3};
 use serde::{Deserialize, Serialize};
 
@@ -48,12 +49,7 @@ impl From<Rgb> for String {
 
 /// An sRGB channel (0–255) as linear light (0–1).
 pub fn srgb_to_linear(channel: u8) -> f32 {
-    let c = f32::from(channel) / 255.0;
-    if c <= 0.04045 {
-        c / 12.92
-    } else {
-        ((c + 0.055) / 1.055).powf(2.4)
-    }
+    Srgba::gamma_function(f32::from(channel) / 255.0)
 }
 
 /// One point of a stroke: where the brush was and how hard the trigger was pressed (0–1).
@@ -207,7 +203,7 @@ impl ArtworkFile {
             patient: patient.to_owned(),
             session: session.to_owned(),
             step,
-            saved_at: crate::session::runtime::wall_clock(),
+            saved_at: crate::clock::wall_clock(),
             centre: CANVAS_CENTRE.to_array(),
             strokes: artwork
                 .strokes
