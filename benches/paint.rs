@@ -21,8 +21,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use stillpoint::artwork::model::{Artwork, ArtworkFile, Rgb, Stroke, StrokePoint, Symmetry};
 use stillpoint::paint::view::{ShownStrokes, StrokeMaterial, sync_plugin};
 use stillpoint::script::Session;
-use stillpoint::script::parse::parse_ron;
 use stillpoint::script::SessionScript;
+use stillpoint::script::parse::parse_ron;
 use stillpoint::session::SessionRuntime;
 use stillpoint::simulate::{Simulation, SyntheticPaint, headless_app};
 

@@ -150,7 +150,7 @@ pub fn bare_app(bench: RenderBench) -> App {
     .add_plugins(RenderBenchPlugin(bench))
     .add_systems(Startup, spawn_bare_scene);
     // Run the same way as the app's own frame stages.
-    crate::launch::frame_stages_on_one_thread(&mut app);
+    crate::frame_stages_on_one_thread(&mut app);
     app
 }
 

@@ -15,9 +15,6 @@ use crate::session::{SessionAction, SessionRuntime, SessionState};
 use crate::simulate::{ScriptedActions, send_due_actions};
 use crate::visuals::fade::Veil;
 
-/// The patient code of sessions started only to take a picture (their record is discarded).
-pub const PREVIEW_PATIENT: &str = "PREVIEW-1";
-
 /// Frames rendered after the moment is reached, so every pipeline has compiled.
 const SETTLE_FRAMES: u32 = 45;
 

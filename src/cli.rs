@@ -11,11 +11,13 @@ use crate::capture::Capture;
 use crate::catalog;
 use crate::config::{Paths, Settings};
 use crate::launch::{self, Launch};
+use crate::script::SessionScript;
+use crate::script::duration::format_length;
 use crate::script::library::{self, Entry};
+use crate::session::SessionAction;
+use crate::session::preview::ThrowawayRecord;
 use crate::session::resume::unfinished_records;
 use crate::session::runtime::check_patient_code;
-use crate::script::SessionScript;
-use crate::session::SessionAction;
 
 /// Calm, therapist-guided VR sessions for ketamine-assisted psychotherapy.
 ///
@@ -532,18 +534,6 @@ pub fn session_table(entries: &[Entry]) -> String {
     table
 }
 
-/// A session length the way a therapist reads it: `"14 min"`, `"45 s"`, `"1 h 05 min"`.
-pub fn format_length(secs: f64) -> String {
-    if secs < 59.5 {
-        return format!("{} s", secs.round() as u64);
-    }
-    let minutes = (secs / 60.0).round() as u64;
-    match (minutes / 60, minutes % 60) {
-        (0, minutes) => format!("{minutes} min"),
-        (hours, minutes) => format!("{hours} h {minutes:02} min"),
-    }
-}
-
 fn open_window(
     paths: Paths,
     settings: Settings,
@@ -718,9 +708,8 @@ fn simulate(
         ));
     }
     let (_, checked) = find_session(paths, settings, id)?;
-    let temporary =
-        tempfile::tempdir().map_err(|error| format!("cannot make a temporary folder: {error}"))?;
-    let record = record.unwrap_or_else(|| temporary.path().join("simulation.jsonl"));
+    let throwaway = ThrowawayRecord::new("simulation.jsonl")?;
+    let record = record.unwrap_or_else(|| throwaway.path().to_owned());
     let simulation = crate::simulate::Simulation {
         script: checked,
         patient,
@@ -820,13 +809,6 @@ fn file_stem(path: &Path) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lengths_read_naturally() {
-        assert_eq!(format_length(40.0), "40 s");
-        assert_eq!(format_length(14.0 * 60.0 + 10.0), "14 min");
-        assert_eq!(format_length(65.0 * 60.0), "1 h 05 min");
-    }
 
     #[test]
     fn cli_definition_is_consistent() {

@@ -63,16 +63,6 @@ impl Default for AudioSettings {
 }
 
 impl AudioSettings {
-    /// The levels a session starts with.
-    pub fn volumes(&self) -> crate::session::Volumes {
-        crate::session::Volumes {
-            master: self.master.min(self.master_cap),
-            narration: self.narration,
-            soundscape: self.soundscape,
-            cues: self.cues,
-        }
-    }
-
     /// Each level with its name in the settings file.
     fn named(&self) -> [(&'static str, f32); 5] {
         [
@@ -345,10 +335,9 @@ mod tests {
         std::fs::write(&path, "(audio: (master: 0.95, master_cap: 0.7, cues: 0.0))")
             .expect("write");
         let audio = Settings::load(&path).expect("valid levels").audio;
-        let volumes = audio.volumes();
         assert_eq!(
-            (volumes.master, volumes.cues, volumes.narration),
-            (0.7, 0.0, 1.0)
+            (audio.master, audio.master_cap, audio.cues, audio.narration),
+            (0.95, 0.7, 0.0, 1.0)
         );
     }
 }

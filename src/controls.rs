@@ -20,9 +20,9 @@
 use bevy::prelude::*;
 
 use crate::AppSystems;
+use crate::artwork::{Canvas, PaintAction, Tool};
 use crate::config::Settings;
 use crate::exercises::Detail;
-use crate::artwork::{Canvas, PaintAction, Tool};
 use crate::session::record::Bus;
 use crate::session::{SessionAction, SessionRuntime, SessionState, Volumes};
 

@@ -4,17 +4,17 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use bevy::asset::io::AssetSourceBuilder;
-use bevy::ecs::schedule::SingleThreadedExecutor;
 use bevy::prelude::*;
 use bevy::window::{PresentMode, WindowResolution};
 
 use crate::bench::{RenderBench, RenderBenchPlugin};
-use crate::capture::{Capture, CapturePlugin, PREVIEW_PATIENT};
+use crate::capture::{Capture, CapturePlugin};
 use crate::config::{Paths, Settings};
-use crate::script::{ScriptPlugin, SessionScript};
-use crate::session::{SessionAction, SessionRuntime, SessionState};
 use crate::requests::QuitRequest;
+use crate::script::{ScriptPlugin, SessionScript};
+use crate::session::preview::ThrowawayRecord;
 use crate::session::{ActiveScript, PendingStart};
+use crate::session::{SessionAction, SessionRuntime, SessionState, Volumes};
 use crate::xr::XrStatus;
 use crate::{AppSystems, LogicPlugin};
 
@@ -101,6 +101,7 @@ pub fn desktop_app(launch: Launch) -> App {
             context: launch.settings.validation_context(&launch.paths),
         },
         crate::session::selection::plugin,
+        crate::viewpoint::plugin,
         crate::environment::plugin,
         crate::visuals::plugin,
         crate::pointing::plugin,
@@ -109,15 +110,13 @@ pub fn desktop_app(launch: Launch) -> App {
         crate::mirror::plugin(launch.panel),
         crate::paint::plugin,
     ))
-    .insert_resource(launch.settings.audio.volumes())
+    .insert_resource(Volumes::starting(&launch.settings.audio))
     .insert_resource(crate::comfort::dimming(launch.settings.brightness_ceiling))
     .insert_resource(launch.settings.clone())
     .insert_resource(launch.paths.clone())
     .add_systems(
         Update,
-        (
-            title_window_after_session.in_set(AppSystems::Present),
-        ),
+        (title_window_after_session.in_set(AppSystems::Present),),
     );
     if let Some(from) = launch.artwork_from {
         app.insert_resource(crate::session::painting::ArtworkToReopen(from));
@@ -133,13 +132,10 @@ pub fn desktop_app(launch: Launch) -> App {
     if (shows_a_moment || launch.bench.is_some()) && start.is_none() {
         // A picture of a moment, or a benchmark: run the session for a preview patient
         // whose record is thrown away with this folder.
-        match tempfile::tempdir() {
-            Ok(folder) => {
-                start = Some(SessionAction::Start {
-                    patient: PREVIEW_PATIENT.to_owned(),
-                    record: Some(folder.path().join("preview.jsonl")),
-                });
-                app.insert_resource(PreviewRecords(folder));
+        match ThrowawayRecord::new("preview.jsonl") {
+            Ok(record) => {
+                start = Some(record.preview_start());
+                app.insert_resource(record);
             }
             Err(error) => warn!("no folder for the preview's record: {error}"),
         }
@@ -155,17 +151,8 @@ pub fn desktop_app(launch: Launch) -> App {
             .add_systems(Update, quit_after_session_time.in_set(AppSystems::Present));
     }
     app.insert_resource(PendingStart(start));
-    frame_stages_on_one_thread(&mut app);
+    crate::frame_stages_on_one_thread(&mut app);
     app
-}
-
-/// Runs the `Update` frame stages on the main thread. Our per-frame systems are small:
-/// handing them to the thread pool costs more than they do, and the render thread and the
-/// GPU driver want the cores.
-pub fn frame_stages_on_one_thread(app: &mut App) {
-    app.edit_schedule(Update, |schedule| {
-        schedule.set_executor(SingleThreadedExecutor::new());
-    });
 }
 
 /// Runs the desktop app until the window closes.
@@ -211,12 +198,6 @@ fn quit_on_request(mut quits: MessageReader<QuitRequest>, mut exit: MessageWrite
         exit.write(AppExit::Success);
     }
 }
-
-/// The temporary folder of a preview's record, removed when the app closes.
-#[derive(Resource, Debug)]
-struct PreviewRecords(
-    #[expect(dead_code, reason = "held so the folder lives as long as the app")] tempfile::TempDir,
-);
 
 fn title_window_after_session(
     active: Res<ActiveScript>,

@@ -29,9 +29,11 @@ pub mod requests;
 pub mod script;
 pub mod session;
 pub mod simulate;
+pub mod viewpoint;
 pub mod visuals;
 pub mod xr;
 
+use bevy::ecs::schedule::SingleThreadedExecutor;
 use bevy::prelude::*;
 
 /// The stages of every frame, in order. Each plugin puts its `Update` systems in one.
@@ -61,4 +63,13 @@ impl Plugin for LogicPlugin {
         .insert_resource(session::RecordsFolder(self.records_folder.clone()))
         .add_plugins(session::plugin);
     }
+}
+
+/// Runs the `Update` frame stages on the main thread. Our per-frame systems are small:
+/// handing them to the thread pool costs more than they do, and the render thread and the
+/// GPU driver want the cores.
+pub fn frame_stages_on_one_thread(app: &mut App) {
+    app.edit_schedule(Update, |schedule| {
+        schedule.set_executor(SingleThreadedExecutor::new());
+    });
 }

@@ -319,7 +319,7 @@ fn offer_board(runtime: Res<SessionRuntime>, mut shown: ResMut<ShownBoard>) {
 /// mouse cursor; the left button selects.
 fn desktop_pointer(
     windows: Query<&Window, With<PrimaryWindow>>,
-    cameras: Query<(&Camera, &GlobalTransform), With<crate::environment::PatientCamera>>,
+    cameras: Query<(&Camera, &GlobalTransform), With<crate::viewpoint::PatientCamera>>,
     buttons: Option<Res<ButtonInput<MouseButton>>>,
     mut rays: ResMut<PointerRays>,
 ) {

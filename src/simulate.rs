@@ -11,8 +11,8 @@ use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 
 use crate::exercises::Status;
-use crate::session::record::Bus;
 use crate::script::SessionScript;
+use crate::session::record::Bus;
 use crate::session::{ReadyScript, SessionAction, SessionRuntime, SessionState};
 use crate::{AppSystems, LogicPlugin};
 

@@ -19,10 +19,10 @@ use common::{project_path, stdout, stillpoint};
 use stillpoint::artwork::model::Artwork;
 use stillpoint::artwork::save::{self, ArtworkPaths};
 use stillpoint::report::summary::SessionSummary;
+use stillpoint::script::SessionScript;
 use stillpoint::script::library;
 use stillpoint::script::validate::Context;
 use stillpoint::session::record::{EventKind, ReadRecord};
-use stillpoint::script::SessionScript;
 use stillpoint::session::{SessionAction, SessionRuntime, SessionState};
 use stillpoint::simulate::{Simulation, headless_app, headless_app_on};
 
@@ -253,7 +253,9 @@ fn a_week_later_the_painting_reopens_from_its_record_and_grows() {
     let dir = tempfile::tempdir().expect("temp dir");
     let first = dir.path().join("week-1.jsonl");
     stillpoint::simulate::run(&simulation(first.clone(), 1500)).expect("the first session");
-    let first_artwork: Artwork = stillpoint::session::painting::latest_of_record(&first).expect("a painting").1;
+    let first_artwork: Artwork = stillpoint::session::painting::latest_of_record(&first)
+        .expect("a painting")
+        .1;
     assert!(first_artwork.point_count() >= 1500);
 
     let second = dir.path().join("week-2.jsonl");

@@ -18,13 +18,13 @@ use bevy::time::TimeUpdateStrategy;
 use common::project_path;
 use stillpoint::LogicPlugin;
 use stillpoint::mirror::intent::{self, PanelIntent};
-use stillpoint::requests::RecentreRequest;
 use stillpoint::mirror::panel::{last_session_summary, session_series};
 use stillpoint::report::summary::SessionSummary;
+use stillpoint::requests::RecentreRequest;
+use stillpoint::script::SessionScript;
 use stillpoint::script::library::check_file;
 use stillpoint::script::validate::Context;
 use stillpoint::session::record::{Bus, EventKind, ReadRecord};
-use stillpoint::script::SessionScript;
 use stillpoint::session::{ReadyScript, SessionRuntime, SessionState, Volumes};
 
 fn panel_app(records: &std::path::Path) -> App {

@@ -17,15 +17,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::{project_path, stdout, stillpoint};
-use stillpoint::exercises::Detail;
 use stillpoint::artwork::PaintAction;
+use stillpoint::exercises::Detail;
 use stillpoint::report::paintings::pictures_of;
 use stillpoint::report::summary::Outcome;
 use stillpoint::report::{charts, summarise};
+use stillpoint::script::SessionScript;
 use stillpoint::script::Step;
 use stillpoint::script::library::check_file;
 use stillpoint::script::validate::Context;
-use stillpoint::script::SessionScript;
 use stillpoint::session::{SessionAction, SessionRuntime, SessionState, Volumes};
 use stillpoint::simulate::SyntheticPaint;
 

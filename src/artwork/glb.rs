@@ -17,9 +17,7 @@ use bevy::math::Vec3;
 use serde_json::{Value, json};
 
 use super::model::{Artwork, CANVAS_CENTRE};
-use super::tube::{
-PIECE_POINTS, RING_VERTICES, SIDES, TubeBuilder, TubeMesh};
-
+use super::tube::{PIECE_POINTS, RING_VERTICES, SIDES, TubeBuilder, TubeMesh};
 
 /// The most bytes the binary chunk may hold (GLB lengths are `u32`); strokes that would
 /// pass it are left out rather than writing a broken file.
@@ -232,8 +230,8 @@ fn pack_glb(document: &Value, bin: &[&[u8]]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::artwork::test_paintings::{arc, painting, stroke};
     use crate::artwork::model::Rgb;
+    use crate::artwork::test_paintings::{arc, painting, stroke};
     use crate::artwork::tube::CORE_ALPHA;
 
     /// The builder's core geometry for `artwork`, found independently of the export's

@@ -50,7 +50,6 @@ pub(crate) mod test_paintings {
 
     use super::model::{Artwork, CANVAS_CENTRE, Rgb, Stroke, StrokePoint, Symmetry};
 
-
     pub(crate) fn stroke(colour: [u8; 3], symmetry: u32, points: Vec<Vec3>) -> Arc<Stroke> {
         Arc::new(Stroke {
             colour: Rgb(colour),

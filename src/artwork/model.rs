@@ -14,7 +14,7 @@ pub const FORMAT: &str = "stillpoint-artwork";
 pub const VERSION: u32 = 1;
 
 /// The centre the patient paints around, in the world (metres; the patient sits at the
-/// origin looking toward −Z with the eyes at [`crate::environment::EYE_HEIGHT`]). Symmetry
+/// origin looking toward −Z with the eyes at the seated eye height). Symmetry
 /// turns copies around the line through it toward the patient.
 pub const CANVAS_CENTRE: Vec3 = Vec3::new(0.0, 1.1, -0.6);
 

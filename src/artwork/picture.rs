@@ -532,7 +532,6 @@ pub fn snapshot_png(artwork: &Artwork, size: u32) -> Result<Vec<u8>, ImageError>
     Ok(bytes.into_inner())
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -656,5 +655,4 @@ mod tests {
         assert_eq!((image.width(), image.height()), (17, 17));
         assert_eq!(snapshot(&painting(), 0).dimensions(), (0, 0));
     }
-
 }

@@ -12,8 +12,8 @@ use super::conductor::Conductor;
 use super::score::Score;
 use crate::config::AudioSettings;
 use crate::exercises::Status;
-use crate::script::Step;
-use crate::script::SessionScript;
+use crate::script::{SessionScript, Step};
+use crate::session::preview::{PREVIEW_PATIENT, ThrowawayRecord};
 use crate::session::{SessionAction, SessionRuntime, SessionState, Volumes};
 
 /// Session steps advance this many times a second while rendering (cues start within
@@ -97,14 +97,10 @@ pub fn render_session(
     let mut conductor =
         Conductor::<OfflineBackend>::new(OfflineSettings { sample_rate }, settings, assets)?;
     conductor.prepare(&script.session);
-    let volumes = settings.volumes();
-    let folder = tempfile::tempdir().map_err(|error| format!("no temporary folder: {error}"))?;
+    let volumes = Volumes::starting(&settings);
+    let record = ThrowawayRecord::new("export.jsonl")?;
     let mut runtime = SessionRuntime::default();
-    runtime.start(
-        Arc::new(script),
-        crate::capture::PREVIEW_PATIENT,
-        &folder.path().join("export.jsonl"),
-    );
+    runtime.start(Arc::new(script), PREVIEW_PATIENT, record.path());
     let tick = Duration::from_secs_f64(1.0 / f64::from(TICKS_PER_SECOND));
     let frames_per_tick = (sample_rate / TICKS_PER_SECOND) as usize;
     let mut block = vec![0.0f32; frames_per_tick * 2];

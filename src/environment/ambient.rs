@@ -10,10 +10,10 @@ use bevy::image::Image;
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 
-use super::EYE_HEIGHT;
 use super::looks::Ambient;
 use super::meshes::direction;
 use crate::AppSystems;
+use crate::viewpoint::EYE_HEIGHT;
 
 /// Moves the ambient lights of the scene on screen.
 pub fn plugin(app: &mut App) {

@@ -4,23 +4,18 @@ pub mod ambient;
 pub mod looks;
 pub mod meshes;
 
-use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::prelude::*;
 
-use crate::session::selection::ActiveScript;
 use crate::script::SessionScript;
+use crate::session::selection::ActiveScript;
 use crate::session::{SessionRuntime, SessionState};
 use crate::visuals::fade::Veil;
 use crate::{AppSystems, catalog};
-
-/// Seated eye height, metres.
-pub const EYE_HEIGHT: f32 = 1.2;
 
 /// Draws the session's environment and keeps it in step with the script (hot reload).
 pub fn plugin(app: &mut App) {
     app.add_plugins(ambient::plugin)
         .init_resource::<ShownEnvironment>()
-        .add_systems(Startup, spawn_viewpoint)
         .add_systems(Update, show_script_environment.in_set(AppSystems::Present));
 }
 
@@ -28,30 +23,9 @@ pub fn plugin(app: &mut App) {
 #[derive(Resource, Default, Debug, Clone, PartialEq, Eq)]
 pub struct ShownEnvironment(pub Option<String>);
 
-/// The camera showing the patient's view on the desktop.
-#[derive(Component, Debug, Clone, Copy, Default)]
-pub struct PatientCamera;
-
 /// The root of everything belonging to the current scene.
 #[derive(Component)]
 struct SceneRoot;
-
-/// The patient's seated viewpoint on the desktop.
-fn spawn_viewpoint(mut commands: Commands) {
-    commands.spawn((
-        Name::new("Patient viewpoint"),
-        PatientCamera,
-        Camera3d::default(),
-        // The scenes' colours are chosen as they should appear: no tone mapping.
-        Tonemapping::None,
-        Projection::Perspective(PerspectiveProjection {
-            fov: 62f32.to_radians(),
-            far: 2000.0,
-            ..default()
-        }),
-        Transform::from_xyz(0.0, EYE_HEIGHT, 0.0).looking_at(Vec3::new(0.0, 0.9, -10.0), Vec3::Y),
-    ));
-}
 
 /// Shows the session's scene, or the safe place while the therapist has Calm on; a change of
 /// scene fades out through the veil and in again, never in one frame.

@@ -10,8 +10,8 @@ use bevy::prelude::*;
 use crate::AppSystems;
 use crate::config::Paths;
 use crate::requests::RecentreRequest;
-use crate::session::selection::{ActiveScript, PendingStart};
 use crate::session::record::Bus;
+use crate::session::selection::{ActiveScript, PendingStart};
 use crate::session::{SessionAction, SessionRuntime, SessionState};
 
 /// A request from the therapist's panel.

@@ -12,16 +12,16 @@ use super::intent::PanelIntent;
 use super::live::{Course, Library, LibraryItem, LiveRecord, PatientCode};
 use super::paint_panel::{self, ArtworkPictures};
 use crate::audio::AudioStatus;
-use crate::cli::format_length;
 use crate::config::{Paths, Settings};
 use crate::controls::TypingInPanel;
-use crate::environment::PatientCamera;
 use crate::report::charts::check_in_series;
 use crate::report::summary::{Outcome, SessionSummary};
 use crate::script::Step;
+use crate::script::duration::format_length;
 use crate::session::record::{Bus, EndReason};
 use crate::session::runtime::check_patient_code;
 use crate::session::{ReadyScript, SessionRuntime, SessionState, Volumes};
+use crate::viewpoint::PatientCamera;
 use crate::xr::{XrMode, XrStatus};
 
 /// The panel's width in points.

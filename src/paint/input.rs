@@ -5,9 +5,9 @@
 
 use bevy::prelude::*;
 
+use crate::AppSystems;
 use crate::artwork::PaintAction;
 use crate::artwork::model::CANVAS_CENTRE;
-use crate::AppSystems;
 use crate::pointing::{PointerRay, PointerRays, Reach, ShownBoard, cell_at};
 use crate::session::{SessionAction, SessionRuntime, SessionState};
 

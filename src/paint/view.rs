@@ -13,11 +13,11 @@ use bevy::camera::visibility::NoFrustumCulling;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 
-use crate::artwork::model::Stroke;
-use crate::artwork::canvas::{ERASER_REACH, Tool};
 use super::input::BrushTips;
-use crate::artwork::tube::{TubeBuilder, TubeMesh};
 use crate::AppSystems;
+use crate::artwork::canvas::{ERASER_REACH, Tool};
+use crate::artwork::model::Stroke;
+use crate::artwork::tube::{TubeBuilder, TubeMesh};
 use crate::session::{SessionRuntime, SessionState};
 
 /// Shows the painting and the brush tips.

@@ -105,9 +105,28 @@ impl<'de> Deserialize<'de> for HumanDuration {
     }
 }
 
+/// A session length the way a therapist reads it: `"14 min"`, `"45 s"`, `"1 h 05 min"`.
+pub fn format_length(secs: f64) -> String {
+    if secs < 59.5 {
+        return format!("{} s", secs.round() as u64);
+    }
+    let minutes = (secs / 60.0).round() as u64;
+    match (minutes / 60, minutes % 60) {
+        (0, minutes) => format!("{minutes} min"),
+        (hours, minutes) => format!("{hours} h {minutes:02} min"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lengths_read_naturally() {
+        assert_eq!(format_length(40.0), "40 s");
+        assert_eq!(format_length(14.0 * 60.0 + 10.0), "14 min");
+        assert_eq!(format_length(65.0 * 60.0), "1 h 05 min");
+    }
 
     #[test]
     fn parses_the_forms_authors_write() {

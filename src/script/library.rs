@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
+use super::SessionScript;
 use super::diagnostic::Diagnostic;
 use super::diagnostic::Location;
 use super::outline::Outline;
-use super::SessionScript;
 use super::parse::{parse_session, size_problem};
 use super::validate::Context;
 

@@ -5,8 +5,8 @@ use ron::error::{Error as RonError, SpannedError};
 use ron::extensions::Extensions;
 use sha2::{Digest, Sha256};
 
-use super::diagnostic::{Diagnostic, Location};
 use super::SessionScript;
+use super::diagnostic::{Diagnostic, Location};
 use super::model::Session;
 use super::validate::{self, Context};
 

@@ -2,13 +2,13 @@
 //! recording everything as it happens. Runs headless (no window, GPU or audio device).
 
 pub mod painting;
+pub mod preview;
 pub mod record;
 pub mod resume;
 pub mod runtime;
 pub mod selection;
 
 use bevy::prelude::*;
-use bevy::state::app::StatesPlugin;
 
 use crate::AppSystems;
 use crate::config::Settings;
@@ -18,20 +18,14 @@ pub use selection::{ActiveScript, PendingStart, ReadyScript};
 
 /// Plays sessions: reads [`SessionAction`] messages, advances time, writes the record.
 pub fn plugin(app: &mut App) {
-    if !app.is_plugin_added::<StatesPlugin>() {
-        app.add_plugins(StatesPlugin);
-    }
     app.add_plugins(painting::plugin)
-        .init_state::<SessionState>()
         .init_resource::<SessionRuntime>()
         .init_resource::<ReadyScript>()
         .init_resource::<Volumes>()
         .add_message::<SessionAction>()
         .add_systems(
             Update,
-            (apply_actions, advance, mirror_state)
-                .chain()
-                .in_set(AppSystems::Runtime),
+            (apply_actions, advance).chain().in_set(AppSystems::Runtime),
         );
 }
 
@@ -114,16 +108,6 @@ fn advance(time: Res<Time>, mut runtime: ResMut<SessionRuntime>) {
     runtime.tick(time.delta());
 }
 
-fn mirror_state(
-    runtime: Res<SessionRuntime>,
-    state: Res<State<SessionState>>,
-    mut next: ResMut<NextState<SessionState>>,
-) {
-    if *state.get() != runtime.state() {
-        next.set(runtime.state());
-    }
-}
-
 /// A runtime started on a session of `steps` (RON step list), for unit tests; the record is
 /// written into the returned folder.
 #[cfg(test)]
@@ -143,4 +127,25 @@ pub fn test_runtime(steps: &str) -> (SessionRuntime, tempfile::TempDir) {
     });
     runtime.start(script, "P-1", &dir.path().join("r.jsonl"));
     (runtime, dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::AudioSettings;
+
+    #[test]
+    fn a_session_starts_at_the_clinics_levels_with_master_under_its_cap() {
+        let audio = AudioSettings {
+            master: 0.95,
+            master_cap: 0.7,
+            cues: 0.0,
+            ..AudioSettings::default()
+        };
+        let volumes = Volumes::starting(&audio);
+        assert_eq!(
+            (volumes.master, volumes.cues, volumes.narration),
+            (0.7, 0.0, 1.0)
+        );
+    }
 }

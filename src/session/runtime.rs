@@ -13,6 +13,7 @@ use super::painting::PaintStep;
 use super::record::{Bus, EndReason, Event, EventKind, ReadRecord, RecordWriter, StepEnd};
 use crate::artwork::PaintAction;
 use crate::clock::wall_clock;
+use crate::config::AudioSettings;
 use crate::exercises::{self, Input, Status, StepView};
 use crate::script::{IntentionAnswer, SessionScript, Step};
 
@@ -91,7 +92,7 @@ fn volume_level(level: f32) -> f32 {
 }
 
 /// Where the session is.
-#[derive(States, Default, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Default, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SessionState {
     /// No session started yet.
     #[default]
@@ -117,6 +118,19 @@ pub struct Volumes {
     pub soundscape: f32,
     /// Breathing cues.
     pub cues: f32,
+}
+
+impl Volumes {
+    /// The levels a session starts with: the clinic's settings, the master level never
+    /// above the clinic's cap.
+    pub fn starting(audio: &AudioSettings) -> Self {
+        Self {
+            master: audio.master.min(audio.master_cap),
+            narration: audio.narration,
+            soundscape: audio.soundscape,
+            cues: audio.cues,
+        }
+    }
 }
 
 impl Default for Volumes {
@@ -423,11 +437,7 @@ impl SessionRuntime {
     }
 
     /// Continues the unfinished record at `path` with `script`, at the step it stopped in.
-    pub fn resume_record(
-        &mut self,
-        script: Arc<SessionScript>,
-        path: &Path,
-    ) -> Result<(), String> {
+    pub fn resume_record(&mut self, script: Arc<SessionScript>, path: &Path) -> Result<(), String> {
         let shown = path.display();
         let record = ReadRecord::read(path)
             .map_err(|error| format!("cannot read the record {shown}: {error}"))?;
@@ -662,7 +672,6 @@ pub fn new_record_path(folder: &Path, patient: &str, session: &str) -> PathBuf {
         .find(|path| !path.exists())
         .unwrap_or_else(|| base.with_extension("jsonl"))
 }
-
 
 /// Checks a patient code: a pseudonym such as "P-014", never a name.
 pub fn check_patient_code(code: &str) -> Result<(), String> {

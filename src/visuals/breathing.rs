@@ -109,7 +109,8 @@ fn follow_the_breath(
     };
     for (mut orb, mut transform, mut visibility) in &mut orbs {
         let target = if breath.is_some() { 1.0 } else { 0.0 };
-        orb.presence = crate::easing::approach(orb.presence, target, time.delta_secs() / PRESENCE_SECS);
+        orb.presence =
+            crate::easing::approach(orb.presence, target, time.delta_secs() / PRESENCE_SECS);
         if let Some(breath) = breath {
             transform.scale = Vec3::splat(orb_radius(breath.fullness));
         }

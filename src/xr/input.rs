@@ -18,8 +18,8 @@ use bevy_mod_xr::session::{XrPreDestroySession, XrSessionCreated, session_availa
 use bevy_mod_xr::spaces::{XrSpace, XrSpaceLocationFlags};
 
 use crate::AppSystems;
-use crate::requests::RecentreRequest;
 use crate::pointing::{GazeSource, PointerRay, PointerRays, Reach};
+use crate::requests::RecentreRequest;
 
 /// How long a squeeze is held to recentre the view.
 pub const RECENTRE_HOLD: Duration = Duration::from_millis(1500);

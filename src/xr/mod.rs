@@ -26,10 +26,10 @@ use bevy_mod_xr::session::{
 use bevy_mod_xr::spaces::XrSpace;
 
 use crate::AppSystems;
-use crate::environment::{EYE_HEIGHT, PatientCamera};
-use crate::requests::{QuitRequest, RecentreRequest};
 use crate::pointing::GazeSource;
+use crate::requests::{QuitRequest, RecentreRequest};
 use crate::session::{SessionAction, SessionRuntime, SessionState};
+use crate::viewpoint::{EYE_HEIGHT, PatientCamera};
 
 /// How quickly the desktop mirror follows the patient's head: the fraction of the way it
 /// closes per second (smooths out small tremors so the mirror never shakes).
