@@ -107,7 +107,7 @@ pub fn desktop_app(launch: Launch) -> App {
         crate::pointing::plugin,
         crate::controls::plugin,
         crate::audio::plugin,
-        crate::mirror::plugin(launch.panel),
+        crate::panel::plugin(launch.panel),
         crate::paint::plugin,
     ))
     .insert_resource(Volumes::starting(&launch.settings.audio))

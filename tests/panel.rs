@@ -17,8 +17,8 @@ use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 use common::project_path;
 use stillpoint::LogicPlugin;
-use stillpoint::mirror::intent::{self, PanelIntent};
-use stillpoint::mirror::panel::{last_session_summary, session_series};
+use stillpoint::panel::intent::{self, PanelIntent};
+use stillpoint::panel::progress::{last_session_summary, session_series};
 use stillpoint::report::summary::SessionSummary;
 use stillpoint::requests::RecentreRequest;
 use stillpoint::script::SessionScript;
@@ -350,7 +350,7 @@ fn close_without_resuming_ends_an_interrupted_record_as_abandoned() {
 #[test]
 fn the_course_is_read_in_the_background_not_in_the_frame() {
     use stillpoint::config::Settings;
-    use stillpoint::mirror::live::{self, Course, PatientCode};
+    use stillpoint::panel::live::{self, Course, PatientCode};
     let data = tempfile::tempdir().expect("temp dir");
     let records = data.path().join("records");
     let folder = records.join("P-030");

@@ -1,12 +1,19 @@
-//! The desktop mirror: the patient's view (the headset's, smoothed, or the seated desktop
-//! camera) beside the therapist's control panel. Tab hides the panel for a clean
-//! full-window mirror.
+//! The therapist's panel on the desktop, drawn with egui beside the mirror of the patient's
+//! view (the headset's, smoothed, or the seated desktop camera). Tab hides the panel for a
+//! clean full-window mirror. [`layout`] orders the sections, one file each; [`intent`] turns
+//! what the therapist asks into session actions; [`live`] reads records off the frame.
 
 mod chart;
+mod headset;
 pub mod intent;
+pub mod layout;
+mod library;
 pub mod live;
-pub mod paint_panel;
-pub mod panel;
+mod painting;
+pub mod progress;
+mod session;
+mod sound;
+mod start;
 
 use bevy::camera::visibility::RenderLayers;
 use bevy::camera::{CameraOutputMode, ClearColorConfig};
@@ -17,7 +24,7 @@ use bevy_egui::{EguiGlobalSettings, EguiPlugin, EguiPrimaryContextPass, PrimaryE
 use crate::AppSystems;
 use crate::controls::TypingInPanel;
 use crate::session::SessionRuntime;
-use panel::{PanelState, Previews};
+use layout::{PanelState, Previews};
 
 /// The panel: egui on its own camera over the whole window, the mirror's camera in the
 /// space beside it. `visible` is whether the panel shows at first.
@@ -33,11 +40,11 @@ pub fn plugin(visible: bool) -> impl Fn(&mut App) {
                 ..default()
             })
             .init_resource::<Previews>()
-            .init_resource::<paint_panel::ArtworkPictures>()
+            .init_resource::<painting::ArtworkPictures>()
             .init_resource::<TypingInPanel>()
             .add_systems(Startup, spawn_panel_camera)
             .add_systems(Update, toggle_panel.in_set(AppSystems::Input))
-            .add_systems(EguiPrimaryContextPass, panel::draw_panel);
+            .add_systems(EguiPrimaryContextPass, layout::draw_panel);
     }
 }
 

@@ -10,8 +10,8 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 
 use super::intent::PanelIntent;
+use super::layout::PanelState;
 use super::live::{Background, Course};
-use super::panel::PanelState;
 use crate::artwork::canvas::BRUSH_WIDTHS;
 use crate::artwork::save::SavedArtwork;
 use crate::artwork::{PaintAction, Tool};
@@ -154,12 +154,12 @@ pub fn painting(
     let strokes = canvas.artwork().strokes.len();
     let points = canvas.point_count();
     let saving = match (painting.problem(), painting.paths()) {
-        (Some(problem), _) => egui::RichText::new(problem).color(super::panel::BAD),
+        (Some(problem), _) => egui::RichText::new(problem).color(super::layout::BAD),
         (None, None) => {
-            egui::RichText::new("not saved: this session has no record").color(super::panel::WARN)
+            egui::RichText::new("not saved: this session has no record").color(super::layout::WARN)
         }
         (None, Some(_)) if painting.is_saved() => {
-            egui::RichText::new("saved beside the record").color(super::panel::GOOD)
+            egui::RichText::new("saved beside the record").color(super::layout::GOOD)
         }
         (None, Some(_)) => egui::RichText::new(format!(
             "saves every {:.0} s and at the end of the step",
@@ -184,7 +184,7 @@ pub fn confirm_clear(ctx: &egui::Context, state: &mut PanelState, asked: &mut Ve
         ui.label("Every stroke is taken away. Undo brings them back.");
         ui.horizontal(|ui| {
             if ui
-                .button(egui::RichText::new("Clear").color(super::panel::BAD))
+                .button(egui::RichText::new("Clear").color(super::layout::BAD))
                 .clicked()
             {
                 asked.push(PanelIntent::Paint(PaintAction::Clear));
@@ -234,7 +234,7 @@ fn artwork_row(
 ) {
     ui.horizontal(|ui| {
         let picture = pictures.get(ui.ctx(), &artwork.paths.png);
-        super::panel::picture_or_blank(ui, picture, egui::vec2(THUMBNAIL, THUMBNAIL));
+        super::library::picture_or_blank(ui, picture, egui::vec2(THUMBNAIL, THUMBNAIL));
         ui.vertical(|ui| {
             ui.label(&artwork.label);
             ui.small(format!(

@@ -1,0 +1,267 @@
+//! The panel's frame: its width, colours and order of sections, and what it reads. It only
+//! reads state and writes [`PanelIntent`]s; the mirror's camera gets the rest of the window.
+
+use std::collections::HashMap;
+
+use bevy::camera::Viewport;
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiTextureHandle, egui};
+
+use super::headset::headset;
+use super::intent::PanelIntent;
+use super::library::library;
+use super::live::{Course, Library, LiveRecord, PatientCode};
+use super::painting::{self, ArtworkPictures};
+use super::progress::{check_ins, course};
+use super::session::{calm_button, confirm_end, current_session, state_chip};
+use super::sound::sound;
+use super::start::start_section;
+use crate::audio::AudioStatus;
+use crate::config::{Paths, Settings};
+use crate::controls::TypingInPanel;
+use crate::session::{ReadyScript, SessionRuntime, SessionState, Volumes};
+use crate::viewpoint::PatientCamera;
+use crate::xr::XrStatus;
+
+/// The panel's width in points.
+const WIDTH: f32 = 390.0;
+/// Calm's colour: a deep, soft teal, the panel's one strong colour.
+pub(super) const CALM: egui::Color32 = egui::Color32::from_rgb(46, 120, 128);
+pub(super) const CALM_ON: egui::Color32 = egui::Color32::from_rgb(150, 110, 60);
+pub(super) const GOOD: egui::Color32 = egui::Color32::from_rgb(130, 200, 160);
+pub(super) const WARN: egui::Color32 = egui::Color32::from_rgb(230, 170, 100);
+pub(super) const BAD: egui::Color32 = egui::Color32::from_rgb(235, 120, 110);
+
+/// The shortcuts, as the panel lists them.
+pub const SHORTCUTS: [(&str, &str); 12] = [
+    ("Space", "pause / resume"),
+    ("Right / Left", "next / previous step (arrow keys)"),
+    ("C", "Calm on / off"),
+    ("Ctrl+E", "end the session (asks first)"),
+    ("0–9, T", "check-in answer (T = 10)"),
+    ("- / =", "master volume down / up"),
+    ("B", "breathing cues off / on"),
+    ("1–9", "paint colour, while painting"),
+    ("E", "eraser / brush, while painting"),
+    ("[ / ]", "thinner / wider brush"),
+    ("Ctrl+Z / Ctrl+Y", "undo / redo painting"),
+    ("Tab", "hide / show this panel"),
+];
+
+/// Whether the panel shows, and what it is in the middle of.
+#[derive(Resource, Debug, Clone, PartialEq)]
+pub struct PanelState {
+    /// False for a clean full-window mirror (Tab).
+    pub visible: bool,
+    /// The End confirmation is open.
+    pub confirming_end: bool,
+    /// The confirmation to clear the painting is open.
+    pub confirming_clear: bool,
+}
+
+impl Default for PanelState {
+    fn default() -> Self {
+        Self {
+            visible: true,
+            confirming_end: false,
+            confirming_clear: false,
+        }
+    }
+}
+
+/// Preview pictures registered with egui, by file.
+#[derive(Resource, Debug, Default)]
+pub struct Previews(pub(super) HashMap<std::path::PathBuf, (Handle<Image>, egui::TextureId)>);
+
+/// Everything the panel reads.
+#[derive(bevy::ecs::system::SystemParam)]
+pub struct PanelView<'w> {
+    pub(super) runtime: Res<'w, SessionRuntime>,
+    pub(super) prepared: Res<'w, ReadyScript>,
+    pub(super) volumes: Res<'w, Volumes>,
+    pub(super) library: Res<'w, Library>,
+    pub(super) live: Res<'w, LiveRecord>,
+    pub(super) course: Res<'w, Course>,
+    pub(super) audio: Option<Res<'w, AudioStatus>>,
+    pub(super) xr: Option<Res<'w, XrStatus>>,
+    pub(super) images: Res<'w, Assets<Image>>,
+    pub(super) assets: Res<'w, AssetServer>,
+    pub(super) paths: Res<'w, Paths>,
+    pub(super) settings: Option<Res<'w, Settings>>,
+}
+
+/// Draws the panel, hands the rest of the window to the mirror's camera, and collects the
+/// therapist's requests.
+pub fn draw_panel(
+    mut contexts: EguiContexts,
+    view: PanelView,
+    mut state: ResMut<PanelState>,
+    mut code: ResMut<PatientCode>,
+    mut previews: ResMut<Previews>,
+    mut pictures: ResMut<ArtworkPictures>,
+    mut typing: ResMut<TypingInPanel>,
+    mut cameras: Query<&mut Camera, With<PatientCamera>>,
+    mut intents: MessageWriter<PanelIntent>,
+    mut styled: Local<bool>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    if !*styled {
+        style(&ctx);
+        *styled = true;
+    }
+    let mut asked = Vec::new();
+    let mut free = ctx.viewport_rect();
+    if state.visible {
+        for item in &view.library.items {
+            if let Some(path) = &item.preview
+                && !previews.0.contains_key(path)
+            {
+                let handle: Handle<Image> = view.assets.load(view.paths.asset_path(path));
+                let texture = contexts.add_image(EguiTextureHandle::Strong(handle.clone()));
+                previews.0.insert(path.clone(), (handle, texture));
+            }
+        }
+        let mut root = egui::Ui::new(
+            ctx.clone(),
+            "stillpoint-root".into(),
+            egui::UiBuilder::new()
+                .layer_id(egui::LayerId::background())
+                .max_rect(ctx.viewport_rect()),
+        );
+        egui::Panel::right("therapist-panel")
+            .resizable(false)
+            .exact_size(WIDTH)
+            .show(&mut root, |ui| {
+                egui::ScrollArea::vertical()
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        panel_contents(
+                            ui,
+                            &view,
+                            &mut state,
+                            &mut code,
+                            &previews,
+                            &mut pictures,
+                            &mut asked,
+                        );
+                    });
+            });
+        free = root.available_rect_before_wrap();
+        if state.confirming_end {
+            confirm_end(&ctx, &mut state, &mut asked);
+        }
+        if state.confirming_clear {
+            painting::confirm_clear(&ctx, &mut state, &mut asked);
+        }
+    }
+    typing.0 = ctx.text_edit_focused() || state.confirming_end || state.confirming_clear;
+    intents.write_batch(asked);
+    let scale = ctx.pixels_per_point();
+    for mut camera in &mut cameras {
+        let viewport = state.visible.then(|| Viewport {
+            physical_position: UVec2::new(
+                (free.min.x * scale).round() as u32,
+                (free.min.y * scale).round() as u32,
+            ),
+            physical_size: UVec2::new(
+                (free.width() * scale).round() as u32,
+                (free.height() * scale).round() as u32,
+            )
+            .max(UVec2::ONE),
+            ..default()
+        });
+        let same = match (&camera.viewport, &viewport) {
+            (Some(old), Some(new)) => {
+                old.physical_position == new.physical_position
+                    && old.physical_size == new.physical_size
+            }
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            camera.viewport = viewport;
+        }
+    }
+    Ok(())
+}
+
+fn style(ctx: &egui::Context) {
+    let mut visuals = egui::Visuals::dark();
+    visuals.panel_fill = egui::Color32::from_rgb(24, 27, 34);
+    visuals.extreme_bg_color = egui::Color32::from_rgb(16, 18, 24);
+    visuals.faint_bg_color = egui::Color32::from_rgb(44, 48, 58);
+    ctx.set_visuals(visuals);
+    ctx.all_styles_mut(|style| {
+        use egui::{FontId, TextStyle};
+        for (text_style, size) in [
+            (TextStyle::Body, 15.0),
+            (TextStyle::Button, 15.0),
+            (TextStyle::Heading, 19.0),
+            (TextStyle::Small, 12.0),
+        ] {
+            style
+                .text_styles
+                .insert(text_style, FontId::proportional(size));
+        }
+        style.spacing.item_spacing = egui::vec2(8.0, 6.0);
+        style.spacing.button_padding = egui::vec2(10.0, 5.0);
+    });
+}
+
+fn panel_contents(
+    ui: &mut egui::Ui,
+    view: &PanelView,
+    state: &mut PanelState,
+    code: &mut PatientCode,
+    previews: &Previews,
+    pictures: &mut ArtworkPictures,
+    asked: &mut Vec<PanelIntent>,
+) {
+    let runtime = &view.runtime;
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        ui.heading("Stillpoint");
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(state_chip(runtime.state()));
+        });
+    });
+    calm_button(ui, runtime.state(), asked);
+    ui.add_space(4.0);
+    if runtime.is_under_way() || runtime.state() == SessionState::Finished {
+        current_session(ui, view, state, asked);
+    }
+    let painting = runtime
+        .painting()
+        .filter(|_| runtime.state() == SessionState::Running);
+    if let Some(painting) = painting {
+        ui.separator();
+        painting::painting(ui, painting, state, asked);
+    }
+    if !runtime.is_under_way() {
+        // Between sessions the library comes first: choosing is what happens next.
+        start_section(ui, view, code, asked);
+        library(ui, view, previews, asked);
+    }
+    ui.separator();
+    check_ins(ui, view);
+    course(ui, &view.course);
+    painting::earlier_paintings(ui, &view.course, pictures, painting.is_some(), asked);
+    ui.separator();
+    sound(ui, view, asked);
+    headset(ui, view.xr.as_deref(), asked);
+    if runtime.is_under_way() {
+        ui.separator();
+        library(ui, view, previews, asked);
+    }
+    egui::CollapsingHeader::new("Keyboard shortcuts")
+        .default_open(false)
+        .show(ui, |ui| {
+            egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                for (keys, what) in SHORTCUTS {
+                    ui.monospace(keys);
+                    ui.label(what);
+                    ui.end_row();
+                }
+            });
+        });
+}
