@@ -1,0 +1,364 @@
+//! The command line's arguments: the commands, their options, and the window's options.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::bench::RenderBench;
+use crate::capture::Capture;
+
+/// Calm, therapist-guided VR sessions for ketamine-assisted psychotherapy.
+///
+/// With no command, Stillpoint opens the desktop mirror on the default session (set in
+/// config/stillpoint.ron). Sessions are RON files in assets/sessions/; see
+/// docs/session-format.md to write your own.
+#[derive(Debug, Parser)]
+#[command(name = "stillpoint", version, about, long_about)]
+pub struct Cli {
+    /// What to do; opens the app window when left out.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// The assets folder (sessions/, sounds). Default: ./assets, the one beside the program,
+    /// or the installed one (/usr/share/stillpoint).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub assets: Option<PathBuf>,
+    /// The settings file. Default: config/stillpoint.ron beside the assets folder, else
+    /// /etc/stillpoint/stillpoint.ron.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The data folder: session records, and the clinic's own sessions in its sessions/
+    /// (overrides `data_folder` in the settings).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Window options when no command is given (with a command, give them after it).
+    #[command(flatten)]
+    pub window: WindowArgs,
+}
+
+/// Stillpoint's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the app window straight into a session.
+    ///
+    /// With --patient the session starts at once and is recorded under that code. With
+    /// --resume the newest unfinished record (of that patient and session, when given)
+    /// continues at the step where it stopped.
+    Run {
+        /// The session's id (see `stillpoint list`).
+        #[arg(long, value_name = "ID", required_unless_present = "resume")]
+        session: Option<String>,
+        /// The patient's pseudonymous code, e.g. P-014 (never a name).
+        #[arg(long, value_name = "CODE")]
+        patient: Option<String>,
+        /// Continue the newest unfinished session record.
+        #[arg(long)]
+        resume: bool,
+        /// Window options.
+        #[command(flatten)]
+        window: WindowArgs,
+    },
+    /// Run a session headless at full speed with simulated time and print its record.
+    ///
+    /// Steps that wait for the therapist continue after --auto-continue seconds; check-ins
+    /// without an answer time out as in the app. The record's lines go to standard output;
+    /// the last line on standard error is `frames=N frame_us_p50=X frame_us_p99=Y`.
+    Simulate {
+        /// The session's id (see `stillpoint list`).
+        #[arg(long, value_name = "ID")]
+        session: String,
+        /// An action at a session time: pause, resume, next, back, calm, calm-end, end,
+        /// answer:N (check-in 0-10), choose:N (intention), volume:BUS:LEVEL. Repeatable,
+        /// e.g. --action 30=pause --action 40=resume.
+        #[arg(long = "action", value_name = "T=ACTION")]
+        actions: Vec<String>,
+        /// Simulated frames per second.
+        #[arg(long, default_value_t = 90.0, value_name = "N")]
+        hz: f64,
+        /// Write the record to this file (default: a temporary file, removed afterwards).
+        #[arg(long, value_name = "PATH")]
+        record: Option<PathBuf>,
+        /// The patient code written in the record.
+        #[arg(long, value_name = "CODE", default_value = "SIM-0")]
+        patient: String,
+        /// Seconds after which a step that waits for the therapist is continued.
+        #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+        auto_continue: f64,
+        /// Continue the unfinished record given with --record.
+        #[arg(long, requires = "record")]
+        resume: bool,
+        /// Paint N stroke points of smooth synthetic brush motion in each paint step (the
+        /// artwork, its GLB and its PNG are saved beside the record as in a live session).
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        synthetic_paint: usize,
+        /// Paint steps continue this earlier painting: an artwork file, or a record whose
+        /// last painting is meant.
+        #[arg(long, value_name = "PATH")]
+        artwork_from: Option<PathBuf>,
+    },
+    /// Check session files and report every problem as `path:line:column: message`.
+    ///
+    /// Exits 0 when all files are valid (warnings allowed) and 1 otherwise.
+    Validate {
+        /// Files or folders to check. Default: every session in assets/sessions/.
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// One line per problem, without the excerpt of the file.
+        #[arg(long)]
+        brief: bool,
+    },
+    /// Write a printable report with charts from session records.
+    ///
+    /// With --patient, a course report from every record of that patient; with --record,
+    /// one session. Writes report.html (self-contained, opens offline, prints to PDF from
+    /// a browser) and the charts as SVG files, readable only by you.
+    Report {
+        /// The patient's pseudonymous code.
+        #[arg(
+            long,
+            value_name = "CODE",
+            required_unless_present = "record",
+            conflicts_with = "record"
+        )]
+        patient: Option<String>,
+        /// One record file.
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
+        /// Folder to write the report into. Default: <data folder>/reports/<patient>.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Render a session's whole sound to a WAV file, for practising at home.
+    ///
+    /// Narration, soundscape and breathing cues play through the same mix as in the app,
+    /// in session time, far faster than real time. Steps that wait for an answer or for
+    /// the therapist are given their expected length (as in `stillpoint list`).
+    ExportAudio {
+        /// The session's id (see `stillpoint list`).
+        #[arg(long, value_name = "ID")]
+        session: String,
+        /// The WAV file to write (16-bit stereo).
+        #[arg(long, value_name = "FILE.wav")]
+        out: PathBuf,
+        /// Samples per second.
+        #[arg(long, value_name = "HZ", default_value_t = 44_100,
+              value_parser = clap::value_parser!(u32).range(8_000..=192_000))]
+        sample_rate: u32,
+    },
+    /// For tools/narrate.py: every prompt the valid sessions speak, one JSON object a line
+    /// (`session`, `text`, and `clip`, the voice file it plays, relative to the assets).
+    #[command(hide = true)]
+    SpokenPrompts,
+    /// List the sessions found: id, title, phase and expected length.
+    List {
+        /// Also list the environments and soundscapes scripts can name.
+        #[arg(long)]
+        presets: bool,
+    },
+}
+
+/// The latest session moment `--at` can show: a day, far beyond any session (and far
+/// within what a time span can hold).
+const LATEST_MOMENT_SECS: f64 = 86_400.0;
+
+/// Options for commands that open the window.
+#[derive(Debug, Clone, Default, PartialEq, Args)]
+pub struct WindowArgs {
+    /// Save a PNG of the window once the scene has rendered, then exit.
+    #[arg(long, value_name = "PNG")]
+    pub screenshot: Option<PathBuf>,
+    /// With --screenshot: this moment of the session (seconds of session
+    /// time), reached at once in simulated time.
+    #[arg(long, value_name = "SECONDS")]
+    pub at: Option<f64>,
+    /// With --at: an action on the way, as for `simulate` (e.g. --action 40=calm).
+    #[arg(long = "action", value_name = "T=ACTION", requires = "at")]
+    pub actions: Vec<String>,
+    /// Render benchmark: render N frames of the session (from --at, if given) after a
+    /// warm-up, print `frames=… frame_ms_p50=… frame_ms_p99=… app_us_p50=… app_us_p99=…`
+    /// on standard error, then exit.
+    #[arg(long, value_name = "N", conflicts_with = "screenshot", hide = true)]
+    pub bench_frames: Option<u32>,
+    /// With --bench-frames: render a bare scene of one mesh and one light instead, for
+    /// comparison.
+    #[arg(long, requires = "bench_frames", hide = true)]
+    pub bare: bool,
+    /// Do not look for a headset; run on the desktop only.
+    #[arg(long)]
+    pub desktop: bool,
+    /// Start with the therapist's panel hidden (Tab shows it). Pictures taken with
+    /// --screenshot show the patient's view alone unless --with-panel is given.
+    #[arg(long, conflicts_with = "with_panel")]
+    pub no_panel: bool,
+    /// With --screenshot: save a small preview picture (384x216), as the session library
+    /// shows (tools/previews.sh makes them for every session).
+    #[arg(long, requires = "screenshot", hide = true)]
+    pub thumbnail: bool,
+    /// With --screenshot: include the therapist's panel in the picture.
+    #[arg(long, requires = "screenshot")]
+    pub with_panel: bool,
+    /// Close the app once the session clock reaches this many seconds (or the session ends),
+    /// ending the headset's session cleanly first.
+    #[arg(long, value_name = "SECONDS", hide = true)]
+    pub quit_after: Option<f64>,
+    /// Paint steps continue this earlier painting, to add to it or to look at it together:
+    /// an artwork file, or a session record whose last painting is meant.
+    #[arg(long, value_name = "PATH")]
+    pub artwork_from: Option<PathBuf>,
+}
+
+impl WindowArgs {
+    /// Refuses a moment before the session's start, and an earlier painting that is not there.
+    pub(super) fn check_moment(&self) -> Result<(), String> {
+        super::simulate::check_artwork_from(self.artwork_from.as_deref())?;
+        if let Some(secs) = self.quit_after
+            && !(secs.is_finite() && secs >= 0.0)
+        {
+            return Err(format!("--quit-after {secs} must be zero or more seconds"));
+        }
+        match self.at {
+            Some(at) if !(at.is_finite() && at >= 0.0) => {
+                Err(format!("--at {at} must be zero or more seconds"))
+            }
+            Some(at) if at > LATEST_MOMENT_SECS => Err(format!(
+                "--at {at} is beyond any session: give at most {LATEST_MOMENT_SECS} seconds (a day)"
+            )),
+            Some(_) if self.screenshot.is_none() && self.bench_frames.is_none() => {
+                Err("--at needs --screenshot or --bench-frames".to_owned())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The render benchmark asked for, if any.
+    pub(super) fn bench(&self) -> Option<RenderBench> {
+        self.bench_frames.map(|frames| RenderBench {
+            frames,
+            at: self.at,
+        })
+    }
+
+    /// The picture asked for, if any.
+    pub(super) fn capture(&self) -> Result<Option<Capture>, String> {
+        let Some(path) = &self.screenshot else {
+            return Ok(None);
+        };
+        let actions = self
+            .actions
+            .iter()
+            .map(|action| crate::simulate::parse_timed_action(action))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(Capture {
+            path: path.clone(),
+            at: self.at,
+            actions,
+            thumbnail: self.thumbnail,
+        }))
+    }
+}
+
+impl Cli {
+    /// Window options given before a command, where they would do nothing: they belong
+    /// after `run`. The message says so.
+    pub fn misplaced_window_options(&self) -> Option<String> {
+        let command = self.command.as_ref()?;
+        if self.window == WindowArgs::default() {
+            return None;
+        }
+        let hint = match command {
+            Command::Run { .. } => {
+                "give them after `run`, e.g. `stillpoint run --session ID --desktop`"
+            }
+            _ => "only the app window takes them (`stillpoint` alone, or `stillpoint run`)",
+        };
+        Some(format!(
+            "window options such as --desktop or --screenshot do nothing here: {hint}"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn window_options_work_where_they_are_given_or_are_refused() {
+        let parse = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("stillpoint").chain(args.iter().copied()))
+        };
+        let before_run = parse(&["--desktop", "run", "--session", "x"]).expect("parses");
+        let problem = before_run.misplaced_window_options().expect("refused");
+        assert!(problem.contains("after `run`"), "{problem}");
+        let before_list = parse(&["--no-panel", "list"]).expect("parses");
+        assert!(before_list.misplaced_window_options().is_some());
+        let Ok(Cli {
+            command: Some(Command::Run { window, .. }),
+            ..
+        }) = parse(&["run", "--session", "x", "--desktop"])
+        else {
+            panic!("`run --desktop` parses");
+        };
+        assert!(window.desktop);
+        let alone = parse(&["--desktop"]).expect("parses");
+        assert!(alone.window.desktop && alone.misplaced_window_options().is_none());
+        assert!(parse(&["validate", "--screenshot", "a.png"]).is_err());
+        for data in [
+            &["--data", "/tmp/d", "list"][..],
+            &["list", "--data", "/tmp/d"],
+        ] {
+            let cli = parse(data).expect("--data goes before or after the command");
+            assert_eq!(cli.data.as_deref(), Some(Path::new("/tmp/d")));
+            assert!(cli.misplaced_window_options().is_none());
+        }
+    }
+
+    #[test]
+    fn a_moment_beyond_any_session_is_refused_not_a_panic() {
+        let moment = |at: &str| {
+            let cli = Cli::try_parse_from([
+                "stillpoint",
+                "run",
+                "--session",
+                "x",
+                "--screenshot",
+                "a.png",
+                &format!("--at={at}"),
+            ])
+            .expect("parses");
+            let Some(Command::Run { window, .. }) = cli.command else {
+                panic!("run");
+            };
+            window.check_moment()
+        };
+        assert!(moment("1e20").is_err_and(|problem| problem.contains("at most 86400")));
+        assert!(moment("inf").is_err());
+        assert!(moment("-0.5e-3").is_err() && moment("NaN").is_err());
+        assert_eq!(moment("86400"), Ok(()));
+    }
+
+    #[test]
+    fn developer_options_are_hidden_from_help_but_still_work() {
+        use clap::CommandFactory;
+        let mut command = Cli::command();
+        let run = command.find_subcommand_mut("run").expect("run");
+        let help = run.render_long_help().to_string();
+        for hidden in ["--bench-frames", "--bare", "--thumbnail", "--quit-after"] {
+            assert!(!help.contains(hidden), "{hidden} shows in `run --help`");
+        }
+        assert!(help.contains("--screenshot") && help.contains("--desktop"));
+        let cli =
+            Cli::try_parse_from(["stillpoint", "run", "--session", "x", "--bench-frames", "5"])
+                .expect("a hidden option still parses");
+        let Some(Command::Run { window, .. }) = cli.command else {
+            panic!("run");
+        };
+        assert_eq!(window.bench_frames, Some(5));
+    }
+}
