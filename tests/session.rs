@@ -533,12 +533,21 @@ fn a_killed_simulation_leaves_a_readable_record() {
     while lines_written() < 3 && started.elapsed().as_secs() < 30 {
         std::thread::sleep(Duration::from_millis(1));
     }
+    let still_running = child.try_wait().expect("its status").is_none();
     child.kill().expect("kill");
     let _ = child.wait();
+    assert!(
+        still_running,
+        "the simulation was killed mid-run, not after it had finished"
+    );
     let lines = assert_every_complete_line_is_json(&record);
-    assert!(lines >= 2, "some events were written before the kill");
+    assert!(lines >= 3, "events were written before the kill: {lines}");
     let read = ReadRecord::read(&record).expect("readable");
     assert!(read.start().is_some());
+    assert!(!read.is_finished(), "the record has no end: it was cut");
+    let unfinished = stillpoint::session::resume::unfinished_in(&record)
+        .expect("the killed session is offered to resume");
+    assert_eq!(unfinished.path, record);
 }
 
 #[test]

@@ -509,20 +509,29 @@ fn session_previews_are_small_pictures_of_each_scene() {
 
 #[test]
 fn without_an_openxr_loader_the_app_runs_on_the_desktop_and_names_what_to_install() {
-    // This machine has no OpenXR loader: the app says so once, runs the session in the
-    // window, and closes cleanly when asked.
+    // No OpenXR loader is found, whatever this machine has: the loader search is limited to
+    // an empty list, even with a loader on the library path. The app says so once, runs the
+    // session in the window, and closes cleanly when asked.
     let data = tempfile::tempdir().expect("temp dir");
-    let output = stillpoint(&[
-        "run",
-        "--session",
-        "box-breathing-reset",
-        "--patient",
-        "P-31",
-        "--data",
-        data.path().to_str().expect("utf-8 path"),
-        "--quit-after",
-        "3",
-    ]);
+    let decoy = tempfile::tempdir().expect("temp dir");
+    std::fs::write(decoy.path().join("libopenxr_loader.so"), b"").expect("a decoy loader");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_stillpoint"))
+        .args([
+            "run",
+            "--session",
+            "box-breathing-reset",
+            "--patient",
+            "P-31",
+        ])
+        .arg("--data")
+        .arg(data.path())
+        .args(["--quit-after", "3"])
+        .current_dir(common::root())
+        .env("NO_COLOR", "1")
+        .env("LD_LIBRARY_PATH", decoy.path())
+        .env("STILLPOINT_OPENXR_LOADER_FOLDERS", "")
+        .output()
+        .expect("the stillpoint binary runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert_eq!(

@@ -344,12 +344,14 @@ mod tests {
 
     #[test]
     fn symmetry_turns_copies_around_the_centre_and_two_mirrors() {
-        let at = CANVAS_CENTRE + Vec3::new(0.2, 0.0, 0.05);
+        // Off both axes, so that a mirror and a half turn put the copy in different places.
+        let at = CANVAS_CENTRE + Vec3::new(0.2, 0.1, 0.05);
+        let radius = bevy::math::Vec2::new(0.2, 0.1).length();
         let six: Vec<Vec3> = Symmetry::new(6).copies(at).collect();
         assert_eq!(six.len(), 6);
         for copy in &six {
             let local = *copy - CANVAS_CENTRE;
-            assert!((local.truncate().length() - 0.2).abs() < 1e-5);
+            assert!((local.truncate().length() - radius).abs() < 1e-5);
             assert!(
                 (local.z - 0.05).abs() < 1e-6,
                 "copies stay at the same depth"
@@ -360,8 +362,15 @@ mod tests {
             .angle_to((six[1] - CANVAS_CENTRE).truncate());
         assert!((turned - TAU / 6.0).abs() < 1e-4, "{turned}");
         let two: Vec<Vec3> = Symmetry::new(2).copies(at).collect();
-        assert_eq!(two[1], CANVAS_CENTRE + Vec3::new(-0.2, 0.0, 0.05));
-        assert_eq!(Symmetry::new(2).turn(1, Vec3::X), Vec3::NEG_X);
+        assert_eq!(
+            two[1],
+            CANVAS_CENTRE + Vec3::new(-0.2, 0.1, 0.05),
+            "mirrored left and right: the height stays, not turned half round"
+        );
+        assert_eq!(
+            Symmetry::new(2).turn(1, Vec3::new(1.0, 1.0, 0.5)),
+            Vec3::new(-1.0, 1.0, 0.5)
+        );
         assert_eq!(Symmetry::new(40).folds(), 12);
         assert_eq!(Symmetry::NONE.copies(at).count(), 1);
     }

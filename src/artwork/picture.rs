@@ -20,6 +20,7 @@ use bevy::math::Vec3;
 use image::{ImageError, ImageFormat, RgbaImage};
 
 use super::model::{Artwork, Stroke, srgb_to_linear};
+use super::save::ArtworkPaths;
 use super::tube::{MIN_PRESSURE_WIDTH, taper};
 
 /// How far the viewpoint turns to the side, and looks down.
@@ -530,6 +531,20 @@ pub fn snapshot_png(artwork: &Artwork, size: u32) -> Result<Vec<u8>, ImageError>
     let mut bytes = Cursor::new(Vec::new());
     snapshot(artwork, size).write_to(&mut bytes, ImageFormat::Png)?;
     Ok(bytes.into_inner())
+}
+
+/// A picture of the painting at `paths` fitting a `size`-pixel square: its exported PNG made
+/// small, or, when the step ended before the export was written, one rendered from the
+/// artwork file. `None` when neither can be read.
+pub fn thumbnail(paths: &ArtworkPaths, size: u32) -> Option<RgbaImage> {
+    let full = match image::open(&paths.png) {
+        Ok(picture) => picture.into_rgba8(),
+        Err(_) => {
+            let artwork = super::save::load(&paths.artwork).ok()?.artwork();
+            snapshot(&artwork, size)
+        }
+    };
+    Some(image::imageops::thumbnail(&full, size, size))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use std::time::{Duration, SystemTime};
 use bevy::prelude::*;
 use bevy::tasks::futures::check_ready;
 use bevy::tasks::{IoTaskPool, Task};
+use bevy::time::common_conditions::on_real_timer;
 
 use crate::AppSystems;
 use crate::config::{Paths, Settings};
@@ -150,7 +151,7 @@ pub fn plugin(app: &mut App) {
                 // A reading is collected at the earliest in the frame after it started.
                 (collect_library, collect_course),
                 (
-                    scan_library.run_if(on_timer(REFRESH)),
+                    scan_library.run_if(on_real_timer(REFRESH)),
                     read_live_record,
                     follow_course,
                 ),
@@ -223,18 +224,6 @@ pub type RecordCache = HashMap<PathBuf, (u64, Option<SystemTime>, Option<Unfinis
 #[derive(Resource, Default)]
 pub struct CourseReading {
     reading: Background<Course>,
-}
-
-/// Whether `period` has passed since this system last ran true.
-fn on_timer(period: Duration) -> impl FnMut(Res<Time<Real>>, Local<Option<Duration>>) -> bool {
-    move |time: Res<Time<Real>>, mut last: Local<Option<Duration>>| {
-        let now = time.elapsed();
-        let due = last.is_none_or(|last| now.saturating_sub(last) >= period);
-        if due {
-            *last = Some(now);
-        }
-        due
-    }
 }
 
 /// Reads the session folders (bundled and the clinic's own): each file checked as `stillpoint

@@ -3,7 +3,7 @@
 //! patient's earlier paintings with their pictures, to open one in the paint step.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
@@ -13,7 +13,8 @@ use super::intent::PanelIntent;
 use super::layout::PanelState;
 use super::live::{Background, Course};
 use crate::artwork::canvas::BRUSH_WIDTHS;
-use crate::artwork::save::SavedArtwork;
+use crate::artwork::picture::thumbnail;
+use crate::artwork::save::{ArtworkPaths, SavedArtwork};
 use crate::artwork::{PaintAction, Tool};
 use crate::session::painting::PaintStep;
 
@@ -24,9 +25,10 @@ const THUMBNAIL: f32 = 64.0;
 /// tried again.
 const RETRY_PICTURE: Duration = Duration::from_secs(2);
 
-/// Artwork pictures read into egui textures, by PNG file. Each is decoded and made small on
-/// the I/O task pool, never inside the panel's frame; a picture not readable yet (still being
-/// exported) is tried again a little later.
+/// Artwork pictures read into egui textures, by PNG file. Each is made small on the I/O task
+/// pool, never inside the panel's frame (the exported picture, or one rendered from the
+/// artwork file while it is still being exported); one not readable yet is tried again a
+/// little later.
 #[derive(Resource, Default)]
 pub struct ArtworkPictures(HashMap<PathBuf, Picture>);
 
@@ -39,7 +41,8 @@ enum Picture {
 
 impl ArtworkPictures {
     /// The picture of the artwork whose snapshot is `png`, once it has been read.
-    fn get(&mut self, ctx: &egui::Context, png: &Path) -> Option<egui::TextureId> {
+    fn get(&mut self, ctx: &egui::Context, paths: &ArtworkPaths) -> Option<egui::TextureId> {
+        let png = paths.png.as_path();
         match self.0.get_mut(png) {
             Some(Picture::Ready(texture)) => return Some(texture.id()),
             Some(Picture::Decoding(decoding)) => {
@@ -63,10 +66,9 @@ impl ArtworkPictures {
             _ => {}
         }
         let mut decoding = Background::default();
-        let file = png.to_owned();
+        let files = paths.clone();
         decoding.start(move || {
-            let picture = image::open(&file).ok()?.into_rgba8();
-            let small = image::imageops::thumbnail(&picture, 128, 128);
+            let small = thumbnail(&files, 128)?;
             Some(egui::ColorImage::from_rgba_unmultiplied(
                 [small.width() as usize, small.height() as usize],
                 small.as_raw(),
@@ -233,7 +235,7 @@ fn artwork_row(
     asked: &mut Vec<PanelIntent>,
 ) {
     ui.horizontal(|ui| {
-        let picture = pictures.get(ui.ctx(), &artwork.paths.png);
+        let picture = pictures.get(ui.ctx(), &artwork.paths);
         super::library::picture_or_blank(ui, picture, egui::vec2(THUMBNAIL, THUMBNAIL));
         ui.vertical(|ui| {
             ui.label(&artwork.label);

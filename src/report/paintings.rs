@@ -46,14 +46,7 @@ pub fn pictures_of(session: &SessionSummary) -> Vec<PaintingPicture> {
 
 /// A small PNG of the painting at `paths`.
 fn picture(paths: &ArtworkPaths) -> Option<Vec<u8>> {
-    let full = match image::open(&paths.png) {
-        Ok(picture) => picture.into_rgba8(),
-        Err(_) => {
-            let artwork = crate::artwork::save::load(&paths.artwork).ok()?.artwork();
-            crate::artwork::picture::snapshot(&artwork, PICTURE_SIZE)
-        }
-    };
-    let small = image::imageops::thumbnail(&full, PICTURE_SIZE, PICTURE_SIZE);
+    let small = crate::artwork::picture::thumbnail(paths, PICTURE_SIZE)?;
     let mut png = Vec::new();
     small
         .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)

@@ -16,6 +16,9 @@ pub const UNVERSIONED: &str = "libopenxr_loader.so";
 pub const VERSIONED: &str = "libopenxr_loader.so.1";
 /// Set in the environment of the restarted program, so it never restarts twice.
 const RESTARTED: &str = "STILLPOINT_OPENXR_LOADER_LINK";
+/// When set, the only folders searched for the loader (separated by `:`; empty for none):
+/// for tests, which must not depend on whether the machine has a headset installed.
+pub const SEARCH_OVERRIDE: &str = "STILLPOINT_OPENXR_LOADER_FOLDERS";
 
 /// Where the OpenXR loader is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,8 +52,13 @@ pub fn locate_in(folders: &[PathBuf]) -> Loader {
 }
 
 /// The folders the dynamic linker searches: `LD_LIBRARY_PATH`, the linker cache's folders
-/// (`ldconfig -p`), then the usual system folders.
+/// (`ldconfig -p`), then the usual system folders; or only those in [`SEARCH_OVERRIDE`].
 pub fn library_folders() -> Vec<PathBuf> {
+    if let Some(only) = std::env::var_os(SEARCH_OVERRIDE) {
+        return std::env::split_paths(&only)
+            .filter(|folder| !folder.as_os_str().is_empty())
+            .collect();
+    }
     let mut folders = crate::linker::library_path();
     folders.extend(linker_cache_folders(&crate::linker::cache_listing()));
     folders.extend(crate::linker::SYSTEM_FOLDERS.map(PathBuf::from));

@@ -15,12 +15,14 @@ pub fn project_path(relative: &str) -> PathBuf {
     root().join(relative)
 }
 
-/// Runs the `stillpoint` binary from the project root.
+/// Runs the `stillpoint` binary from the project root, as on a machine without an OpenXR
+/// loader (whether this one has a headset installed or not).
 pub fn stillpoint(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_stillpoint"))
         .args(args)
         .current_dir(root())
         .env("NO_COLOR", "1")
+        .env("STILLPOINT_OPENXR_LOADER_FOLDERS", "")
         .output()
         .expect("the stillpoint binary runs")
 }
