@@ -41,7 +41,7 @@ pub enum Tool {
 }
 
 /// One thing the patient or therapist does to the painting; arrives inside
-/// [`crate::session::SessionAction::Paint`].
+/// the session's `SessionAction::Paint`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PaintAction {
     /// The trigger (or mouse button) went down with the brush tip at `at`.

@@ -2,7 +2,7 @@
 //! undo and symmetry ([`canvas`]), stroke geometry ([`tube`]), saving beside the record
 //! ([`save`]), and the exports for looking at a painting outside the headset ([`glb`],
 //! [`picture`]). Nothing here draws on screen: the paint step that holds a painting is in
-//! [`crate::session::painting`], the painting the patient sees in `paint`.
+//! `session::painting`, the painting the patient sees in `paint`.
 
 pub mod canvas;
 pub mod glb;
