@@ -2,6 +2,12 @@
 //! imports only from its own layer or the layers below, with no cycle between modules.
 //! `docs/architecture.md` explains the layers; the table here is the one that counts.
 
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test stops at the first thing that is wrong"
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 

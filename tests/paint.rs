@@ -30,13 +30,12 @@ use stillpoint::simulate::{Simulation, headless_app, headless_app_on};
 const PAINT_STEP: usize = 5;
 
 fn integration_session() -> SessionScript {
-    let checked = library::check_file(
+    library::check_file(
         &project_path("assets/sessions/creative-integration.session.ron"),
         &Context::default(),
     )
     .outcome
-    .expect("the bundled session is valid");
-    checked
+    .expect("the bundled session is valid")
 }
 
 fn simulation(record: PathBuf, synthetic_paint: usize) -> Simulation {
