@@ -41,7 +41,9 @@ pub fn write_atomically(
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(format!(".{}-{number}.partial", std::process::id()));
     let temporary = std::path::PathBuf::from(temporary);
-    remove_stale_partials(path);
+    if let (Some(folder), Some(name)) = (path.parent(), path.file_name()) {
+        remove_stale_partials(folder, &name.to_string_lossy());
+    }
     let written = (|| {
         let mut file = file_options()
             .write(true)
@@ -67,33 +69,48 @@ pub fn write_atomically(
     Ok(())
 }
 
-/// How old a temporary file of [`write_atomically`] must be to count as left by a crash: far
-/// longer than any write takes.
+/// How old a temporary file of [`write_atomically`] must be to count as left by a crash
+/// whatever wrote it: far longer than any write takes.
 const STALE_PARTIAL: std::time::Duration = std::time::Duration::from_secs(600);
 
-/// Removes the temporary files of writes of `path` that a crash left behind (best effort).
-fn remove_stale_partials(path: &Path) {
-    let (Some(folder), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str()))
-    else {
-        return;
-    };
+/// Removes from `folder` the temporary files of [`write_atomically`] that a crash left
+/// behind, of the files whose names start with `name` (every file's, for ""): those of a
+/// process that no longer runs, and any older than [`STALE_PARTIAL`]. Best effort; a
+/// temporary file is never read, so one left behind only takes space.
+pub fn remove_stale_partials(folder: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(folder) else {
         return;
     };
-    let prefix = format!("{name}.");
     for entry in entries.flatten() {
         let file = entry.file_name();
         let Some(file) = file.to_str() else { continue };
-        let stale = entry
+        let Some(tag) = file
+            .strip_prefix(name)
+            .and_then(|rest| rest.strip_suffix(".partial"))
+            .and_then(|rest| rest.rsplit('.').next())
+        else {
+            continue;
+        };
+        let writer_gone = tag
+            .split_once('-')
+            .and_then(|(process, _)| process.parse::<u32>().ok())
+            .is_some_and(|process| process != std::process::id() && !process_runs(process));
+        let old = entry
             .metadata()
             .and_then(|meta| meta.modified())
             .ok()
             .and_then(|modified| modified.elapsed().ok())
             .is_some_and(|age| age > STALE_PARTIAL);
-        if file.starts_with(&prefix) && file.ends_with(".partial") && stale {
+        if writer_gone || old {
             let _ = std::fs::remove_file(entry.path());
         }
     }
+}
+
+/// Whether process `id` runs (always true where that cannot be told).
+fn process_runs(id: u32) -> bool {
+    let processes = Path::new("/proc");
+    !processes.join("self").exists() || processes.join(id.to_string()).exists()
 }
 
 /// Writes `contents` to a private file at `path`, replacing what was there.
@@ -155,9 +172,25 @@ mod tests {
     fn a_temporary_file_left_by_a_crash_is_removed_once_stale() {
         let dir = tempfile::tempdir().expect("a temp dir");
         let path = dir.path().join("r.paint-1.artwork.json");
-        let stale = dir.path().join("r.paint-1.artwork.json.4242-0.partial");
-        let recent = dir.path().join("r.paint-1.artwork.json.4243-0.partial");
-        for partial in [&stale, &recent] {
+        let partial_of = |process: u32| {
+            dir.path()
+                .join(format!("r.paint-1.artwork.json.{process}-0.partial"))
+        };
+        let mut writing = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .expect("a process that is still writing");
+        let mut killed = std::process::Command::new("true")
+            .spawn()
+            .expect("a process that was killed");
+        let killed_id = killed.id();
+        killed.wait().expect("it has ended");
+        // An hour old (this process's own, so only its age makes it stale), left by a
+        // process that has ended, and one of a process still running.
+        let stale = partial_of(std::process::id());
+        let of_an_ended_process = partial_of(killed_id);
+        let recent = partial_of(writing.id());
+        for partial in [&stale, &of_an_ended_process, &recent] {
             std::fs::write(partial, b"half a painting").expect("writes");
         }
         let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
@@ -170,8 +203,14 @@ mod tests {
         assert_eq!(std::fs::read(&path).expect("reads"), b"{}");
         assert!(!stale.exists(), "a crash's leftover is removed");
         assert!(
+            !of_an_ended_process.exists(),
+            "so is one whose process has ended"
+        );
+        assert!(
             recent.exists(),
             "a write that may still be under way is left alone"
         );
+        let _ = writing.kill();
+        let _ = writing.wait();
     }
 }

@@ -12,6 +12,12 @@ cargo clippy --locked --all-targets -- -D warnings
 echo "== tests"
 xvfb-run --auto-servernum --server-args="-screen 0 1280x720x24" \
     cargo test --locked --all-targets
+echo "== faults: a disk that fills up, a read-only data folder (small file systems, root)"
+if [ "$(id -u)" = 0 ]; then
+    cargo test --locked --test faults -- --ignored
+else
+    echo "not run: mounting the test file systems needs root (sudo tools/test.sh)"
+fi
 echo "== headset: Stillpoint on a real OpenXR runtime (Monado, simulated headset)"
 if [ "$(id -u)" = 0 ]; then
     tools/xr-check.sh

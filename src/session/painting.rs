@@ -277,25 +277,7 @@ impl PaintStep {
             return (events, earlier);
         };
         let artwork = self.canvas.artwork().clone();
-        let exporting = std::thread::Builder::new()
-            .name("artwork export".into())
-            .spawn(move || {
-                for export in earlier {
-                    if export.join().is_err() {
-                        error!("an earlier painting's export stopped unexpectedly");
-                    }
-                }
-                if let Err(error) = crate::artwork::export(&artwork, &paths) {
-                    error!("the painting could not be exported: {error}");
-                }
-            });
-        match exporting {
-            Ok(handle) => (events, vec![handle]),
-            Err(error) => {
-                error!("the painting could not be exported: {error}");
-                (events, Vec::new())
-            }
-        }
+        (events, export_in_background(artwork, paths, earlier))
     }
 
     /// What a save now would write: the path, the file (built where the save runs), and the
@@ -363,6 +345,68 @@ impl PaintStep {
         if self.problem.as_ref() != Some(&problem) {
             error!("{problem}");
             self.problem = Some(problem);
+        }
+    }
+}
+
+/// Writes the GLB and PNG exports of `artwork` on a thread of their own, once the `earlier`
+/// exports have finished; returns the export to wait for before the program exits.
+fn export_in_background(
+    artwork: Artwork,
+    paths: ArtworkPaths,
+    earlier: Vec<JoinHandle<()>>,
+) -> Vec<JoinHandle<()>> {
+    let exporting = std::thread::Builder::new()
+        .name("artwork export".into())
+        .spawn(move || {
+            for export in earlier {
+                if export.join().is_err() {
+                    error!("an earlier painting's export stopped unexpectedly");
+                }
+            }
+            if let Err(error) = crate::artwork::export(&artwork, &paths) {
+                error!("the painting could not be exported: {error}");
+            }
+        });
+    match exporting {
+        Ok(handle) => vec![handle],
+        Err(error) => {
+            error!("the painting could not be exported: {error}");
+            Vec::new()
+        }
+    }
+}
+
+/// Exports again the painting of paint step `step` saved beside `record` when its GLB or
+/// PNG is missing or older than the artwork file (the program stopped while they were
+/// written); returns the export to wait for.
+pub fn export_if_outdated(record: &Path, step: usize) -> Vec<JoinHandle<()>> {
+    let paths = ArtworkPaths::beside(record, step);
+    let modified = |path: &Path| {
+        std::fs::metadata(path)
+            .and_then(|meta| meta.modified())
+            .ok()
+    };
+    let Some(saved) = modified(&paths.artwork) else {
+        return Vec::new();
+    };
+    let current = [&paths.glb, &paths.png]
+        .iter()
+        .all(|export| modified(export).is_some_and(|exported| exported >= saved));
+    if current {
+        return Vec::new();
+    }
+    match save::load(&paths.artwork) {
+        Ok(file) => {
+            info!(
+                "exporting {} again: its export was cut short",
+                paths.artwork.display()
+            );
+            export_in_background(file.artwork(), paths, Vec::new())
+        }
+        Err(problem) => {
+            error!("the painting could not be exported again: {problem}");
+            Vec::new()
         }
     }
 }

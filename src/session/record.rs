@@ -164,11 +164,15 @@ pub struct Event {
     pub kind: EventKind,
 }
 
-/// An open record file, appended to one flushed line at a time.
+/// An open record file, appended to one flushed line at a time. A line that cannot be
+/// written (the disk is full) is kept and written, in order, before the next one once it
+/// can be; a write cut short is taken back, so no half line is left between two whole ones.
 #[derive(Debug)]
 pub struct RecordWriter {
     path: PathBuf,
     file: File,
+    /// Lines not on the disk yet, oldest first, each ending in a newline.
+    unwritten: Vec<String>,
 }
 
 impl RecordWriter {
@@ -181,6 +185,7 @@ impl RecordWriter {
         Ok(Self {
             path: path.to_owned(),
             file,
+            unwritten: Vec::new(),
         })
     }
 
@@ -201,6 +206,7 @@ impl RecordWriter {
         Ok(Self {
             path: path.to_owned(),
             file,
+            unwritten: Vec::new(),
         })
     }
 
@@ -209,16 +215,46 @@ impl RecordWriter {
         &self.path
     }
 
-    /// Writes one event as one line and makes sure it is on the disk.
+    /// Writes one event as one line, after any earlier lines that could not be written,
+    /// and makes sure they are on the disk. On failure the line is kept for the next time.
     pub fn append(&mut self, event: &Event) -> io::Result<String> {
-        let mut line = serde_json::to_string(event).map_err(io::Error::other)?;
-        line.push('\n');
-        // One write call per line: a kill can cut a line short but never interleave two.
-        self.file.write_all(line.as_bytes())?;
-        // On the disk before the session moves on: even a power cut keeps this line.
-        self.file.sync_data()?;
-        line.pop();
+        let line = serde_json::to_string(event).map_err(io::Error::other)?;
+        self.unwritten.push(format!("{line}\n"));
+        self.write_unwritten()?;
         Ok(line)
+    }
+
+    /// How many lines wait to be written.
+    pub fn unwritten_lines(&self) -> usize {
+        self.unwritten.len()
+    }
+
+    fn write_unwritten(&mut self) -> io::Result<()> {
+        let length = self.file.metadata()?.len();
+        // One write call: a kill can cut the last line short but never interleave two.
+        let text = self.unwritten.concat();
+        // On the disk before the session moves on: even a power cut keeps these lines.
+        let written = self
+            .file
+            .write_all(text.as_bytes())
+            .and_then(|()| self.file.sync_data());
+        match written {
+            Ok(()) => {
+                self.unwritten.clear();
+                Ok(())
+            }
+            Err(error) => {
+                // Take back what part of it reached the file, so that the next line does
+                // not join a half one.
+                if let Err(truncating) = self.file.set_len(length) {
+                    bevy::log::error!(
+                        "cannot take back a part-written line of {}: {truncating}",
+                        self.path.display()
+                    );
+                }
+                Err(error)
+            }
+        }
     }
 }
 

@@ -310,13 +310,25 @@ impl SessionRuntime {
         let Some(record) = &mut self.record else {
             return;
         };
-        if let Err(error) = record.append(&event) {
-            let problem = format!(
-                "the session record {} could not be written: {error}",
-                record.path().display()
-            );
-            if self.record_problem.as_deref() != Some(problem.as_str()) {
-                error!("{problem}");
+        match record.append(&event) {
+            Ok(_) => {
+                if self.record_problem.take().is_some() {
+                    info!(
+                        "the session record {} is written again",
+                        record.path().display()
+                    );
+                }
+            }
+            Err(error) => {
+                let problem = format!(
+                    "the session record {} could not be written ({} lines wait to be \
+                     written when it can be): {error}",
+                    record.path().display(),
+                    record.unwritten_lines()
+                );
+                if self.record_problem.is_none() {
+                    error!("{problem}");
+                }
                 self.record_problem = Some(problem);
             }
         }
@@ -465,8 +477,25 @@ impl SessionRuntime {
             .min(script.session.steps.len().saturating_sub(1));
         let writer = RecordWriter::reopen(path)
             .map_err(|error| format!("cannot continue the record {shown}: {error}"))?;
+        // What the stop left half-done beside the record: temporary files of writes, and the
+        // exports of paintings finished before it.
+        if let Some(folder) = path.parent() {
+            crate::private::remove_stale_partials(folder, "");
+        }
+        let painted: std::collections::BTreeSet<usize> = record
+            .events
+            .iter()
+            .filter_map(|event| match event.kind {
+                EventKind::ArtworkSaved { step: painted, .. } if painted < step => Some(painted),
+                _ => None,
+            })
+            .collect();
+        let mut exports = std::mem::take(&mut self.exports);
+        for painted in painted {
+            exports.extend(super::painting::export_if_outdated(path, painted));
+        }
         *self = Self {
-            exports: std::mem::take(&mut self.exports),
+            exports,
             ..Self::default()
         };
         self.script = Some(script.clone());
