@@ -789,3 +789,38 @@ fn closing_the_window_mid_painting_saves_the_painting_first() {
     let saved = save::load(&ArtworkPaths::beside(&record, 0).artwork).expect("it reads");
     assert_eq!(saved.artwork().point_count(), 400, "all of it");
 }
+
+#[test]
+fn a_loader_that_cannot_be_opened_is_named_as_such_not_as_a_missing_runtime() {
+    // A file by the loader's name that is not a library: found, but it cannot be opened.
+    let data = tempfile::tempdir().expect("temp dir");
+    let broken = tempfile::tempdir().expect("temp dir");
+    std::fs::write(broken.path().join("libopenxr_loader.so"), b"not a library")
+        .expect("a broken loader");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_stillpoint"))
+        .args(["run", "--session", "box-breathing-reset", "--patient", "P-32"])
+        .arg("--data")
+        .arg(data.path())
+        .args(["--quit-after", "2"])
+        .current_dir(common::root())
+        .env("NO_COLOR", "1")
+        .env("LD_LIBRARY_PATH", broken.path())
+        .env("STILLPOINT_OPENXR_LOADER_FOLDERS", broken.path())
+        .output()
+        .expect("the stillpoint binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("the OpenXR loader is installed but could not be opened"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--reinstall libopenxr-loader1"), "{stderr}");
+    assert!(
+        !stderr.contains("no OpenXR runtime is running"),
+        "not mistaken for a missing runtime: {stderr}"
+    );
+    assert!(
+        stderr.contains("session advanced to step 1 of"),
+        "the session ran on the desktop: {stderr}"
+    );
+}

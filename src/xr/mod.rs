@@ -162,8 +162,17 @@ fn describe_runtime(
     mut status: ResMut<XrStatus>,
 ) {
     let Some(instance) = instance else {
-        let reason = "no OpenXR runtime is running (start Monado or SteamVR and connect the \
-                      headset), so Stillpoint runs on the desktop only";
+        let reason = match bevy_mod_openxr::lost::init_failure() {
+            Some(failure) if failure.loader_unusable => format!(
+                "the OpenXR loader is installed but could not be opened ({}), so Stillpoint \
+                 runs on the desktop only; reinstall it (Debian/Ubuntu: sudo apt install \
+                 --reinstall libopenxr-loader1)",
+                failure.message
+            ),
+            _ => "no OpenXR runtime is running (start Monado or SteamVR and connect the \
+                  headset), so Stillpoint runs on the desktop only"
+                .to_owned(),
+        };
         warn!("{reason}");
         *status = XrStatus::desktop_only(reason);
         return;

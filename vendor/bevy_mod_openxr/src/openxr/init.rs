@@ -186,6 +186,7 @@ impl Plugin for OxrInitPlugin {
             }
             Err(e) => {
                 error!("Failed to initialize openxr: {e}");
+                crate::openxr::lost::note_init_failure(&e);
                 if let Some(cfg) = cfg
                     && let Ok(WgpuGraphics(device, queue, adapter_info, adapter, wgpu_instance)) =
                         graphics_match!(

@@ -18,3 +18,31 @@ pub fn mark_lost(what: &str, error: impl std::fmt::Display) {
         bevy_log::error!("OpenXR runtime lost: {what} failed: {error}");
     }
 }
+
+/// Why the OpenXR instance could not be made at start, when it could not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitFailure {
+    /// The OpenXR loader library was found but could not be opened (a broken or foreign
+    /// file), as opposed to a loader that found no runtime running.
+    pub loader_unusable: bool,
+    /// The error.
+    pub message: String,
+}
+
+static INIT_FAILURE: std::sync::OnceLock<InitFailure> = std::sync::OnceLock::new();
+
+/// Why OpenXR could not start, if it could not.
+pub fn init_failure() -> Option<&'static InitFailure> {
+    INIT_FAILURE.get()
+}
+
+/// Keeps why OpenXR could not start.
+pub(crate) fn note_init_failure(error: &crate::openxr::error::OxrError) {
+    let _ = INIT_FAILURE.set(InitFailure {
+        loader_unusable: matches!(
+            error,
+            crate::openxr::error::OxrError::OpenXrLoadingError(_)
+        ),
+        message: error.to_string(),
+    });
+}
