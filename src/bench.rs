@@ -1,7 +1,8 @@
 //! The render benchmark: `stillpoint run --session ID --bench-frames N` renders the session
 //! in the window for N frames after a warm-up and prints frame times, and the time our own
-//! systems took each frame. With `--bare` it renders a bare scene of one mesh and one light
-//! the same way instead, so the two can be compared on the same machine.
+//! work took each frame (the frame stages' systems and the panel's egui pass) as median,
+//! 99th percentile and worst. With `--bare` it renders a bare scene of one mesh and one
+//! light the same way instead, so the two can be compared on the same machine.
 
 use std::time::{Duration, Instant};
 
@@ -41,6 +42,9 @@ struct Measurements {
     frame_ms: Vec<f64>,
     app_us: Vec<f64>,
     opened: Option<Instant>,
+    /// When the panel's pass began, and how long the last one took.
+    panel_opened: Option<Instant>,
+    panel_took: Duration,
 }
 
 impl Plugin for RenderBenchPlugin {
@@ -52,6 +56,8 @@ impl Plugin for RenderBenchPlugin {
             frame_ms: Vec::new(),
             app_us: Vec::new(),
             opened: None,
+            panel_opened: None,
+            panel_took: Duration::ZERO,
         })
         .configure_sets(
             Update,
@@ -66,7 +72,24 @@ impl Plugin for RenderBenchPlugin {
                 (open_bracket, jump_to_moment).chain().in_set(Bracket::Open),
                 close_bracket.in_set(Bracket::Close),
             ),
+        )
+        .add_systems(
+            bevy_egui::EguiPrimaryContextPass,
+            (
+                open_panel_bracket.before(crate::panel::layout::draw_panel),
+                close_panel_bracket.after(crate::panel::layout::draw_panel),
+            ),
         );
+    }
+}
+
+fn open_panel_bracket(mut measurements: ResMut<Measurements>) {
+    measurements.panel_opened = Some(Instant::now());
+}
+
+fn close_panel_bracket(mut measurements: ResMut<Measurements>) {
+    if let Some(opened) = measurements.panel_opened.take() {
+        measurements.panel_took = opened.elapsed();
     }
 }
 
@@ -94,7 +117,12 @@ fn close_bracket(
     mut measurements: ResMut<Measurements>,
     mut exit: MessageWriter<AppExit>,
 ) {
-    let own = measurements.opened.take().map(|opened| opened.elapsed());
+    // The frame stages now, and the panel's pass of the frame before (it runs after them).
+    let panel = std::mem::take(&mut measurements.panel_took);
+    let own = measurements
+        .opened
+        .take()
+        .map(|opened| opened.elapsed() + panel);
     if veil.is_some_and(|veil| !veil.is_clear()) {
         return;
     }
@@ -110,25 +138,28 @@ fn close_bracket(
         let frame = percentiles(&mut measurements.frame_ms);
         let app = percentiles(&mut measurements.app_us);
         eprintln!(
-            "frames={} frame_ms_p50={:.2} frame_ms_p99={:.2} app_us_p50={:.1} app_us_p99={:.1}",
+            "frames={} frame_ms_p50={:.2} frame_ms_p99={:.2} frame_ms_max={:.2} \
+             app_us_p50={:.1} app_us_p99={:.1} app_us_max={:.1}",
             measurements.frame_ms.len(),
             frame.0,
             frame.1,
+            frame.2,
             app.0,
-            app.1
+            app.1,
+            app.2
         );
         exit.write(AppExit::Success);
     }
 }
 
-/// The median and 99th percentile of `values`.
-fn percentiles(values: &mut [f64]) -> (f64, f64) {
+/// The median, the 99th percentile and the largest of `values`.
+fn percentiles(values: &mut [f64]) -> (f64, f64, f64) {
     if values.is_empty() {
-        return (0.0, 0.0);
+        return (0.0, 0.0, 0.0);
     }
     values.sort_by(f64::total_cmp);
     let at = |fraction: f64| values[((values.len() - 1) as f64 * fraction).round() as usize];
-    (at(0.5), at(0.99))
+    (at(0.5), at(0.99), at(1.0))
 }
 
 /// The comparison scene: the same window with one lit mesh and nothing of Stillpoint.
@@ -184,7 +215,7 @@ mod tests {
     #[test]
     fn percentiles_pick_the_middle_and_the_tail() {
         let mut values: Vec<f64> = (1..=100).map(f64::from).rev().collect();
-        assert_eq!(percentiles(&mut values), (51.0, 99.0));
-        assert_eq!(percentiles(&mut []), (0.0, 0.0));
+        assert_eq!(percentiles(&mut values), (51.0, 99.0, 100.0));
+        assert_eq!(percentiles(&mut []), (0.0, 0.0, 0.0));
     }
 }

@@ -424,6 +424,8 @@ fn the_render_benchmark_reports_frame_times_for_both_scenes() {
         assert!(value("frame_ms_p50") > 0.0);
         assert!(value("frame_ms_p99") >= value("frame_ms_p50"));
         assert!(value("app_us_p99") >= value("app_us_p50"));
+        assert!(value("frame_ms_max") >= value("frame_ms_p99"));
+        assert!(value("app_us_max") >= value("app_us_p99"));
     }
 }
 
@@ -798,7 +800,13 @@ fn a_loader_that_cannot_be_opened_is_named_as_such_not_as_a_missing_runtime() {
     std::fs::write(broken.path().join("libopenxr_loader.so"), b"not a library")
         .expect("a broken loader");
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_stillpoint"))
-        .args(["run", "--session", "box-breathing-reset", "--patient", "P-32"])
+        .args([
+            "run",
+            "--session",
+            "box-breathing-reset",
+            "--patient",
+            "P-32",
+        ])
         .arg("--data")
         .arg(data.path())
         .args(["--quit-after", "2"])
