@@ -1,4 +1,4 @@
-//! Opening the desktop window on a session.
+//! Opening the desktop window on a session: which plugins, which resources, what starts.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,16 +7,14 @@ use bevy::asset::io::AssetSourceBuilder;
 use bevy::prelude::*;
 use bevy::window::{PresentMode, WindowResolution};
 
+use crate::LogicPlugin;
 use crate::bench::{RenderBench, RenderBenchPlugin};
 use crate::capture::{Capture, CapturePlugin};
 use crate::config::{Paths, Settings};
-use crate::requests::QuitRequest;
-use crate::script::{ScriptPlugin, SessionScript};
+use crate::script::ScriptPlugin;
 use crate::session::preview::ThrowawayRecord;
-use crate::session::{ActiveScript, PendingStart};
-use crate::session::{SessionAction, SessionRuntime, SessionState, Volumes};
+use crate::session::{ActiveScript, PendingStart, SessionAction, Volumes};
 use crate::xr::XrStatus;
-use crate::{AppSystems, LogicPlugin};
 
 /// What the window opens on.
 #[derive(Debug)]
@@ -78,7 +76,7 @@ pub fn desktop_app(launch: Launch) -> App {
             AssetSourceBuilder::platform_default(&clinic.display().to_string(), None),
         );
     }
-    app.add_message::<QuitRequest>();
+    app.add_plugins(crate::requests::plugin);
     match &launch.headset {
         Ok(()) => {
             app.add_plugins(crate::xr::configure(
@@ -90,7 +88,7 @@ pub fn desktop_app(launch: Launch) -> App {
         Err(reason) => {
             app.add_plugins(defaults.set(window))
                 .insert_resource(XrStatus::desktop_only(reason.clone()))
-                .add_systems(Update, quit_on_request.in_set(AppSystems::Input));
+                .add_plugins(crate::requests::quit_on_the_desktop);
         }
     }
     app.add_plugins((
@@ -113,11 +111,7 @@ pub fn desktop_app(launch: Launch) -> App {
     .insert_resource(Volumes::starting(&launch.settings.audio))
     .insert_resource(crate::comfort::dimming(launch.settings.brightness_ceiling))
     .insert_resource(launch.settings.clone())
-    .insert_resource(launch.paths.clone())
-    .add_systems(
-        Update,
-        (title_window_after_session.in_set(AppSystems::Present),),
-    );
+    .insert_resource(launch.paths.clone());
     if let Some(from) = launch.artwork_from {
         app.insert_resource(crate::session::painting::ArtworkToReopen(from));
     }
@@ -147,8 +141,7 @@ pub fn desktop_app(launch: Launch) -> App {
         app.add_plugins(RenderBenchPlugin(bench));
     }
     if let Some(secs) = launch.quit_after {
-        app.insert_resource(QuitAfter(secs))
-            .add_systems(Update, quit_after_session_time.in_set(AppSystems::Present));
+        app.add_plugins(crate::requests::quit_after(secs));
     }
     app.insert_resource(PendingStart(start));
     crate::frame_stages_on_one_thread(&mut app);
@@ -165,67 +158,5 @@ pub fn exit_code(exit: AppExit) -> ExitCode {
     match exit {
         AppExit::Success => ExitCode::SUCCESS,
         AppExit::Error(code) => ExitCode::from(code.get()),
-    }
-}
-
-/// Closes the app once the session clock passes this many seconds.
-#[derive(Resource, Debug, Clone, Copy)]
-struct QuitAfter(f64);
-
-fn quit_after_session_time(
-    limit: Res<QuitAfter>,
-    runtime: Res<SessionRuntime>,
-    mut asked: Local<bool>,
-    mut quits: MessageWriter<QuitRequest>,
-) {
-    let done = runtime.session_secs() >= limit.0 || runtime.state() == SessionState::Finished;
-    if done && !*asked {
-        *asked = true;
-        info!(
-            "session advanced to step {} of {} at session time {:.1} s; closing as asked",
-            runtime.step_index() + 1,
-            runtime
-                .script()
-                .map_or(0, |script| script.session.steps.len()),
-            runtime.session_secs()
-        );
-        quits.write(QuitRequest);
-    }
-}
-
-fn quit_on_request(mut quits: MessageReader<QuitRequest>, mut exit: MessageWriter<AppExit>) {
-    if quits.read().count() > 0 {
-        exit.write(AppExit::Success);
-    }
-}
-
-fn title_window_after_session(
-    active: Res<ActiveScript>,
-    scripts: Res<Assets<SessionScript>>,
-    runtime: Res<SessionRuntime>,
-    mut windows: Query<&mut Window>,
-) {
-    let Some(script) = scripts.get(&active.0) else {
-        return;
-    };
-    let title = match (runtime.state(), runtime.step()) {
-        (SessionState::Idle, _) | (_, None) => format!("Stillpoint — {}", script.session.title),
-        (state, Some(step)) => format!(
-            "Stillpoint — {} — step {} of {} ({}){}",
-            script.session.title,
-            runtime.step_index() + 1,
-            script.session.steps.len(),
-            step.kind(),
-            match state {
-                SessionState::Paused => " — paused",
-                SessionState::Calm => " — calm",
-                _ => "",
-            }
-        ),
-    };
-    for mut window in &mut windows {
-        if window.title != title {
-            window.title.clone_from(&title);
-        }
     }
 }

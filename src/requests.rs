@@ -3,6 +3,9 @@
 
 use bevy::prelude::*;
 
+use crate::AppSystems;
+use crate::session::{SessionRuntime, SessionState};
+
 /// Asks the app to close: at once on the desktop, after ending the XR session with a headset.
 #[derive(Message, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct QuitRequest;
@@ -10,3 +13,54 @@ pub struct QuitRequest;
 /// Asks the headset to recentre the patient's view (panel button or a long press).
 #[derive(Message, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RecentreRequest;
+
+/// The requests, for the plugins that send and answer them.
+pub fn plugin(app: &mut App) {
+    app.add_message::<QuitRequest>()
+        .add_message::<RecentreRequest>();
+}
+
+/// On the desktop alone (no headset session to end first), a quit request closes the app.
+pub fn quit_on_the_desktop(app: &mut App) {
+    app.add_systems(Update, quit_on_request.in_set(AppSystems::Input));
+}
+
+/// Asks to close the app once the session clock passes `secs` seconds or the session ends
+/// (`--quit-after`).
+pub fn quit_after(secs: f64) -> impl Fn(&mut App) {
+    move |app: &mut App| {
+        app.insert_resource(QuitAfter(secs))
+            .add_systems(Update, quit_after_session_time.in_set(AppSystems::Present));
+    }
+}
+
+/// Closes the app once the session clock passes this many seconds.
+#[derive(Resource, Debug, Clone, Copy)]
+struct QuitAfter(f64);
+
+fn quit_after_session_time(
+    limit: Res<QuitAfter>,
+    runtime: Res<SessionRuntime>,
+    mut asked: Local<bool>,
+    mut quits: MessageWriter<QuitRequest>,
+) {
+    let done = runtime.session_secs() >= limit.0 || runtime.state() == SessionState::Finished;
+    if done && !*asked {
+        *asked = true;
+        info!(
+            "session advanced to step {} of {} at session time {:.1} s; closing as asked",
+            runtime.step_index() + 1,
+            runtime
+                .script()
+                .map_or(0, |script| script.session.steps.len()),
+            runtime.session_secs()
+        );
+        quits.write(QuitRequest);
+    }
+}
+
+fn quit_on_request(mut quits: MessageReader<QuitRequest>, mut exit: MessageWriter<AppExit>) {
+    if quits.read().count() > 0 {
+        exit.write(AppExit::Success);
+    }
+}

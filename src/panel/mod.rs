@@ -23,7 +23,8 @@ use bevy_egui::{EguiGlobalSettings, EguiPlugin, EguiPrimaryContextPass, PrimaryE
 
 use crate::AppSystems;
 use crate::controls::TypingInPanel;
-use crate::session::SessionRuntime;
+use crate::script::SessionScript;
+use crate::session::{ActiveScript, SessionRuntime, SessionState};
 use layout::{PanelState, Previews};
 
 /// The panel: egui on its own camera over the whole window, the mirror's camera in the
@@ -44,6 +45,10 @@ pub fn plugin(visible: bool) -> impl Fn(&mut App) {
             .init_resource::<TypingInPanel>()
             .add_systems(Startup, spawn_panel_camera)
             .add_systems(Update, toggle_panel.in_set(AppSystems::Input))
+            .add_systems(
+                Update,
+                title_window_after_session.in_set(AppSystems::Present),
+            )
             .add_systems(EguiPrimaryContextPass, layout::draw_panel);
     }
 }
@@ -85,5 +90,38 @@ fn toggle_panel(
     if ctrl && keys.just_pressed(KeyCode::KeyE) && runtime.is_under_way() {
         state.visible = true;
         state.confirming_end = true;
+    }
+}
+
+/// The window's title tells the therapist the session, its step and its state, also when
+/// the panel is hidden.
+fn title_window_after_session(
+    active: Res<ActiveScript>,
+    scripts: Res<Assets<SessionScript>>,
+    runtime: Res<SessionRuntime>,
+    mut windows: Query<&mut Window>,
+) {
+    let Some(script) = scripts.get(&active.0) else {
+        return;
+    };
+    let title = match (runtime.state(), runtime.step()) {
+        (SessionState::Idle, _) | (_, None) => format!("Stillpoint — {}", script.session.title),
+        (state, Some(step)) => format!(
+            "Stillpoint — {} — step {} of {} ({}){}",
+            script.session.title,
+            runtime.step_index() + 1,
+            script.session.steps.len(),
+            step.kind(),
+            match state {
+                SessionState::Paused => " — paused",
+                SessionState::Calm => " — calm",
+                _ => "",
+            }
+        ),
+    };
+    for mut window in &mut windows {
+        if window.title != title {
+            window.title.clone_from(&title);
+        }
     }
 }
