@@ -22,6 +22,7 @@ pub mod limits;
 pub mod linker;
 pub mod paint;
 pub mod panel;
+pub mod patients;
 pub mod pointing;
 pub mod private;
 pub mod report;

@@ -24,6 +24,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "exercises",
             "limits",
             "linker",
+            "patients",
             "private",
             "report",
             "script",

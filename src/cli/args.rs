@@ -106,6 +106,14 @@ pub enum Command {
         #[arg(long)]
         brief: bool,
     },
+    /// List, export, import or delete a patient's records, paintings and reports.
+    ///
+    /// See docs/patient-data.md for backups, retention and deletion on request.
+    Patient {
+        /// What to do.
+        #[command(subcommand)]
+        action: PatientCommand,
+    },
     /// Write a printable report with charts from session records.
     ///
     /// With --patient, a course report from every record of that patient; with --record,
@@ -159,6 +167,34 @@ pub enum Command {
 /// The latest session moment `--at` can show: a day, far beyond any session (and far
 /// within what a time span can hold).
 const LATEST_MOMENT_SECS: f64 = 86_400.0;
+
+/// What `stillpoint patient` does.
+#[derive(Debug, Subcommand)]
+pub enum PatientCommand {
+    /// Every patient code with the number of sessions, the last date and the space used.
+    List,
+    /// Write every record, painting and report of one patient into one archive (.tar.gz),
+    /// for a backup or a transfer.
+    Export {
+        /// The patient's pseudonymous code.
+        code: String,
+        /// The archive to write.
+        #[arg(long, value_name = "FILE.tar.gz")]
+        out: PathBuf,
+    },
+    /// Restore a patient's files from an archive made by `patient export`. Nothing that is
+    /// already there is overwritten.
+    Import {
+        /// The archive.
+        archive: PathBuf,
+    },
+    /// Delete every record, painting and report of one patient, after the code is typed
+    /// again. The deletion log keeps the code, the date and the number of files.
+    Delete {
+        /// The patient's pseudonymous code.
+        code: String,
+    },
+}
 
 /// Options for commands that open the window.
 #[derive(Debug, Clone, Default, PartialEq, Args)]

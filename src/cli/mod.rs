@@ -3,6 +3,7 @@
 mod args;
 mod export_audio;
 mod list;
+mod patient;
 mod report;
 mod simulate;
 mod spoken_prompts;
@@ -16,9 +17,10 @@ use crate::config::{Paths, Settings};
 use crate::script::SessionScript;
 use crate::script::library;
 
-pub use args::{Cli, Command, WindowArgs};
+pub use args::{Cli, Command, PatientCommand, WindowArgs};
 use export_audio::export_audio;
 use list::list;
+use patient::patient;
 use report::report;
 use simulate::simulate;
 use spoken_prompts::spoken_prompts;
@@ -69,6 +71,7 @@ pub fn run(cli: Cli) -> ExitCode {
             record,
             out,
         } => report(&settings, patient, record, out),
+        Command::Patient { action } => patient(&settings, action),
         Command::Simulate {
             session,
             actions,

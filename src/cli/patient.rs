@@ -1,0 +1,80 @@
+//! `stillpoint patient`: a patient's files listed, exported, imported and deleted.
+
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+
+use super::args::PatientCommand;
+use crate::config::Settings;
+use crate::patients::{self, PatientFolders};
+
+pub(super) fn patient(settings: &Settings, action: PatientCommand) -> Result<ExitCode, String> {
+    let folders = PatientFolders::in_data_folder(&settings.data_root());
+    match action {
+        PatientCommand::List => {
+            let listed = patients::list(&folders)
+                .map_err(|error| format!("{}: {error}", folders.records.display()))?;
+            let mut out = std::io::stdout().lock();
+            if listed.is_empty() {
+                let _ = writeln!(out, "No patients in {}.", folders.records.display());
+                return Ok(ExitCode::SUCCESS);
+            }
+            let _ = writeln!(
+                out,
+                "{:<16} {:>8}  {:<10}  {:>9}",
+                "patient", "sessions", "last", "space"
+            );
+            for patient in listed {
+                let _ = writeln!(
+                    out,
+                    "{:<16} {:>8}  {:<10}  {:>9}",
+                    patient.code,
+                    patient.sessions,
+                    patient.last.as_deref().unwrap_or("-"),
+                    size(patient.bytes)
+                );
+            }
+        }
+        PatientCommand::Export { code, out } => {
+            let files = patients::export(&folders, &code, &out)?;
+            println!(
+                "Exported {files} files of patient {code} to {}",
+                out.display()
+            );
+        }
+        PatientCommand::Import { archive } => {
+            let (code, files) = patients::import(&folders, &archive)?;
+            println!("Imported {files} files of patient {code}");
+        }
+        PatientCommand::Delete { code } => {
+            crate::session::runtime::check_patient_code(&code)?;
+            eprint!(
+                "This deletes every record, painting and report of patient {code} for good.\n\
+                 Type the code again to confirm: "
+            );
+            let mut typed = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut typed)
+                .map_err(|error| format!("cannot read the confirmation: {error}"))?;
+            if typed.trim() != code {
+                return Err(format!("not deleted: \"{}\" is not {code}", typed.trim()));
+            }
+            let files = patients::delete(&folders, &code)?;
+            println!(
+                "Deleted {files} files of patient {code}; {} notes the deletion",
+                folders.deletion_log.display()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A size in bytes as people read it: "812 KB", "3.4 MB".
+fn size(bytes: u64) -> String {
+    match bytes {
+        0..1_000 => format!("{bytes} B"),
+        1_000..1_000_000 => format!("{} KB", bytes / 1_000),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", bytes as f64 / 1e6),
+        _ => format!("{:.1} GB", bytes as f64 / 1e9),
+    }
+}
