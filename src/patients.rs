@@ -301,11 +301,12 @@ pub fn delete(folders: &PatientFolders, code: &str) -> Result<usize, String> {
         "{} deleted patient {code}: {count} files\n",
         crate::clock::wall_clock()
     );
-    let mut log = crate::private::file_options()
+    let mut log = crate::private::file_options(&folders.deletion_log)
         .append(true)
         .create(true)
         .open(&folders.deletion_log)
         .map_err(|error| format!("{}: {error}", folders.deletion_log.display()))?;
+    crate::private::settle(&log, &folders.deletion_log);
     log.write_all(line.as_bytes())
         .and_then(|()| log.sync_data())
         .map_err(|error| format!("{}: {error}", folders.deletion_log.display()))?;

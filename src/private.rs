@@ -1,30 +1,116 @@
-//! Files only the user running Stillpoint can read: records, artwork, reports.
+//! Files that hold patient data: records, artwork, reports. They are readable only by the
+//! user running Stillpoint (folders 700, files 600), except inside a **shared clinic data
+//! folder**: a folder whose group may write and that passes its group on to what is made in
+//! it (mode 2770, set up by the clinic's IT, see `docs/patient-data.md`). There folders are
+//! made 2770 and files 660, so every member of that group reads and writes them, and
+//! nobody else.
 
-use std::fs::OpenOptions;
+use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::Path;
 
-/// Options that create files readable and writable by the user alone (mode 600 on Unix).
-pub fn file_options() -> OpenOptions {
+/// Who may use a new file or folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sharing {
+    /// The user alone.
+    Private,
+    /// The user and the group of the shared data folder it is made in.
+    Group,
+}
+
+impl Sharing {
+    /// The sharing of what is made at `path`: [`Sharing::Group`] when the nearest existing
+    /// folder above it is a shared folder (its group may write, and passes its group on).
+    pub fn at(path: &Path) -> Self {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for folder in path.ancestors().skip(1) {
+                if let Ok(meta) = std::fs::metadata(folder) {
+                    let shared = meta.is_dir() && meta.permissions().mode() & 0o2070 == 0o2070;
+                    return if shared { Self::Group } else { Self::Private };
+                }
+            }
+        }
+        Self::Private
+    }
+
+    /// The mode of a new file.
+    pub fn file_mode(self) -> u32 {
+        match self {
+            Self::Private => 0o600,
+            Self::Group => 0o660,
+        }
+    }
+
+    /// The mode of a new folder.
+    pub fn folder_mode(self) -> u32 {
+        match self {
+            Self::Private => 0o700,
+            Self::Group => 0o2770,
+        }
+    }
+}
+
+/// Options that create a file at `path` readable and writable by the user alone, or by
+/// the shared folder's group too (see [`Sharing`]). Pass what they open to [`settle`].
+pub fn file_options(path: &Path) -> OpenOptions {
     let mut options = OpenOptions::new();
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        options.mode(Sharing::at(path).file_mode());
     }
     options
 }
 
-/// Creates `folder` and its parents, usable by the user alone (mode 700 on Unix).
-pub fn create_dir(folder: &Path) -> io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
+/// Gives a file just made at `path` exactly its mode: the user's umask may have taken the
+/// group's rights away in a shared folder. Best effort on a file another member made.
+pub fn settle(file: &File, path: &Path) {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
+        use std::os::unix::fs::PermissionsExt;
+        let mode = Sharing::at(path).file_mode();
+        if file
+            .metadata()
+            .is_ok_and(|meta| meta.permissions().mode() & 0o7777 != mode)
+        {
+            let _ = file.set_permissions(std::fs::Permissions::from_mode(mode));
+        }
     }
-    builder.create(folder)
+}
+
+/// Creates `folder` and its parents: usable by the user alone (700), or by the shared
+/// folder's group too (2770) inside a shared data folder.
+pub fn create_dir(folder: &Path) -> io::Result<()> {
+    let sharing = Sharing::at(folder);
+    let missing: Vec<&Path> = folder
+        .ancestors()
+        .take_while(|ancestor| !ancestor.as_os_str().is_empty() && !ancestor.is_dir())
+        .collect();
+    for new in missing.into_iter().rev() {
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(sharing.folder_mode());
+        }
+        match builder.create(new) {
+            Ok(()) => {
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(
+                        new,
+                        std::fs::Permissions::from_mode(sharing.folder_mode()),
+                    )?;
+                }
+            }
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists && new.is_dir() => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
 }
 
 /// Replaces the private file at `path` with what `write` writes, atomically: it writes a
@@ -45,10 +131,11 @@ pub fn write_atomically(
         remove_stale_partials(folder, &name.to_string_lossy());
     }
     let written = (|| {
-        let mut file = file_options()
+        let mut file = file_options(path)
             .write(true)
             .create_new(true)
             .open(&temporary)?;
+        settle(&file, path);
         let mut buffered = io::BufWriter::new(&mut file);
         write(&mut buffered)?;
         buffered.flush()?;
@@ -62,7 +149,7 @@ pub fn write_atomically(
     }
     // The rename itself reaches the disk with the folder's entry.
     if let Some(folder) = path.parent()
-        && let Ok(folder) = std::fs::File::open(folder)
+        && let Ok(folder) = File::open(folder)
     {
         let _ = folder.sync_all();
     }
@@ -113,13 +200,15 @@ fn process_runs(id: u32) -> bool {
     !processes.join("self").exists() || processes.join(id.to_string()).exists()
 }
 
-/// Writes `contents` to a private file at `path`, replacing what was there.
+/// Writes `contents` to a file at `path` (private, or shared as its folder is), replacing
+/// what was there.
 pub fn write_file(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let mut file = file_options()
+    let mut file = file_options(path)
         .write(true)
         .create(true)
         .truncate(true)
         .open(path)?;
+    settle(&file, path);
     file.write_all(contents)?;
     file.sync_data()
 }
@@ -194,7 +283,7 @@ mod tests {
             std::fs::write(partial, b"half a painting").expect("writes");
         }
         let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-        std::fs::File::options()
+        File::options()
             .write(true)
             .open(&stale)
             .and_then(|file| file.set_modified(an_hour_ago))
@@ -212,5 +301,43 @@ mod tests {
         );
         let _ = writing.kill();
         let _ = writing.wait();
+    }
+
+    /// Inside a shared data folder (2770) new folders are 2770 and files 660, whatever the
+    /// umask; elsewhere folders are 700 and files 600.
+    #[cfg(unix)]
+    #[test]
+    fn a_shared_data_folder_passes_its_group_on_and_a_private_one_does_not() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode =
+            |path: &Path| std::fs::metadata(path).expect("there").permissions().mode() & 0o7777;
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let shared = dir.path().join("clinic");
+        std::fs::create_dir(&shared).expect("makes");
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o2770))
+            .expect("shares it");
+        let private = dir.path().join("mine");
+        for (root, folder_mode, file_mode) in [(&shared, 0o2770, 0o660), (&private, 0o700, 0o600)] {
+            let folder = root.join("records/P-1");
+            create_dir(&folder).expect("makes the folders");
+            assert_eq!(
+                mode(&root.join("records")),
+                folder_mode,
+                "{}",
+                root.display()
+            );
+            assert_eq!(mode(&folder), folder_mode);
+            let record = folder.join("r.jsonl");
+            write_atomically(&record, |out| out.write_all(b"{}")).expect("writes");
+            assert_eq!(mode(&record), file_mode, "{}", record.display());
+            let report = folder.join("report.html");
+            write_file(&report, b"<p>").expect("writes");
+            assert_eq!(mode(&report), file_mode);
+        }
+        assert_eq!(
+            mode(&private),
+            0o700,
+            "the private root itself is made private"
+        );
     }
 }

@@ -277,3 +277,174 @@ fn an_archive_that_reaches_outside_a_patients_folders_is_refused() {
         assert!(!data.join("records").exists(), "{name}: nothing written");
     }
 }
+
+/// User accounts and a group made for a test, removed again when it ends.
+struct Accounts {
+    users: Vec<String>,
+    group: String,
+}
+
+impl Drop for Accounts {
+    fn drop(&mut self) {
+        for user in &self.users {
+            let _ = Command::new("userdel").arg(user).status();
+        }
+        let _ = Command::new("groupdel").arg(&self.group).status();
+    }
+}
+
+fn succeeds(program: &str, args: &[&str]) {
+    let status = Command::new(program).args(args).status().expect("runs");
+    assert!(
+        status.success(),
+        "{program} {args:?} (this test needs root)"
+    );
+}
+
+#[test]
+#[ignore = "makes user accounts and a group, which needs root: tools/test.sh runs it as root"]
+fn a_shared_clinic_folder_is_shared_by_its_group_and_closed_to_everyone_else() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let tag = std::process::id();
+    let group = format!("spclinic{tag}");
+    let (first, second, outsider) = (
+        format!("spa{tag}"),
+        format!("spb{tag}"),
+        format!("spo{tag}"),
+    );
+    succeeds("groupadd", &[&group]);
+    let _accounts = Accounts {
+        users: vec![first.clone(), second.clone(), outsider.clone()],
+        group: group.clone(),
+    };
+    for (user, member) in [(&first, true), (&second, true), (&outsider, false)] {
+        let mut args = vec!["-M", "-N", user.as_str()];
+        if member {
+            args.extend(["-G", group.as_str()]);
+        }
+        succeeds("useradd", &args);
+    }
+
+    // The program, its assets and settings where every account can read them, and the
+    // clinic's folder as IT sets it up: owned by the group, 2770.
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("opens");
+    let program = dir.path().join("stillpoint");
+    std::fs::copy(env!("CARGO_BIN_EXE_stillpoint"), &program).expect("copies the program");
+    for folder in ["assets", "config"] {
+        succeeds(
+            "cp",
+            &[
+                "-r",
+                common::project_path(folder).to_str().expect("utf-8"),
+                dir.path().to_str().expect("utf-8"),
+            ],
+        );
+    }
+    succeeds(
+        "chmod",
+        &["-R", "a+rX", dir.path().to_str().expect("utf-8")],
+    );
+    let clinic = dir.path().join("clinic");
+    std::fs::create_dir(&clinic).expect("the clinic's folder");
+    succeeds("chgrp", &[&group, clinic.to_str().expect("utf-8")]);
+    std::fs::set_permissions(&clinic, std::fs::Permissions::from_mode(0o2770)).expect("shares");
+
+    let as_user = |user: &str, args: &[&str]| {
+        Command::new("runuser")
+            .args(["-u", user, "--", "env"])
+            .arg(format!("HOME={}", dir.path().display()))
+            .arg(&program)
+            .arg("--assets")
+            .arg(dir.path().join("assets"))
+            .arg("--config")
+            .arg(dir.path().join("config/stillpoint.ron"))
+            .arg("--data")
+            .arg(&clinic)
+            .args(args)
+            .output()
+            .expect("runs as the user")
+    };
+    let record_of = |patient: &str| {
+        clinic
+            .join("records")
+            .join(patient)
+            .join("box-breathing-reset-20261130-090000.jsonl")
+    };
+    for (user, patient) in [(&first, "P-71"), (&second, "P-72")] {
+        let record = record_of(patient);
+        let output = as_user(
+            user,
+            &[
+                "simulate",
+                "--session",
+                "box-breathing-reset",
+                "--patient",
+                patient,
+                "--hz",
+                "30",
+                "--record",
+                record.to_str().expect("utf-8"),
+            ],
+        );
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    // The second therapist reports on the first one's patient, from their records.
+    let report = as_user(&second, &["report", "--patient", "P-71"]);
+    assert!(
+        report.status.success(),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    let listed = as_user(&first, &["patient", "list"]);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.contains("P-71") && listed.contains("P-72"),
+        "{listed}"
+    );
+
+    let gid = std::fs::metadata(&clinic).expect("there").gid();
+    for (path, mode) in [
+        (clinic.join("records"), 0o2770),
+        (clinic.join("records/P-71"), 0o2770),
+        (record_of("P-71"), 0o660),
+        (clinic.join("reports/P-71"), 0o2770),
+        (clinic.join("reports/P-71/report.html"), 0o660),
+    ] {
+        let meta = std::fs::metadata(&path).expect("there");
+        assert_eq!(
+            meta.permissions().mode() & 0o7777,
+            mode,
+            "{}",
+            path.display()
+        );
+        assert_eq!(
+            meta.gid(),
+            gid,
+            "{} belongs to the clinic's group",
+            path.display()
+        );
+    }
+    let read = |user: &str, path: &Path| {
+        Command::new("runuser")
+            .args(["-u", user, "--", "cat"])
+            .arg(path)
+            .output()
+            .expect("runs")
+            .status
+            .success()
+    };
+    assert!(read(&first, &clinic.join("reports/P-71/report.html")));
+    assert!(read(&second, &record_of("P-71")));
+    assert!(
+        !read(&outsider, &record_of("P-71")),
+        "an outsider reads nothing"
+    );
+    let outside = as_user(&outsider, &["patient", "list"]);
+    let seen = String::from_utf8_lossy(&outside.stdout);
+    assert!(!seen.contains("P-71") && !seen.contains("P-72"), "{seen}");
+}

@@ -12,11 +12,11 @@ cargo clippy --locked --all-targets -- -D warnings
 echo "== tests"
 xvfb-run --auto-servernum --server-args="-screen 0 1280x720x24" \
     cargo test --locked --all-targets
-echo "== faults: a disk that fills up, a read-only data folder (small file systems, root)"
+echo "== as root: a disk that fills up, a read-only data folder, a clinic folder shared by two accounts"
 if [ "$(id -u)" = 0 ]; then
-    cargo test --locked --test faults -- --ignored
+    cargo test --locked --test faults --test patients -- --ignored
 else
-    echo "not run: mounting the test file systems needs root (sudo tools/test.sh)"
+    echo "not run: mounting file systems and making user accounts needs root (sudo tools/test.sh)"
 fi
 echo "== headset: Stillpoint on a real OpenXR runtime (Monado, simulated headset)"
 if [ "$(id -u)" = 0 ]; then

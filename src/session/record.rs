@@ -181,7 +181,8 @@ impl RecordWriter {
         if let Some(folder) = path.parent() {
             crate::private::create_dir(folder)?;
         }
-        let file = private_options().create_new(true).open(path)?;
+        let file = private_options(path).create_new(true).open(path)?;
+        crate::private::settle(&file, path);
         Ok(Self {
             path: path.to_owned(),
             file,
@@ -193,7 +194,7 @@ impl RecordWriter {
     /// with a newline first, so that it stays one unreadable line instead of spoiling the
     /// next one.
     pub fn reopen(path: &Path) -> io::Result<Self> {
-        let mut file = private_options().open(path)?;
+        let mut file = private_options(path).open(path)?;
         let length = file.seek(SeekFrom::End(0))?;
         if length > 0 {
             let mut last = [0u8; 1];
@@ -283,8 +284,8 @@ pub fn close_unfinished(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn private_options() -> OpenOptions {
-    let mut options = crate::private::file_options();
+fn private_options(path: &Path) -> OpenOptions {
+    let mut options = crate::private::file_options(path);
     options.append(true).read(true);
     options
 }
