@@ -38,6 +38,8 @@ pub struct Launch {
     pub panel: bool,
     /// Close the app once the session clock passes this many seconds (or the session ends).
     pub quit_after: Option<f64>,
+    /// Report what the app found, then close (`stillpoint doctor`).
+    pub probe: bool,
     /// An earlier painting for paint steps to continue (artwork file or record).
     pub artwork_from: Option<PathBuf>,
 }
@@ -142,6 +144,9 @@ pub fn desktop_app(launch: Launch) -> App {
     }
     if let Some(secs) = launch.quit_after {
         app.add_plugins(crate::requests::quit_after(secs));
+    }
+    if launch.probe {
+        app.add_plugins(crate::probe::plugin);
     }
     app.insert_resource(PendingStart(start));
     crate::frame_stages_on_one_thread(&mut app);

@@ -25,6 +25,7 @@ pub mod panel;
 pub mod patients;
 pub mod pointing;
 pub mod private;
+pub mod probe;
 pub mod report;
 pub mod requests;
 pub mod script;

@@ -55,6 +55,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "cli",
             "desktop_check",
             "launch",
+            "probe",
             "simulate",
         ],
     ),

@@ -921,3 +921,108 @@ fn the_therapist_guides_pictures_are_the_apps_own() {
         );
     }
 }
+
+/// Runs `stillpoint --data DATA doctor` with `env` added (no OpenXR loader is found, as with
+/// every test here); its output lines.
+fn doctor(data: &std::path::Path, env: &[(&str, &std::path::Path)]) -> (bool, Vec<String>) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_stillpoint"));
+    command
+        .arg("--data")
+        .arg(data)
+        .arg("doctor")
+        .current_dir(common::root())
+        .env("NO_COLOR", "1")
+        .env("STILLPOINT_OPENXR_LOADER_FOLDERS", "");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().expect("doctor runs");
+    let lines = stdout(&output).lines().map(str::to_owned).collect();
+    (output.status.success(), lines)
+}
+
+/// The line about `what`, split into its verdict and the rest.
+fn verdict<'a>(lines: &'a [String], what: &str) -> (&'a str, &'a str) {
+    let line = lines
+        .iter()
+        .find(|line| line.get(5..).is_some_and(|rest| rest.starts_with(what)))
+        .unwrap_or_else(|| panic!("no {what} line in {lines:#?}"));
+    (line[..4].trim_end(), line[5 + what.len()..].trim_start())
+}
+
+#[test]
+fn the_doctor_gives_true_verdicts_on_this_machine() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let no_config = dir.path().join("empty");
+    std::fs::create_dir(&no_config).expect("a folder");
+    let data = dir.path().join("data");
+    // No runtime chosen: the user's and the system's runtime folders are empty ones.
+    let (passed, lines) = doctor(
+        &data,
+        &[
+            ("XDG_CONFIG_HOME", &no_config),
+            ("XDG_CONFIG_DIRS", &no_config),
+        ],
+    );
+    assert!(passed, "nothing fails here: {lines:#?}");
+    assert_eq!(verdict(&lines, "window").0, "OK");
+    let (graphics, device) = verdict(&lines, "graphics");
+    assert!(graphics == "OK" || graphics == "WARN", "{device}");
+    if device.contains("llvmpipe") {
+        assert_eq!(
+            graphics, "WARN",
+            "the software renderer is not for a headset"
+        );
+        assert!(device.contains("too slow for a headset"));
+    }
+    let (sound, said) = verdict(&lines, "sound");
+    assert!(
+        sound == "OK" || said.contains("sessions run silently"),
+        "{said}"
+    );
+    let (headset, why) = verdict(&lines, "headset");
+    assert_eq!(headset, "WARN");
+    assert!(why.contains("no OpenXR loader is installed"), "{why}");
+    assert_eq!(verdict(&lines, "loader").0, "WARN");
+    let (runtime, why) = verdict(&lines, "runtime");
+    assert!(
+        runtime == "WARN" && why.contains("no OpenXR runtime is chosen"),
+        "{why}"
+    );
+    let (data_verdict, about) = verdict(&lines, "data");
+    assert_eq!(data_verdict, "OK", "{about}");
+    assert!(
+        about.contains("private to this user") && about.contains("free"),
+        "{about}"
+    );
+    assert_eq!(verdict(&lines, "sessions"), ("OK", "4 sessions, all valid"));
+    assert_eq!(verdict(&lines, "fonts").0, "OK");
+
+    // A data folder that cannot be written fails, and so does the doctor.
+    let blocked = dir.path().join("a-file");
+    std::fs::write(&blocked, b"").expect("a file where the folder should be");
+    let (passed, lines) = doctor(&blocked.join("data"), &[]);
+    assert!(!passed, "{lines:#?}");
+    let (data_verdict, about) = verdict(&lines, "data");
+    assert_eq!(data_verdict, "FAIL");
+    assert!(about.contains("sessions would not be recorded"), "{about}");
+
+    // The chosen runtime is read from its manifest; a broken one fails.
+    let manifest = dir.path().join("runtime.json");
+    std::fs::write(
+        &manifest,
+        r#"{"file_format_version": "1.0.0", "runtime": {"name": "Clinic Runtime", "library_path": "/usr/lib/libclinic_xr.so"}}"#,
+    )
+    .expect("a manifest");
+    let (_, lines) = doctor(&data, &[("XR_RUNTIME_JSON", &manifest)]);
+    let (runtime, which) = verdict(&lines, "runtime");
+    assert_eq!(runtime, "OK");
+    assert!(
+        which.starts_with("Clinic Runtime (/usr/lib/libclinic_xr.so), chosen in"),
+        "{which}"
+    );
+    std::fs::write(&manifest, b"{ not json").expect("a broken manifest");
+    let (passed, lines) = doctor(&data, &[("XR_RUNTIME_JSON", &manifest)]);
+    assert!(!passed);
+    assert_eq!(verdict(&lines, "runtime").0, "FAIL");
+}

@@ -6,7 +6,9 @@
 # rootfs has only the versioned OpenXR loader (libopenxr_loader.so.1), as on a user's
 # machine, so this also checks that Stillpoint finds it without the -dev package.
 #
-# A second run stops the runtime mid-session (as when a headset is unplugged) and checks that
+# A second run is the clinic's self-check (`stillpoint doctor`) on the same runtime.
+#
+# A third run stops the runtime mid-session (as when a headset is unplugged) and checks that
 # the session pauses and the app carries on and closes normally.
 #
 # Usage (as root, after the test build): tools/xr-check.sh [SECONDS]
@@ -59,6 +61,18 @@ awk -v t="$advanced" -v want="$seconds" 'BEGIN { exit !(t >= want) }' \
     || fail "the session reached only $advanced s of $seconds s"
 grep -q "the session is paused" "$log" && fail "closing the app paused the session"
 echo "xr-check: passed: FOCUSED, $frames frames submitted, session in step $step at $advanced s, clean exit"
+# The clinic's self-check finds the runtime and creates a headset session that shows the scene.
+doctor_log=$data/doctor.log
+status=0
+XR_BIND="$target" timeout 300 bash "$runtime_tool" run -- \
+    env DISPLAY="$DISPLAY" "$program" --data "$data/doctor" doctor >"$doctor_log" 2>&1 || status=$?
+cat "$doctor_log"
+[ "$status" = 0 ] || fail "stillpoint doctor exited with $status"
+grep -q "^OK   loader" "$doctor_log" || fail "doctor did not find the OpenXR loader"
+grep -q "^OK   runtime   Monado" "$doctor_log" || fail "doctor did not name the active runtime"
+grep -q "^OK   headset   a headset session was created and shows the scene" "$doctor_log" \
+    || fail "doctor did not create a headset session"
+echo "xr-check: passed: stillpoint doctor finds the runtime and creates a headset session"
 
 # The runtime stops mid-session: the session pauses, the mirror carries on and closes with 0.
 lost_log=$data/runtime-lost.log

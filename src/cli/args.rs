@@ -106,6 +106,12 @@ pub enum Command {
         #[arg(long)]
         brief: bool,
     },
+    /// Check this computer for Stillpoint: the window, graphics, sound, headset, OpenXR
+    /// loader and runtime, data folder, sessions and fonts.
+    ///
+    /// Each line is OK, WARN or FAIL with what to do. Opens Stillpoint's window for a moment
+    /// (and the headset, when there is one). Exits 1 when anything fails.
+    Doctor,
     /// List, export, import or delete a patient's records, paintings and reports.
     ///
     /// See docs/patient-data.md for backups, retention and deletion on request.
@@ -236,6 +242,11 @@ pub struct WindowArgs {
     /// ending the headset's session cleanly first.
     #[arg(long, value_name = "SECONDS", hide = true)]
     pub quit_after: Option<f64>,
+    /// Open as for a session, print what was found (graphics device, sound, headset) once
+    /// the headset shows the scene or the desktop has drawn, then close (`stillpoint
+    /// doctor` uses it).
+    #[arg(long, conflicts_with_all = ["screenshot", "bench_frames"], hide = true)]
+    pub probe: bool,
     /// Paint steps continue this earlier painting, to add to it or to look at it together:
     /// an artwork file, or a session record whose last painting is meant.
     #[arg(long, value_name = "PATH")]
@@ -385,7 +396,13 @@ mod tests {
         let mut command = Cli::command();
         let run = command.find_subcommand_mut("run").expect("run");
         let help = run.render_long_help().to_string();
-        for hidden in ["--bench-frames", "--bare", "--thumbnail", "--quit-after"] {
+        for hidden in [
+            "--bench-frames",
+            "--bare",
+            "--thumbnail",
+            "--quit-after",
+            "--probe",
+        ] {
             assert!(!help.contains(hidden), "{hidden} shows in `run --help`");
         }
         assert!(help.contains("--screenshot") && help.contains("--desktop"));

@@ -1,6 +1,7 @@
 //! The `stillpoint` command line: the arguments ([`args`]) and one file per command.
 
 mod args;
+mod doctor;
 mod export_audio;
 mod list;
 mod patient;
@@ -18,6 +19,7 @@ use crate::script::SessionScript;
 use crate::script::library;
 
 pub use args::{Cli, Command, PatientCommand, WindowArgs};
+use doctor::doctor;
 use export_audio::export_audio;
 use list::list;
 use patient::patient;
@@ -72,6 +74,7 @@ pub fn run(cli: Cli) -> ExitCode {
             out,
         } => report(&settings, patient, record, out),
         Command::Patient { action } => patient(&settings, action),
+        Command::Doctor => doctor(&paths, &settings),
         Command::Simulate {
             session,
             actions,

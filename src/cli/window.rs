@@ -79,6 +79,7 @@ pub(super) fn open_window(
         headset,
         panel,
         quit_after: window.quit_after,
+        probe: window.probe,
         artwork_from: window.artwork_from,
     }))
 }
