@@ -259,6 +259,26 @@ fn a_read_only_data_folder_runs_the_session_and_says_nothing_is_recorded() {
     runtime.apply(&SessionAction::End, &mut volumes);
     assert_eq!(runtime.state(), SessionState::Finished);
     assert!(!record.exists(), "nothing was written");
+
+    // The clinic's self-check says so, as a failure.
+    let output = Command::new(env!("CARGO_BIN_EXE_stillpoint"))
+        .arg("--data")
+        .arg(&data)
+        .arg("doctor")
+        .current_dir(common::root())
+        .env("STILLPOINT_OPENXR_LOADER_FOLDERS", "")
+        .output()
+        .expect("doctor runs");
+    assert!(!output.status.success(), "a failure is the exit code too");
+    let said = common::stdout(&output);
+    let line = said
+        .lines()
+        .find(|line| line.starts_with("FAIL data"))
+        .unwrap_or_else(|| panic!("no failed data line: {said}"));
+    assert!(
+        line.contains("Read-only") && line.contains("sessions would not be recorded"),
+        "{line}"
+    );
 }
 
 /// A small random number generator, so that each seed kills at its own moment.
