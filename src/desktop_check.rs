@@ -49,13 +49,24 @@ pub fn check_window_prerequisites() -> Result<(), String> {
     if !cfg!(target_os = "linux") {
         return Ok(());
     }
-    if std::env::var_os("DISPLAY").is_none() {
+    let Some(display) = std::env::var_os("DISPLAY") else {
         return Err(
             "Stillpoint's window needs a desktop session, and none was found (DISPLAY \
              is not set). Start it from the desktop, or use `stillpoint simulate` to run a \
              session without a window."
                 .to_owned(),
         );
+    };
+    let display = display.to_string_lossy();
+    if let Some(socket) = local_display_socket(&display)
+        && !x_server_answers(&socket)
+    {
+        return Err(format!(
+            "Stillpoint's window needs a desktop session, and none answers on display \
+             {display} (no {}): start Stillpoint from the desktop, or use `stillpoint \
+             simulate` to run a session without a window.",
+            socket.display()
+        ));
     }
     let folders: Vec<PathBuf> = linker::library_path()
         .into_iter()
@@ -75,6 +86,38 @@ pub fn check_window_prerequisites() -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// The socket of a display on this computer (`:0`, `:1.0`, `unix:2`), where its X server
+/// listens; `None` for a display elsewhere, reached over the network.
+pub fn local_display_socket(display: &str) -> Option<PathBuf> {
+    let number = display
+        .strip_prefix("unix:")
+        .or_else(|| display.strip_prefix(':'))?;
+    let number = number.split('.').next()?;
+    number
+        .bytes()
+        .all(|byte| byte.is_ascii_digit())
+        .then(|| PathBuf::from(format!("/tmp/.X11-unix/X{number}")))
+        .filter(|_| !number.is_empty())
+}
+
+/// Whether an X server takes connections at `socket`: by its abstract name (as X servers
+/// on Linux also listen, reachable inside containers without the file) or by the file.
+fn x_server_answers(socket: &Path) -> bool {
+    use std::os::unix::net::UnixStream;
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::linux::net::SocketAddrExt;
+        let by_name = std::os::unix::net::SocketAddr::from_abstract_name(
+            socket.as_os_str().as_encoded_bytes(),
+        )
+        .and_then(|address| UnixStream::connect_addr(&address));
+        if by_name.is_ok() {
+            return true;
+        }
+    }
+    UnixStream::connect(socket).is_ok()
 }
 
 /// The sentence for missing libraries: what is missing and the one command that adds it.
@@ -188,5 +231,16 @@ mod tests {
             "Stillpoint's window needs libxkbcommon-x11.so.0 (not installed): install it with \
              `sudo apt install libxkbcommon-x11-0`, then start Stillpoint again."
         );
+    }
+
+    #[test]
+    fn a_local_display_is_found_by_its_socket_and_a_remote_one_is_not_looked_for() {
+        let socket = |display| local_display_socket(display).map(|path| path.display().to_string());
+        assert_eq!(socket(":0").as_deref(), Some("/tmp/.X11-unix/X0"));
+        assert_eq!(socket(":12.0").as_deref(), Some("/tmp/.X11-unix/X12"));
+        assert_eq!(socket("unix:3").as_deref(), Some("/tmp/.X11-unix/X3"));
+        assert_eq!(socket("clinic-pc:0"), None, "over the network");
+        assert_eq!(socket(":"), None);
+        assert_eq!(socket(":x"), None);
     }
 }

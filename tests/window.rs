@@ -286,6 +286,20 @@ fn without_a_desktop_the_window_explains_instead_of_crashing() {
     assert_eq!(output.status.code(), Some(1));
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(message.contains("needs a desktop session"), "{message}");
+    // A display that no X server answers (a desktop session that ended): the same sentence.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_stillpoint"))
+        .current_dir(common::root())
+        .env("DISPLAY", ":987")
+        .env_remove("WAYLAND_DISPLAY")
+        .args(["run", "--session", "box-breathing-reset"])
+        .output()
+        .expect("stillpoint runs");
+    assert_eq!(output.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("none answers on display :987"),
+        "one sentence, not a crash: {message}"
+    );
 }
 
 /// Five moments of the centering session, each checked for what it must show. The

@@ -70,7 +70,10 @@ pub(super) fn doctor(paths: &Paths, settings: &Settings) -> Result<ExitCode, Str
     check_runtime(&mut report);
     check_data_folder(&mut report, &settings.data_root());
     check_sessions(&mut report, paths, settings);
-    check_font(&mut report, &paths.assets.join(crate::visuals::caption::FONT));
+    check_font(
+        &mut report,
+        &paths.assets.join(crate::visuals::caption::FONT),
+    );
     Ok(if report.failed {
         ExitCode::FAILURE
     } else {
