@@ -27,11 +27,11 @@ fn report_when_ready(
     adapter: Option<Res<RenderAdapterInfo>>,
     audio: Option<Res<AudioStatus>>,
     xr: Option<Res<XrStatus>>,
-    mut frames: Local<u32>,
+    mut drawn: Local<u32>,
     mut reported: Local<bool>,
     mut quits: MessageWriter<QuitRequest>,
 ) {
-    *frames += 1;
+    *drawn += 1;
     if *reported {
         return;
     }
@@ -42,7 +42,7 @@ fn report_when_ready(
         .as_deref()
         .is_none_or(|xr| matches!(xr.mode, XrMode::DesktopOnly(_)));
     let waited = time.elapsed() > WAIT_FOR_HEADSET;
-    if *frames < FRAMES_FIRST || !(headset_shows || desktop_only || waited) {
+    if *drawn < FRAMES_FIRST || !(headset_shows || desktop_only || waited) {
         return;
     }
     *reported = true;
