@@ -138,6 +138,11 @@ fn probe(report: &mut Report, paths: &Paths, settings: &Settings) {
             &format!("a headset session was created and shows the scene ({found})"),
         );
     } else if let Some(why) = headset.strip_prefix("desktop ") {
+        let why = if why == loader::MISSING_MESSAGE {
+            "not tried: no OpenXR loader is installed (see the loader line)"
+        } else {
+            why
+        };
         report.line(Verdict::Warn, "headset", why);
     } else {
         report.line(
