@@ -52,7 +52,6 @@ fn simulation(record: PathBuf, synthetic_paint: usize) -> Simulation {
     }
 }
 
-/// Every "artwork saved" event of a record: (step, file, strokes, points).
 /// How many points the paint step showing holds, if one shows.
 fn painted_points(app: &App) -> Option<usize> {
     app.world()
@@ -61,6 +60,7 @@ fn painted_points(app: &App) -> Option<usize> {
         .map(|painting| painting.canvas().point_count())
 }
 
+/// Every "artwork saved" event of a record: (step, file, strokes, points).
 fn saves(record: &Path) -> Vec<(usize, String, usize, usize)> {
     if !record.exists() {
         return Vec::new();
