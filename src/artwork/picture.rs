@@ -192,14 +192,14 @@ struct Seen {
 }
 
 /// An HDR light buffer and what splatting into it needs.
-struct Canvas {
+struct LightBuffer {
     size: usize,
     light: Vec<[f32; 3]>,
     /// Scratch: a splat's column weights.
     columns: Vec<f32>,
 }
 
-impl Canvas {
+impl LightBuffer {
     fn new(size: usize) -> Self {
         Self {
             size,
@@ -430,14 +430,14 @@ fn noise(x: usize, y: usize) -> f32 {
 
 /// The painting's light as seen from `view` in a `side`-pixel square, linear HDR, exposed.
 fn light(artwork: &Artwork, view: &View, side: usize) -> Vec<[f32; 3]> {
-    let mut canvas = Canvas::new(side);
+    let mut buffer = LightBuffer::new(side);
     let mut seen = Vec::new();
     for stroke in artwork.strokes.iter().filter(|stroke| stroke.is_sound()) {
-        canvas.stroke(view, stroke, &mut seen);
+        buffer.stroke(view, stroke, &mut seen);
     }
-    let glow = blur(&canvas.light, side, GLOW.0 * side as f32);
-    let halo = blur(&canvas.light, side, HALO.0 * side as f32);
-    let mut total = canvas.light;
+    let glow = blur(&buffer.light, side, GLOW.0 * side as f32);
+    let halo = blur(&buffer.light, side, HALO.0 * side as f32);
+    let mut total = buffer.light;
     for (pixel, glow) in total.iter_mut().zip(&glow) {
         for c in 0..3 {
             pixel[c] += GLOW.1 * glow[c];
