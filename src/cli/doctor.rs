@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
+use super::human_size;
 use crate::config::{Paths, Settings};
 use crate::private::Sharing;
 use crate::script::library;
@@ -318,14 +319,14 @@ fn check_data_folder(report: &mut Report, data: &Path) {
             Verdict::Warn,
             "data",
             &format!(
-                "{shown}, {who}: only {} MB free; make room before recording sessions",
-                free >> 20
+                "{shown}, {who}: only {} free; make room before recording sessions",
+                human_size(free)
             ),
         ),
         Some(free) => report.line(
             Verdict::Ok,
             "data",
-            &format!("{shown}, {who}, {} GB free", free >> 30),
+            &format!("{shown}, {who}, {} free", human_size(free)),
         ),
         None => report.line(
             Verdict::Ok,

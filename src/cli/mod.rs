@@ -150,3 +150,13 @@ pub(super) fn file_stem(path: &Path) -> &str {
         .and_then(|name| name.strip_suffix(&format!(".{}", library::EXTENSION)))
         .unwrap_or_default()
 }
+
+/// A size in bytes as people read it: "812 KB", "3.4 MB".
+pub(super) fn human_size(bytes: u64) -> String {
+    match bytes {
+        0..1_000 => format!("{bytes} B"),
+        1_000..1_000_000 => format!("{} KB", bytes / 1_000),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", bytes as f64 / 1e6),
+        _ => format!("{:.1} GB", bytes as f64 / 1e9),
+    }
+}

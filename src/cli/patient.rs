@@ -4,6 +4,7 @@ use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 use super::args::PatientCommand;
+use super::human_size;
 use crate::config::Settings;
 use crate::patients::{self, PatientFolders};
 
@@ -30,7 +31,7 @@ pub(super) fn patient(settings: &Settings, action: PatientCommand) -> Result<Exi
                     patient.code,
                     patient.sessions,
                     patient.last.as_deref().unwrap_or("-"),
-                    size(patient.bytes)
+                    human_size(patient.bytes)
                 );
             }
         }
@@ -67,14 +68,4 @@ pub(super) fn patient(settings: &Settings, action: PatientCommand) -> Result<Exi
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A size in bytes as people read it: "812 KB", "3.4 MB".
-fn size(bytes: u64) -> String {
-    match bytes {
-        0..1_000 => format!("{bytes} B"),
-        1_000..1_000_000 => format!("{} KB", bytes / 1_000),
-        1_000_000..1_000_000_000 => format!("{:.1} MB", bytes as f64 / 1e6),
-        _ => format!("{:.1} GB", bytes as f64 / 1e9),
-    }
 }
