@@ -261,14 +261,7 @@ fn a_read_only_data_folder_runs_the_session_and_says_nothing_is_recorded() {
     assert!(!record.exists(), "nothing was written");
 
     // The clinic's self-check says so, as a failure.
-    let output = Command::new(env!("CARGO_BIN_EXE_stillpoint"))
-        .arg("--data")
-        .arg(&data)
-        .arg("doctor")
-        .current_dir(common::root())
-        .env("STILLPOINT_OPENXR_LOADER_FOLDERS", "")
-        .output()
-        .expect("doctor runs");
+    let output = common::stillpoint(&["--data", data.to_str().expect("utf-8"), "doctor"]);
     assert!(!output.status.success(), "a failure is the exit code too");
     let said = common::stdout(&output);
     let line = said

@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{stdout, stillpoint};
+use common::{stdout, stillpoint, stillpoint_with_env};
 
 struct Picture {
     width: u32,
@@ -531,23 +531,20 @@ fn without_an_openxr_loader_the_app_runs_on_the_desktop_and_names_what_to_instal
     let data = tempfile::tempdir().expect("temp dir");
     let decoy = tempfile::tempdir().expect("temp dir");
     std::fs::write(decoy.path().join("libopenxr_loader.so"), b"").expect("a decoy loader");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_stillpoint"))
-        .args([
+    let output = stillpoint_with_env(
+        &[
             "run",
             "--session",
             "box-breathing-reset",
             "--patient",
             "P-31",
-        ])
-        .arg("--data")
-        .arg(data.path())
-        .args(["--quit-after", "3"])
-        .current_dir(common::root())
-        .env("NO_COLOR", "1")
-        .env("LD_LIBRARY_PATH", decoy.path())
-        .env("STILLPOINT_OPENXR_LOADER_FOLDERS", "")
-        .output()
-        .expect("the stillpoint binary runs");
+            "--data",
+            data.path().to_str().expect("utf-8 path"),
+            "--quit-after",
+            "3",
+        ],
+        &[("LD_LIBRARY_PATH", decoy.path().as_os_str())],
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert_eq!(
@@ -813,23 +810,26 @@ fn a_loader_that_cannot_be_opened_is_named_as_such_not_as_a_missing_runtime() {
     let broken = tempfile::tempdir().expect("temp dir");
     std::fs::write(broken.path().join("libopenxr_loader.so"), b"not a library")
         .expect("a broken loader");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_stillpoint"))
-        .args([
+    let output = stillpoint_with_env(
+        &[
             "run",
             "--session",
             "box-breathing-reset",
             "--patient",
             "P-32",
-        ])
-        .arg("--data")
-        .arg(data.path())
-        .args(["--quit-after", "2"])
-        .current_dir(common::root())
-        .env("NO_COLOR", "1")
-        .env("LD_LIBRARY_PATH", broken.path())
-        .env("STILLPOINT_OPENXR_LOADER_FOLDERS", broken.path())
-        .output()
-        .expect("the stillpoint binary runs");
+            "--data",
+            data.path().to_str().expect("utf-8 path"),
+            "--quit-after",
+            "2",
+        ],
+        &[
+            ("LD_LIBRARY_PATH", broken.path().as_os_str()),
+            (
+                "STILLPOINT_OPENXR_LOADER_FOLDERS",
+                broken.path().as_os_str(),
+            ),
+        ],
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(
@@ -939,18 +939,14 @@ fn the_therapist_guides_pictures_are_the_apps_own() {
 /// Runs `stillpoint --data DATA doctor` with `env` added (no OpenXR loader is found, as with
 /// every test here); its output lines.
 fn doctor(data: &std::path::Path, env: &[(&str, &std::path::Path)]) -> (bool, Vec<String>) {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_stillpoint"));
-    command
-        .arg("--data")
-        .arg(data)
-        .arg("doctor")
-        .current_dir(common::root())
-        .env("NO_COLOR", "1")
-        .env("STILLPOINT_OPENXR_LOADER_FOLDERS", "");
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let output = command.output().expect("doctor runs");
+    let env: Vec<(&str, &std::ffi::OsStr)> = env
+        .iter()
+        .map(|(name, value)| (*name, value.as_os_str()))
+        .collect();
+    let output = stillpoint_with_env(
+        &["--data", data.to_str().expect("utf-8 path"), "doctor"],
+        &env,
+    );
     let lines = stdout(&output).lines().map(str::to_owned).collect();
     (output.status.success(), lines)
 }

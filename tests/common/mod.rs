@@ -18,13 +18,22 @@ pub fn project_path(relative: &str) -> PathBuf {
 /// Runs the `stillpoint` binary from the project root, as on a machine without an OpenXR
 /// loader (whether this one has a headset installed or not).
 pub fn stillpoint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stillpoint"))
+    stillpoint_with_env(args, &[])
+}
+
+/// Runs the `stillpoint` binary as [`stillpoint`] does, with `env` added (or replacing what
+/// it sets).
+pub fn stillpoint_with_env(args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_stillpoint"));
+    command
         .args(args)
         .current_dir(root())
         .env("NO_COLOR", "1")
-        .env("STILLPOINT_OPENXR_LOADER_FOLDERS", "")
-        .output()
-        .expect("the stillpoint binary runs")
+        .env("STILLPOINT_OPENXR_LOADER_FOLDERS", "");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("the stillpoint binary runs")
 }
 
 /// Writes the record of a whole five-minute box-breathing session for `patient` at `record`,
