@@ -38,6 +38,8 @@ pub struct Launch {
     pub panel: bool,
     /// Close the app once the session clock passes this many seconds (or the session ends).
     pub quit_after: Option<f64>,
+    /// Actions applied when the running session's clock reaches their times.
+    pub actions: Vec<(f64, SessionAction)>,
     /// Report what the app found, then close (`stillpoint doctor`).
     pub probe: bool,
     /// An earlier painting for paint steps to continue (artwork file or record).
@@ -144,6 +146,10 @@ pub fn desktop_app(launch: Launch) -> App {
     }
     if let Some(secs) = launch.quit_after {
         app.add_plugins(crate::requests::quit_after(secs));
+    }
+    if !launch.actions.is_empty() {
+        app.add_plugins(crate::simulate::scripted_actions_plugin)
+            .insert_resource(crate::simulate::ScriptedActions::new(launch.actions));
     }
     if launch.probe {
         app.add_plugins(crate::probe::plugin);

@@ -80,6 +80,12 @@ fn report_when_ready(
             mode: XrMode::DesktopOnly(reason),
             ..
         }) => println!("probe: headset=desktop {reason}"),
+        Some(XrStatus {
+            mode: XrMode::Lost, ..
+        }) => println!(
+            "probe: headset=desktop the headset's runtime stopped while Stillpoint was \
+             checking it; start it again and run the check once more"
+        ),
         None => println!("probe: headset=desktop no headset support"),
     }
     quits.write(QuitRequest);

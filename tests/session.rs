@@ -376,6 +376,64 @@ fn calm_from_a_pause_returns_to_the_pause() {
 }
 
 #[test]
+fn a_lost_headset_pauses_the_session_and_its_return_is_recorded() {
+    let mut harness = Harness::new(session(r#"Rest(duration: "60s"), Rest(duration: "60s")"#));
+    harness.act(SessionAction::HeadsetLost);
+    harness.start();
+    harness.run_until(10.0);
+    harness.act(SessionAction::HeadsetLost);
+    assert_eq!(harness.runtime().state(), SessionState::Paused);
+    let frozen = harness.runtime().step_secs();
+    harness.run_until(30.0);
+    harness.act(SessionAction::HeadsetBack);
+    harness.run_until(40.0);
+    assert_eq!(
+        harness.runtime().state(),
+        SessionState::Paused,
+        "the session stays paused until the therapist resumes it"
+    );
+    assert_eq!(harness.runtime().step_secs(), frozen);
+    harness.act(SessionAction::Resume);
+    harness.act(SessionAction::Calm);
+    harness.act(SessionAction::HeadsetLost);
+    assert_eq!(harness.runtime().state(), SessionState::Calm);
+    harness.act(SessionAction::EndCalm);
+    assert_eq!(
+        harness.runtime().state(),
+        SessionState::Paused,
+        "leaving the safe place without the headset returns to a pause"
+    );
+    let headset_and_pauses: Vec<EventKind> = harness
+        .event_kinds()
+        .into_iter()
+        .filter(|kind| {
+            matches!(
+                kind,
+                EventKind::HeadsetLost
+                    | EventKind::HeadsetBack
+                    | EventKind::Paused
+                    | EventKind::Resumed
+                    | EventKind::CalmOn
+                    | EventKind::CalmOff
+            )
+        })
+        .collect();
+    assert_eq!(
+        headset_and_pauses,
+        [
+            EventKind::HeadsetLost,
+            EventKind::Paused,
+            EventKind::HeadsetBack,
+            EventKind::Resumed,
+            EventKind::CalmOn,
+            EventKind::HeadsetLost,
+            EventKind::Paused,
+            EventKind::CalmOff,
+        ]
+    );
+}
+
+#[test]
 fn next_and_back_at_the_edges() {
     let mut harness = Harness::new(session(
         r#"Rest(duration: "60s"), WaitForTherapist(), Rest(duration: "60s")"#,

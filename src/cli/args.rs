@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::bench::RenderBench;
 use crate::capture::Capture;
+use crate::session::SessionAction;
 
 /// Calm, therapist-guided VR sessions for ketamine-assisted psychotherapy.
 ///
@@ -212,8 +213,9 @@ pub struct WindowArgs {
     /// time), reached at once in simulated time.
     #[arg(long, value_name = "SECONDS")]
     pub at: Option<f64>,
-    /// With --at: an action on the way, as for `simulate` (e.g. --action 40=calm).
-    #[arg(long = "action", value_name = "T=ACTION", requires = "at")]
+    /// An action at a session time, as for `simulate` (e.g. --action 40=calm): with --at,
+    /// on the way to that moment; otherwise in the running session when its clock gets there.
+    #[arg(long = "action", value_name = "T=ACTION")]
     pub actions: Vec<String>,
     /// Render benchmark: render N frames of the session (from --at, if given) after a
     /// warm-up, print `frames=… frame_ms_p50=… frame_ms_p99=… frame_ms_max=… app_us_p50=…
@@ -276,6 +278,14 @@ impl WindowArgs {
         }
     }
 
+    /// The `--action`s, with their session times.
+    pub(super) fn timed_actions(&self) -> Result<Vec<(f64, SessionAction)>, String> {
+        self.actions
+            .iter()
+            .map(|action| crate::simulate::parse_timed_action(action))
+            .collect()
+    }
+
     /// The render benchmark asked for, if any.
     pub(super) fn bench(&self) -> Option<RenderBench> {
         self.bench_frames.map(|frames| RenderBench {
@@ -289,11 +299,7 @@ impl WindowArgs {
         let Some(path) = &self.screenshot else {
             return Ok(None);
         };
-        let actions = self
-            .actions
-            .iter()
-            .map(|action| crate::simulate::parse_timed_action(action))
-            .collect::<Result<Vec<_>, _>>()?;
+        let actions = self.timed_actions()?;
         Ok(Some(Capture {
             path: path.clone(),
             at: self.at,

@@ -26,6 +26,13 @@ pub(super) fn open_window(
     window.check_moment()?;
     let capture = window.capture()?;
     let bench = window.bench();
+    // In a picture or a benchmark, actions lead to the moment shown; otherwise they are
+    // applied live.
+    let actions = if capture.is_none() && bench.is_none() {
+        window.timed_actions()?
+    } else {
+        Vec::new()
+    };
     crate::desktop_check::check_window_prerequisites()?;
     if let Some(bench) = bench.filter(|_| window.bare) {
         return Ok(launch::exit_code(crate::bench::bare_app(bench).run()));
@@ -79,6 +86,7 @@ pub(super) fn open_window(
         headset,
         panel,
         quit_after: window.quit_after,
+        actions,
         probe: window.probe,
         artwork_from: window.artwork_from,
     }))

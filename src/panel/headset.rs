@@ -4,9 +4,15 @@ use bevy_egui::egui;
 
 use super::intent::PanelIntent;
 use super::layout::{BAD, GOOD, WARN};
+use crate::session::SessionState;
 use crate::xr::{XrMode, XrStatus};
 
-pub(super) fn headset(ui: &mut egui::Ui, xr: Option<&XrStatus>, asked: &mut Vec<PanelIntent>) {
+pub(super) fn headset(
+    ui: &mut egui::Ui,
+    xr: Option<&XrStatus>,
+    session: SessionState,
+    asked: &mut Vec<PanelIntent>,
+) {
     ui.label(egui::RichText::new("Headset").strong());
     let Some(xr) = xr else {
         ui.colored_label(WARN, "Desktop only");
@@ -16,19 +22,29 @@ pub(super) fn headset(ui: &mut egui::Ui, xr: Option<&XrStatus>, asked: &mut Vec<
         XrMode::DesktopOnly(reason) => {
             ui.colored_label(WARN, format!("Desktop only: {reason}"));
         }
+        XrMode::Lost => {
+            ui.colored_label(
+                BAD,
+                "Headset lost: its runtime stopped. The session is paused. Stillpoint looks \
+                 for the headset every few seconds: start the runtime again (SteamVR, \
+                 Monado) and reconnect the headset. You can also resume here on the desktop.",
+            );
+        }
         XrMode::Headset => {
             ui.label(format!(
                 "{}  ·  {}",
                 xr.runtime.as_deref().unwrap_or("OpenXR runtime"),
                 xr.system.as_deref().unwrap_or("headset")
             ));
-            if xr.session_state.as_deref() == Some("LOST") {
+            if xr.back {
                 ui.colored_label(
-                    BAD,
-                    "The headset's runtime stopped. The session is paused; resume it to go on \
-                     here on the desktop, or restart Stillpoint to use the headset again.",
+                    GOOD,
+                    if session == SessionState::Paused {
+                        "Headset back. The session stays paused until you resume it."
+                    } else {
+                        "Headset back."
+                    },
                 );
-                return;
             }
             let state = xr.session_state.as_deref().unwrap_or("starting");
             let colour = if state == "FOCUSED" || state == "VISIBLE" {
@@ -55,5 +71,85 @@ pub(super) fn headset(ui: &mut egui::Ui, xr: Option<&XrStatus>, asked: &mut Vec<
                 asked.push(PanelIntent::Recentre);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words the headset section shows.
+    fn shown(xr: &XrStatus, session: SessionState) -> String {
+        let ctx = egui::Context::default();
+        let mut asked = Vec::new();
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            headset(ui, Some(xr), session, &mut asked);
+        });
+        // No renderer here to take the font texture.
+        output.textures_delta.clear();
+        let mut words = Vec::new();
+        for clipped in output.shapes {
+            collect_text(&clipped.shape, &mut words);
+        }
+        words.join(" | ")
+    }
+
+    fn collect_text(shape: &egui::Shape, words: &mut Vec<String>) {
+        match shape {
+            egui::Shape::Text(text) => words.push(text.galley.text().replace('\n', " ")),
+            egui::Shape::Vec(shapes) => {
+                for shape in shapes {
+                    collect_text(shape, words);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn headset_in_use() -> XrStatus {
+        XrStatus {
+            mode: XrMode::Headset,
+            runtime: Some("Monado".to_owned()),
+            system: Some("Simulated HMD".to_owned()),
+            session_state: Some("FOCUSED".to_owned()),
+            head_tracked: true,
+            frames: 90,
+            back: false,
+        }
+    }
+
+    #[test]
+    fn a_lost_headset_says_so_and_that_it_is_looked_for() {
+        let lost = XrStatus {
+            mode: XrMode::Lost,
+            ..headset_in_use()
+        };
+        let words = shown(&lost, SessionState::Paused);
+        assert!(words.contains("Headset lost"), "{words}");
+        assert!(
+            words.contains("looks for the headset every few seconds"),
+            "{words}"
+        );
+        assert!(!words.contains("Recentre"), "{words}");
+    }
+
+    #[test]
+    fn a_headset_that_came_back_says_so_while_the_session_waits_for_the_therapist() {
+        let back = XrStatus {
+            back: true,
+            ..headset_in_use()
+        };
+        let paused = shown(&back, SessionState::Paused);
+        assert!(
+            paused.contains("Headset back. The session stays paused until you resume it."),
+            "{paused}"
+        );
+        assert!(paused.contains("Recentre the view"), "{paused}");
+        let running = shown(&back, SessionState::Running);
+        assert!(running.contains("Headset back."), "{running}");
+        assert!(!running.contains("stays paused"), "{running}");
+        let never_lost = shown(&headset_in_use(), SessionState::Running);
+        assert!(!never_lost.contains("Headset back"), "{never_lost}");
+        assert!(never_lost.contains("Session FOCUSED"), "{never_lost}");
     }
 }

@@ -76,6 +76,17 @@ fn status(session: &SessionSummary) -> String {
     text
 }
 
+/// When the headset's runtime stopped during the session, if it did.
+fn headset_gaps(session: &SessionSummary) -> String {
+    if session.headset_gaps.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<dt>Headset lost</dt><dd>{}</dd>",
+        stretches(&session.headset_gaps)
+    )
+}
+
 fn phase(session: &SessionSummary) -> &'static str {
     session.phase.map_or("unknown", |phase| phase.label())
 }
@@ -282,7 +293,7 @@ pub fn page(
              <dt>Length</dt><dd>{length}</dd>\
              <dt>Steps</dt><dd>{done} of {total} done, {skipped} skipped</dd>\
              <dt>Pauses</dt><dd>{pauses}</dd>\
-             <dt>Calm</dt><dd>{calm}</dd>\
+             <dt>Calm</dt><dd>{calm}</dd>{headset}\
              <dt>Check-ins</dt><dd>{answers}</dd>\
              <dt>Intention</dt><dd>{intention}</dd>{painted}\
              <dt>Status</dt><dd{status_class}>{status}</dd>\
@@ -297,6 +308,7 @@ pub fn page(
             skipped = session.steps_skipped,
             pauses = stretches(&session.pauses),
             calm = stretches(&session.calm),
+            headset = headset_gaps(session),
             answers = answers(session),
             intention = escape(session.intention.as_deref().unwrap_or("none chosen")),
             status_class = if session.outcome == Outcome::Unfinished {

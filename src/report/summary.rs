@@ -61,6 +61,8 @@ pub struct SessionSummary {
     pub pauses: Vec<Stretch>,
     /// Calm moments, in order.
     pub calm: Vec<Stretch>,
+    /// Times the headset's runtime stopped, each until it came back.
+    pub headset_gaps: Vec<Stretch>,
     /// Check-in answers, in order.
     pub answers: Vec<Answer>,
     /// The intention chosen, if one was.
@@ -108,6 +110,7 @@ impl SessionSummary {
             steps_skipped: 0,
             pauses: Vec::new(),
             calm: Vec::new(),
+            headset_gaps: Vec::new(),
             answers: Vec::new(),
             intention: None,
             resumptions: 0,
@@ -142,6 +145,11 @@ impl SessionSummary {
                     secs: None,
                 }),
                 EventKind::CalmOff => close_last(&mut summary.calm, t),
+                EventKind::HeadsetLost => summary.headset_gaps.push(Stretch {
+                    from: t,
+                    secs: None,
+                }),
+                EventKind::HeadsetBack => close_last(&mut summary.headset_gaps, t),
                 EventKind::CheckIn { id, value } => summary.answers.push(Answer {
                     id: id.clone(),
                     value: *value,
@@ -285,6 +293,9 @@ mod tests {
                 },
             ),
             (80.0, EventKind::CalmOn),
+            (90.0, EventKind::HeadsetLost),
+            (96.5, EventKind::HeadsetBack),
+            (120.0, EventKind::HeadsetLost),
         ]);
         let summary = SessionSummary::from_record(Path::new("r.jsonl"), &read).unwrap();
         assert_eq!(summary.date(), "2026-11-02");
@@ -303,10 +314,23 @@ mod tests {
                 secs: None
             }]
         );
+        assert_eq!(
+            summary.headset_gaps,
+            [
+                Stretch {
+                    from: 90.0,
+                    secs: Some(6.5)
+                },
+                Stretch {
+                    from: 120.0,
+                    secs: None
+                }
+            ]
+        );
         assert_eq!(summary.answer("suds"), Some(4));
         assert_eq!(summary.intention.as_deref(), Some("Safety"));
         assert_eq!(summary.outcome, Outcome::Unfinished);
-        assert_eq!(summary.duration_secs, 80.0);
+        assert_eq!(summary.duration_secs, 120.0);
         assert_eq!(summary.damaged_lines, [9]);
     }
 

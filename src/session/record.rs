@@ -97,6 +97,12 @@ pub enum EventKind {
     Paused,
     /// The therapist resumed after a pause.
     Resumed,
+    /// The headset's runtime stopped (headset unplugged, runtime closed); a running session
+    /// is paused next.
+    HeadsetLost,
+    /// The headset's runtime came back and shows the scene again; the session stays paused
+    /// until the therapist resumes it.
+    HeadsetBack,
     /// The therapist moved to the safe place.
     CalmOn,
     /// The therapist brought the session back from the safe place.

@@ -80,6 +80,11 @@ pub enum SessionAction {
     AutoContinue,
     /// Paint, erase, undo, choose a colour… in the paint step showing.
     Paint(PaintAction),
+    /// The headset's runtime stopped: recorded, and a running session pauses.
+    HeadsetLost,
+    /// The headset's runtime is back: recorded; the session stays as it is until the
+    /// therapist resumes it.
+    HeadsetBack,
 }
 
 /// A volume from an action, made safe: 0..1, and 1 (the clinic's level) for nonsense.
@@ -594,6 +599,24 @@ impl SessionRuntime {
                 }
                 // Brush strokes change nothing the step view shows.
                 return;
+            }
+            (SessionAction::HeadsetLost, Running) => {
+                self.write(EventKind::HeadsetLost);
+                self.state = Paused;
+                self.write(EventKind::Paused);
+            }
+            (SessionAction::HeadsetLost, Paused) => self.write(EventKind::HeadsetLost),
+            (SessionAction::HeadsetLost, Calm) => {
+                // The safe place stays; leaving it returns to a pause, not to a session
+                // running on with nobody to see it.
+                self.write(EventKind::HeadsetLost);
+                if self.calm_from == Running {
+                    self.calm_from = Paused;
+                    self.write(EventKind::Paused);
+                }
+            }
+            (SessionAction::HeadsetBack, Running | Paused | Calm) => {
+                self.write(EventKind::HeadsetBack);
             }
             (_, state) => ignored(&format!("not possible while the session is {state:?}")),
         }

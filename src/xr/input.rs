@@ -14,7 +14,7 @@ use bevy_mod_openxr::openxr_session_running;
 use bevy_mod_openxr::resources::OxrInstance;
 use bevy_mod_openxr::session::OxrSession;
 use bevy_mod_xr::hands::{HandBone, LeftHand, XrHandBoneRadius};
-use bevy_mod_xr::session::{XrPreDestroySession, XrSessionCreated, session_available};
+use bevy_mod_xr::session::{XrPreDestroySession, XrSessionCreated};
 use bevy_mod_xr::spaces::{XrSpace, XrSpaceLocationFlags};
 
 use crate::AppSystems;
@@ -116,10 +116,12 @@ struct Pinches([bool; 2]);
 pub fn plugin(app: &mut App) {
     app.init_resource::<Squeezes>()
         .init_resource::<Pinches>()
-        .add_systems(Startup, create_actions.run_if(session_available))
         .add_systems(OxrSendActionBindings, suggest_bindings)
-        .add_systems(XrSessionCreated, (attach_actions, spawn_aims))
-        .add_systems(XrPreDestroySession, forget_aims)
+        .add_systems(
+            XrSessionCreated,
+            (create_actions, (attach_actions, spawn_aims)).chain(),
+        )
+        .add_systems(XrPreDestroySession, forget_actions)
         .add_systems(
             PreUpdate,
             sync_actions
@@ -134,6 +136,8 @@ pub fn plugin(app: &mut App) {
         );
 }
 
+/// The actions belong to the instance: they are made with each session (a runtime that
+/// comes back has a new instance) and go with it.
 fn create_actions(instance: Res<OxrInstance>, mut commands: Commands) {
     let created = (|| -> openxr::Result<Actions> {
         let hands = [
@@ -207,10 +211,11 @@ fn spawn_aims(
     }
 }
 
-fn forget_aims(aims: Query<Entity, With<Aim>>, mut commands: Commands) {
+fn forget_actions(aims: Query<Entity, With<Aim>>, mut commands: Commands) {
     for aim in &aims {
         commands.entity(aim).despawn();
     }
+    commands.remove_resource::<Actions>();
 }
 
 /// Each tracked controller points along its aim; the trigger chooses; a long squeeze

@@ -1,7 +1,9 @@
 //! The headset: an OpenXR session through `bevy_mod_openxr`, the patient's seated rig,
 //! recentring, the headset's state for the panel, and a clean end of the XR session when the
 //! app closes. Without a loader or runtime the app runs on the desktop and [`XrStatus`] says
-//! why; a runtime lost mid-session pauses the session and the mirror keeps running.
+//! why. A runtime lost mid-session pauses the session and the mirror keeps running; Stillpoint
+//! looks for the runtime every few seconds, and when it is back the headset shows the scene
+//! again while the session stays paused until the therapist resumes it.
 
 pub mod input;
 pub mod loader;
@@ -16,6 +18,7 @@ use bevy::render::{Render, RenderApp};
 use bevy::window::WindowCloseRequested;
 use bevy_mod_openxr::init::should_run_frame_loop;
 use bevy_mod_openxr::poll_events::{OxrEventHandlerExt, OxrEventIn};
+use bevy_mod_openxr::reconnect::OxrReconnect;
 use bevy_mod_openxr::resources::{OxrInstance, OxrSystemId};
 use bevy_mod_openxr::session::OxrSession;
 use bevy_mod_xr::camera::XrCamera;
@@ -36,6 +39,8 @@ use crate::viewpoint::{EYE_HEIGHT, PatientCamera};
 const MIRROR_FOLLOW_PER_SEC: f32 = 6.0;
 /// How long the app waits for the runtime to end the XR session on exit.
 const EXIT_GRACE: Duration = Duration::from_secs(3);
+/// How often a lost runtime is looked for again.
+const LOOK_AGAIN_EVERY: Duration = Duration::from_secs(3);
 
 /// The headset as the panel shows it.
 #[derive(Resource, Debug, Clone, PartialEq, Default)]
@@ -52,6 +57,8 @@ pub struct XrStatus {
     pub head_tracked: bool,
     /// Frames handed to the runtime so far.
     pub frames: u64,
+    /// The runtime came back after it was lost, and the headset shows the scene again.
+    pub back: bool,
 }
 
 /// Whether a headset is in use.
@@ -61,6 +68,8 @@ pub enum XrMode {
     DesktopOnly(String),
     /// The headset is in use.
     Headset,
+    /// The runtime stopped mid-session; Stillpoint looks for it again every few seconds.
+    Lost,
 }
 
 impl Default for XrMode {
@@ -91,6 +100,24 @@ pub struct Head;
 #[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
 struct SessionStateReport(openxr::SessionState);
 
+/// Looking for a lost runtime, and waiting for the headset to show the scene again.
+#[derive(Resource, Debug)]
+struct Reconnection {
+    /// When to look again.
+    retry: Timer,
+    /// A new session was asked for and has not shown the scene yet.
+    returning: bool,
+}
+
+impl Default for Reconnection {
+    fn default() -> Self {
+        Self {
+            retry: Timer::new(LOOK_AGAIN_EVERY, TimerMode::Repeating),
+            returning: false,
+        }
+    }
+}
+
 /// An exit waiting for the XR session to end.
 #[derive(Resource, Debug)]
 struct Exiting {
@@ -101,6 +128,7 @@ struct Exiting {
 pub fn plugin(app: &mut App) {
     let frames = FrameCounter::default();
     app.insert_resource(frames.clone())
+        .init_resource::<Reconnection>()
         .add_message::<SessionStateReport>()
         .add_oxr_event_handler(report_session_state)
         .add_plugins(input::plugin)
@@ -115,6 +143,8 @@ pub fn plugin(app: &mut App) {
                     note_session_state,
                     pause_when_the_headset_goes,
                     carry_on_without_a_lost_runtime,
+                    look_for_the_runtime_again,
+                    welcome_the_runtime_back,
                     show_scene_colours_in_the_headset,
                     mirror_the_head,
                     count_frames,
@@ -177,6 +207,16 @@ fn describe_runtime(
         *status = XrStatus::desktop_only(reason);
         return;
     };
+    describe(&instance, system.as_deref(), &mut status);
+    info!(
+        "xr: headset runtime {} ({})",
+        status.runtime.as_deref().unwrap_or("unknown"),
+        status.system.as_deref().unwrap_or("unnamed headset")
+    );
+}
+
+/// Fills in the runtime's and the headset's names.
+fn describe(instance: &OxrInstance, system: Option<&OxrSystemId>, status: &mut XrStatus) {
     status.mode = XrMode::Headset;
     if let Ok(properties) = instance.properties() {
         status.runtime = Some(format!(
@@ -189,11 +229,6 @@ fn describe_runtime(
     {
         status.system = Some(properties.system_name);
     }
-    info!(
-        "xr: headset runtime {} ({})",
-        status.runtime.as_deref().unwrap_or("unknown"),
-        status.system.as_deref().unwrap_or("unnamed headset")
-    );
 }
 
 fn report_session_state(event: OxrEventIn, mut reports: MessageWriter<SessionStateReport>) {
@@ -205,7 +240,9 @@ fn report_session_state(event: OxrEventIn, mut reports: MessageWriter<SessionSta
 fn note_session_state(
     mut reports: MessageReader<SessionStateReport>,
     mut status: ResMut<XrStatus>,
+    mut reconnection: ResMut<Reconnection>,
     runtime: Res<SessionRuntime>,
+    mut actions: MessageWriter<SessionAction>,
 ) {
     for SessionStateReport(state) in reports.read() {
         let name = format!("{state:?}");
@@ -214,6 +251,21 @@ fn note_session_state(
             runtime.session_secs()
         );
         status.session_state = Some(name);
+        if reconnection.returning && *state == openxr::SessionState::FOCUSED {
+            reconnection.returning = false;
+            status.back = true;
+            info!(
+                "xr: headset back at session time {:.1} s; the session stays {} until the \
+                 therapist resumes it",
+                runtime.session_secs(),
+                if runtime.state() == SessionState::Paused {
+                    "paused"
+                } else {
+                    "as it is"
+                }
+            );
+            actions.write(SessionAction::HeadsetBack);
+        }
     }
 }
 
@@ -235,31 +287,70 @@ fn pause_when_the_headset_goes(
     }
 }
 
-/// A runtime that dies (headset unplugged, runtime stopped) stops the headset's frame loop;
-/// the session pauses, the headset's cameras go, and the mirror carries on.
+/// A runtime that dies (headset unplugged, runtime stopped) stops the headset's frame loop
+/// and its session is closed; the session pauses and the mirror carries on.
 fn carry_on_without_a_lost_runtime(
     runtime: Res<SessionRuntime>,
     mut status: ResMut<XrStatus>,
-    cameras: Query<Entity, With<XrCamera>>,
-    heads: Query<Entity, With<Head>>,
-    mut noticed: Local<bool>,
+    mut reconnection: ResMut<Reconnection>,
     mut actions: MessageWriter<SessionAction>,
-    mut commands: Commands,
 ) {
-    if *noticed || !bevy_mod_openxr::lost::runtime_lost() {
+    if status.mode != XrMode::Headset || !bevy_mod_openxr::lost::runtime_lost() {
         return;
     }
-    *noticed = true;
-    warn!("xr: the headset's runtime was lost; the mirror carries on without it");
-    status.session_state = Some("LOST".to_owned());
+    warn!(
+        "xr: the headset's runtime was lost after {} frames; the mirror carries on without it \
+         and Stillpoint looks for the runtime every {} s",
+        status.frames,
+        LOOK_AGAIN_EVERY.as_secs()
+    );
+    status.mode = XrMode::Lost;
+    status.session_state = None;
     status.head_tracked = false;
+    status.back = false;
+    reconnection.retry.reset();
+    reconnection.returning = false;
     if runtime.state() == SessionState::Running {
         warn!("xr: the session is paused until the therapist resumes it");
-        actions.write(SessionAction::Pause);
     }
-    for entity in cameras.iter().chain(&heads) {
-        commands.entity(entity).despawn();
+    actions.write(SessionAction::HeadsetLost);
+}
+
+/// While the runtime is lost and its instance closed, asks every few seconds whether it is
+/// back.
+fn look_for_the_runtime_again(
+    time: Res<Time<Real>>,
+    status: Res<XrStatus>,
+    instance: Option<Res<OxrInstance>>,
+    mut reconnection: ResMut<Reconnection>,
+    mut reconnect: MessageWriter<OxrReconnect>,
+) {
+    if status.mode != XrMode::Lost || instance.is_some() {
+        return;
     }
+    if reconnection.retry.tick(time.delta()).just_finished() {
+        reconnect.write(OxrReconnect);
+    }
+}
+
+/// A runtime that is back has a new instance, and a new session is on its way.
+fn welcome_the_runtime_back(
+    instance: Option<Res<OxrInstance>>,
+    system: Option<Res<OxrSystemId>>,
+    mut status: ResMut<XrStatus>,
+    mut reconnection: ResMut<Reconnection>,
+) {
+    let Some(instance) = instance else { return };
+    if status.mode != XrMode::Lost || bevy_mod_openxr::lost::runtime_lost() {
+        return;
+    }
+    describe(&instance, system.as_deref(), &mut status);
+    reconnection.returning = true;
+    info!(
+        "xr: the headset's runtime is back: {} ({}); starting the headset's session",
+        status.runtime.as_deref().unwrap_or("unknown"),
+        status.system.as_deref().unwrap_or("unnamed headset")
+    );
 }
 
 /// Puts the patient's eyes at seated height, looking down the scene.

@@ -33,6 +33,8 @@ pub enum OxrError {
     UnavailableExtensions(UnavailableExts),
     #[error("Could not meet graphics requirements for platform. See console for details")]
     FailedGraphicsRequirements,
+    #[error("the OpenXR runtime now wants another graphics device than the one in use")]
+    GraphicsDeviceChanged,
     #[error(
         "Tried to use item {item} with backend {backend}. Expected backend {expected_backend}"
     )]

@@ -52,6 +52,14 @@ pub unsafe trait GraphicsExt: openxr::Graphics {
         app_info: &AppInfo,
         cfg: &OxrManualGraphicsConfig,
     ) -> Result<WgpuGraphics>;
+    /// Stillpoint patch: asks a new instance for its graphics requirements (needed before a
+    /// session is created) and checks that its runtime wants the device the app already
+    /// renders with, so that a runtime that comes back after being lost can be used.
+    fn check_session_graphics(
+        instance: &openxr::Instance,
+        system_id: openxr::SystemId,
+        info: &Self::SessionCreateInfo,
+    ) -> Result<()>;
 }
 
 #[derive(Resource)]

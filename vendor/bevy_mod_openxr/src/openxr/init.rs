@@ -183,6 +183,8 @@ impl Plugin for OxrInitPlugin {
                     .insert_resource(system_id)
                     .insert_resource(XrState::Available)
                     .insert_resource(OxrSessionStarted(false));
+                // Stillpoint patch: a lost runtime can come back.
+                super::reconnect::plugin(app);
             }
             Err(e) => {
                 error!("Failed to initialize openxr: {e}");
@@ -597,7 +599,7 @@ pub fn request_exit_xr_session(session: Res<OxrSession>) {
 
 /// This is used solely to transport resources from the main world to the render world.
 #[derive(Resource)]
-struct OxrRenderResources {
+pub(crate) struct OxrRenderResources {
     session: OxrSession,
     frame_stream: OxrFrameStream,
     swapchain: OxrSwapchain,

@@ -1,7 +1,8 @@
 //! Stillpoint patch: a lost OpenXR runtime (headset unplugged, runtime stopped) is a state,
 //! not a crash. The first failing call of the frame loop or the event poll marks the runtime
 //! lost; from then on the frame loop and the event poll no longer run, and the app can
-//! carry on without the headset.
+//! carry on without the headset, and look for the runtime again with
+//! [`OxrReconnect`](super::reconnect::OxrReconnect).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -17,6 +18,11 @@ pub fn mark_lost(what: &str, error: impl std::fmt::Display) {
     if !LOST.swap(true, Ordering::Relaxed) {
         bevy_log::error!("OpenXR runtime lost: {what} failed: {error}");
     }
+}
+
+/// The runtime is back: a new instance was made (see [`reconnect`](super::reconnect)).
+pub(crate) fn clear() {
+    LOST.store(false, Ordering::Relaxed);
 }
 
 /// Why the OpenXR instance could not be made at start, when it could not.

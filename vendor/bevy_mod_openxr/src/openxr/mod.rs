@@ -28,6 +28,7 @@ pub mod layer_builder;
 pub mod lost;
 pub mod next_chain;
 pub mod poll_events;
+pub mod reconnect;
 pub mod reference_space;
 pub mod render;
 pub mod resources;

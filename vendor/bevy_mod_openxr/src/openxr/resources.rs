@@ -121,6 +121,19 @@ impl OxrInstance {
         )
     }
 
+    /// Stillpoint patch: checks that a session of this instance can use the graphics device
+    /// described by `info` (see [`GraphicsExt::check_session_graphics`]).
+    pub fn check_session_graphics(
+        &self,
+        system_id: openxr::SystemId,
+        info: &SessionGraphicsCreateInfo,
+    ) -> OxrResult<()> {
+        graphics_match!(
+            &info.0;
+            info => Api::check_session_graphics(self, system_id, info)
+        )
+    }
+
     /// Creates an [OxrSession]
     ///
     /// Calls [`create_session`](openxr::Instance::create_session) internally.

@@ -76,6 +76,11 @@ pub static OXR_ORIGINAL_DESTOY_SPACE: Mutex<Option<openxr::sys::pfn::DestroySpac
     Mutex::new(None);
 
 fn patch_destroy_space(instance: ResMut<OxrInstance>) {
+    patch_instance_destroy_space(&instance);
+}
+
+/// Stillpoint patch: also used for the instance made when a lost runtime comes back.
+pub(crate) fn patch_instance_destroy_space(instance: &OxrInstance) {
     OXR_DO_NOT_CALL_DESTOY_SPACE_FOR_SPACES
         .lock()
         .unwrap()

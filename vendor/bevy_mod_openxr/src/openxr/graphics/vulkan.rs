@@ -104,23 +104,26 @@ unsafe impl GraphicsExt for openxr::Vulkan {
         Ok(texture)
     }
 
+    fn check_session_graphics(
+        instance: &openxr::Instance,
+        system_id: openxr::SystemId,
+        info: &Self::SessionCreateInfo,
+    ) -> Result<()> {
+        check_requirements(instance, system_id)?;
+        let device = unsafe { instance.vulkan_graphics_device(system_id, info.instance)? };
+        if device != info.physical_device {
+            return Err(OxrError::GraphicsDeviceChanged);
+        }
+        Ok(())
+    }
+
     fn init_graphics(
         app_info: &AppInfo,
         instance: &openxr::Instance,
         system_id: openxr::SystemId,
         cfg: Option<&OxrManualGraphicsConfig>,
     ) -> Result<(WgpuGraphics, Self::SessionCreateInfo)> {
-        let reqs = instance.graphics_requirements::<openxr::Vulkan>(system_id)?;
-        if VK_TARGET_VERSION < reqs.min_api_version_supported
-            || VK_TARGET_VERSION.major() > reqs.max_api_version_supported.major()
-        {
-            error!(
-                "OpenXR runtime requires Vulkan version > {}, < {}.0.0",
-                reqs.min_api_version_supported,
-                reqs.max_api_version_supported.major() + 1
-            );
-            return Err(OxrError::FailedGraphicsRequirements);
-        };
+        check_requirements(instance, system_id)?;
         let vk_entry = unsafe { ash::Entry::load() }?;
         let (flags, instance_exts, device_exts) = get_extensions(cfg, &vk_entry)?;
         let vk_instance = unsafe {
@@ -268,6 +271,22 @@ unsafe impl GraphicsExt for openxr::Vulkan {
         )
         .map(|v| v.0)
     }
+}
+
+/// Checks that the runtime accepts the Vulkan version the app targets.
+fn check_requirements(instance: &openxr::Instance, system_id: openxr::SystemId) -> Result<()> {
+    let reqs = instance.graphics_requirements::<openxr::Vulkan>(system_id)?;
+    if VK_TARGET_VERSION < reqs.min_api_version_supported
+        || VK_TARGET_VERSION.major() > reqs.max_api_version_supported.major()
+    {
+        error!(
+            "OpenXR runtime requires Vulkan version > {}, < {}.0.0",
+            reqs.min_api_version_supported,
+            reqs.max_api_version_supported.major() + 1
+        );
+        return Err(OxrError::FailedGraphicsRequirements);
+    };
+    Ok(())
 }
 
 fn get_extensions(
