@@ -9,8 +9,9 @@
 # A second run is the clinic's self-check (`stillpoint doctor`) on the same runtime.
 #
 # A third run stops the runtime mid-session (as when a headset is unplugged) and starts it
-# again 8 s later: the session pauses, the app carries on, finds the runtime again, shows the
-# scene in the headset again, and after the therapist's resume ends the session cleanly.
+# again 8 s later, twice: the session pauses, the app carries on, finds the runtime again,
+# shows the scene in the headset again, and after the therapist's resume ends the session
+# cleanly.
 #
 # Usage (as root, after the test build): tools/xr-check.sh [SECONDS]
 set -euo pipefail
@@ -80,38 +81,48 @@ echo "xr-check: passed: stillpoint doctor finds the runtime and creates a headse
 # again while the session stays paused; the therapist resumes, then ends the session.
 lost_log=$data/runtime-lost.log
 status=0
-XR_BIND="$target" timeout 300 bash "$runtime_tool" run -- env DISPLAY="$DISPLAY" bash -c '
+XR_BIND="$target" timeout 300 bash "$runtime_tool" run -- env DISPLAY="$DISPLAY" \
+    RUST_LOG=info,bevy_mod_openxr::openxr::reconnect=debug,wgpu=error,naga=error bash -c '
     "$0" run --session centering-before-dosing --patient CI-8 --data "$1" \
-        --action 34=resume --action 40=end --quit-after 90 &
+        --action 46=resume --action 52=end --quit-after 90 &
     app=$!
+    stop_runtime() {
+        for process in /proc/[0-9]*; do
+            if grep -qx monado-service "$process/comm" 2>/dev/null; then kill "${process#/proc/}"; fi
+        done
+    }
     sleep 12
-    for process in /proc/[0-9]*; do
-        if grep -qx monado-service "$process/comm" 2>/dev/null; then kill "${process#/proc/}"; fi
-    done
+    stop_runtime
     sleep 8
-    monado-service </dev/null >/var/log/xr-runtime/monado-service-again.log 2>&1 &
+    monado-service </dev/null >/var/log/xr-runtime/monado-service-2.log 2>&1 &
+    sleep 10
+    stop_runtime
+    sleep 6
+    monado-service </dev/null >/var/log/xr-runtime/monado-service-3.log 2>&1 &
     again=$!
     status=0
     wait "$app" || status=$?
     kill "$again" 2>/dev/null || true
     wait "$again" 2>/dev/null || true
     exit "$status"' "$program" "$data" >"$lost_log" 2>&1 || status=$?
-grep -E "runtime lost|runtime is back|xr: |session advanced|resumed|ended" "$lost_log" || true
+grep -E "runtime lost|OpenXR: |xr: |session advanced|ended" "$lost_log" || true
 [ "$status" = 0 ] || fail "with the runtime stopped and started again, stillpoint exited with $status"
 grep -q "OpenXR runtime lost" "$lost_log" || fail "the lost runtime was not noticed"
 grep -q "the session is paused until the therapist resumes it" "$lost_log" \
     || fail "the session was not paused when the runtime was lost"
-grep -q "xr: the headset's runtime is back" "$lost_log" || fail "the runtime was not found again"
+returns=$(grep -c "xr: the headset's runtime is back" "$lost_log" || true)
+[ "$returns" = 2 ] || fail "the runtime was found again $returns time(s), not after each of its 2 stops"
 focused=$(grep -c "xr: session state FOCUSED" "$lost_log" || true)
-[ "$focused" -ge 2 ] || fail "the XR session reached FOCUSED $focused time(s), not again after the runtime came back"
-grep -q "xr: headset back at session time" "$lost_log" || fail "the headset's return was not noticed"
-before=$(sed -n "s/.*runtime was lost after \([0-9]*\) frames.*/\1/p" "$lost_log" | head -n1)
+[ "$focused" = 3 ] || fail "the XR session reached FOCUSED $focused time(s), not at start and after each return"
+backs=$(grep -c "xr: headset back at session time" "$lost_log" || true)
+[ "$backs" = 2 ] || fail "the headset's return was noticed $backs time(s), not 2"
+before=$(sed -n "s/.*runtime was lost after \([0-9]*\) frames.*/\1/p" "$lost_log" | tail -n1)
 after=$(sed -n 's/.*xr: \([0-9]*\) frames submitted to the headset.*/\1/p' "$lost_log" | tail -n1)
 [ -n "$before" ] && [ "${after:-0}" -gt "$before" ] \
     || fail "no frames were submitted after the headset came back (${before:-?} before, ${after:-?} at the end)"
 grep -q "headset session ended cleanly" "$lost_log" || fail "the second XR session did not end cleanly"
 events=$(grep -o '"event":"[a-z_]*"' "$data"/records/CI-8/*.jsonl | sed 's/"event":"\(.*\)"/\1/' | tr '\n' ' ')
 echo "xr-check: the record's events: $events"
-echo "$events" | grep -Eq "headset_lost paused .*headset_back .*resumed .*session_ended" \
-    || fail "the record does not show the loss, the pause, the headset's return, the resume and the end in order"
-echo "xr-check: passed: a lost runtime pauses the session; when it is back the headset shows the scene again ($before frames before, $after in all), and the resumed session ends cleanly"
+echo "$events" | grep -Eq "headset_lost paused headset_back headset_lost headset_back resumed .*session_ended" \
+    || fail "the record does not show the loss, the pause, the headset's returns, the resume and the end in order"
+echo "xr-check: passed: a lost runtime pauses the session; each time it is back the headset shows the scene again ($before frames before the second stop, $after in all), and the resumed session ends cleanly"

@@ -97,6 +97,7 @@ fn reconnect(world: &mut World) {
     else {
         return;
     };
+    let started = std::time::Instant::now();
     match connect(&lost_instance, &graphics) {
         Ok((instance, system_id)) => {
             if OXR_ORIGINAL_DESTOY_SPACE
@@ -115,9 +116,15 @@ fn reconnect(world: &mut World) {
             // session before the first one reports its state.
             world.write_message(XrCreateSessionMessage);
             lost::clear();
-            info!("OpenXR: the runtime is back; creating a new session");
+            info!(
+                "OpenXR: the runtime is back (connected in {:.1} ms); creating a new session",
+                started.elapsed().as_secs_f64() * 1e3
+            );
         }
-        Err(error) => debug!("OpenXR: the runtime is not back yet: {error}"),
+        Err(error) => debug!(
+            "OpenXR: the runtime is not back yet ({:.1} ms): {error}",
+            started.elapsed().as_secs_f64() * 1e3
+        ),
     }
 }
 
