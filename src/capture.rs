@@ -11,6 +11,7 @@ use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_dis
 
 use crate::AppSystems;
 use crate::environment::ShownEnvironment;
+use crate::posture::Glide;
 use crate::session::{SessionAction, SessionRuntime, SessionState};
 use crate::simulate::{ScriptedActions, send_due_actions};
 use crate::visuals::fade::Veil;
@@ -97,6 +98,7 @@ fn capture_when_ready(
     mut commands: Commands,
     shown: Res<ShownEnvironment>,
     veil: Res<Veil>,
+    glide: Option<Res<Glide>>,
     runtime: Res<SessionRuntime>,
     request: Option<ResMut<Request>>,
 ) {
@@ -104,7 +106,8 @@ fn capture_when_ready(
     let reached = request.at.is_none_or(|at| {
         runtime.session_secs() >= at - 1e-3 || runtime.state() == SessionState::Finished
     });
-    if shown.0.is_none() || !veil.is_clear() || !reached {
+    let settled = glide.is_none_or(|glide| glide.is_settled());
+    if shown.0.is_none() || !veil.is_clear() || !settled || !reached {
         return;
     }
     if request.settle_frames > 0 {

@@ -40,6 +40,8 @@ pub struct Launch {
     pub quit_after: Option<f64>,
     /// Actions applied when the running session's clock reaches their times.
     pub actions: Vec<(f64, SessionAction)>,
+    /// Degrees the desktop view looks up, as a reclined patient's head would.
+    pub head_pitch: Option<f32>,
     /// Report what the app found, then close (`stillpoint doctor`).
     pub probe: bool,
     /// An earlier painting for paint steps to continue (artwork file or record).
@@ -104,6 +106,7 @@ pub fn desktop_app(launch: Launch) -> App {
         },
         crate::session::selection::plugin,
         crate::viewpoint::plugin,
+        crate::posture::plugin,
         crate::environment::plugin,
         crate::visuals::plugin,
         crate::pointing::plugin,
@@ -116,6 +119,9 @@ pub fn desktop_app(launch: Launch) -> App {
     .insert_resource(crate::comfort::dimming(launch.settings.brightness_ceiling))
     .insert_resource(launch.settings.clone())
     .insert_resource(launch.paths.clone());
+    if let Some(pitch) = launch.head_pitch {
+        app.insert_resource(crate::viewpoint::HeadPitch(pitch));
+    }
     if let Some(from) = launch.artwork_from {
         app.insert_resource(crate::session::painting::ArtworkToReopen(from));
     }

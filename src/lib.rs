@@ -24,6 +24,7 @@ pub mod paint;
 pub mod panel;
 pub mod patients;
 pub mod pointing;
+pub mod posture;
 pub mod private;
 pub mod probe;
 pub mod report;

@@ -13,6 +13,7 @@ use bevy::window::PrimaryWindow;
 use crate::AppSystems;
 use crate::exercises::Detail;
 use crate::session::{SessionAction, SessionRuntime, SessionState};
+use crate::viewpoint::Stage;
 
 /// How long the gaze rests on a choice to pick it, seconds.
 pub const DWELL_SECS: f32 = 1.5;
@@ -297,8 +298,9 @@ fn paint_cells(canvas: &crate::artwork::Canvas) -> Vec<Cell> {
     cells
 }
 
-/// The cell `ray` meets on `board`, if any.
-pub fn cell_at(board: &Board, ray: Ray3d) -> Option<usize> {
+/// The cell `ray` meets on `board`, standing on `stage`, if any.
+pub fn cell_at(board: &Board, stage: &Stage, ray: Ray3d) -> Option<usize> {
+    let ray = stage.ray_to_layout(ray);
     let plane = InfinitePlane3d::new(Vec3::Z);
     let distance = ray.intersect_plane(BOARD_CENTRE, plane)?;
     let local = (ray.get_point(distance) - BOARD_CENTRE).truncate();
@@ -349,6 +351,7 @@ fn desktop_pointer(
 pub fn choose(
     time: Res<Time>,
     board: Res<ShownBoard>,
+    stage: Res<Stage>,
     gazes: Query<&GlobalTransform, With<GazeSource>>,
     mut rays: ResMut<PointerRays>,
     mut pointing: ResMut<Pointing>,
@@ -363,7 +366,7 @@ pub fn choose(
     };
     let mut hovered = None;
     for pointer in &rays {
-        let Some(cell) = cell_at(board, pointer.ray) else {
+        let Some(cell) = cell_at(board, &stage, pointer.ray) else {
             continue;
         };
         hovered = Some(cell);
@@ -375,7 +378,7 @@ pub fn choose(
     }
     let gazed = gazes.iter().filter(|_| board.gaze_dwell).find_map(|head| {
         let ray = Ray3d::new(head.translation(), head.forward());
-        cell_at(board, ray)
+        cell_at(board, &stage, ray)
     });
     let dwelt = pointing.dwell.update(gazed, time.delta_secs());
     pointing.hovered = hovered;
@@ -451,15 +454,25 @@ mod tests {
         let eye = Vec3::new(0.0, 1.2, 0.0);
         let at = |cell: usize| {
             let target = BOARD_CENTRE + board.cells[cell].rect.center().extend(0.0);
-            cell_at(&board, Ray3d::new(eye, Dir3::new(target - eye).unwrap()))
+            cell_at(
+                &board,
+                &Stage::default(),
+                Ray3d::new(eye, Dir3::new(target - eye).unwrap()),
+            )
         };
         assert_eq!(at(0), Some(0));
         assert_eq!(at(7), Some(7));
         assert_eq!(at(10), Some(10));
         assert_eq!(board.cells[7].action, SessionAction::Answer(7));
         // Straight ahead passes above the board; away from it, nothing.
-        assert_eq!(cell_at(&board, Ray3d::new(eye, Dir3::NEG_Z)), None);
-        assert_eq!(cell_at(&board, Ray3d::new(eye, Dir3::Z)), None);
+        assert_eq!(
+            cell_at(&board, &Stage::default(), Ray3d::new(eye, Dir3::NEG_Z)),
+            None
+        );
+        assert_eq!(
+            cell_at(&board, &Stage::default(), Ray3d::new(eye, Dir3::Z)),
+            None
+        );
     }
 
     #[test]

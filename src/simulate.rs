@@ -11,7 +11,7 @@ use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 
 use crate::exercises::Status;
-use crate::script::SessionScript;
+use crate::script::{Posture, SessionScript};
 use crate::session::record::Bus;
 use crate::session::{ReadyScript, SessionAction, SessionRuntime, SessionState};
 use crate::{AppSystems, LogicPlugin};
@@ -195,7 +195,8 @@ fn paint_synthetically(
 }
 
 /// Parses `T=ACTION`: T in seconds (`90`, `12.5`) or as a duration (`"3m"`); ACTION one of
-/// pause, resume, next, back, calm, calm-end, end, answer:N, choose:N, volume:BUS:LEVEL.
+/// pause, resume, next, back, calm, calm-end, end, answer:N, choose:N, volume:BUS:LEVEL,
+/// posture:seated|reclined|lying.
 pub fn parse_timed_action(text: &str) -> Result<(f64, SessionAction), String> {
     let (time, action) = text
         .split_once('=')
@@ -214,6 +215,14 @@ pub fn parse_timed_action(text: &str) -> Result<(f64, SessionAction), String> {
     Ok((at, parse_action(action.trim())?))
 }
 
+/// A posture by its name, in any case.
+fn parse_posture(name: &str) -> Result<Posture, String> {
+    Posture::ALL
+        .into_iter()
+        .find(|posture| posture.label().eq_ignore_ascii_case(name))
+        .ok_or_else(|| format!("\"{name}\" is not a posture: use seated, reclined or lying"))
+}
+
 fn parse_action(text: &str) -> Result<SessionAction, String> {
     let number = |value: &str| {
         value
@@ -226,6 +235,7 @@ fn parse_action(text: &str) -> Result<SessionAction, String> {
         ["next"] => SessionAction::Next,
         ["back"] => SessionAction::Back,
         ["calm"] => SessionAction::Calm,
+        ["posture", name] => SessionAction::SetPosture(parse_posture(name)?),
         ["calm-end"] => SessionAction::EndCalm,
         ["end"] => SessionAction::End,
         ["answer", value] => SessionAction::Answer(number(value)?),
@@ -248,7 +258,7 @@ fn parse_action(text: &str) -> Result<SessionAction, String> {
         },
         _ => {
             return Err(format!(
-                "\"{text}\" is not an action: use pause, resume, next, back, calm, calm-end, end, answer:N, choose:N or volume:BUS:LEVEL"
+                "\"{text}\" is not an action: use pause, resume, next, back, calm, calm-end, end, answer:N, choose:N, volume:BUS:LEVEL or posture:NAME"
             ));
         }
     })

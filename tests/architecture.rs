@@ -41,6 +41,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "paint",
             "panel",
             "pointing",
+            "posture",
             "requests",
             "viewpoint",
             "visuals",

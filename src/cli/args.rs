@@ -68,7 +68,7 @@ pub enum Command {
         #[arg(long, value_name = "ID")]
         session: String,
         /// An action at a session time: pause, resume, next, back, calm, calm-end, end,
-        /// answer:N (check-in 0-10), choose:N (intention), volume:BUS:LEVEL. Repeatable,
+        /// answer:N (check-in 0-10), choose:N (intention), volume:BUS:LEVEL, posture:NAME. Repeatable,
         /// e.g. --action 30=pause --action 40=resume.
         #[arg(long = "action", value_name = "T=ACTION")]
         actions: Vec<String>,
@@ -226,6 +226,11 @@ pub struct WindowArgs {
     /// comparison.
     #[arg(long, requires = "bench_frames", hide = true)]
     pub bare: bool,
+    /// Look this many degrees up (0 to 90) in the desktop view, as a reclined patient's head
+    /// would; the words and choices are placed for that gaze (with --screenshot and the
+    /// render benchmark).
+    #[arg(long, value_name = "DEG")]
+    pub head_pitch: Option<f32>,
     /// Do not look for a headset; run on the desktop only.
     #[arg(long)]
     pub desktop: bool,
@@ -263,6 +268,13 @@ impl WindowArgs {
             && !(secs.is_finite() && secs >= 0.0)
         {
             return Err(format!("--quit-after {secs} must be zero or more seconds"));
+        }
+        if let Some(pitch) = self.head_pitch
+            && !(0.0..=90.0).contains(&pitch)
+        {
+            return Err(format!(
+                "--head-pitch {pitch} must be between 0 and 90 degrees (level to straight up)"
+            ));
         }
         match self.at {
             Some(at) if !(at.is_finite() && at >= 0.0) => {

@@ -87,6 +87,7 @@ pub(super) fn open_window(
         panel,
         quit_after: window.quit_after,
         actions,
+        head_pitch: window.head_pitch,
         probe: window.probe,
         artwork_from: window.artwork_from,
     }))

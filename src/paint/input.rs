@@ -10,6 +10,7 @@ use crate::artwork::PaintAction;
 use crate::artwork::model::CANVAS_CENTRE;
 use crate::pointing::{PointerRay, PointerRays, Reach, ShownBoard, cell_at};
 use crate::session::{SessionAction, SessionRuntime, SessionState};
+use crate::viewpoint::Stage;
 
 /// How far ahead of a controller its brush tip is, metres.
 pub const TIP_AHEAD: f32 = 0.07;
@@ -58,6 +59,7 @@ fn brush_from_pointers(
     runtime: Res<SessionRuntime>,
     rays: Res<PointerRays>,
     board: Res<ShownBoard>,
+    stage: Res<Stage>,
     mut tips: ResMut<BrushTips>,
     mut down: Local<bool>,
     mut actions: MessageWriter<SessionAction>,
@@ -77,7 +79,7 @@ fn brush_from_pointers(
         let on_board = board
             .0
             .as_ref()
-            .is_some_and(|board| cell_at(board, pointer.ray).is_some());
+            .is_some_and(|board| cell_at(board, &stage, pointer.ray).is_some());
         let Some(tip) = tip_of(pointer) else { continue };
         if on_board && !*down {
             continue;

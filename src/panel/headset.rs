@@ -4,6 +4,7 @@ use bevy_egui::egui;
 
 use super::intent::PanelIntent;
 use super::layout::{BAD, GOOD, WARN};
+use crate::script::Posture;
 use crate::session::SessionState;
 use crate::xr::{XrMode, XrStatus};
 
@@ -11,9 +12,16 @@ pub(super) fn headset(
     ui: &mut egui::Ui,
     xr: Option<&XrStatus>,
     session: SessionState,
+    posture: Posture,
     asked: &mut Vec<PanelIntent>,
 ) {
     ui.label(egui::RichText::new("Headset").strong());
+    posture_choice(
+        ui,
+        posture,
+        xr.is_some_and(|xr| xr.mode == XrMode::Headset),
+        asked,
+    );
     let Some(xr) = xr else {
         ui.colored_label(WARN, "Desktop only");
         return;
@@ -63,15 +71,47 @@ pub(super) fn headset(
                     }
                 ),
             );
-            if ui
-                .button("Recentre the view")
-                .on_hover_text("The patient can also hold the grip for 1.5 s")
-                .clicked()
-            {
-                asked.push(PanelIntent::Recentre);
-            }
         }
     }
+}
+
+/// How the patient rests, beside the Recentre button: the words and choices follow a
+/// reclined or lying patient's gaze.
+fn posture_choice(
+    ui: &mut egui::Ui,
+    posture: Posture,
+    headset: bool,
+    asked: &mut Vec<PanelIntent>,
+) {
+    ui.horizontal(|ui| {
+        ui.label("Patient");
+        for choice in Posture::ALL {
+            let hint = match choice {
+                Posture::Seated => "Sitting upright: words ahead at eye height",
+                Posture::Reclined => "In a reclining chair: words follow the resting gaze upwards",
+                Posture::Lying => "Lying down: words above, against the sky",
+            };
+            if ui
+                .selectable_label(posture == choice, choice.label())
+                .on_hover_text(hint)
+                .clicked()
+                && posture != choice
+            {
+                asked.push(PanelIntent::Posture(choice));
+            }
+        }
+        if headset
+            && ui
+                .button("Recentre")
+                .on_hover_text(
+                    "Places the view where the patient looks now; they can also hold the \
+                     grip for 1.5 s",
+                )
+                .clicked()
+        {
+            asked.push(PanelIntent::Recentre);
+        }
+    });
 }
 
 #[cfg(test)]
@@ -83,7 +123,7 @@ mod tests {
         let ctx = egui::Context::default();
         let mut asked = Vec::new();
         let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
-            headset(ui, Some(xr), session, &mut asked);
+            headset(ui, Some(xr), session, Posture::Reclined, &mut asked);
         });
         // No renderer here to take the font texture.
         output.textures_delta.clear();
@@ -144,7 +184,11 @@ mod tests {
             paused.contains("Headset back. The session stays paused until you resume it."),
             "{paused}"
         );
-        assert!(paused.contains("Recentre the view"), "{paused}");
+        assert!(paused.contains("Recentre"), "{paused}");
+        assert!(
+            paused.contains("Seated") && paused.contains("Reclined") && paused.contains("Lying"),
+            "the posture choice sits beside Recentre: {paused}"
+        );
         let running = shown(&back, SessionState::Running);
         assert!(running.contains("Headset back."), "{running}");
         assert!(!running.contains("stays paused"), "{running}");

@@ -10,6 +10,7 @@ use bevy::prelude::*;
 use crate::AppSystems;
 use crate::config::Paths;
 use crate::requests::RecentreRequest;
+use crate::script::Posture;
 use crate::session::record::Bus;
 use crate::session::selection::{ActiveScript, PendingStart};
 use crate::session::{SessionAction, SessionRuntime, SessionState};
@@ -58,6 +59,8 @@ pub enum PanelIntent {
     },
     /// Turn the patient's view so that "forward" is where they face now.
     Recentre,
+    /// The patient now sits, reclines or lies: the words and choices move to follow.
+    Posture(Posture),
     /// Change the painting: colour, brush, undo, clear (already confirmed), open one.
     Paint(crate::artwork::PaintAction),
 }
@@ -103,6 +106,7 @@ pub fn action_for(intent: &PanelIntent, state: SessionState) -> Option<SessionAc
             level: level.clamp(0.0, 1.0),
         }),
         PanelIntent::Paint(action) => Some(SessionAction::Paint(action.clone())),
+        PanelIntent::Posture(posture) => Some(SessionAction::SetPosture(*posture)),
         PanelIntent::Open(_) | PanelIntent::Recentre => None,
     }
 }

@@ -248,7 +248,13 @@ fn panel_contents(
     painting::earlier_paintings(ui, &view.course, pictures, painting.is_some(), asked);
     ui.separator();
     sound(ui, view, asked);
-    headset(ui, view.xr.as_deref(), view.runtime.state(), asked);
+    headset(
+        ui,
+        view.xr.as_deref(),
+        view.runtime.state(),
+        view.runtime.posture(),
+        asked,
+    );
     if runtime.is_under_way() {
         ui.separator();
         library(ui, view, previews, asked);

@@ -186,6 +186,7 @@ impl SessionSummary {
                 EventKind::SessionStarted { .. }
                 | EventKind::StepEntered { .. }
                 | EventKind::VolumeSet { .. }
+                | EventKind::PostureSet { .. }
                 | EventKind::ArtworkOpened { .. } => {}
             }
         }

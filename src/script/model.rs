@@ -28,6 +28,9 @@ pub struct Session {
     pub environment: String,
     /// Ambient sound preset played under the session.
     pub soundscape: String,
+    /// How the patient rests: where the words and choices are placed. Seated when left out.
+    #[serde(default)]
+    pub posture: Posture,
     /// The steps, in order.
     pub steps: Vec<Step>,
 }
@@ -54,6 +57,34 @@ impl Phase {
             Phase::BeforeDosing => "before dosing",
             Phase::DuringDosing => "during dosing",
             Phase::Integration => "integration",
+        }
+    }
+}
+
+/// How the patient rests during a session: upright, in a reclining chair, or lying down.
+/// Words, the pacer and boards of choices follow a reclined or lying patient's resting gaze;
+/// the scene stays level.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Posture {
+    /// Sitting upright: the words stand ahead at eye height, as the scenes are composed.
+    #[default]
+    Seated,
+    /// In a reclining chair, looking up ahead.
+    Reclined,
+    /// Lying on a couch, looking up at the sky.
+    Lying,
+}
+
+impl Posture {
+    /// Every posture, in the panel's order.
+    pub const ALL: [Posture; 3] = [Posture::Seated, Posture::Reclined, Posture::Lying];
+
+    /// The posture as the therapist reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Posture::Seated => "Seated",
+            Posture::Reclined => "Reclined",
+            Posture::Lying => "Lying",
         }
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::script::Phase;
+use crate::script::{Phase, Posture};
 
 /// Why a step ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,6 +103,12 @@ pub enum EventKind {
     /// The headset's runtime came back and shows the scene again; the session stays paused
     /// until the therapist resumes it.
     HeadsetBack,
+    /// The patient's posture was changed from the panel: the words and choices move to
+    /// follow it.
+    PostureSet {
+        /// The new posture.
+        posture: Posture,
+    },
     /// The therapist moved to the safe place.
     CalmOn,
     /// The therapist brought the session back from the safe place.

@@ -15,7 +15,7 @@ use crate::artwork::PaintAction;
 use crate::clock::wall_clock;
 use crate::config::AudioSettings;
 use crate::exercises::{self, Input, Status, StepView};
-use crate::script::{IntentionAnswer, SessionScript, Step};
+use crate::script::{IntentionAnswer, Posture, SessionScript, Step};
 
 /// Where records are written: `<folder>/<patient>/<session>-<time>.jsonl`.
 #[derive(Resource, Debug, Clone, PartialEq, Eq)]
@@ -80,6 +80,9 @@ pub enum SessionAction {
     AutoContinue,
     /// Paint, erase, undo, choose a colour… in the paint step showing.
     Paint(PaintAction),
+    /// Change the patient's posture (the words and choices move to follow it); recorded
+    /// while a session is under way.
+    SetPosture(Posture),
     /// The headset's runtime stopped: recorded, and a running session pauses.
     HeadsetLost,
     /// The headset's runtime is back: recorded; the session stays as it is until the
@@ -180,12 +183,19 @@ pub struct SessionRuntime {
     painting: Option<PaintStep>,
     /// Paintings being exported (GLB and PNG) in the background.
     exports: Vec<std::thread::JoinHandle<()>>,
+    /// How the patient rests: the script's, until the therapist changes it.
+    posture: Posture,
 }
 
 impl SessionRuntime {
     /// Where the session is.
     pub fn state(&self) -> SessionState {
         self.state
+    }
+
+    /// How the patient rests now.
+    pub fn posture(&self) -> Posture {
+        self.posture
     }
 
     /// The script being run.
@@ -425,6 +435,7 @@ impl SessionRuntime {
             state: SessionState::Running,
             patient: patient.to_owned(),
             exports: std::mem::take(&mut self.exports),
+            posture: script.session.posture,
             ..Self::default()
         };
         match RecordWriter::create(record_path) {
@@ -499,8 +510,19 @@ impl SessionRuntime {
         for painted in painted {
             exports.extend(super::painting::export_if_outdated(path, painted));
         }
+        // The posture the therapist chose last, else the script's.
+        let posture = record
+            .events
+            .iter()
+            .rev()
+            .find_map(|event| match event.kind {
+                EventKind::PostureSet { posture } => Some(posture),
+                _ => None,
+            })
+            .unwrap_or(script.session.posture);
         *self = Self {
             exports,
+            posture,
             ..Self::default()
         };
         self.script = Some(script.clone());
@@ -599,6 +621,16 @@ impl SessionRuntime {
                 }
                 // Brush strokes change nothing the step view shows.
                 return;
+            }
+            (SessionAction::SetPosture(posture), _) => {
+                if self.posture == *posture {
+                    return ignored("the posture is already that");
+                }
+                self.posture = *posture;
+                info!("posture: {}", posture.label());
+                if self.is_under_way() {
+                    self.write(EventKind::PostureSet { posture: *posture });
+                }
             }
             (SessionAction::HeadsetLost, Running) => {
                 self.write(EventKind::HeadsetLost);

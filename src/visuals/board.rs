@@ -13,6 +13,7 @@ use bevy::prelude::*;
 use super::caption::{CAPTION_FADE_SECS, FONT, TEXT};
 use crate::AppSystems;
 use crate::pointing::{BOARD_CENTRE, BOARD_SIZE, Board, Pointing, ShownBoard};
+use crate::viewpoint::OnStage;
 
 /// Texture pixels per metre of board.
 const PIXELS_PER_METRE: f32 = 800.0;
@@ -109,6 +110,7 @@ fn spawn_board(
         })),
         Transform::from_translation(BOARD_CENTRE),
         Visibility::Hidden,
+        OnStage,
     ));
 }
 

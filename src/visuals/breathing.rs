@@ -6,6 +6,7 @@ use bevy::prelude::*;
 use crate::AppSystems;
 use crate::exercises::Detail;
 use crate::session::{SessionRuntime, SessionState};
+use crate::viewpoint::OnStage;
 
 /// Where the orb floats: below eye level and the caption, a little over two metres ahead.
 pub const ORB_POSITION: Vec3 = Vec3::new(0.0, 0.9, -2.4);
@@ -89,6 +90,7 @@ fn spawn_orb(
             MeshMaterial3d(core),
             Transform::from_translation(ORB_POSITION).with_scale(Vec3::splat(ORB_RADIUS.0)),
             Visibility::Hidden,
+            OnStage,
         ))
         .with_children(|orb| {
             for shell in shells {

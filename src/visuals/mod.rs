@@ -10,6 +10,8 @@ use bevy::camera::RenderTarget;
 use bevy::prelude::*;
 use bevy::render::render_resource::TextureFormat;
 
+use crate::viewpoint::OnStage;
+
 /// The session's visuals.
 pub fn plugin(app: &mut App) {
     app.add_plugins((
@@ -35,8 +37,8 @@ pub fn set_colour(
     }
 }
 
-/// A quad fixed in the world that shows a UI layout drawn into a texture: how the caption
-/// and the board put words in the patient's space.
+/// A quad on the [`crate::viewpoint::Stage`] that shows a UI layout drawn into a texture: how
+/// the caption and the board put words in the patient's space.
 pub struct WorldPanel {
     /// What the panel is, for its entities' names.
     pub name: &'static str,
@@ -46,7 +48,7 @@ pub struct WorldPanel {
     pub texture_size: UVec2,
     /// The quad's size in metres.
     pub size: Vec2,
-    /// Where the quad's centre stands.
+    /// Where the quad's centre stands, in the seated layout.
     pub position: Vec3,
 }
 
@@ -101,6 +103,7 @@ impl WorldPanel {
                 MeshMaterial3d(material.clone()),
                 Transform::from_translation(self.position),
                 Visibility::Hidden,
+                OnStage,
             ))
             .id();
         SpawnedPanel {

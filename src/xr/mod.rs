@@ -32,7 +32,7 @@ use crate::AppSystems;
 use crate::pointing::GazeSource;
 use crate::requests::{QuitRequest, RecentreRequest};
 use crate::session::{SessionAction, SessionRuntime, SessionState};
-use crate::viewpoint::{EYE_HEIGHT, PatientCamera};
+use crate::viewpoint::{EYE_HEIGHT, PatientCamera, PatientHead};
 
 /// How quickly the desktop mirror follows the patient's head: the fraction of the way it
 /// closes per second (smooths out small tremors so the mirror never shakes).
@@ -129,6 +129,8 @@ pub fn plugin(app: &mut App) {
     let frames = FrameCounter::default();
     app.insert_resource(frames.clone())
         .init_resource::<Reconnection>()
+        // Also when OpenXR could not start, so that the systems asking for it can run.
+        .add_message::<OxrReconnect>()
         .add_message::<SessionStateReport>()
         .add_oxr_event_handler(report_session_state)
         .add_plugins(input::plugin)
@@ -364,7 +366,7 @@ fn follow_head(session: Option<Res<OxrSession>>, mut commands: Commands) {
     let Some(session) = session else { return };
     match session.create_reference_space(openxr::ReferenceSpaceType::VIEW, Isometry3d::IDENTITY) {
         Ok(view) => {
-            commands.spawn((Name::new("Head"), view.0, Head, GazeSource));
+            commands.spawn((Name::new("Head"), view.0, Head, PatientHead, GazeSource));
         }
         Err(error) => warn!("xr: the head's pose is not available ({error}); gaze dwell is off"),
     }
