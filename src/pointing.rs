@@ -157,6 +157,8 @@ impl Dwell {
 /// Offers the board and turns pointing and dwelling into session actions.
 pub fn plugin(app: &mut App) {
     app.init_resource::<ShownBoard>()
+        // Where the board stands (turned for a reclined patient by the posture plugin).
+        .init_resource::<Stage>()
         .init_resource::<PointerRays>()
         .init_resource::<Pointing>()
         .add_systems(

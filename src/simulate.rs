@@ -451,9 +451,14 @@ mod tests {
                 }
             ))
         );
+        assert_eq!(
+            parse_timed_action("1=posture:Lying"),
+            Ok((1.0, SessionAction::SetPosture(Posture::Lying)))
+        );
         for bad in [
             "pause",
             "x=pause",
+            "3=posture:standing",
             "3=dance",
             "3=answer:many",
             "-1=pause",

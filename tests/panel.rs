@@ -21,9 +21,9 @@ use stillpoint::panel::intent::{self, PanelIntent};
 use stillpoint::panel::progress::{last_session_summary, session_series};
 use stillpoint::report::summary::SessionSummary;
 use stillpoint::requests::RecentreRequest;
-use stillpoint::script::SessionScript;
 use stillpoint::script::library::check_file;
 use stillpoint::script::validate::Context;
+use stillpoint::script::{Posture, SessionScript};
 use stillpoint::session::record::{Bus, EventKind, ReadRecord};
 use stillpoint::session::{ReadyScript, SessionRuntime, SessionState, Volumes};
 
@@ -126,6 +126,12 @@ fn every_panel_button_reaches_the_runtime_and_the_record() {
     // Recentring is for the headset, not the session: it is passed on, the session is as it was.
     assert_eq!(state(&app), SessionState::Running);
 
+    press(&mut app, PanelIntent::Posture(Posture::Reclined));
+    assert_eq!(
+        app.world().resource::<SessionRuntime>().posture(),
+        Posture::Reclined
+    );
+
     press(&mut app, PanelIntent::End);
     assert_eq!(state(&app), SessionState::Finished);
 
@@ -148,6 +154,15 @@ fn every_panel_button_reaches_the_runtime_and_the_record() {
             EventKind::VolumeSet {
                 bus: Bus::Soundscape,
                 ..
+            }
+        )),
+        1
+    );
+    assert_eq!(
+        count(|kind| matches!(
+            kind,
+            EventKind::PostureSet {
+                posture: Posture::Reclined
             }
         )),
         1

@@ -24,7 +24,7 @@ use stillpoint::script::SessionScript;
 use stillpoint::script::library::check_file;
 use stillpoint::script::parse::parse_ron;
 use stillpoint::script::validate::Context;
-use stillpoint::script::{Session, Step};
+use stillpoint::script::{Posture, Session, Step};
 use stillpoint::session::record::{EndReason, Event, EventKind, ReadRecord, StepEnd};
 use stillpoint::session::{ReadyScript, SessionAction, SessionRuntime, SessionState};
 
@@ -431,6 +431,49 @@ fn a_lost_headset_pauses_the_session_and_its_return_is_recorded() {
             EventKind::CalmOff,
         ]
     );
+}
+
+#[test]
+fn a_posture_changed_mid_session_is_recorded_and_kept_on_resume() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let record = dir.path().join("posture.jsonl");
+    let steps = r#"Rest(duration: "60s"), Rest(duration: "60s")"#;
+    let mut harness = Harness::new(session(steps));
+    harness.act(SessionAction::SetPosture(Posture::Lying));
+    harness.record = record.clone();
+    harness.start();
+    assert_eq!(
+        harness.runtime().posture(),
+        Posture::Seated,
+        "a session starts in its script's posture"
+    );
+    harness.run_until(10.0);
+    harness.act(SessionAction::SetPosture(Posture::Reclined));
+    harness.act(SessionAction::SetPosture(Posture::Reclined));
+    let set: Vec<EventKind> = harness
+        .event_kinds()
+        .into_iter()
+        .filter(|kind| matches!(kind, EventKind::PostureSet { .. }))
+        .collect();
+    assert_eq!(
+        set,
+        [EventKind::PostureSet {
+            posture: Posture::Reclined
+        }],
+        "once, when it changed"
+    );
+    let text = std::fs::read_to_string(&record).expect("record");
+    assert!(
+        text.contains(r#""event":"posture_set","posture":"Reclined""#),
+        "{text}"
+    );
+    drop(harness);
+    let mut resumed = Harness::new(session(steps));
+    resumed.act(SessionAction::ResumeRecord {
+        path: record.clone(),
+    });
+    assert_eq!(resumed.runtime().state(), SessionState::Running);
+    assert_eq!(resumed.runtime().posture(), Posture::Reclined);
 }
 
 #[test]

@@ -79,6 +79,7 @@ const FIXTURES: &[(&str, usize, usize, &str)] = &[
     ),
     ("unplayable-audio", 8, 42, "\"narration/hello.mp4\" is not an audio file"),
     ("unknown-phase", 4, 12, "`AfterDosing` is not a known phase"),
+    ("unknown-posture", 7, 14, "`Standing` is not a known posture"),
     ("truncated", 7, 35, "the file ends too early"),
     ("binary", 3, 1, "not plain text"),
     ("empty", 1, 1, "the file is empty"),

@@ -81,6 +81,42 @@ impl Picture {
             / band.len() as f32
     }
 
+    /// Where the things the patient reads stand: the light lettering of the caption and the
+    /// board, and the orb's warm core, as (column, row) pixels.
+    fn content_pixels(&self) -> Vec<(u32, u32)> {
+        let mut found = Vec::new();
+        for row in 0..self.height {
+            for column in 0..self.width {
+                let [r, g, b] = self.pixels[(row * self.width + column) as usize];
+                let lettering = r > 225 && g > 220 && b > 210;
+                let orb = r > 240 && g > 215 && b > 180 && b < 216;
+                if lettering || orb {
+                    found.push((column, row));
+                }
+            }
+        }
+        found
+    }
+
+    /// The box holding all but the outermost 2% of the content pixels on each side (a few
+    /// bright stars are not content), as fractions of the width and height:
+    /// (left, top, right, bottom).
+    fn content_box(&self) -> Option<(f32, f32, f32, f32)> {
+        let found = self.content_pixels();
+        if found.is_empty() {
+            return None;
+        }
+        let fraction = |mut values: Vec<u32>, size: u32| {
+            values.sort_unstable();
+            let low = values[values.len() / 50];
+            let high = values[values.len() - 1 - values.len() / 50];
+            (low as f32 / size as f32, high as f32 / size as f32)
+        };
+        let (left, right) = fraction(found.iter().map(|p| p.0).collect(), self.width);
+        let (top, bottom) = fraction(found.iter().map(|p| p.1).collect(), self.height);
+        Some((left, top, right, bottom))
+    }
+
     fn distinct_colours(&self) -> usize {
         let mut colours: Vec<[u8; 3]> = self.pixels.clone();
         colours.sort_unstable();
@@ -377,6 +413,80 @@ fn five_moments_of_the_centering_session() {
         "warmth: calm {calm_warmth}, lake {lake_warmth}"
     );
     assert!(calm.band_luminance(500, 720) > check_in.band_luminance(500, 720) + 40.0);
+}
+
+#[test]
+fn reclined_and_lying_patients_see_the_words_and_choices_in_the_middle_of_their_view() {
+    let session = "centering-before-dosing";
+    let moments = [
+        ("caption", "5", "kind=Narration"),
+        ("check-in", "40", "kind=CheckIn"),
+        ("pacer", "168", "kind=Breathing"),
+    ];
+    for (posture, pitch) in [("reclined", "40"), ("lying", "85")] {
+        let action = format!("0.1=posture:{posture}");
+        for (what, at, kind) in moments {
+            let name = format!("{posture}-{what}");
+            let picture = screenshot_at(
+                session,
+                &name,
+                &["--head-pitch", pitch, "--at", at, "--action", &action],
+            );
+            assert!(picture.moment.contains(kind), "{name}: {}", picture.moment);
+            let content = picture.content_pixels().len();
+            assert!(
+                content > 800,
+                "{name}: only {content} pixels of words or pacer"
+            );
+            let (left, top, right, bottom) = picture.content_box().expect("content");
+            assert!(
+                left > 0.2 && right < 0.8 && top > 0.2 && bottom < 0.9,
+                "{name}: the content spans {left:.2}..{right:.2} across and {top:.2}..{bottom:.2} down"
+            );
+            // Its middle is a little below the middle of the view.
+            let middle = (top + bottom) / 2.0;
+            assert!(
+                (0.45..0.75).contains(&middle),
+                "{name}: middle at {middle:.2}"
+            );
+            // The sky or the scene fills the rest: no empty black, light in every corner.
+            let black = picture
+                .pixels
+                .iter()
+                .filter(|&&pixel| picture.luminance(pixel) < 8.0)
+                .count();
+            assert!(
+                black * 200 < picture.pixels.len(),
+                "{name}: {black} black pixels"
+            );
+            for (columns, rows) in [
+                (0..160, 0..90),
+                (1120..1280, 0..90),
+                (0..160, 630..720),
+                (1120..1280, 630..720),
+            ] {
+                let corner = picture.count_in(columns.clone(), rows.clone(), |pixel| {
+                    picture.luminance(pixel) > 30.0
+                });
+                assert!(
+                    corner > 160 * 90 * 9 / 10,
+                    "{name}: a dark corner {columns:?} {rows:?}"
+                );
+            }
+        }
+    }
+    // Seated, the same raised gaze leaves the words low at the edge of the view: the posture
+    // is what brings them to the middle.
+    let seated = screenshot_at(
+        session,
+        "seated-caption-looking-up",
+        &["--head-pitch", "40", "--at", "5"],
+    );
+    let (_, _, _, bottom) = seated.content_box().expect("the caption shows");
+    assert!(
+        bottom > 0.9,
+        "seated, the caption ends at {bottom:.2} of the height"
+    );
 }
 
 #[test]

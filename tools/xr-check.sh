@@ -8,7 +8,9 @@
 #
 # A second run is the clinic's self-check (`stillpoint doctor`) on the same runtime.
 #
-# A third run stops the runtime mid-session (as when a headset is unplugged) and starts it
+# A third run is a reclined session (the rest during the dose).
+#
+# A fourth run stops the runtime mid-session (as when a headset is unplugged) and starts it
 # again 8 s later, twice: the session pauses, the app carries on, finds the runtime again,
 # shows the scene in the headset again, and after the therapist's resume ends the session
 # cleanly.
@@ -75,6 +77,25 @@ grep -q "^OK   runtime   Monado" "$doctor_log" || fail "doctor did not name the 
 grep -q "^OK   headset   a headset session was created and shows the scene" "$doctor_log" \
     || fail "doctor did not create a headset session"
 echo "xr-check: passed: stillpoint doctor finds the runtime and creates a headset session"
+
+# A session for a reclined patient (the rest during the dose): the words are placed along the
+# headset's gaze, the headset shows the scene and the session ends cleanly.
+reclined_log=$data/reclined.log
+status=0
+XR_BIND="$target" timeout 300 bash "$runtime_tool" run -- \
+    env DISPLAY="$DISPLAY" RUST_LOG=info,wgpu=error,naga=error \
+    "$program" run --session rest-during-dosing --patient CI-9 --data "$data" \
+    --action 10=end --quit-after 30 >"$reclined_log" 2>&1 || status=$?
+grep -E "posture|xr: session state|ended" "$reclined_log" || true
+[ "$status" = 0 ] || fail "the reclined session exited with $status"
+grep -q "posture Reclined: the words and choices follow a gaze" "$reclined_log" \
+    || fail "the reclined session's words were not placed along the gaze"
+grep -q "xr: session state FOCUSED" "$reclined_log" || fail "the reclined session never reached FOCUSED"
+reclined_frames=$(sed -n 's/.*xr: \([0-9]*\) frames submitted to the headset.*/\1/p' "$reclined_log" | tail -n1)
+[ "${reclined_frames:-0}" -gt 0 ] || fail "no frames were submitted in the reclined session"
+grep -q "headset session ended cleanly" "$reclined_log" || fail "the reclined session's XR session did not end cleanly"
+grep -q '"event":"session_ended"' "$data"/records/CI-9/*.jsonl || fail "the reclined session's record has no end"
+echo "xr-check: passed: a reclined session places its words along the gaze, reaches FOCUSED ($reclined_frames frames) and ends cleanly"
 
 # The runtime stops mid-session (a headset unplugged, the runtime closed) and starts again:
 # the session pauses and the mirror carries on; the headset comes back and shows the scene

@@ -217,6 +217,7 @@ fn describe_enum(name: &str) -> String {
     match name {
         "Step" => "step kind".to_owned(),
         "Phase" => "phase".to_owned(),
+        "Posture" => "posture".to_owned(),
         "BreathingPattern" => "breathing pattern".to_owned(),
         "BodyRegion" => "body region".to_owned(),
         "Scale" => "check-in scale".to_owned(),

@@ -422,19 +422,28 @@ fn show_scene_colours_in_the_headset(
 
 /// The desktop camera follows the patient's head, smoothed, so the therapist sees what the
 /// patient sees without every small movement.
+/// The first tracked pose of each headset session recentres, so that the words are placed
+/// along the gaze of the patient as they rest now.
 fn mirror_the_head(
     time: Res<Time>,
     heads: Query<(&GlobalTransform, &bevy_mod_xr::spaces::XrSpaceLocationFlags), With<Head>>,
     mut cameras: Query<&mut Transform, With<PatientCamera>>,
     mut status: ResMut<XrStatus>,
+    mut placed: Local<bool>,
+    mut recentre: MessageWriter<RecentreRequest>,
 ) {
     let Some((head, flags)) = heads.iter().next() else {
         status.head_tracked = false;
+        *placed = false;
         return;
     };
     status.head_tracked = flags.position_tracked || flags.rotation_tracked;
     if !status.head_tracked {
         return;
+    }
+    if !*placed {
+        *placed = true;
+        recentre.write(RecentreRequest);
     }
     let target = head.compute_transform();
     let blend = 1.0 - (-MIRROR_FOLLOW_PER_SEC * time.delta_secs()).exp();
