@@ -53,6 +53,10 @@ pub fn send_due_actions(
     runtime: Res<SessionRuntime>,
     mut actions: MessageWriter<SessionAction>,
 ) {
+    // Times are session times: nothing is due before the session has started.
+    if !runtime.is_under_way() {
+        return;
+    }
     let now = runtime.session_secs();
     // Frame times accumulate in whole nanoseconds; allow for their rounding.
     while scripted.0.front().is_some_and(|(at, _)| *at <= now + 1e-4) {
