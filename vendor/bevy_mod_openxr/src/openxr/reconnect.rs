@@ -5,6 +5,9 @@
 //! when that works, the new instance takes the old one's place, the runtime is no longer
 //! lost, and a new session is created as at start.
 
+use std::thread::JoinHandle;
+use std::time::Instant;
+
 use bevy_app::App;
 use bevy_ecs::message::Message;
 use bevy_ecs::resource::Resource;
@@ -45,18 +48,21 @@ struct LostInstance {
 /// Adds the closing of a lost runtime and the reconnection to an app whose OpenXR instance
 /// was made at start.
 pub(crate) fn plugin(app: &mut App) {
-    app.add_message::<OxrReconnect>().add_systems(
-        XrFirst,
-        (
-            close_the_lost_runtime.run_if(|instance: Option<Res<OxrInstance>>| {
-                instance.is_some() && lost::runtime_lost()
-            }),
-            reconnect.run_if(on_message::<OxrReconnect>),
-        )
-            .chain()
-            .before(poll_events)
-            .in_set(XrHandleEvents::Poll),
-    );
+    app.add_message::<OxrReconnect>()
+        .init_resource::<Connecting>()
+        .add_systems(
+            XrFirst,
+            (
+                close_the_lost_runtime.run_if(|instance: Option<Res<OxrInstance>>| {
+                    instance.is_some() && lost::runtime_lost()
+                }),
+                reconnect.run_if(on_message::<OxrReconnect>),
+                finish_connecting,
+            )
+                .chain()
+                .before(poll_events)
+                .in_set(XrHandleEvents::Poll),
+        );
     app.sub_app_mut(RenderApp)
         .add_systems(ExtractSchedule, follow_the_main_worlds_instance);
 }
@@ -83,56 +89,105 @@ fn close_the_lost_runtime(world: &mut World) {
     info!("OpenXR: the lost runtime's session and instance are closed");
 }
 
-/// One attempt to connect to the runtime again.
+/// A connection attempt on its own thread: making an instance waits for the runtime (tens of
+/// milliseconds when it answers), and no frame should wait with it.
+#[derive(Resource, Default)]
+struct Connecting(Option<(Instant, JoinHandle<OxrResult<(OxrInstance, OxrSystemId)>>)>);
+
+/// Starts one attempt to connect to the runtime again, unless one is under way.
 fn reconnect(world: &mut World) {
     if !lost::runtime_lost() || world.contains_resource::<OxrInstance>() {
+        return;
+    }
+    if world
+        .get_resource::<Connecting>()
+        .is_some_and(|connecting| connecting.0.is_some())
+    {
         return;
     }
     let Some(lost_instance) = world.get_resource::<LostInstance>().cloned() else {
         return;
     };
-    let Some(graphics) = world
-        .get_non_send::<SessionGraphicsCreateInfo>()
-        .cloned()
-    else {
-        return;
-    };
-    let started = std::time::Instant::now();
-    match connect(&lost_instance, &graphics) {
-        Ok((instance, system_id)) => {
-            if OXR_ORIGINAL_DESTOY_SPACE
-                .lock()
-                .is_ok_and(|original| original.is_some())
-            {
-                patch_instance_destroy_space(&instance);
-            }
-            world.remove_resource::<LostInstance>();
-            world.insert_resource(OxrEnabledExtensions(lost_instance.exts));
-            world.insert_resource(instance);
-            world.insert_resource(system_id);
-            world.insert_resource(OxrSessionStarted(false));
-            world.insert_resource(XrState::Available);
-            // Not an `XrStateChanged`: the automatic session handling would ask for a second
-            // session before the first one reports its state.
-            world.write_message(XrCreateSessionMessage);
-            lost::clear();
-            info!(
-                "OpenXR: the runtime is back (connected in {:.1} ms); creating a new session",
-                started.elapsed().as_secs_f64() * 1e3
-            );
-        }
-        Err(error) => debug!(
-            "OpenXR: the runtime is not back yet ({:.1} ms): {error}",
-            started.elapsed().as_secs_f64() * 1e3
-        ),
+    let started = Instant::now();
+    let attempt = std::thread::Builder::new()
+        .name("openxr-reconnect".to_owned())
+        .spawn(move || connect(&lost_instance));
+    match attempt {
+        Ok(handle) => world.insert_resource(Connecting(Some((started, handle)))),
+        Err(error) => debug!("OpenXR: no thread to look for the runtime: {error}"),
     }
 }
 
-/// A new instance and system of the runtime, checked to render with the device in use.
-fn connect(
-    lost_instance: &LostInstance,
-    graphics: &SessionGraphicsCreateInfo,
-) -> OxrResult<(OxrInstance, OxrSystemId)> {
+/// Takes the attempt's result once it is there: a new instance that can use the graphics
+/// device in use takes the lost one's place.
+fn finish_connecting(world: &mut World) {
+    let finished = world
+        .get_resource::<Connecting>()
+        .and_then(|connecting| connecting.0.as_ref())
+        .is_some_and(|(_, handle)| handle.is_finished());
+    if !finished {
+        return;
+    }
+    let Some((started, handle)) = world
+        .get_resource_mut::<Connecting>()
+        .and_then(|mut connecting| connecting.0.take())
+    else {
+        return;
+    };
+    let took = started.elapsed().as_secs_f64() * 1e3;
+    let in_frame = Instant::now();
+    let connected = match handle.join() {
+        Ok(connected) => connected,
+        Err(_) => {
+            debug!("OpenXR: the attempt to find the runtime stopped");
+            return;
+        }
+    };
+    let Some(graphics) = world.get_non_send::<SessionGraphicsCreateInfo>().cloned() else {
+        return;
+    };
+    let checked = connected.and_then(|(instance, system_id)| {
+        instance.check_session_graphics(*system_id, &graphics)?;
+        Ok((instance, system_id))
+    });
+    let (instance, system_id) = match checked {
+        Ok(found) => found,
+        Err(error) => {
+            debug!(
+                "OpenXR: the runtime is not back yet ({took:.1} ms on its own thread, {:.1} ms \
+                 of it in the frame): {error}",
+                in_frame.elapsed().as_secs_f64() * 1e3
+            );
+            return;
+        }
+    };
+    let Some(lost_instance) = world.remove_resource::<LostInstance>() else {
+        return;
+    };
+    if OXR_ORIGINAL_DESTOY_SPACE
+        .lock()
+        .is_ok_and(|original| original.is_some())
+    {
+        patch_instance_destroy_space(&instance);
+    }
+    world.insert_resource(OxrEnabledExtensions(lost_instance.exts));
+    world.insert_resource(instance);
+    world.insert_resource(system_id);
+    world.insert_resource(OxrSessionStarted(false));
+    world.insert_resource(XrState::Available);
+    // Not an `XrStateChanged`: the automatic session handling would ask for a second session
+    // before the first one reports its state.
+    world.write_message(XrCreateSessionMessage);
+    lost::clear();
+    info!(
+        "OpenXR: the runtime is back (found in {took:.1} ms on its own thread, {:.1} ms of it in \
+         the frame); creating a new session",
+        in_frame.elapsed().as_secs_f64() * 1e3
+    );
+}
+
+/// A new instance and system of the runtime.
+fn connect(lost_instance: &LostInstance) -> OxrResult<(OxrInstance, OxrSystemId)> {
     let entry = OxrEntry(unsafe { openxr::Entry::load()? });
     let instance = entry.create_instance(
         lost_instance.app_info.clone(),
@@ -141,7 +196,6 @@ fn connect(
         lost_instance.backend,
     )?;
     let system_id = instance.system(openxr::FormFactor::HEAD_MOUNTED_DISPLAY)?;
-    instance.check_session_graphics(system_id, graphics)?;
     Ok((instance, OxrSystemId(system_id)))
 }
 
