@@ -117,13 +117,14 @@ pub fn placement_problems(stage: &Stage, gaze_pitch: f32) -> Vec<String> {
             problems.push(format!(
                 "{} is {:.0}° from the resting gaze (at most {CENTRE_LIMIT_DEG}°)",
                 readable.what,
-                off(centre)
+                off(centre).ceil()
             ));
         }
         if edge > EDGE_LIMIT_DEG {
             problems.push(format!(
-                "an edge of {} is {edge:.0}° from the resting gaze (at most {EDGE_LIMIT_DEG}°)",
-                readable.what
+                "an edge of {} is {:.0}° from the resting gaze (at most {EDGE_LIMIT_DEG}°)",
+                readable.what,
+                edge.ceil()
             ));
         }
         if centre.normalize_or_zero().dot(gaze) < 0.0 {
@@ -135,6 +136,11 @@ pub fn placement_problems(stage: &Stage, gaze_pitch: f32) -> Vec<String> {
     }
     problems
 }
+
+/// What the comfort guard found at the last placement: empty when everything the patient
+/// reads is near their gaze. The panel shows it.
+#[derive(Resource, Debug, Clone, Default, PartialEq)]
+pub struct PlacementComfort(pub Vec<String>);
 
 /// The stage on its way to a new place (on real time, as the fades: a picture of a moment
 /// waits for it).
@@ -164,12 +170,14 @@ impl Glide {
 
 /// Places the words and choices for the patient's posture.
 pub fn plugin(app: &mut App) {
-    app.init_resource::<Glide>().add_systems(
-        Update,
-        (recentre_on_a_new_posture, place_along_the_gaze, glide)
-            .chain()
-            .in_set(AppSystems::Present),
-    );
+    app.init_resource::<Glide>()
+        .init_resource::<PlacementComfort>()
+        .add_systems(
+            Update,
+            (recentre_on_a_new_posture, place_along_the_gaze, glide)
+                .chain()
+                .in_set(AppSystems::Present),
+        );
 }
 
 /// A new posture (from the script at start, or the panel) places the content again.
@@ -194,6 +202,7 @@ fn place_along_the_gaze(
     cameras: Query<&Transform, With<PatientCamera>>,
     stage: Res<Stage>,
     mut glide: ResMut<Glide>,
+    mut comfort: ResMut<PlacementComfort>,
 ) {
     if requests.read().count() == 0 {
         return;
@@ -208,9 +217,11 @@ fn place_along_the_gaze(
     let gaze_pitch = forward.y.clamp(-1.0, 1.0).asin();
     let posture = runtime.posture();
     let target = stage_for(posture, gaze_pitch);
-    for problem in placement_problems(&target, gaze_pitch) {
+    let problems = placement_problems(&target, gaze_pitch);
+    for problem in &problems {
         warn!("comfort: {problem}");
     }
+    comfort.set_if_neq(PlacementComfort(problems));
     info!(
         "posture {}: the words and choices follow a gaze {:.0}° above level, turned {:.0}°",
         posture.label(),

@@ -38,6 +38,8 @@ struct Plan {
     calm_at: Option<f64>,
     /// Stop writing here, as if the machine died.
     killed_at: Option<f64>,
+    /// The headset's runtime stops here and is back 30 s later; the therapist then resumes.
+    headset_lost_at: Option<f64>,
 }
 
 fn script(id: &str) -> Arc<SessionScript> {
@@ -60,6 +62,8 @@ fn play(records: &Path, id: &str, day: u32, mut plan: Plan) -> PathBuf {
     let frame = Duration::from_millis(250);
     let mut paused_at = None;
     let mut calm_since = None;
+    let mut lost_since = None;
+    let mut headset_back = false;
     // Brush samples painted so far: three strokes of 300.
     let mut brush = 0u64;
     while runtime.state() != SessionState::Finished {
@@ -73,6 +77,17 @@ fn play(records: &Path, id: &str, day: u32, mut plan: Plan) -> PathBuf {
         );
         let answerable = runtime.step_secs() > 3.0 && unanswered;
         let action = match runtime.step() {
+            _ if plan.headset_lost_at.is_some_and(|at| now >= at) && lost_since.is_none() => {
+                lost_since = Some(now);
+                Some(SessionAction::HeadsetLost)
+            }
+            _ if lost_since.is_some_and(|at| now >= at + 30.0) && !headset_back => {
+                headset_back = true;
+                Some(SessionAction::HeadsetBack)
+            }
+            _ if headset_back && runtime.state() == SessionState::Paused => {
+                Some(SessionAction::Resume)
+            }
             _ if plan.pause_at.is_some_and(|at| now >= at) && paused_at.is_none() => {
                 paused_at = Some(now);
                 Some(SessionAction::Pause)
@@ -141,6 +156,7 @@ fn plan(answers: &[u32]) -> Plan {
         pause_at: None,
         calm_at: None,
         killed_at: None,
+        headset_lost_at: None,
     }
 }
 
@@ -164,7 +180,9 @@ fn course(records: &Path) -> Vec<PathBuf> {
             plan,
         ));
     }
-    files.push(play(records, "rest-during-dosing", 3, plan(&[8])));
+    let mut dosing = plan(&[8]);
+    dosing.headset_lost_at = Some(30.0);
+    files.push(play(records, "rest-during-dosing", 3, dosing));
     files.push(play(records, "creative-integration", 21, plan(&[5, 7])));
     let mut killed = plan(&[6]);
     killed.killed_at = Some(150.0);
@@ -234,6 +252,13 @@ fn the_course_report_matches_the_records() {
     assert_eq!(centering[1].pauses.len(), 1);
     assert!((centering[1].pauses[0].secs.expect("closed") - 40.0).abs() < 0.6);
     assert_eq!(centering[3].calm.len(), 1);
+    let dosing = sessions
+        .iter()
+        .find(|s| s.script == "rest-during-dosing")
+        .expect("the dosing rest");
+    assert_eq!(dosing.headset_gaps.len(), 1, "{:?}", dosing.headset_gaps);
+    assert!((dosing.headset_gaps[0].secs.expect("back") - 30.0).abs() < 0.6);
+    assert_eq!(dosing.pauses.len(), 1, "the loss paused the session");
     assert_eq!(centering[0].intention.as_deref(), Some("Safety"));
     assert_eq!(centering[0].steps_completed, 12);
     let killed = centering.last().expect("killed session");
@@ -313,6 +338,11 @@ fn the_course_report_matches_the_records() {
         html.contains("at 1:00 for 40 s"),
         "the pause with its time and length"
     );
+    assert!(
+        html.contains("<dt>Headset lost</dt><dd>at 0:30 for 30 s</dd>"),
+        "the headset's loss with its time and length"
+    );
+    assert_eq!(html.matches("<dt>Headset lost</dt>").count(), 1);
     // The painting's picture is in the page itself.
     assert!(
         html.contains(&picture),

@@ -13,6 +13,7 @@ pub(super) fn headset(
     xr: Option<&XrStatus>,
     session: SessionState,
     posture: Posture,
+    discomfort: Option<&String>,
     asked: &mut Vec<PanelIntent>,
 ) {
     ui.label(egui::RichText::new("Headset").strong());
@@ -22,6 +23,15 @@ pub(super) fn headset(
         xr.is_some_and(|xr| xr.mode == XrMode::Headset),
         asked,
     );
+    if let Some(problem) = discomfort {
+        ui.colored_label(
+            WARN,
+            format!(
+                "The words are away from where the patient looks ({problem}). Reclined or \
+                 lying? Choose that above. Otherwise ask them to look ahead and recentre."
+            ),
+        );
+    }
     let Some(xr) = xr else {
         ui.colored_label(WARN, "Desktop only");
         return;
@@ -120,10 +130,22 @@ mod tests {
 
     /// The words the headset section shows.
     fn shown(xr: &XrStatus, session: SessionState) -> String {
+        shown_with(xr, session, None)
+    }
+
+    /// The words shown, with the comfort guard's first finding.
+    fn shown_with(xr: &XrStatus, session: SessionState, discomfort: Option<&String>) -> String {
         let ctx = egui::Context::default();
         let mut asked = Vec::new();
         let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
-            headset(ui, Some(xr), session, Posture::Reclined, &mut asked);
+            headset(
+                ui,
+                Some(xr),
+                session,
+                Posture::Reclined,
+                discomfort,
+                &mut asked,
+            );
         });
         // No renderer here to take the font texture.
         output.textures_delta.clear();
@@ -156,6 +178,19 @@ mod tests {
             frames: 90,
             back: false,
         }
+    }
+
+    #[test]
+    fn content_away_from_the_gaze_is_pointed_out_with_what_to_do() {
+        let problem = "the caption is 47° from the resting gaze (at most 30°)".to_owned();
+        let words = shown_with(&headset_in_use(), SessionState::Running, Some(&problem));
+        assert!(
+            words.contains("The words are away from where the patient looks")
+                && words.contains("47°"),
+            "{words}"
+        );
+        let comfortable = shown(&headset_in_use(), SessionState::Running);
+        assert!(!comfortable.contains("away from"), "{comfortable}");
     }
 
     #[test]

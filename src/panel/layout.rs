@@ -19,6 +19,7 @@ use super::start::start_section;
 use crate::audio::AudioStatus;
 use crate::config::{Paths, Settings};
 use crate::controls::TypingInPanel;
+use crate::posture::PlacementComfort;
 use crate::session::{ReadyScript, SessionRuntime, SessionState, Volumes};
 use crate::viewpoint::PatientCamera;
 use crate::xr::XrStatus;
@@ -84,6 +85,7 @@ pub struct PanelView<'w> {
     pub(super) course: Res<'w, Course>,
     pub(super) audio: Option<Res<'w, AudioStatus>>,
     pub(super) xr: Option<Res<'w, XrStatus>>,
+    pub(super) comfort: Option<Res<'w, PlacementComfort>>,
     pub(super) images: Res<'w, Assets<Image>>,
     pub(super) assets: Res<'w, AssetServer>,
     pub(super) paths: Res<'w, Paths>,
@@ -253,6 +255,9 @@ fn panel_contents(
         view.xr.as_deref(),
         view.runtime.state(),
         view.runtime.posture(),
+        view.comfort
+            .as_deref()
+            .and_then(|comfort| comfort.0.first()),
         asked,
     );
     if runtime.is_under_way() {
