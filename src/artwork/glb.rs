@@ -1,91 +1,180 @@
-//! A painting's 3D export for viewers outside the headset: a binary glTF (GLB).
+//! A painting's 3D export for viewers outside the headset: a binary glTF (GLB), kept light.
 //!
-//! One node holding one mesh with one primitive: the core tube of every stroke
-//! (every piece and symmetry copy: exactly the core vertices and triangles [`TubeBuilder`]
-//! makes, in world metres, Y up), with `POSITION` (with bounds), `NORMAL` and `COLOR_0`
-//! (linear RGBA floats: the stroke's colour, alpha 1) interleaved in one buffer view, and
-//! `u32` triangle indices. The faint halos are left out: a generic viewer would draw them
-//! as milky sleeves over the cores. The material is white, unlit (`KHR_materials_unlit`, so colours read as light;
+//! One node holding one mesh: the core tube of every stroke (every piece
+//! and symmetry copy: the core vertices and triangles [`TubeBuilder`] makes, Y up) around
+//! each stroke's [`lean`] points: the points a viewer could tell apart, no more than
+//! [`LEAN_TOLERANCE`] from the painted tube. Vertices are quantised (`KHR_mesh_quantization`):
+//! `POSITION` as 16-bit integers over the painting's bounds (with bounds), `NORMAL` as
+//! normalised bytes, and `COLOR_0` as normalised bytes (linear RGBA: the stroke's colour,
+//! alpha 1), interleaved in one buffer view, 16 bytes a vertex, with 16-bit triangle
+//! indices (one primitive per 65,536 vertices).
+//! The faint halos are left out: a generic viewer would draw them as milky sleeves over the
+//! cores. The material is white, unlit (`KHR_materials_unlit`, so colours read as light;
 //! viewers without the extension fall back to a matte PBR material), double-sided and
-//! opaque. The node is translated by −[`CANVAS_CENTRE`], so the point the patient painted
-//! around (and symmetry turns around) sits at the viewer's origin, where viewers orbit; the
-//! vertex data stay in world coordinates. An empty painting is a valid GLB whose scene
-//! holds one empty node. Strokes that are not sound (a number not finite or out of range, as
+//! opaque. The node's scale and translation turn the integers back into metres, with the
+//! point the patient painted around ([`CANVAS_CENTRE`], where symmetry turns) at the
+//! viewer's origin, where viewers orbit. An empty painting is a valid GLB whose scene holds
+//! one empty node. Strokes that are not sound (a number not finite or out of range, as
 //! [`Stroke::is_sound`] says) are left out of both exports.
 
 use bevy::math::Vec3;
 use serde_json::{Value, json};
 
-use super::model::{Artwork, CANVAS_CENTRE};
-use super::tube::{PIECE_POINTS, RING_VERTICES, SIDES, TubeBuilder, TubeMesh};
+use super::model::{Artwork, CANVAS_CENTRE, Stroke, StrokePoint};
+use super::tube::{
+    MIN_PRESSURE_WIDTH, PIECE_POINTS, RING_VERTICES, SIDES, TAPER_POINTS, TubeBuilder, TubeMesh,
+};
 
 /// The most bytes the binary chunk may hold (GLB lengths are `u32`); strokes that would
 /// pass it are left out rather than writing a broken file.
 const MAX_BIN_BYTES: usize = (u32::MAX as usize) - (64 << 20);
-/// Bytes per exported vertex: position, normal, colour.
-const VERTEX_BYTES: usize = 4 * (3 + 3 + 4);
+/// Bytes per exported vertex: position (three `i16`, two bytes of padding), normal (three
+/// `i8`, one byte of padding), colour (four `u8`).
+const VERTEX_BYTES: usize = 8 + 4 + 4;
+/// The largest quantised coordinate.
+const QUANTA: f32 = i16::MAX as f32;
+/// How far the exported tube may stray from the painted one, metres: its centre line, and
+/// its radius.
+pub const LEAN_TOLERANCE: f32 = 0.00075;
+/// The most points one kept point may stand for, so that a long straight stroke costs
+/// little to make lean.
+const LEAN_REACH: usize = 32;
 /// Index bytes per core vertex, nearly: two triangles per side per ring.
-const INDEX_BYTES_PER_VERTEX: usize = 6 * 4;
+const INDEX_BYTES_PER_VERTEX: usize = 6 * 2;
 
-/// The core tubes of all strokes, merged: vertices interleaved (position, normal, colour)
-/// as little-endian bytes, ready for the binary chunk, and triangles.
-struct CoreMesh {
-    vertices: Vec<u8>,
+/// A run of at most [`CHUNK_VERTICES`] vertices, drawn with 16-bit indices: one primitive.
+struct Chunk {
+    /// Its first vertex in the mesh.
+    first: usize,
+    /// Its vertices.
     count: usize,
-    /// Little-endian `u32`s, three per triangle.
-    indices: Vec<u8>,
+    /// Its triangles, three indices each, counted from `first`.
+    indices: Vec<u16>,
+}
+
+/// The most vertices one primitive holds, so that 16-bit indices reach them all.
+const CHUNK_VERTICES: usize = u16::MAX as usize + 1;
+
+/// The core tubes of all strokes, merged: positions in metres (quantised once the bounds
+/// are known), normals and colours as bytes, and triangles in chunks.
+struct CoreMesh {
+    positions: Vec<[f32; 3]>,
+    /// Normal (`i8` × 3, padding) and colour (`u8` × 4) of each vertex.
+    normals_and_colours: Vec<[u8; 8]>,
+    chunks: Vec<Chunk>,
     min: [f32; 3],
     max: [f32; 3],
 }
 
 impl CoreMesh {
+    /// The quantisation: the node's scale (one per axis) and translation that turn the
+    /// integers back into metres, and the inverse for a point.
+    fn quantisation(&self) -> Quantisation {
+        let min = Vec3::from_array(self.min);
+        let max = Vec3::from_array(self.max);
+        let middle = (min + max) / 2.0;
+        let half = ((max - min) / 2.0).max(Vec3::splat(1e-4));
+        Quantisation {
+            middle,
+            step: half / QUANTA,
+        }
+    }
+
+    /// The vertices, interleaved as little-endian bytes for the binary chunk, and the
+    /// quantised bounds of each chunk's positions.
+    fn vertex_bytes(&self, quantisation: &Quantisation) -> (Vec<u8>, Vec<([i16; 3], [i16; 3])>) {
+        let mut bytes = Vec::with_capacity(self.positions.len() * VERTEX_BYTES);
+        let mut bounds = Vec::with_capacity(self.chunks.len());
+        for chunk in &self.chunks {
+            let (mut min, mut max) = ([i16::MAX; 3], [i16::MIN; 3]);
+            let range = chunk.first..chunk.first + chunk.count;
+            for (position, rest) in self.positions[range.clone()]
+                .iter()
+                .zip(&self.normals_and_colours[range])
+            {
+                let quantised = quantisation.quantise(Vec3::from_array(*position));
+                for axis in 0..3 {
+                    min[axis] = min[axis].min(quantised[axis]);
+                    max[axis] = max[axis].max(quantised[axis]);
+                    bytes.extend_from_slice(&quantised[axis].to_le_bytes());
+                }
+                bytes.extend_from_slice(&[0, 0]);
+                bytes.extend_from_slice(rest);
+            }
+            bounds.push((min, max));
+        }
+        (bytes, bounds)
+    }
+
     /// An empty mesh with room for about `vertices` vertices.
     fn with_capacity(vertices: usize) -> Self {
         Self {
-            vertices: Vec::with_capacity(vertices * VERTEX_BYTES),
-            count: 0,
-            indices: Vec::with_capacity(vertices * INDEX_BYTES_PER_VERTEX),
+            positions: Vec::with_capacity(vertices),
+            normals_and_colours: Vec::with_capacity(vertices),
+            chunks: Vec::new(),
             min: [f32::MAX; 3],
             max: [f32::MIN; 3],
         }
     }
 
+    /// Bytes the binary chunk holds so far.
+    fn bin_bytes(&self) -> usize {
+        self.positions.len() * VERTEX_BYTES
+            + self
+                .chunks
+                .iter()
+                .map(|chunk| chunk.indices.len() * 2)
+                .sum::<usize>()
+    }
+
     /// Adds the core vertices of `piece` (a piece of a stroke drawn as `folds` copies) and
-    /// the builder's triangles between them, renumbered.
-    fn add_piece(&mut self, piece: &TubeMesh, folds: usize, colour: [f32; 4]) {
+    /// the builder's triangles between them, renumbered within the chunk they go into.
+    fn add_piece(&mut self, piece: &TubeMesh, folds: usize, colour: [u8; 4]) {
         let stride = RING_VERTICES * folds;
         let core_stride = SIDES * folds;
         if stride == 0 || piece.indices.is_empty() {
             return;
         }
         let rings = piece.positions.len() / stride;
-        let base = self.count;
         let added = rings * core_stride;
-        let bytes =
-            (self.count + added) * VERTEX_BYTES + self.indices.len() + piece.indices.len() * 4;
-        if base + added > u32::MAX as usize || bytes > MAX_BIN_BYTES {
+        let whole = piece.normals.len() >= rings * stride;
+        let fits = added <= CHUNK_VERTICES
+            && self.bin_bytes() + added * VERTEX_BYTES + piece.indices.len() * 2 <= MAX_BIN_BYTES;
+        if !whole || !fits {
             return;
         }
+        if self
+            .chunks
+            .last()
+            .is_none_or(|chunk| chunk.count + added > CHUNK_VERTICES)
+        {
+            self.chunks.push(Chunk {
+                first: self.positions.len(),
+                count: 0,
+                indices: Vec::new(),
+            });
+        }
+        let Some(chunk) = self.chunks.last_mut() else {
+            return;
+        };
+        let base = chunk.count;
         for ring in 0..rings {
             for copy in 0..folds {
                 let start = ring * stride + copy * RING_VERTICES;
-                let (Some(positions), Some(normals)) = (
-                    piece.positions.get(start..start + SIDES),
-                    piece.normals.get(start..start + SIDES),
-                ) else {
-                    return;
-                };
-                for (position, normal) in positions.iter().zip(normals) {
+                let core = start..start + SIDES;
+                for (position, normal) in piece.positions[core.clone()]
+                    .iter()
+                    .zip(&piece.normals[core])
+                {
                     let normal = Vec3::from_array(*normal)
                         .try_normalize()
                         .unwrap_or(Vec3::Y)
-                        .to_array();
-                    let mut vertex = [0_u8; VERTEX_BYTES];
-                    let values = position.iter().chain(&normal).chain(&colour);
-                    for (bytes, value) in vertex.chunks_exact_mut(4).zip(values) {
-                        bytes.copy_from_slice(&value.to_le_bytes());
-                    }
-                    self.vertices.extend_from_slice(&vertex);
+                        .to_array()
+                        .map(|value| (value * 127.0).round() as i8 as u8);
+                    let [r, g, b, a] = colour;
+                    self.normals_and_colours
+                        .push([normal[0], normal[1], normal[2], 0, r, g, b, a]);
+                    self.positions.push(*position);
                     for ((min, max), value) in self.min.iter_mut().zip(&mut self.max).zip(position)
                     {
                         *min = min.min(*value);
@@ -94,28 +183,105 @@ impl CoreMesh {
                 }
             }
         }
-        self.count += added;
+        chunk.count += added;
         // The builder joins core to core and halo to halo; keep the core's triangles.
         for triangle in piece.indices.chunks_exact(3) {
-            let mut core = [0_u32; 3];
+            let mut core = [0_u16; 3];
             let kept = core.iter_mut().zip(triangle).all(|(slot, &index)| {
                 let index = index as usize;
                 let (ring, within) = (index / stride, index % stride);
                 let (copy, side) = (within / RING_VERTICES, within % RING_VERTICES);
-                *slot = (base + ring * core_stride + copy * SIDES + side) as u32;
+                *slot = (base + ring * core_stride + copy * SIDES + side) as u16;
                 side < SIDES && ring < rings
             });
             if kept {
-                for index in core {
-                    self.indices.extend_from_slice(&index.to_le_bytes());
-                }
+                chunk.indices.extend_from_slice(&core);
             }
         }
     }
 }
 
+/// Positions as 16-bit integers over a painting's bounds.
+struct Quantisation {
+    middle: Vec3,
+    /// Metres per integer step, per axis.
+    step: Vec3,
+}
+
+impl Quantisation {
+    fn quantise(&self, position: Vec3) -> [i16; 3] {
+        ((position - self.middle) / self.step)
+            .round()
+            .clamp(Vec3::splat(-QUANTA), Vec3::splat(QUANTA))
+            .to_array()
+            .map(|value| value as i16)
+    }
+}
+
+/// The tube's radius at a point, relative to the stroke's width (pressure only: the taper
+/// near the tips is kept point for point).
+fn radius_share(point: &StrokePoint) -> f32 {
+    MIN_PRESSURE_WIDTH + (1.0 - MIN_PRESSURE_WIDTH) * point.pressure
+}
+
+/// The stroke with only the points that shape its tube: a point is dropped when the tube
+/// drawn without it stays within [`LEAN_TOLERANCE`] of it, in position and in radius. The
+/// tapered tips keep every point.
+pub fn lean(stroke: &Stroke) -> Stroke {
+    let points = &stroke.points;
+    let keep_ends = TAPER_POINTS + 1;
+    if points.len() <= 2 * keep_ends + 1 {
+        return stroke.clone();
+    }
+    let mut kept = vec![false; points.len()];
+    for index in (0..keep_ends).chain(points.len() - keep_ends..points.len()) {
+        kept[index] = true;
+    }
+    // From each kept point, reach as far along the stroke as the tolerance allows (at most
+    // LEAN_REACH points), keep that point, and go on from it.
+    let error = |a: &StrokePoint, b: &StrokePoint, point: &StrokePoint| {
+        let segment = b.at - a.at;
+        let length_squared = segment.length_squared();
+        let t = if length_squared > 0.0 {
+            ((point.at - a.at).dot(segment) / length_squared).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let away = point.at.distance(a.at + segment * t);
+        let share = radius_share(a) + (radius_share(b) - radius_share(a)) * t;
+        let swell = stroke.width / 2.0 * (radius_share(point) - share).abs();
+        away.max(swell)
+    };
+    let last = points.len() - keep_ends;
+    let mut anchor = keep_ends - 1;
+    while anchor < last {
+        let mut reach = anchor + 1;
+        for candidate in anchor + 2..=(anchor + LEAN_REACH).min(last) {
+            let fits = points[anchor + 1..candidate]
+                .iter()
+                .all(|point| error(&points[anchor], &points[candidate], point) <= LEAN_TOLERANCE);
+            if !fits {
+                break;
+            }
+            reach = candidate;
+        }
+        kept[reach] = true;
+        anchor = reach;
+    }
+    Stroke {
+        points: points
+            .iter()
+            .zip(&kept)
+            .filter(|(_, kept)| **kept)
+            .map(|(point, _)| *point)
+            .collect(),
+        ..stroke.clone()
+    }
+}
+
 /// The painting as a binary glTF 2.0 file: the core tube of every stroke and symmetry copy
-/// as one unlit, opaque, vertex-coloured mesh, centred on [`CANVAS_CENTRE`] (module docs).
+/// as one unlit, opaque, vertex-coloured, quantised mesh, centred on [`CANVAS_CENTRE`]
+/// (module docs).
 pub fn glb(artwork: &Artwork) -> Vec<u8> {
     let expected: usize = artwork
         .strokes
@@ -128,29 +294,64 @@ pub fn glb(artwork: &Artwork) -> Vec<u8> {
     let most = MAX_BIN_BYTES / (VERTEX_BYTES + INDEX_BYTES_PER_VERTEX);
     let mut mesh = CoreMesh::with_capacity(expected.min(most));
     for stroke in artwork.strokes.iter().filter(|stroke| stroke.is_sound()) {
-        let built = TubeBuilder::build(stroke);
-        let [r, g, b] = stroke.colour.linear();
+        let built = TubeBuilder::build(&lean(stroke));
+        let colour = stroke
+            .colour
+            .linear()
+            .map(|value| (value.clamp(0.0, 1.0) * 255.0).round() as u8);
         let folds = stroke.symmetry.folds() as usize;
         for piece in built.pieces() {
-            mesh.add_piece(piece, folds, [r, g, b, 1.0]);
+            mesh.add_piece(piece, folds, [colour[0], colour[1], colour[2], 255]);
         }
     }
+    let quantisation = mesh.quantisation();
     let mut node = json!({
         "name": "Stillpoint painting",
-        "translation": (Vec3::ZERO - CANVAS_CENTRE).to_array(),
+        "translation": (quantisation.middle - CANVAS_CENTRE).to_array(),
+        "scale": quantisation.step.to_array(),
     });
     let mut document = json!({
         "asset": { "version": "2.0", "generator": "Stillpoint" },
         "scene": 0,
         "scenes": [{ "name": "Painting", "nodes": [0] }],
     });
-    let has_mesh = mesh.count > 0 && !mesh.indices.is_empty();
+    let (vertices, bounds) = mesh.vertex_bytes(&quantisation);
+    let mut indices = Vec::new();
+    let mut accessors = Vec::new();
+    let mut primitives = Vec::new();
+    for (chunk, (min, max)) in mesh.chunks.iter().zip(&bounds) {
+        if chunk.indices.is_empty() {
+            continue;
+        }
+        let vertex_offset = chunk.first * VERTEX_BYTES;
+        let first = accessors.len();
+        accessors.extend([
+            json!({ "bufferView": 0, "byteOffset": vertex_offset, "componentType": 5122,
+                    "count": chunk.count, "type": "VEC3", "min": min, "max": max }),
+            json!({ "bufferView": 0, "byteOffset": vertex_offset + 8, "componentType": 5120,
+                    "normalized": true, "count": chunk.count, "type": "VEC3" }),
+            json!({ "bufferView": 0, "byteOffset": vertex_offset + 12, "componentType": 5121,
+                    "normalized": true, "count": chunk.count, "type": "VEC4" }),
+            json!({ "bufferView": 1, "byteOffset": indices.len(), "componentType": 5123,
+                    "count": chunk.indices.len(), "type": "SCALAR" }),
+        ]);
+        for index in &chunk.indices {
+            indices.extend_from_slice(&index.to_le_bytes());
+        }
+        primitives.push(json!({
+            "attributes": { "POSITION": first, "NORMAL": first + 1, "COLOR_0": first + 2 },
+            "indices": first + 3,
+            "material": 0,
+            "mode": 4,
+        }));
+    }
+    let has_mesh = !primitives.is_empty();
     if has_mesh {
-        let count = mesh.count;
-        let vertex_bytes = mesh.vertices.len();
-        let index_bytes = mesh.indices.len();
+        let vertex_bytes = vertices.len();
+        let index_bytes = indices.len();
         node["mesh"] = json!(0);
-        document["extensionsUsed"] = json!(["KHR_materials_unlit"]);
+        document["extensionsUsed"] = json!(["KHR_materials_unlit", "KHR_mesh_quantization"]);
+        document["extensionsRequired"] = json!(["KHR_mesh_quantization"]);
         document["buffers"] = json!([{ "byteLength": vertex_bytes + index_bytes }]);
         document["bufferViews"] = json!([
             { "buffer": 0, "byteOffset": 0, "byteLength": vertex_bytes,
@@ -158,16 +359,7 @@ pub fn glb(artwork: &Artwork) -> Vec<u8> {
             { "buffer": 0, "byteOffset": vertex_bytes, "byteLength": index_bytes,
               "target": 34963 },
         ]);
-        document["accessors"] = json!([
-            { "bufferView": 0, "byteOffset": 0, "componentType": 5126, "count": count,
-              "type": "VEC3", "min": mesh.min, "max": mesh.max },
-            { "bufferView": 0, "byteOffset": 12, "componentType": 5126, "count": count,
-              "type": "VEC3" },
-            { "bufferView": 0, "byteOffset": 24, "componentType": 5126, "count": count,
-              "type": "VEC4" },
-            { "bufferView": 1, "componentType": 5125, "count": index_bytes / 4,
-              "type": "SCALAR" },
-        ]);
+        document["accessors"] = Value::Array(accessors);
         document["materials"] = json!([{
             "name": "Light",
             "pbrMetallicRoughness": {
@@ -179,19 +371,11 @@ pub fn glb(artwork: &Artwork) -> Vec<u8> {
             "alphaMode": "OPAQUE",
             "extensions": { "KHR_materials_unlit": {} },
         }]);
-        document["meshes"] = json!([{
-            "name": "Strokes",
-            "primitives": [{
-                "attributes": { "POSITION": 0, "NORMAL": 1, "COLOR_0": 2 },
-                "indices": 3,
-                "material": 0,
-                "mode": 4,
-            }],
-        }]);
+        document["meshes"] = json!([{ "name": "Strokes", "primitives": primitives }]);
     }
     document["nodes"] = json!([node]);
     if has_mesh {
-        pack_glb(&document, &[&mesh.vertices, &mesh.indices])
+        pack_glb(&document, &[&vertices, &indices])
     } else {
         pack_glb(&document, &[])
     }
@@ -230,7 +414,7 @@ fn pack_glb(document: &Value, bin: &[&[u8]]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::artwork::model::Rgb;
+    use crate::artwork::model::{Rgb, Stroke, StrokePoint};
     use crate::artwork::test_paintings::{arc, painting, stroke};
     use crate::artwork::tube::CORE_ALPHA;
 
@@ -277,91 +461,229 @@ mod tests {
         serde_json::from_slice(&bytes[20..20 + length]).expect("JSON")
     }
 
-    #[test]
-    fn the_glb_holds_the_core_tubes_the_builder_makes() {
-        let artwork = painting();
-        let bytes = glb(&artwork);
+    /// The painting with each stroke lean, as the export draws it.
+    fn lean_painting(artwork: &Artwork) -> Artwork {
+        Artwork {
+            strokes: artwork
+                .strokes
+                .iter()
+                .map(|stroke| std::sync::Arc::new(lean(stroke)))
+                .collect(),
+        }
+    }
+
+    /// Exports `artwork` and checks the GLB against the builder's core tubes of its lean
+    /// strokes; how many primitives it has.
+    fn check_export(artwork: &Artwork) -> usize {
+        let bytes = glb(artwork);
         assert_eq!(&bytes[..4], b"glTF");
         assert_eq!(
             u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes")) as usize,
             bytes.len()
         );
         assert_eq!(bytes.len() % 4, 0);
-        let gltf = gltf::Gltf::from_slice(&bytes).expect("a valid GLB");
+        // The gltf crate does not know KHR_mesh_quantization: it reads without judging the
+        // extension (tests/paint.rs has the Khronos validator judge the whole file).
+        let gltf = gltf::Gltf::from_slice_without_validation(&bytes).expect("a GLB");
         let blob = gltf.blob.as_deref().expect("a BIN chunk");
         assert_eq!(gltf.meshes().count(), 1);
         let node = gltf.nodes().next().expect("a node");
-        let (translation, _, _) = node.transform().decomposed();
-        assert_eq!(translation, (-CANVAS_CENTRE).to_array());
-        let primitive = gltf
-            .meshes()
-            .next()
-            .expect("a mesh")
-            .primitives()
-            .next()
-            .expect("one");
-        assert_eq!(primitive.mode(), gltf::mesh::Mode::Triangles);
-        assert_eq!(
-            primitive.material().alpha_mode(),
-            gltf::material::AlphaMode::Opaque
-        );
-        assert!(primitive.material().double_sided());
-        let reader = primitive.reader(|_| Some(blob));
-        let positions: Vec<[f32; 3]> = reader.read_positions().expect("positions").collect();
+        let (translation, _, scale) = node.transform().decomposed();
+        let (translation, scale) = (Vec3::from_array(translation), Vec3::from_array(scale));
+        let mesh = gltf.meshes().next().expect("a mesh");
+        // Every primitive's vertices and triangles, one after the other.
+        let (mut quantised, mut normals, mut colours, mut indices) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::<u32>::new());
+        for primitive in mesh.primitives() {
+            assert_eq!(primitive.mode(), gltf::mesh::Mode::Triangles);
+            assert_eq!(
+                primitive.material().alpha_mode(),
+                gltf::material::AlphaMode::Opaque
+            );
+            assert!(primitive.material().double_sided());
+            let accessor = |semantic| primitive.get(&semantic).expect("an attribute");
+            let positions: Vec<[i16; 3]> =
+                gltf::accessor::Iter::<[i16; 3]>::new(accessor(gltf::Semantic::Positions), |_| {
+                    Some(blob)
+                })
+                .expect("positions")
+                .collect();
+            assert!(positions.len() <= CHUNK_VERTICES);
+            // The accessor's bounds are the data's.
+            let position_accessor = accessor(gltf::Semantic::Positions);
+            let (min, max) = (
+                position_accessor.min().expect("min"),
+                position_accessor.max().expect("max"),
+            );
+            for axis in 0..3 {
+                let lo = positions.iter().map(|q| q[axis]).min().expect("some");
+                let hi = positions.iter().map(|q| q[axis]).max().expect("some");
+                assert_eq!(min[axis].as_i64(), Some(i64::from(lo)));
+                assert_eq!(max[axis].as_i64(), Some(i64::from(hi)));
+            }
+            normals.extend(
+                gltf::accessor::Iter::<[i8; 3]>::new(accessor(gltf::Semantic::Normals), |_| {
+                    Some(blob)
+                })
+                .expect("normals"),
+            );
+            let reader = primitive.reader(|_| Some(blob));
+            colours.extend(reader.read_colors(0).expect("colours").into_rgba_u8());
+            let offset = quantised.len() as u32;
+            let chunk: Vec<u32> = reader.read_indices().expect("indices").into_u32().collect();
+            assert!(chunk.iter().all(|&i| (i as usize) < positions.len()));
+            indices.extend(chunk.into_iter().map(|index| index + offset));
+            quantised.extend(positions);
+        }
+        // In the world: the node's transform, then back from the canvas centre.
+        let positions: Vec<Vec3> = quantised
+            .iter()
+            .map(|q| {
+                Vec3::new(q[0].into(), q[1].into(), q[2].into()) * scale
+                    + translation
+                    + CANVAS_CENTRE
+            })
+            .collect();
         let Core {
             positions: core,
             normals: core_normals,
             triangles: core_triangles,
-        } = builder_core(&artwork);
+        } = builder_core(&lean_painting(artwork));
         let vertices = core.len();
-        assert!(vertices > 1000);
-        // Exactly the builder's core vertices, in order.
-        assert_eq!(positions, core);
-        assert!(positions.iter().flatten().all(|v| v.is_finite()));
-
-        // The accessor's bounds are the data's.
-        let accessor = primitive.get(&gltf::Semantic::Positions).expect("POSITION");
-        let min = accessor.min().expect("min");
-        let max = accessor.max().expect("max");
-        for axis in 0..3 {
-            let lo = positions.iter().map(|p| p[axis]).fold(f32::MAX, f32::min);
-            let hi = positions.iter().map(|p| p[axis]).fold(f32::MIN, f32::max);
-            assert_eq!(min[axis].as_f64().expect("number") as f32, lo);
-            assert_eq!(max[axis].as_f64().expect("number") as f32, hi);
+        assert!(vertices > 500);
+        // The builder's core vertices of the lean strokes, in order, each within half a
+        // quantisation step.
+        assert_eq!(positions.len(), vertices);
+        for (exported, built) in positions.iter().zip(&core) {
+            let error = (*exported - Vec3::from_array(*built)).abs();
+            assert!(
+                error.cmple(scale / 2.0 + 1e-6).all(),
+                "{exported} vs {built:?}"
+            );
         }
-
-        let normals: Vec<[f32; 3]> = reader.read_normals().expect("normals").collect();
+        assert!(
+            scale.max_element() < 2e-5,
+            "a step of at most 0.02 mm: {scale}"
+        );
         assert_eq!(normals.len(), vertices);
         for (normal, built) in normals.iter().zip(&core_normals) {
-            let normal = Vec3::from_array(*normal);
-            assert!((normal.length() - 1.0).abs() < 1e-4);
-            assert!(normal.distance(Vec3::from_array(*built)) < 1e-4);
+            let normal = Vec3::new(normal[0].into(), normal[1].into(), normal[2].into()) / 127.0;
+            assert!(
+                normal.distance(Vec3::from_array(*built)) < 0.015,
+                "{normal}"
+            );
         }
-        let colours: Vec<[f32; 4]> = reader
-            .read_colors(0)
-            .expect("colours")
-            .into_rgba_f32()
-            .collect();
         assert_eq!(colours.len(), vertices);
-        let blue = Rgb([143, 184, 222]).linear();
-        assert_eq!(colours[0], [blue[0], blue[1], blue[2], 1.0]);
-        let indices: Vec<u32> = reader.read_indices().expect("indices").into_u32().collect();
-        assert!(indices.iter().all(|&i| (i as usize) < vertices));
+        let first = artwork.strokes[0]
+            .colour
+            .linear()
+            .map(|v| (v * 255.0).round() as u8);
+        assert_eq!(colours[0], [first[0], first[1], first[2], 255]);
         // The builder's core triangles, in order, corners in order.
         let exported: Vec<[[f32; 3]; 3]> = indices
             .chunks_exact(3)
-            .map(|t| [0, 1, 2].map(|k| positions[t[k] as usize]))
+            .map(|t| [0, 1, 2].map(|k| core[t[k] as usize]))
             .collect();
         assert_eq!(exported.len(), core_triangles.len());
         assert!(exported == core_triangles, "the core's triangles");
+        mesh.primitives().count()
+    }
 
+    #[test]
+    fn the_glb_holds_the_core_tubes_the_builder_makes_quantised() {
+        let artwork = painting();
+        assert_eq!(artwork.strokes[0].colour, Rgb([143, 184, 222]));
+        assert_eq!(
+            check_export(&artwork),
+            1,
+            "a small painting is one primitive"
+        );
+        // A large one takes several, each reached by 16-bit indices.
+        let large = Artwork {
+            strokes: (0..40)
+                .map(|n| {
+                    stroke(
+                        [200, 160, 90],
+                        4,
+                        arc(600, 0.05 + 0.004 * n as f32, n as f32, 0.0),
+                    )
+                })
+                .collect(),
+        };
+        assert!(check_export(&large) > 1);
+        let bytes = glb(&artwork);
         let document = json_chunk(&bytes);
-        assert_eq!(document["extensionsUsed"], json!(["KHR_materials_unlit"]));
+        assert_eq!(
+            document["extensionsUsed"],
+            json!(["KHR_materials_unlit", "KHR_mesh_quantization"])
+        );
+        assert_eq!(
+            document["extensionsRequired"],
+            json!(["KHR_mesh_quantization"])
+        );
         assert_eq!(
             document["materials"][0]["extensions"],
             json!({ "KHR_materials_unlit": {} })
         );
         assert_eq!(document["asset"]["generator"], "Stillpoint");
+        assert_eq!(document["bufferViews"][0]["byteStride"], json!(16));
+    }
+
+    #[test]
+    fn a_lean_stroke_keeps_its_tips_and_stays_within_the_tolerance() {
+        // A wavy line with pressure that swells: many points on gentle curves.
+        let points: Vec<StrokePoint> = (0..400)
+            .map(|i| {
+                let t = i as f32 * 0.004;
+                StrokePoint {
+                    at: CANVAS_CENTRE
+                        + Vec3::new(t, (t * 9.0).sin() * 0.03, (t * 4.0).cos() * 0.01),
+                    pressure: 0.5 + 0.4 * (t * 3.0).sin(),
+                }
+            })
+            .collect();
+        let stroke = Stroke {
+            points,
+            ..(*stroke([200, 100, 50], 1, Vec::new())).clone()
+        };
+        let lean_stroke = lean(&stroke);
+        let kept = lean_stroke.points.len();
+        assert!(kept < stroke.points.len() / 3, "{kept} of 400 points kept");
+        let tip = TAPER_POINTS + 1;
+        assert_eq!(lean_stroke.points[..tip], stroke.points[..tip]);
+        assert_eq!(
+            lean_stroke.points[kept - tip..],
+            stroke.points[stroke.points.len() - tip..]
+        );
+        // Every painted point lies within the tolerance of the lean line, in place and in
+        // radius.
+        for point in &stroke.points {
+            let nearest = lean_stroke
+                .points
+                .windows(2)
+                .map(|pair| {
+                    let (a, b) = (pair[0], pair[1]);
+                    let segment = b.at - a.at;
+                    let t = ((point.at - a.at).dot(segment) / segment.length_squared().max(1e-12))
+                        .clamp(0.0, 1.0);
+                    let away = point.at.distance(a.at + segment * t);
+                    let share = radius_share(&a) + (radius_share(&b) - radius_share(&a)) * t;
+                    (
+                        away,
+                        stroke.width / 2.0 * (radius_share(point) - share).abs(),
+                    )
+                })
+                .min_by(|x, y| x.0.total_cmp(&y.0))
+                .expect("segments");
+            assert!(nearest.0 <= LEAN_TOLERANCE + 1e-6, "{nearest:?}");
+            assert!(nearest.1 <= LEAN_TOLERANCE + 1e-6, "{nearest:?}");
+        }
+        // A short stroke is all tips: kept whole.
+        let short = Stroke {
+            points: stroke.points[..10].to_vec(),
+            ..stroke.clone()
+        };
+        assert_eq!(lean(&short), short);
     }
 
     #[test]

@@ -55,3 +55,20 @@ pub fn simulated_record(record: &Path, patient: &str) {
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+/// The Khronos glTF Validator's report on a glTF or GLB file (`issues` and `info`), through
+/// `node` and the validator vendored in `tools/gltf-validator` (tools/setup.sh --test
+/// installs Node.js).
+pub fn khronos_gltf_report(path: &Path) -> serde_json::Value {
+    let output = Command::new("node")
+        .arg(project_path("tools/gltf-validator/validate.mjs"))
+        .arg(path)
+        .output()
+        .expect("node runs (tools/setup.sh --test installs it)");
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "the validator's report is JSON ({error}): {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
