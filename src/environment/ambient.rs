@@ -212,6 +212,7 @@ pub fn spawn_ambient(
         };
         let (position, size) = drift.at(0.0);
         scene.spawn((
+            Name::new("Ambient light"),
             drift,
             Mesh3d(quad.clone()),
             MeshMaterial3d(material),

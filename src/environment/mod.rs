@@ -84,16 +84,16 @@ fn spawn_scene(
     });
     commands.insert_resource(ClearColor(look.horizon));
     let mut parts = vec![
-        meshes.add(meshes::sky_dome(&look)),
-        meshes.add(meshes::ground(&look)),
+        ("Sky", meshes.add(meshes::sky_dome(&look))),
+        ("Ground", meshes.add(meshes::ground(&look))),
     ];
     parts.extend(
         look.hills
             .iter()
-            .map(|hills| meshes.add(meshes::hills(&look, hills))),
+            .map(|hills| ("Hills", meshes.add(meshes::hills(&look, hills)))),
     );
     if look.stars > 0 {
-        parts.push(meshes.add(meshes::stars(&look)));
+        parts.push(("Stars", meshes.add(meshes::stars(&look))));
     }
     commands
         .spawn((
@@ -103,8 +103,12 @@ fn spawn_scene(
             Visibility::default(),
         ))
         .with_children(|scene| {
-            for mesh in parts {
-                scene.spawn((Mesh3d(mesh), MeshMaterial3d(vertex_coloured.clone())));
+            for (name, mesh) in parts {
+                scene.spawn((
+                    Name::new(name),
+                    Mesh3d(mesh),
+                    MeshMaterial3d(vertex_coloured.clone()),
+                ));
             }
             ambient::spawn_ambient(
                 scene,
@@ -127,6 +131,7 @@ fn spawn_scene(
                     meshes::tree_positions(look.trees).into_iter().enumerate()
                 {
                     scene.spawn((
+                        Name::new("Tree"),
                         Mesh3d(trunk.clone()),
                         MeshMaterial3d(foliage[index % foliage.len()].clone()),
                         Transform::from_translation(position + Vec3::Y * height / 2.0)
