@@ -269,13 +269,15 @@ pub fn lean(stroke: &Stroke) -> Stroke {
         anchor = reach;
     }
     Stroke {
+        colour: stroke.colour,
+        width: stroke.width,
+        symmetry: stroke.symmetry,
         points: points
             .iter()
             .zip(&kept)
             .filter(|(_, kept)| **kept)
             .map(|(point, _)| *point)
             .collect(),
-        ..stroke.clone()
     }
 }
 
