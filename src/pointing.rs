@@ -478,6 +478,25 @@ mod tests {
     }
 
     #[test]
+    fn rays_find_the_number_on_a_board_turned_up_for_a_lying_patient() {
+        let (runtime, _dir) = crate::session::test_runtime(r#"CheckIn(id: "suds", scale: Suds)"#);
+        let board = board_for(&runtime).expect("the check-in's scale");
+        let stage = Stage {
+            pitch: 75f32.to_radians(),
+        };
+        let eye = crate::viewpoint::EYE;
+        let towards = |target: Vec3| Ray3d::new(eye, Dir3::new(target - eye).unwrap());
+        // Where the number stands now, turned up with the stage: found.
+        let placed =
+            |cell: usize| stage.place(BOARD_CENTRE + board.cells[cell].rect.center().extend(0.0));
+        assert_eq!(cell_at(&board, &stage, towards(placed(3))), Some(3));
+        assert_eq!(cell_at(&board, &stage, towards(placed(9))), Some(9));
+        // Where it stood for a seated patient: nothing there any more.
+        let seated = BOARD_CENTRE + board.cells[3].rect.center().extend(0.0);
+        assert_eq!(cell_at(&board, &stage, towards(seated)), None);
+    }
+
+    #[test]
     fn intention_choices_stack_below_eye_level_and_calm_hides_the_board() {
         let (mut runtime, _dir) = crate::session::test_runtime(
             r#"Intention(prompt: "What do you bring?", answer: Choose(["Rest", "Trust", "Curiosity"]))"#,
