@@ -14,7 +14,7 @@ use crate::{AppSystems, catalog};
 
 /// Draws the session's environment and keeps it in step with the script (hot reload).
 pub fn plugin(app: &mut App) {
-    app.add_plugins(ambient::plugin)
+    app.add_plugins((ambient::plugin, MaterialPlugin::<VertexColours>::default()))
         .init_resource::<ShownEnvironment>()
         .add_systems(Update, show_script_environment.in_set(AppSystems::Present));
 }
@@ -22,6 +22,32 @@ pub fn plugin(app: &mut App) {
 /// The preset currently on screen, if any.
 #[derive(Resource, Default, Debug, Clone, PartialEq, Eq)]
 pub struct ShownEnvironment(pub Option<String>);
+
+/// The sky, the ground, the hills and the stars: the colours in their vertices, exactly, from
+/// both sides, with no lighting. Bevy's default mesh shader does only this; the standard
+/// material's unlit path costs several times more per pixel, and these meshes fill the view.
+#[derive(Asset, bevy::render::render_resource::AsBindGroup, TypePath, Debug, Clone, Default)]
+pub struct VertexColours {}
+
+impl Material for VertexColours {
+    fn enable_prepass() -> bool {
+        false
+    }
+
+    fn enable_shadows() -> bool {
+        false
+    }
+
+    fn specialize(
+        _pipeline: &bevy::pbr::MaterialPipeline,
+        descriptor: &mut bevy::render::render_resource::RenderPipelineDescriptor,
+        _layout: &bevy::mesh::MeshVertexBufferLayoutRef,
+        _key: bevy::pbr::MaterialPipelineKey<Self>,
+    ) -> Result<(), bevy::render::render_resource::SpecializedMeshPipelineError> {
+        descriptor.primitive.cull_mode = None;
+        Ok(())
+    }
+}
 
 /// The root of everything belonging to the current scene.
 #[derive(Component)]
@@ -40,6 +66,7 @@ fn show_script_environment(
     soft: Option<Res<ambient::SoftLight>>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
+    mut vertex_colours: ResMut<Assets<VertexColours>>,
 ) {
     let Some(script) = active.and_then(|active| scripts.get(&active.0)) else {
         return;
@@ -60,7 +87,15 @@ fn show_script_environment(
     for root in &roots {
         commands.entity(root).despawn();
     }
-    spawn_scene(&mut commands, wanted, &soft, &mut meshes, &mut materials);
+    let vertex_coloured = vertex_colours.add(VertexColours::default());
+    spawn_scene(
+        &mut commands,
+        wanted,
+        &soft,
+        &mut meshes,
+        &mut materials,
+        vertex_coloured,
+    );
     info!("environment: {wanted}");
     shown.0 = Some(wanted.to_owned());
     veil.target = 0.0;
@@ -73,15 +108,9 @@ fn spawn_scene(
     soft: &ambient::SoftLight,
     meshes: &mut Assets<Mesh>,
     materials: &mut Assets<StandardMaterial>,
+    vertex_coloured: Handle<VertexColours>,
 ) {
     let look = looks::look(id);
-    let vertex_coloured = materials.add(StandardMaterial {
-        base_color: Color::WHITE,
-        unlit: true,
-        cull_mode: None,
-        fog_enabled: false,
-        ..default()
-    });
     commands.insert_resource(ClearColor(look.horizon));
     let mut parts = vec![
         ("Sky", meshes.add(meshes::sky_dome(&look))),
