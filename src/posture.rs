@@ -63,10 +63,14 @@ pub fn readables() -> [Readable; 3] {
     ]
 }
 
+/// How far above level a direction points, radians.
+fn pitch_of(direction: Vec3) -> f32 {
+    direction.normalize_or_zero().y.clamp(-1.0, 1.0).asin()
+}
+
 /// How far above level a point is seen from the eye point, radians.
 fn elevation(point: Vec3) -> f32 {
-    let towards = (point - EYE).normalize_or_zero();
-    towards.y.clamp(-1.0, 1.0).asin()
+    pitch_of(point - EYE)
 }
 
 /// The elevation of the middle of the readable things in the seated layout, radians: midway
@@ -214,7 +218,7 @@ fn place_along_the_gaze(
             None => return,
         },
     };
-    let gaze_pitch = forward.y.clamp(-1.0, 1.0).asin();
+    let gaze_pitch = pitch_of(forward);
     let posture = runtime.posture();
     let target = stage_for(posture, gaze_pitch);
     let problems = placement_problems(&target, gaze_pitch);

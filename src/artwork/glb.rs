@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 use super::model::{Artwork, CANVAS_CENTRE, Stroke, StrokePoint};
 use super::tube::{
-    MIN_PRESSURE_WIDTH, PIECE_POINTS, RING_VERTICES, SIDES, TAPER_POINTS, TubeBuilder, TubeMesh,
+    PIECE_POINTS, RING_VERTICES, SIDES, TAPER_POINTS, TubeBuilder, TubeMesh, pressure_width,
 };
 
 /// The most bytes the binary chunk may hold (GLB lengths are `u32`); strokes that would
@@ -218,12 +218,6 @@ impl Quantisation {
     }
 }
 
-/// The tube's radius at a point, relative to the stroke's width (pressure only: the taper
-/// near the tips is kept point for point).
-fn radius_share(point: &StrokePoint) -> f32 {
-    MIN_PRESSURE_WIDTH + (1.0 - MIN_PRESSURE_WIDTH) * point.pressure
-}
-
 /// The stroke with only the points that shape its tube: a point is dropped when the tube
 /// drawn without it stays within [`LEAN_TOLERANCE`] of it, in position and in radius. The
 /// tapered tips keep every point.
@@ -248,8 +242,9 @@ pub fn lean(stroke: &Stroke) -> Stroke {
             0.0
         };
         let away = point.at.distance(a.at + segment * t);
-        let share = radius_share(a) + (radius_share(b) - radius_share(a)) * t;
-        let swell = stroke.width / 2.0 * (radius_share(point) - share).abs();
+        let share = pressure_width(a.pressure)
+            + (pressure_width(b.pressure) - pressure_width(a.pressure)) * t;
+        let swell = stroke.width / 2.0 * (pressure_width(point.pressure) - share).abs();
         away.max(swell)
     };
     let last = points.len() - keep_ends;
@@ -669,10 +664,11 @@ mod tests {
                     let t = ((point.at - a.at).dot(segment) / segment.length_squared().max(1e-12))
                         .clamp(0.0, 1.0);
                     let away = point.at.distance(a.at + segment * t);
-                    let share = radius_share(&a) + (radius_share(&b) - radius_share(&a)) * t;
+                    let share = pressure_width(a.pressure)
+                        + (pressure_width(b.pressure) - pressure_width(a.pressure)) * t;
                     (
                         away,
-                        stroke.width / 2.0 * (radius_share(point) - share).abs(),
+                        stroke.width / 2.0 * (pressure_width(point.pressure) - share).abs(),
                     )
                 })
                 .min_by(|x, y| x.0.total_cmp(&y.0))

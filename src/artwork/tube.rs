@@ -240,10 +240,8 @@ impl TubeBuilder {
 
     /// The ring's vertices for every copy: core then halo, [`SIDES`] each.
     fn ring_vertices(&self, ring: &Ring, end_taper: f32) -> Vec<([f32; 3], [f32; 3], [f32; 4])> {
-        let radius = self.width / 2.0
-            * (MIN_PRESSURE_WIDTH + (1.0 - MIN_PRESSURE_WIDTH) * ring.point.pressure)
-            * taper(ring.number)
-            * end_taper;
+        let radius =
+            self.width / 2.0 * pressure_width(ring.point.pressure) * taper(ring.number) * end_taper;
         let binormal = ring.tangent.cross(ring.normal);
         let [r, g, b] = self.colour;
         let mut vertices = Vec::with_capacity(self.ring_stride());
@@ -261,6 +259,12 @@ impl TubeBuilder {
         }
         vertices
     }
+}
+
+/// A ring's width relative to the stroke's, for the pressure at its point (before the
+/// taper of the tips).
+pub fn pressure_width(pressure: f32) -> f32 {
+    MIN_PRESSURE_WIDTH + (1.0 - MIN_PRESSURE_WIDTH) * pressure
 }
 
 /// 0 at a stroke's tip, rising smoothly to 1 over [`TAPER_POINTS`] points.

@@ -23,14 +23,12 @@ pub struct BrushTips(pub Vec<Vec3>);
 
 /// Turns pointers into brush strokes.
 pub fn plugin(app: &mut App) {
-    app.init_resource::<BrushTips>()
-        .init_resource::<Stage>()
-        .add_systems(
-            Update,
-            brush_from_pointers
-                .in_set(AppSystems::Input)
-                .before(crate::pointing::choose),
-        );
+    app.init_resource::<BrushTips>().add_systems(
+        Update,
+        brush_from_pointers
+            .in_set(AppSystems::Input)
+            .before(crate::pointing::choose),
+    );
 }
 
 /// The brush tip of `pointer`, if it has one.
