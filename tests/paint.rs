@@ -268,7 +268,13 @@ fn a_painting_survives_a_crash_and_continues_when_the_session_resumes() {
     let runtime = app.world().resource::<SessionRuntime>();
     assert_eq!(runtime.step_index(), PAINT_STEP);
     let painting = runtime.painting().expect("the paint step again");
-    assert_eq!(painting.canvas().point_count(), saved_points);
+    // The painting as last saved: the save the record names, or a later one whose file was
+    // in place when the app stopped but whose record line was not yet written.
+    let reopened_points = painting.canvas().point_count();
+    assert!(
+        (saved_points..=painted_at_crash).contains(&reopened_points),
+        "{reopened_points} points reopened; {saved_points} recorded as saved, {painted_at_crash} painted"
+    );
     assert_eq!(
         opened(&record).len(),
         1,
@@ -282,7 +288,7 @@ fn a_painting_survives_a_crash_and_continues_when_the_session_resumes() {
     assert_eq!(runtime.state(), SessionState::Finished);
     runtime.wait_for_exports();
     let file = save::load(&paths.artwork).expect("readable");
-    assert_eq!(file.artwork().point_count(), saved_points);
+    assert_eq!(file.artwork().point_count(), reopened_points);
     assert!(paths.glb.is_file() && paths.png.is_file());
 }
 
