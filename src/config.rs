@@ -219,6 +219,15 @@ impl Paths {
         vec![self.sessions(), self.clinic_sessions.clone()]
     }
 
+    /// Every folder questionnaire instruments are read from: the bundled ones
+    /// (`assets/instruments`), then the clinic's own (`instruments` beside its sessions).
+    pub fn instrument_folders(&self) -> Vec<PathBuf> {
+        vec![
+            self.assets.join("instruments"),
+            self.clinic_sessions.with_file_name("instruments"),
+        ]
+    }
+
     /// The folder of bundled session scripts.
     pub fn sessions(&self) -> PathBuf {
         self.assets.join("sessions")

@@ -12,6 +12,7 @@ mod common;
 
 use common::{project_path, stdout, stillpoint};
 use proptest::prelude::*;
+use stillpoint::instruments::parse_instrument;
 use stillpoint::script::library;
 use stillpoint::script::validate::Context;
 use stillpoint::script::{Diagnostic, parse_session};
@@ -291,6 +292,36 @@ proptest! {
     }
 
     #[test]
+    fn mutated_instruments_never_panic_and_errors_are_located(
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), 0usize..4, any::<u8>()), 1..6)
+    ) {
+        let path = project_path("assets/instruments/pcl-5.instrument.ron");
+        let mut bytes = std::fs::read(path).expect("the bundled PCL-5");
+        for (at, kind, byte) in edits {
+            let at = at.index(bytes.len().max(1));
+            match kind {
+                0 if at < bytes.len() => { bytes.remove(at); }
+                1 => bytes.insert(at.min(bytes.len()), byte),
+                2 if at < bytes.len() => bytes[at] = byte,
+                _ => bytes.truncate(at),
+            }
+        }
+        if let Err(problems) = parse_instrument("fuzz.instrument.ron", &bytes) {
+            prop_assert!(!problems.is_empty());
+            let source = String::from_utf8_lossy(&bytes);
+            for problem in &problems {
+                // Everything wrong inside a non-empty text file can be pointed at.
+                prop_assert!(
+                    problem.location.is_some() || std::str::from_utf8(&bytes).is_err(),
+                    "{}",
+                    problem.headline()
+                );
+                let _ = problem.render(&source, false);
+            }
+        }
+    }
+
+    #[test]
     fn grammar_shaped_noise_never_panics(text in "[A-Za-z(){}\\[\\]:,\" 0-9.#_\n-]{0,400}") {
         let wrapped = format!("Session(id: \"x\", steps: [{text}])");
         let _ = parse_session("fuzz.session.ron", wrapped.as_bytes(), &context());
@@ -311,4 +342,23 @@ fn the_documented_example_is_a_valid_session() {
     assert_eq!(checked.session.steps.len(), 8);
     // Its recording is not shipped: a warning, not an error.
     assert_eq!(checked.warnings.len(), 1);
+}
+
+#[test]
+fn questionnaire_instruments_are_validated_beside_sessions() {
+    let output = stillpoint(&["validate"]);
+    assert!(
+        stdout(&output).contains("3 questionnaire file(s) checked: all valid"),
+        "{}",
+        stdout(&output)
+    );
+    let path = project_path("tests/fixtures/invalid/safety-item-out-of-range.instrument.ron");
+    let path = path.to_str().expect("utf-8 path");
+    let output = stillpoint(&["validate", "--brief", path]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(
+        stdout(&output).lines().next(),
+        Some(format!("{path}:14:5: safety item 3 is not one of items 1 to 2").as_str())
+    );
+    assert!(stdout(&output).contains("1 questionnaire file(s) checked: 1 invalid"));
 }

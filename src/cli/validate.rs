@@ -1,11 +1,13 @@
-//! `stillpoint validate`: checks session files and names every problem as
-//! `path:line:column: message`.
+//! `stillpoint validate`: checks session and questionnaire instrument files and names every
+//! problem as `path:line:column: message`.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::config::{Paths, Settings};
+use crate::instruments::library::{self as instruments, InstrumentEntry};
+use crate::script::diagnostic::Diagnostic;
 use crate::script::library::{self, Entry};
 
 /// The files named on the command line (folders expanded), or every bundled and clinic
@@ -20,10 +22,33 @@ pub(super) fn files_to_check(paths: &Paths, named: &[PathBuf]) -> Result<Vec<Pat
             let found = library::session_files(path)
                 .map_err(|error| format!("{}: cannot read the folder: {error}", path.display()))?;
             files.extend(found);
-        } else {
+        } else if !instruments::is_instrument_file(path) {
             files.push(path.clone());
         }
     }
+    Ok(files)
+}
+
+/// The instrument files named on the command line (folders searched), or every bundled and
+/// clinic instrument when none is named.
+fn instrument_files(paths: &Paths, named: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let folders: Vec<PathBuf> = if named.is_empty() {
+        paths.instrument_folders()
+    } else {
+        named.iter().filter(|path| path.is_dir()).cloned().collect()
+    };
+    let mut files = Vec::new();
+    for folder in &folders {
+        let found = instruments::instrument_files(folder)
+            .map_err(|error| format!("{}: cannot read the folder: {error}", folder.display()))?;
+        files.extend(found);
+    }
+    files.extend(
+        named
+            .iter()
+            .filter(|path| !path.is_dir() && instruments::is_instrument_file(path))
+            .cloned(),
+    );
     Ok(files)
 }
 
@@ -47,40 +72,70 @@ pub(super) fn validate(
     named: &[PathBuf],
     brief: bool,
 ) -> ExitCode {
-    let entries = match check_sessions(paths, settings, named) {
-        Ok(entries) => entries,
+    let checked = check_sessions(paths, settings, named)
+        .and_then(|entries| Ok((entries, instrument_files(paths, named)?)));
+    let (entries, instrument_files) = match checked {
+        Ok(checked) => checked,
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::FAILURE;
         }
     };
-    if entries.is_empty() {
-        eprintln!("no session files (*.{}) found", library::EXTENSION);
+    let instrument_entries = instruments::read_all(&instrument_files);
+    if entries.is_empty() && instrument_entries.is_empty() {
+        eprintln!(
+            "no session files (*.{}) or instrument files (*.{}) found",
+            library::EXTENSION,
+            instruments::EXTENSION
+        );
         return ExitCode::FAILURE;
     }
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut out = std::io::stdout().lock();
-    let mut invalid = 0;
-    for entry in &entries {
-        invalid += usize::from(entry.outcome.is_err());
-        for diagnostic in entry.diagnostics() {
+    let mut show = |diagnostics: &[Diagnostic], source: &str| {
+        for diagnostic in diagnostics {
             let text = if brief {
                 format!("{}\n", diagnostic.headline())
             } else {
-                diagnostic.render(&entry.source, color)
+                diagnostic.render(source, color)
             };
             let _ = out.write_all(text.as_bytes());
         }
-    }
-    let summary = match invalid {
-        0 => format!("{} session file(s) checked: all valid", entries.len()),
-        _ => format!(
-            "{} session file(s) checked: {invalid} invalid",
-            entries.len()
-        ),
     };
-    let _ = writeln!(out, "{summary}");
-    if invalid == 0 {
+    let mut invalid = 0;
+    for entry in &entries {
+        invalid += usize::from(entry.outcome.is_err());
+        show(entry.diagnostics(), &entry.source);
+    }
+    let mut invalid_instruments = 0;
+    for InstrumentEntry {
+        source, outcome, ..
+    } in &instrument_entries
+    {
+        if let Err(problems) = outcome {
+            invalid_instruments += 1;
+            show(problems, source);
+        }
+    }
+    let summary = |count: usize, kind: &str, invalid: usize| match invalid {
+        0 => format!("{count} {kind} file(s) checked: all valid"),
+        _ => format!("{count} {kind} file(s) checked: {invalid} invalid"),
+    };
+    if !entries.is_empty() {
+        let _ = writeln!(out, "{}", summary(entries.len(), "session", invalid));
+    }
+    if !instrument_entries.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            summary(
+                instrument_entries.len(),
+                "questionnaire",
+                invalid_instruments
+            )
+        );
+    }
+    if invalid + invalid_instruments == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

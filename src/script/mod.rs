@@ -5,7 +5,7 @@ pub mod diagnostic;
 pub mod duration;
 pub mod library;
 pub mod model;
-mod outline;
+pub mod outline;
 pub mod parse;
 pub mod validate;
 

@@ -1,0 +1,103 @@
+//! Finding and reading instrument files: the bundled ones in `assets/instruments/` and a
+//! clinic's own.
+
+use std::path::{Path, PathBuf};
+
+use super::model::Instrument;
+use super::parse::parse_instrument;
+use crate::script::diagnostic::Diagnostic;
+
+/// The file name ending of instrument files.
+pub const EXTENSION: &str = "instrument.ron";
+
+/// One instrument file, read and checked.
+#[derive(Debug)]
+pub struct InstrumentEntry {
+    /// The file.
+    pub path: PathBuf,
+    /// Its text, for showing problems in context.
+    pub source: String,
+    /// The instrument, or every problem found.
+    pub outcome: Result<Instrument, Vec<Diagnostic>>,
+}
+
+/// True for `*.instrument.ron` files.
+pub fn is_instrument_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name.ends_with(&format!(".{EXTENSION}")))
+}
+
+/// The instrument files directly inside `folder`, sorted by name; none when it does not exist.
+pub fn instrument_files(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let entries = match std::fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => return Err(error),
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.is_file() && is_instrument_file(path))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Reads and checks one file.
+pub fn read_file(path: &Path) -> InstrumentEntry {
+    let shown = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => InstrumentEntry {
+            path: path.to_owned(),
+            source: String::from_utf8_lossy(&bytes).into_owned(),
+            outcome: parse_instrument(&shown, &bytes),
+        },
+        Err(error) => InstrumentEntry {
+            path: path.to_owned(),
+            source: String::new(),
+            outcome: Err(vec![Diagnostic::error(
+                &shown,
+                None,
+                format!("cannot read the file: {error}"),
+            )]),
+        },
+    }
+}
+
+/// Reads every file, then flags an id used by more than one file.
+pub fn read_all(files: &[PathBuf]) -> Vec<InstrumentEntry> {
+    let mut entries: Vec<InstrumentEntry> = files.iter().map(|path| read_file(path)).collect();
+    let mut seen = std::collections::HashMap::<String, PathBuf>::new();
+    for entry in &mut entries {
+        let Ok(instrument) = &entry.outcome else {
+            continue;
+        };
+        if let Some(first) = seen.get(&instrument.id) {
+            let message = format!(
+                "the id `{}` is already used by {}",
+                instrument.id,
+                first.display()
+            );
+            entry.outcome = Err(vec![
+                Diagnostic::error(&entry.path.display().to_string(), None, message)
+                    .with_help("give each instrument its own id"),
+            ]);
+        } else {
+            seen.insert(instrument.id.clone(), entry.path.clone());
+        }
+    }
+    entries
+}
+
+/// A bundled instrument, for tests.
+#[cfg(test)]
+pub(crate) fn bundled(id: &str) -> Instrument {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/instruments")
+        .join(format!("{id}.{EXTENSION}"));
+    match read_file(&path).outcome {
+        Ok(instrument) => instrument,
+        Err(problems) => panic!("{problems:#?}"),
+    }
+}
