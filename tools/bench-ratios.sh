@@ -48,7 +48,7 @@ ratio() {
 "$program" simulate --session creative-integration --synthetic-paint 50000 \
     --record "$work/painting.jsonl" >/dev/null 2>&1
 # The paint step of creative-integration begins at 570 s; 600 s is half a minute into it.
-bare=$(median --bare)
+bare=$(median --session centering-before-dosing --bare)
 scene=$(median --session centering-before-dosing --at 168 --no-panel)
 empty=$(median --session creative-integration --at 600 --no-panel)
 painted=$(median --session creative-integration --at 600 --no-panel \

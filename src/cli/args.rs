@@ -226,6 +226,11 @@ pub struct WindowArgs {
     /// comparison.
     #[arg(long, requires = "bench_frames", hide = true)]
     pub bare: bool,
+    /// With --bench-frames: measure each layer of the scene on its own (sky, land or
+    /// water, hills and trees, ambient lights, caption, boards, pacer, veil, painting), N
+    /// frames each, and print a table of their cost over an empty frame.
+    #[arg(long, requires = "bench_frames", conflicts_with = "bare", hide = true)]
+    pub bench_layers: bool,
     /// Look this many degrees up (0 to 90) in the desktop view, as a reclined patient's head
     /// would; the words and choices are placed for that gaze (with --screenshot and the
     /// render benchmark).
@@ -303,6 +308,7 @@ impl WindowArgs {
         self.bench_frames.map(|frames| RenderBench {
             frames,
             at: self.at,
+            layers: self.bench_layers,
         })
     }
 

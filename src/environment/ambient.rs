@@ -5,26 +5,18 @@
 
 use std::f32::consts::TAU;
 
-use bevy::asset::RenderAssetUsages;
-use bevy::image::Image;
 use bevy::prelude::*;
-use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 
 use super::looks::Ambient;
 use super::meshes::direction;
 use crate::AppSystems;
 use crate::viewpoint::EYE_HEIGHT;
+use crate::visuals::glow::SoftLight;
 
 /// Moves the ambient lights of the scene on screen.
 pub fn plugin(app: &mut App) {
-    app.add_systems(Startup, make_soft_light)
-        .add_systems(Update, drift.in_set(AppSystems::Present));
+    app.add_systems(Update, drift.in_set(AppSystems::Present));
 }
-
-/// A round spot of light that fades softly to nothing at its edge; motes, glints and
-/// clouds are all drawn with it.
-#[derive(Resource, Debug, Clone)]
-pub struct SoftLight(Handle<Image>);
 
 /// How one ambient light moves: its resting place and its slow paths around it.
 #[derive(Component, Debug, Clone, Copy)]
@@ -47,31 +39,6 @@ enum DriftKind {
     Mote,
     Glint,
     Cloud,
-}
-
-fn make_soft_light(mut commands: Commands, mut images: ResMut<Assets<Image>>) {
-    const SIDE: u32 = 64;
-    let mut pixels = Vec::with_capacity((SIDE * SIDE * 4) as usize);
-    for y in 0..SIDE {
-        for x in 0..SIDE {
-            let centre = (SIDE as f32 - 1.0) / 2.0;
-            let r = Vec2::new(x as f32 - centre, y as f32 - centre).length() / centre;
-            let fade = (1.0 - r * r).max(0.0).powi(2);
-            pixels.extend([255, 255, 255, (255.0 * fade).round() as u8]);
-        }
-    }
-    let image = Image::new(
-        Extent3d {
-            width: SIDE,
-            height: SIDE,
-            depth_or_array_layers: 1,
-        },
-        TextureDimension::D2,
-        pixels,
-        TextureFormat::Rgba8UnormSrgb,
-        RenderAssetUsages::RENDER_WORLD,
-    );
-    commands.insert_resource(SoftLight(images.add(image)));
 }
 
 /// A repeatable pseudo-random number in 0..1 for light `index` and purpose `salt`.

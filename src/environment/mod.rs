@@ -63,7 +63,7 @@ fn show_script_environment(
     mut shown: ResMut<ShownEnvironment>,
     mut veil: ResMut<Veil>,
     roots: Query<Entity, With<SceneRoot>>,
-    soft: Option<Res<ambient::SoftLight>>,
+    soft: Option<Res<crate::visuals::glow::SoftLight>>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
     mut vertex_colours: ResMut<Assets<VertexColours>>,
@@ -105,7 +105,7 @@ fn show_script_environment(
 fn spawn_scene(
     commands: &mut Commands,
     id: &str,
-    soft: &ambient::SoftLight,
+    soft: &crate::visuals::glow::SoftLight,
     meshes: &mut Assets<Mesh>,
     materials: &mut Assets<StandardMaterial>,
     vertex_coloured: Handle<VertexColours>,

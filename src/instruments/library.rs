@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use super::model::Instrument;
-use super::parse::parse_instrument;
+use super::parse::{INSTRUMENT_KIND, parse_instrument};
 use crate::script::diagnostic::Diagnostic;
+use crate::script::parse::size_problem;
 
 /// The file name ending of instrument files.
 pub const EXTENSION: &str = "instrument.ron";
@@ -47,8 +48,20 @@ pub fn instrument_files(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
 /// Reads and checks one file.
 pub fn read_file(path: &Path) -> InstrumentEntry {
     let shown = path.display().to_string();
-    match std::fs::read(path) {
-        Ok(bytes) => InstrumentEntry {
+    // A file far too big to be an instrument is refused without reading it into memory.
+    let read = std::fs::metadata(path).and_then(|metadata| {
+        match size_problem(&shown, metadata.len(), INSTRUMENT_KIND) {
+            Some(problem) => Ok(Err(problem)),
+            None => std::fs::read(path).map(Ok),
+        }
+    });
+    match read {
+        Ok(Err(problem)) => InstrumentEntry {
+            path: path.to_owned(),
+            source: String::new(),
+            outcome: Err(vec![problem]),
+        },
+        Ok(Ok(bytes)) => InstrumentEntry {
             path: path.to_owned(),
             source: String::from_utf8_lossy(&bytes).into_owned(),
             outcome: parse_instrument(&shown, &bytes),

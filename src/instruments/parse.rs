@@ -7,12 +7,14 @@ use crate::script::diagnostic::{Diagnostic, Location};
 use crate::script::outline::Outline;
 use crate::script::parse::{parse_ron, size_problem};
 
+/// What an instrument file is called in messages.
+pub(super) const INSTRUMENT_KIND: &str = "questionnaire instrument";
 /// The format version this build reads.
 const FORMAT: u32 = 1;
 
 /// Parses and checks an instrument file. `path` is only used in messages.
 pub fn parse_instrument(path: &str, bytes: &[u8]) -> Result<Instrument, Vec<Diagnostic>> {
-    if let Some(problem) = size_problem(path, bytes.len() as u64) {
+    if let Some(problem) = size_problem(path, bytes.len() as u64, INSTRUMENT_KIND) {
         return Err(vec![problem]);
     }
     let Ok(source) = std::str::from_utf8(bytes) else {

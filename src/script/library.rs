@@ -6,7 +6,7 @@ use super::SessionScript;
 use super::diagnostic::Diagnostic;
 use super::diagnostic::Location;
 use super::outline::Outline;
-use super::parse::{parse_session, size_problem};
+use super::parse::{SESSION_KIND, parse_session, size_problem};
 use super::validate::Context;
 
 /// The file name ending that marks a session script.
@@ -38,7 +38,7 @@ pub fn check_file(path: &Path, context: &Context) -> Entry {
     let shown = path.display().to_string();
     let read = std::fs::metadata(path).and_then(|metadata| {
         // A file far too big to be a script is refused without reading it into memory.
-        match size_problem(&shown, metadata.len()) {
+        match size_problem(&shown, metadata.len(), SESSION_KIND) {
             Some(problem) => Ok(Err(problem)),
             None => std::fs::read(path).map(Ok),
         }

@@ -12,6 +12,8 @@ use super::validate::{self, Context};
 
 /// Session files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+/// What a session file is called in messages.
+pub const SESSION_KIND: &str = "session script";
 /// How deeply brackets may nest before the file is refused.
 const MAX_NESTING: usize = 64;
 
@@ -23,7 +25,7 @@ pub fn parse_session(
     bytes: &[u8],
     context: &Context,
 ) -> Result<SessionScript, Vec<Diagnostic>> {
-    if let Some(problem) = size_problem(path, bytes.len() as u64) {
+    if let Some(problem) = size_problem(path, bytes.len() as u64, SESSION_KIND) {
         return Err(vec![problem]);
     }
     let source = std::str::from_utf8(bytes).map_err(|error| {
@@ -60,15 +62,16 @@ pub fn parse_session(
     })
 }
 
-/// The problem with a file of `len` bytes, if it is too large to be a session script.
-pub fn size_problem(path: &str, len: u64) -> Option<Diagnostic> {
+/// The problem with a file of `len` bytes, if it is too large to be a `kind` of file
+/// ("session script", "questionnaire instrument").
+pub fn size_problem(path: &str, len: u64, kind: &str) -> Option<Diagnostic> {
     (len > MAX_FILE_BYTES as u64).then(|| {
         let message = format!(
-            "the file is {} KiB; a session script must be under {} KiB",
+            "the file is {} KiB; a {kind} must be under {} KiB",
             len.div_ceil(1024),
             MAX_FILE_BYTES / 1024
         );
-        Diagnostic::error(path, None, message).with_help("is this really a session file?")
+        Diagnostic::error(path, None, message).with_help(format!("is this really a {kind}?"))
     })
 }
 

@@ -5,6 +5,7 @@ pub mod board;
 pub mod breathing;
 pub mod caption;
 pub mod fade;
+pub mod glow;
 
 use bevy::camera::RenderTarget;
 use bevy::prelude::*;
@@ -16,6 +17,7 @@ use crate::viewpoint::OnStage;
 pub fn plugin(app: &mut App) {
     app.add_plugins((
         fade::plugin,
+        glow::plugin,
         breathing::plugin,
         caption::plugin,
         board::plugin,

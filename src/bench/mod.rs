@@ -2,7 +2,10 @@
 //! in the window for N frames after a warm-up and prints frame times, and the time our own
 //! work took each frame (the frame stages' systems and the panel's egui pass) as median,
 //! 99th percentile and worst. With `--bare` it renders a bare scene of one mesh and one
-//! light the same way instead, so the two can be compared on the same machine.
+//! light the same way instead, so the two can be compared on the same machine. With
+//! `--bench-layers` it measures each layer of the scene alone ([`layers`]).
+
+pub mod layers;
 
 use std::time::{Duration, Instant};
 
@@ -22,6 +25,8 @@ pub struct RenderBench {
     pub frames: u32,
     /// Seconds of session time to start from (a preview session is started).
     pub at: Option<f64>,
+    /// Measure each layer of the scene alone too, and print the layer table.
+    pub layers: bool,
 }
 
 /// Measures frames, prints the figures, then closes the app.
@@ -45,7 +50,16 @@ struct Measurements {
     /// When the panel's pass began, and how long the last one took.
     panel_opened: Option<Instant>,
     panel_took: Duration,
+    /// With the layer table: the phases still to measure (the current one first), frames
+    /// left to settle in the current one, and each finished phase's median and meshes.
+    phases: Vec<layers::Phase>,
+    camera_set: bool,
+    settle: u32,
+    layer_results: Vec<(layers::Phase, f64, usize)>,
 }
+
+/// Frames drawn after the camera changes what it sees, before measuring again.
+const SETTLE_FRAMES: u32 = 5;
 
 impl Plugin for RenderBenchPlugin {
     fn build(&self, app: &mut App) {
@@ -58,6 +72,14 @@ impl Plugin for RenderBenchPlugin {
             opened: None,
             panel_opened: None,
             panel_took: Duration::ZERO,
+            phases: if self.0.layers {
+                layers::Phase::all()
+            } else {
+                Vec::new()
+            },
+            camera_set: false,
+            settle: 0,
+            layer_results: Vec::new(),
         })
         .configure_sets(
             Update,
@@ -72,6 +94,13 @@ impl Plugin for RenderBenchPlugin {
                 (open_bracket, jump_to_moment).chain().in_set(Bracket::Open),
                 close_bracket.in_set(Bracket::Close),
             ),
+        )
+        .add_systems(
+            Update,
+            (layers::tag_layers, next_layer_phase)
+                .chain()
+                .after(Bracket::Close)
+                .run_if(|measurements: Res<Measurements>| !measurements.phases.is_empty()),
         )
         .add_systems(
             bevy_egui::EguiPrimaryContextPass,
@@ -134,6 +163,16 @@ fn close_bracket(
     if let Some(own) = own {
         measurements.app_us.push(own.as_secs_f64() * 1e6);
     }
+    if measurements.settle > 0 {
+        measurements.settle -= 1;
+        measurements.frame_ms.pop();
+        return;
+    }
+    if measurements.frame_ms.len() as u32 >= measurements.wanted && !measurements.phases.is_empty()
+    {
+        // The layer table's phase is measured; the next phase begins in `next_layer_phase`.
+        return;
+    }
     if measurements.frame_ms.len() as u32 >= measurements.wanted {
         let frame = percentiles(&mut measurements.frame_ms);
         let app = percentiles(&mut measurements.app_us);
@@ -149,6 +188,46 @@ fn close_bracket(
             app.2
         );
         exit.write(AppExit::Success);
+    }
+}
+
+/// Ends a measured phase of the layer table: keeps its median, shows the next phase, or
+/// prints the table and closes the app after the last.
+fn next_layer_phase(
+    mut measurements: ResMut<Measurements>,
+    mut commands: Commands,
+    cameras: Query<Entity, With<crate::viewpoint::PatientCamera>>,
+    meshes: Query<(&layers::Layer, &InheritedVisibility)>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    if let Some(&first) = measurements.phases.first()
+        && !measurements.camera_set
+        && !cameras.is_empty()
+    {
+        layers::show_phase(first, &mut commands, &cameras);
+        measurements.camera_set = true;
+    }
+    if measurements.warm_up > 0 || (measurements.frame_ms.len() as u32) < measurements.wanted {
+        return;
+    }
+    let phase = measurements.phases.remove(0);
+    let median = percentiles(&mut measurements.frame_ms).0;
+    measurements.frame_ms.clear();
+    measurements.app_us.clear();
+    let shown = match phase {
+        layers::Phase::Alone(layer) => layers::shown_in(layer, &meshes),
+        _ => 0,
+    };
+    measurements.layer_results.push((phase, median, shown));
+    match measurements.phases.first() {
+        Some(&next) => {
+            layers::show_phase(next, &mut commands, &cameras);
+            measurements.settle = SETTLE_FRAMES;
+        }
+        None => {
+            eprint!("{}", layers::table(&measurements.layer_results));
+            exit.write(AppExit::Success);
+        }
     }
 }
 

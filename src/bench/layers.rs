@@ -1,0 +1,237 @@
+//! The layer table of the render benchmark (`--bench-layers`): every mesh is put in a render
+//! layer by what it is (sky, land or water, hills and trees, …), and the patient's camera
+//! draws the whole scene, nothing, then each layer alone, N frames each. A layer's cost is
+//! its median frame time over the empty frame's, in the same window with the same overheads.
+
+use bevy::camera::visibility::RenderLayers;
+use bevy::prelude::*;
+
+use crate::viewpoint::PatientCamera;
+
+/// What the scene is made of, for the table.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layer {
+    /// The sky dome and the stars.
+    Sky,
+    /// The ground, with the water where the scene has it.
+    Land,
+    /// The hills and the trees.
+    HillsAndTrees,
+    /// The soft drifting lights.
+    AmbientLights,
+    /// The caption panel.
+    Caption,
+    /// Check-in and choice boards and the dwell ring.
+    Boards,
+    /// The breathing orb and its halo.
+    Pacer,
+    /// The veil that fades and dims the view.
+    Veil,
+    /// The painting and the brush tip.
+    Painting,
+    /// Anything else drawn.
+    Other,
+}
+
+impl Layer {
+    /// Every layer, in table order.
+    pub const ALL: [Layer; 10] = [
+        Layer::Sky,
+        Layer::Land,
+        Layer::HillsAndTrees,
+        Layer::AmbientLights,
+        Layer::Caption,
+        Layer::Boards,
+        Layer::Pacer,
+        Layer::Veil,
+        Layer::Painting,
+        Layer::Other,
+    ];
+
+    /// The layer an entity of this name belongs to, if the name says.
+    pub fn of_name(name: &str) -> Option<Layer> {
+        Some(match name {
+            "Sky" | "Stars" => Layer::Sky,
+            "Ground" => Layer::Land,
+            "Hills" | "Tree" => Layer::HillsAndTrees,
+            "Ambient light" => Layer::AmbientLights,
+            "Caption panel" => Layer::Caption,
+            "Board panel" | "Dwell ring" => Layer::Boards,
+            "Breathing orb" => Layer::Pacer,
+            "Veil" => Layer::Veil,
+            "Stroke of light" | "Brush tip" => Layer::Painting,
+            _ => return None,
+        })
+    }
+
+    /// The words in the table.
+    fn label(self) -> &'static str {
+        match self {
+            Layer::Sky => "sky and stars",
+            Layer::Land => "land or water",
+            Layer::HillsAndTrees => "hills and trees",
+            Layer::AmbientLights => "ambient lights",
+            Layer::Caption => "caption",
+            Layer::Boards => "boards",
+            Layer::Pacer => "pacer",
+            Layer::Veil => "veil and fade",
+            Layer::Painting => "painting",
+            Layer::Other => "other",
+        }
+    }
+
+    /// The render layer it is drawn in (0 is everything untagged).
+    fn render_layer(self) -> usize {
+        Layer::ALL
+            .iter()
+            .position(|layer| *layer == self)
+            .unwrap_or(0)
+            + 1
+    }
+}
+
+/// What the camera draws in one part of the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// The whole scene.
+    Everything,
+    /// Nothing but the clear colour.
+    Nothing,
+    /// One layer alone.
+    Alone(Layer),
+}
+
+impl Phase {
+    /// The run's phases, in order.
+    pub fn all() -> Vec<Phase> {
+        [Phase::Everything, Phase::Nothing]
+            .into_iter()
+            .chain(Layer::ALL.map(Phase::Alone))
+            .collect()
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Phase::Everything => "everything",
+            Phase::Nothing => "nothing drawn",
+            Phase::Alone(layer) => layer.label(),
+        }
+    }
+
+    /// The layers the camera sees.
+    fn camera_layers(self) -> RenderLayers {
+        match self {
+            Phase::Everything => (0..=Layer::ALL.len()).collect(),
+            Phase::Nothing => RenderLayers::none(),
+            Phase::Alone(layer) => RenderLayers::layer(layer.render_layer()),
+        }
+    }
+}
+
+/// Puts every newly drawn mesh in its layer, by its own name or its nearest named ancestor's.
+pub fn tag_layers(
+    mut commands: Commands,
+    untagged: Query<Entity, (With<Mesh3d>, Without<Layer>)>,
+    names: Query<&Name>,
+    parents: Query<&ChildOf>,
+) {
+    for entity in &untagged {
+        let layer = std::iter::once(entity)
+            .chain(parents.iter_ancestors(entity))
+            .find_map(|ancestor| {
+                names
+                    .get(ancestor)
+                    .ok()
+                    .and_then(|name| Layer::of_name(name))
+            })
+            .unwrap_or(Layer::Other);
+        commands
+            .entity(entity)
+            .insert((layer, RenderLayers::layer(layer.render_layer())));
+    }
+}
+
+/// Shows `phase` through the patient's camera.
+pub fn show_phase(
+    phase: Phase,
+    commands: &mut Commands,
+    cameras: &Query<Entity, With<PatientCamera>>,
+) {
+    for camera in cameras {
+        commands.entity(camera).insert(phase.camera_layers());
+    }
+}
+
+/// The meshes of `layer` that are shown now.
+pub fn shown_in(layer: Layer, meshes: &Query<(&Layer, &InheritedVisibility)>) -> usize {
+    meshes
+        .iter()
+        .filter(|(of, visible)| **of == layer && visible.get())
+        .count()
+}
+
+/// The table: each phase's median frame and its cost over the empty frame.
+pub fn table(results: &[(Phase, f64, usize)]) -> String {
+    let empty = results
+        .iter()
+        .find(|(phase, ..)| *phase == Phase::Nothing)
+        .map_or(0.0, |(_, ms, _)| *ms);
+    let mut text = format!(
+        "{:<16} {:>8} {:>9} {:>7}\n",
+        "layer", "frame_ms", "over_ms", "meshes"
+    );
+    for (phase, ms, meshes) in results {
+        let meshes = match phase {
+            Phase::Alone(_) => meshes.to_string(),
+            _ => String::new(),
+        };
+        text.push_str(&format!(
+            "{:<16} {:>8.1} {:>9.1} {:>7}\n",
+            phase.label(),
+            ms,
+            ms - empty,
+            meshes
+        ));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_layer_is_drawn_alone_in_its_own_render_layer() {
+        for layer in Layer::ALL {
+            let seen = Phase::Alone(layer).camera_layers();
+            assert!(seen.intersects(&RenderLayers::layer(layer.render_layer())));
+            for other in Layer::ALL.iter().filter(|other| **other != layer) {
+                assert!(!seen.intersects(&RenderLayers::layer(other.render_layer())));
+            }
+            assert!(
+                Phase::Everything
+                    .camera_layers()
+                    .intersects(&RenderLayers::layer(layer.render_layer()))
+            );
+            assert!(
+                !Phase::Nothing
+                    .camera_layers()
+                    .intersects(&RenderLayers::layer(layer.render_layer()))
+            );
+        }
+    }
+
+    #[test]
+    fn the_table_gives_each_layer_over_the_empty_frame() {
+        let table = table(&[
+            (Phase::Everything, 120.0, 0),
+            (Phase::Nothing, 30.0, 0),
+            (Phase::Alone(Layer::Sky), 45.5, 1),
+        ]);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 4);
+        assert!(lines[1].starts_with("everything") && lines[1].contains("90.0"));
+        assert!(lines[3].starts_with("sky and stars") && lines[3].contains("15.5"));
+        assert!(lines[3].trim_end().ends_with('1'));
+    }
+}
