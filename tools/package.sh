@@ -6,7 +6,8 @@
 # written out below, where a reviewer can see it.
 #
 #   /usr/bin/stillpoint                       the program (symbols stripped)
-#   /usr/share/stillpoint/                    sessions, narration, voice, previews, fonts, LICENSES
+#   /usr/share/stillpoint/                    sessions, instruments, narration, voice, previews,
+#                                             fonts, LICENSES
 #   /etc/stillpoint/stillpoint.ron            the clinic's settings (a conffile: kept on upgrade)
 #   /usr/share/applications/stillpoint.desktop, /usr/share/icons/hicolor/scalable/apps/…
 #   /usr/share/doc/stillpoint/                the README, the guides and the copyright file
@@ -47,7 +48,8 @@ strip --strip-unneeded "$stage/usr/bin/stillpoint"
 
 share=$stage/usr/share/stillpoint
 mkdir -p "$share"
-cp -r assets/sessions assets/narration assets/voice assets/previews assets/fonts "$share/"
+cp -r assets/sessions assets/instruments assets/narration assets/voice assets/previews assets/fonts \
+    "$share/"
 rm -f "$share/narration/manifest.json"  # tools/narrate.py's own record, not for the program
 install -m 0644 assets/LICENSES.md "$share/LICENSES.md"
 install -D -m 0644 config/stillpoint.ron "$stage/etc/stillpoint/stillpoint.ron"
