@@ -258,6 +258,22 @@ fn bundled_source() -> String {
     .expect("bundled session")
 }
 
+/// Applies random edits to `bytes`: each removes, inserts or replaces a byte, or cuts the
+/// rest off.
+fn mutate(bytes: &mut Vec<u8>, edits: Vec<(prop::sample::Index, usize, u8)>) {
+    for (at, kind, byte) in edits {
+        let at = at.index(bytes.len().max(1));
+        match kind {
+            0 if at < bytes.len() => {
+                bytes.remove(at);
+            }
+            1 => bytes.insert(at.min(bytes.len()), byte),
+            2 if at < bytes.len() => bytes[at] = byte,
+            _ => bytes.truncate(at),
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -271,15 +287,7 @@ proptest! {
         edits in proptest::collection::vec((any::<prop::sample::Index>(), 0usize..4, any::<u8>()), 1..6)
     ) {
         let mut bytes = bundled_source().into_bytes();
-        for (at, kind, byte) in edits {
-            let at = at.index(bytes.len().max(1));
-            match kind {
-                0 if at < bytes.len() => { bytes.remove(at); }
-                1 => bytes.insert(at.min(bytes.len()), byte),
-                2 if at < bytes.len() => bytes[at] = byte,
-                _ => bytes.truncate(at),
-            }
-        }
+        mutate(&mut bytes, edits);
         if let Err(problems) = parse_session("fuzz.session.ron", &bytes, &context()) {
             prop_assert!(!problems.is_empty());
             for problem in problems.iter().filter(|problem| problem.is_error()) {
@@ -297,15 +305,7 @@ proptest! {
     ) {
         let path = project_path("assets/instruments/pcl-5.instrument.ron");
         let mut bytes = std::fs::read(path).expect("the bundled PCL-5");
-        for (at, kind, byte) in edits {
-            let at = at.index(bytes.len().max(1));
-            match kind {
-                0 if at < bytes.len() => { bytes.remove(at); }
-                1 => bytes.insert(at.min(bytes.len()), byte),
-                2 if at < bytes.len() => bytes[at] = byte,
-                _ => bytes.truncate(at),
-            }
-        }
+        mutate(&mut bytes, edits);
         if let Err(problems) = parse_instrument("fuzz.instrument.ron", &bytes) {
             prop_assert!(!problems.is_empty());
             let source = String::from_utf8_lossy(&bytes);

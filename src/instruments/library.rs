@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::model::Instrument;
 use super::parse::{INSTRUMENT_KIND, parse_instrument};
 use crate::script::diagnostic::Diagnostic;
-use crate::script::parse::size_problem;
+use crate::script::library::read_bounded;
 
 /// The file name ending of instrument files.
 pub const EXTENSION: &str = "instrument.ron";
@@ -47,33 +47,16 @@ pub fn instrument_files(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// Reads and checks one file.
 pub fn read_file(path: &Path) -> InstrumentEntry {
-    let shown = path.display().to_string();
-    // A file far too big to be an instrument is refused without reading it into memory.
-    let read = std::fs::metadata(path).and_then(|metadata| {
-        match size_problem(&shown, metadata.len(), INSTRUMENT_KIND) {
-            Some(problem) => Ok(Err(problem)),
-            None => std::fs::read(path).map(Ok),
-        }
-    });
-    match read {
-        Ok(Err(problem)) => InstrumentEntry {
+    match read_bounded(path, INSTRUMENT_KIND) {
+        Ok(bytes) => InstrumentEntry {
+            path: path.to_owned(),
+            source: String::from_utf8_lossy(&bytes).into_owned(),
+            outcome: parse_instrument(&path.display().to_string(), &bytes),
+        },
+        Err(problem) => InstrumentEntry {
             path: path.to_owned(),
             source: String::new(),
             outcome: Err(vec![problem]),
-        },
-        Ok(Ok(bytes)) => InstrumentEntry {
-            path: path.to_owned(),
-            source: String::from_utf8_lossy(&bytes).into_owned(),
-            outcome: parse_instrument(&shown, &bytes),
-        },
-        Err(error) => InstrumentEntry {
-            path: path.to_owned(),
-            source: String::new(),
-            outcome: Err(vec![Diagnostic::error(
-                &shown,
-                None,
-                format!("cannot read the file: {error}"),
-            )]),
         },
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use super::model::Instrument;
 use crate::script::diagnostic::{Diagnostic, Location};
 use crate::script::outline::Outline;
-use crate::script::parse::{parse_ron, size_problem};
+use crate::script::parse::{parse_ron, text_of};
 
 /// What an instrument file is called in messages.
 pub(super) const INSTRUMENT_KIND: &str = "questionnaire instrument";
@@ -14,25 +14,13 @@ const FORMAT: u32 = 1;
 
 /// Parses and checks an instrument file. `path` is only used in messages.
 pub fn parse_instrument(path: &str, bytes: &[u8]) -> Result<Instrument, Vec<Diagnostic>> {
-    if let Some(problem) = size_problem(path, bytes.len() as u64, INSTRUMENT_KIND) {
-        return Err(vec![problem]);
-    }
-    let Ok(source) = std::str::from_utf8(bytes) else {
-        return Err(vec![
-            Diagnostic::error(path, None, "the file is not plain text (not valid UTF-8)")
-                .with_help("save the file as UTF-8 text"),
-        ]);
-    };
-    if source.trim().is_empty() {
-        return Err(vec![
-            Diagnostic::error(
-                path,
-                Some(Location::at_offset(source, 0, 1)),
-                "the file is empty",
-            )
-            .with_help("an instrument file starts with `Instrument(` — see docs/questionnaires.md"),
-        ]);
-    }
+    let source = text_of(
+        path,
+        bytes,
+        INSTRUMENT_KIND,
+        "an instrument file starts with `Instrument(` — see docs/questionnaires.md",
+    )
+    .map_err(|problem| vec![problem])?;
     let instrument = parse_ron::<Instrument>(path, source).map_err(|problem| vec![problem])?;
     let problems = check(path, source, &instrument);
     if problems.is_empty() {

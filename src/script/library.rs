@@ -36,34 +36,32 @@ impl Entry {
 /// Reads and checks one file.
 pub fn check_file(path: &Path, context: &Context) -> Entry {
     let shown = path.display().to_string();
-    let read = std::fs::metadata(path).and_then(|metadata| {
-        // A file far too big to be a script is refused without reading it into memory.
-        match size_problem(&shown, metadata.len(), SESSION_KIND) {
-            Some(problem) => Ok(Err(problem)),
-            None => std::fs::read(path).map(Ok),
-        }
-    });
-    match read {
-        Ok(Err(problem)) => Entry {
-            path: path.to_owned(),
-            source: String::new(),
-            outcome: Err(vec![problem]),
-        },
-        Ok(Ok(bytes)) => Entry {
+    match read_bounded(path, SESSION_KIND) {
+        Ok(bytes) => Entry {
             path: path.to_owned(),
             source: String::from_utf8_lossy(&bytes).into_owned(),
             outcome: parse_session(&shown, &bytes, context),
         },
-        Err(error) => Entry {
+        Err(problem) => Entry {
             path: path.to_owned(),
             source: String::new(),
-            outcome: Err(vec![Diagnostic::error(
-                &shown,
-                None,
-                format!("cannot read the file: {error}"),
-            )]),
+            outcome: Err(vec![problem]),
         },
     }
+}
+
+/// The bytes of a `kind` of file; a file far too big to be one is refused without reading
+/// it into memory.
+pub fn read_bounded(path: &Path, kind: &str) -> Result<Vec<u8>, Diagnostic> {
+    let shown = path.display().to_string();
+    let unreadable = |error: std::io::Error| {
+        Diagnostic::error(&shown, None, format!("cannot read the file: {error}"))
+    };
+    let metadata = std::fs::metadata(path).map_err(unreadable)?;
+    if let Some(problem) = size_problem(&shown, metadata.len(), kind) {
+        return Err(problem);
+    }
+    std::fs::read(path).map_err(unreadable)
 }
 
 /// The session files directly inside `folder`, sorted by name.

@@ -25,31 +25,13 @@ pub fn parse_session(
     bytes: &[u8],
     context: &Context,
 ) -> Result<SessionScript, Vec<Diagnostic>> {
-    if let Some(problem) = size_problem(path, bytes.len() as u64, SESSION_KIND) {
-        return Err(vec![problem]);
-    }
-    let source = std::str::from_utf8(bytes).map_err(|error| {
-        let valid = String::from_utf8_lossy(&bytes[..error.valid_up_to()]).into_owned();
-        let location = Location::at_offset(&valid, valid.len(), 1);
-        vec![
-            Diagnostic::error(
-                path,
-                Some(location),
-                "the file is not plain text (it is not valid UTF-8 here)",
-            )
-            .with_help("save the file as UTF-8 text"),
-        ]
-    })?;
-    if source.trim().is_empty() {
-        return Err(vec![
-            Diagnostic::error(
-                path,
-                Some(Location::at_offset(source, 0, 1)),
-                "the file is empty",
-            )
-            .with_help("a session file starts with `Session(` — see docs/session-format.md"),
-        ]);
-    }
+    let source = text_of(
+        path,
+        bytes,
+        SESSION_KIND,
+        "a session file starts with `Session(` — see docs/session-format.md",
+    )
+    .map_err(|problem| vec![problem])?;
     let session = parse_ron::<Session>(path, source).map_err(|diagnostic| vec![diagnostic])?;
     let diagnostics = validate::check(path, source, &session, context);
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -60,6 +42,38 @@ pub fn parse_session(
         sha256: format!("{:x}", Sha256::digest(bytes)),
         warnings: diagnostics,
     })
+}
+
+/// A `kind` of file's bytes as text: refused when too large, not UTF-8 (located where it stops
+/// being text) or empty (with `empty_help`, how such a file starts).
+pub fn text_of<'a>(
+    path: &str,
+    bytes: &'a [u8],
+    kind: &str,
+    empty_help: &str,
+) -> Result<&'a str, Diagnostic> {
+    if let Some(problem) = size_problem(path, bytes.len() as u64, kind) {
+        return Err(problem);
+    }
+    let source = std::str::from_utf8(bytes).map_err(|error| {
+        let valid = String::from_utf8_lossy(&bytes[..error.valid_up_to()]).into_owned();
+        let location = Location::at_offset(&valid, valid.len(), 1);
+        Diagnostic::error(
+            path,
+            Some(location),
+            "the file is not plain text (it is not valid UTF-8 here)",
+        )
+        .with_help("save the file as UTF-8 text")
+    })?;
+    if source.trim().is_empty() {
+        return Err(Diagnostic::error(
+            path,
+            Some(Location::at_offset(source, 0, 1)),
+            "the file is empty",
+        )
+        .with_help(empty_help));
+    }
+    Ok(source)
 }
 
 /// The problem with a file of `len` bytes, if it is too large to be a `kind` of file
