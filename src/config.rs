@@ -6,6 +6,7 @@ use bevy::asset::AssetPath;
 use bevy::prelude::*;
 use serde::Deserialize;
 
+use crate::instruments::InstrumentSet;
 use crate::script::Diagnostic;
 use crate::script::diagnostic::Location;
 use crate::script::parse::parse_ron;
@@ -137,12 +138,14 @@ impl Settings {
         Ok(())
     }
 
-    /// What session files are checked against: the assets folder in `paths` and the
-    /// clinic's brightness ceiling.
+    /// What session files are checked against: the assets folder in `paths`, the clinic's
+    /// brightness ceiling and the valid questionnaires in `paths`.
     pub fn validation_context(&self, paths: &Paths) -> Context {
+        let (instruments, _) = InstrumentSet::load(&paths.instrument_folders());
         Context {
             assets_dir: Some(paths.assets.clone()),
             brightness_ceiling: self.brightness_ceiling,
+            instruments: Some(instruments.ids().map(str::to_owned).collect()),
         }
     }
 

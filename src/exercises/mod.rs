@@ -10,6 +10,7 @@ pub mod grounding;
 pub mod intention;
 pub mod narration;
 pub mod paint;
+pub mod questionnaire;
 pub mod reflection;
 pub mod rest;
 pub mod wait;
@@ -83,6 +84,23 @@ pub enum Detail {
         /// The choices.
         choices: Vec<String>,
         /// The index chosen, once chosen.
+        chosen: Option<u32>,
+    },
+    /// One page of a questionnaire.
+    Questionnaire {
+        /// The instrument's short name, e.g. "PHQ-9".
+        name: String,
+        /// The question every item answers, e.g. "Over the last 2 weeks, how often…".
+        stem: String,
+        /// Which page shows.
+        page: questionnaire::Page,
+        /// The item showing, from 0 (the item count once every item is answered).
+        item: usize,
+        /// How many items.
+        count: usize,
+        /// The answers on offer for the item (empty on the other pages).
+        responses: Vec<String>,
+        /// The answer just given to the item, shown chosen a moment.
         chosen: Option<u32>,
     },
     /// Painting with light.
@@ -183,6 +201,11 @@ pub fn view(step: &Step, elapsed: f64, input: Input) -> StepView {
         Step::BodyScan(scan) => body_scan::view(scan, elapsed),
         Step::CheckIn(check_in) => check_in::view(check_in, elapsed, input),
         Step::Intention(intention) => intention::view(intention, elapsed, input),
+        // The runtime shows a questionnaire with its instrument and answers; without them
+        // (a preview of the script alone) it is its first page's wait.
+        Step::Questionnaire(step) => {
+            questionnaire::view(step, None, elapsed, &questionnaire::Answers::default())
+        }
         Step::Rest(rest) => rest::view(rest, elapsed),
         Step::WaitForTherapist(wait) => wait::view(wait),
         Step::Paint(paint) => paint::view(paint, elapsed),
@@ -245,6 +268,8 @@ fn whole_step_prompt(step: &Step) -> Option<&str> {
         Step::Breathing(breathing) => breathing.caption.as_deref(),
         Step::CheckIn(check_in) => Some(check_in.scale.wording().0),
         Step::Intention(intention) => Some(intention.prompt.as_str()),
+        // Validated items are read, not spoken: a voice could change how they are answered.
+        Step::Questionnaire(_) => None,
         Step::Rest(rest) => rest.caption.as_deref(),
         Step::WaitForTherapist(wait) => wait.caption.as_deref(),
         Step::Paint(paint) => Some(paint.prompt.as_str()),

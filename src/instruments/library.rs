@@ -1,7 +1,9 @@
 //! Finding and reading instrument files: the bundled ones in `assets/instruments/` and a
 //! clinic's own.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::model::Instrument;
 use super::parse::{INSTRUMENT_KIND, parse_instrument};
@@ -84,6 +86,48 @@ pub fn read_all(files: &[PathBuf]) -> Vec<InstrumentEntry> {
         }
     }
     entries
+}
+
+/// The instruments a session can use, by id: the bundled ones and the clinic's own that
+/// are valid (the invalid ones are reported by `stillpoint validate` and left out).
+#[derive(bevy::prelude::Resource, Debug, Clone, Default)]
+pub struct InstrumentSet(pub Arc<BTreeMap<String, Arc<Instrument>>>);
+
+impl InstrumentSet {
+    /// Reads every instrument file in `folders`; returns the valid ones and a message for
+    /// each file left out.
+    pub fn load(folders: &[PathBuf]) -> (Self, Vec<String>) {
+        let mut files = Vec::new();
+        let mut problems = Vec::new();
+        for folder in folders {
+            match instrument_files(folder) {
+                Ok(found) => files.extend(found),
+                Err(error) => problems.push(format!("cannot read {}: {error}", folder.display())),
+            }
+        }
+        let mut set = BTreeMap::new();
+        for entry in read_all(&files) {
+            match entry.outcome {
+                Ok(instrument) => {
+                    set.insert(instrument.id.clone(), Arc::new(instrument));
+                }
+                Err(found) => problems.extend(found.iter().map(|problem| {
+                    format!("questionnaire left out: {}", problem.render(&entry.source, false))
+                })),
+            }
+        }
+        (Self(Arc::new(set)), problems)
+    }
+
+    /// The instrument with id `id`.
+    pub fn get(&self, id: &str) -> Option<&Arc<Instrument>> {
+        self.0.get(id)
+    }
+
+    /// The ids, in order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
 }
 
 /// A bundled instrument, for tests.

@@ -11,6 +11,7 @@ mod parse;
 mod score;
 
 pub use course::{CourseChange, course_change};
+pub use library::InstrumentSet;
 pub use model::{Band, Cluster, Instrument, Item, Response, Safety};
 pub use parse::parse_instrument;
 pub use score::{ClusterScore, SafetyAlert, ScoreError, Scored};

@@ -74,6 +74,19 @@ pub struct Scored {
 }
 
 impl Instrument {
+    /// The safety alert for item `item` (from 1) answered `answer`, if that answer is above
+    /// the item's safety threshold: raised as the item is answered, whatever the total.
+    pub fn alert_for(&self, item: u32, answer: u32) -> Option<SafetyAlert> {
+        self.safety
+            .iter()
+            .find(|safety| safety.item == item && answer > safety.above)
+            .map(|safety| SafetyAlert {
+                item,
+                answer,
+                message: safety.alert.clone(),
+            })
+    }
+
     /// Scores one answer per item, in item order.
     pub fn score(&self, answers: &[u32]) -> Result<Scored, ScoreError> {
         if answers.len() != self.items.len() {
@@ -129,14 +142,7 @@ impl Instrument {
         let alerts = self
             .safety
             .iter()
-            .filter_map(|safety| {
-                let answer = answer_to(safety.item);
-                (answer > safety.above).then(|| SafetyAlert {
-                    item: safety.item,
-                    answer,
-                    message: safety.alert.clone(),
-                })
-            })
+            .filter_map(|safety| self.alert_for(safety.item, answer_to(safety.item)))
             .collect();
         Ok(Scored {
             total,

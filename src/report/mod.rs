@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod html;
+pub mod outcomes;
 pub mod paintings;
 pub mod summary;
 

@@ -105,6 +105,8 @@ pub enum Step {
     CheckIn(CheckIn),
     /// A prompt with a few choices, or spoken aloud to the therapist.
     Intention(Intention),
+    /// A validated questionnaire (PHQ-9, GAD-7, PCL-5…), one item at a time, scored.
+    Questionnaire(Questionnaire),
     /// A calm scene with its soundscape for a set time.
     Rest(Rest),
     /// Holds until the therapist continues.
@@ -395,6 +397,15 @@ impl Scale {
     }
 }
 
+/// A validated questionnaire taken in the headset: one item at a time, with Back to correct
+/// the one before, and nothing recorded until the patient confirms the last.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Questionnaire {
+    /// The instrument's id, e.g. `"phq-9"` (its file is `phq-9.instrument.ron`).
+    pub instrument: String,
+}
+
 /// A prompt and how the patient answers it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -504,6 +515,8 @@ pub mod expected {
     pub const CHECK_IN: HumanDuration = HumanDuration::from_secs(30);
     /// An intention (or its timeout, when shorter).
     pub const INTENTION: HumanDuration = HumanDuration::from_secs(60);
+    /// A questionnaire (PHQ-9 takes about two minutes; PCL-5 longer).
+    pub const QUESTIONNAIRE: HumanDuration = HumanDuration::from_secs(180);
     /// Waiting for the therapist.
     pub const WAIT_FOR_THERAPIST: HumanDuration = HumanDuration::from_secs(60);
     /// Painting without a set duration.
@@ -559,6 +572,7 @@ impl Step {
             Step::BodyScan(_) => "BodyScan",
             Step::CheckIn(_) => "CheckIn",
             Step::Intention(_) => "Intention",
+            Step::Questionnaire(_) => "Questionnaire",
             Step::Rest(_) => "Rest",
             Step::WaitForTherapist(_) => "WaitForTherapist",
             Step::Paint(_) => "Paint",
@@ -576,6 +590,7 @@ impl Step {
             Step::BodyScan(_) => "Body scan",
             Step::CheckIn(_) => "Check-in",
             Step::Intention(_) => "Intention",
+            Step::Questionnaire(_) => "Questionnaire",
             Step::Rest(_) => "Rest",
             Step::WaitForTherapist(_) => "Wait for therapist",
             Step::Paint(_) => "Paint",
@@ -603,6 +618,7 @@ impl Step {
             Step::BodyScan(scan) => scan.regions.len() as f64 * scan.per_region.secs(),
             Step::CheckIn(check_in) => typical(check_in.timeout, expected::CHECK_IN).secs(),
             Step::Intention(intention) => typical(intention.timeout, expected::INTENTION).secs(),
+            Step::Questionnaire(_) => expected::QUESTIONNAIRE.secs(),
             Step::Rest(rest) => rest.duration.secs(),
             Step::WaitForTherapist(_) => expected::WAIT_FOR_THERAPIST.secs(),
             Step::Paint(paint) => or(paint.duration, expected::PAINT).secs(),

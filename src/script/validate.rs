@@ -40,6 +40,8 @@ pub struct Context {
     pub assets_dir: Option<std::path::PathBuf>,
     /// The clinic's brightness ceiling, which colours in scripts must stay under.
     pub brightness_ceiling: f32,
+    /// The ids of the questionnaires a session may use; not checked when absent.
+    pub instruments: Option<std::collections::BTreeSet<String>>,
 }
 
 impl Default for Context {
@@ -47,6 +49,7 @@ impl Default for Context {
         Self {
             assets_dir: None,
             brightness_ceiling: limits::DEFAULT_BRIGHTNESS_CEILING,
+            instruments: None,
         }
     }
 }
@@ -305,6 +308,23 @@ fn check_step(
                 check_text(checker, index, step, "high", high);
             }
             length(checker, "timeout", check_in.timeout);
+        }
+        Step::Questionnaire(questionnaire) => {
+            if let Some(known) = &context.instruments
+                && !known.contains(&questionnaire.instrument)
+            {
+                let names: Vec<&str> = known.iter().map(String::as_str).collect();
+                checker.step_problem(
+                    index,
+                    step,
+                    "instrument",
+                    format!("there is no questionnaire \"{}\"", questionnaire.instrument),
+                    &format!(
+                        "use one of: {} (or add a *.instrument.ron file: see docs/questionnaires.md)",
+                        names.join(", ")
+                    ),
+                );
+            }
         }
         Step::Intention(intention) => {
             check_text(checker, index, step, "prompt", &intention.prompt);

@@ -3,6 +3,7 @@
 
 pub mod painting;
 pub mod preview;
+pub mod questionnaire;
 pub mod record;
 pub mod resume;
 pub mod runtime;
@@ -12,6 +13,7 @@ use bevy::prelude::*;
 
 use crate::AppSystems;
 use crate::config::Settings;
+use crate::instruments::InstrumentSet;
 use record::Bus;
 pub use runtime::{RecordsFolder, SessionAction, SessionRuntime, SessionState, Volumes};
 pub use selection::{ActiveScript, PendingStart, ReadyScript};
@@ -22,6 +24,8 @@ pub fn plugin(app: &mut App) {
         .init_resource::<SessionRuntime>()
         .init_resource::<ReadyScript>()
         .init_resource::<Volumes>()
+        .init_resource::<questionnaire::SafetyAlerts>()
+        .init_resource::<InstrumentSet>()
         .add_message::<SessionAction>()
         .add_systems(
             Update,
@@ -29,16 +33,60 @@ pub fn plugin(app: &mut App) {
         );
 }
 
+#[allow(clippy::too_many_arguments)]
 fn apply_actions(
     mut actions: MessageReader<SessionAction>,
     mut runtime: ResMut<SessionRuntime>,
     mut volumes: ResMut<Volumes>,
+    mut alerts: ResMut<questionnaire::SafetyAlerts>,
+    instruments: Res<InstrumentSet>,
     prepared: Res<ReadyScript>,
     folder: Res<RecordsFolder>,
     settings: Option<Res<Settings>>,
 ) {
+    if instruments.is_changed() {
+        runtime.use_instruments(instruments.clone());
+    }
     for action in actions.read() {
         match action {
+            SessionAction::DeskQuestionnaire {
+                patient,
+                instrument,
+                answers,
+                secs,
+            } => {
+                let Some(instrument) = instruments.get(instrument) else {
+                    warn!("ignored a desk questionnaire: there is no questionnaire \"{instrument}\"");
+                    continue;
+                };
+                let recorded = runtime
+                    .record_desk_questionnaire(patient, instrument, answers, *secs)
+                    .unwrap_or_else(|| {
+                        questionnaire::write_desk_record(&folder.0, patient, instrument, answers, *secs)
+                            .map(|(path, raised)| {
+                                info!("{} recorded in {}", instrument.short, path.display());
+                                raised
+                            })
+                    });
+                match recorded {
+                    Ok(raised) => alerts.0.extend(raised),
+                    Err(problem) => error!("the desk questionnaire was not recorded: {problem}"),
+                }
+            }
+            SessionAction::AcknowledgeSafetyAlert => {
+                if alerts.0.is_empty() {
+                    info!("ignored an acknowledgement: no safety alert is waiting");
+                    continue;
+                }
+                let alert = alerts.0.remove(0);
+                if !runtime.acknowledge(&alert)
+                    && let Some(path) = &alert.record
+                    && let Err(problem) = questionnaire::acknowledge_in_file(path, &alert)
+                {
+                    error!("the acknowledgement was not recorded: {problem}");
+                }
+                info!("safety alert acknowledged: {} item {}", alert.name, alert.item);
+            }
             SessionAction::Start { patient, record } => {
                 if runtime.is_under_way() {
                     info!("ignored start: a session is under way; end it first");
@@ -101,6 +149,7 @@ fn apply_actions(
             }
             other => runtime.apply(other, &mut volumes),
         }
+        alerts.0.extend(runtime.take_raised_alerts());
     }
 }
 

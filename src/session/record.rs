@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::instruments::ClusterScore;
 use crate::script::{Phase, Posture};
 
 /// Why a step ended.
@@ -53,6 +54,17 @@ pub enum Bus {
     Soundscape,
     /// Breathing cues.
     Cues,
+}
+
+/// Where a questionnaire was answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnsweredVia {
+    /// By the patient in the headset, one item at a time, during a session.
+    Headset,
+    /// In the panel on the desktop: by the patient before the headset goes on, or entered by
+    /// the therapist from a paper form.
+    Desk,
 }
 
 /// What happened.
@@ -124,6 +136,59 @@ pub enum EventKind {
     IntentionChosen {
         /// The words of the choice.
         choice: Option<String>,
+    },
+    /// A questionnaire was answered in full and confirmed, and scored by its instrument's
+    /// rules. The first line of a desk record (a questionnaire taken with no session).
+    Questionnaire {
+        /// The instrument's id, e.g. "phq-9".
+        instrument: String,
+        /// Its short name, e.g. "PHQ-9".
+        name: String,
+        /// Every item's answer, in item order (0 is the first response).
+        answers: Vec<u32>,
+        /// The total score.
+        total: u32,
+        /// The severity band of the total.
+        band: String,
+        /// Each subscale (symptom cluster) scored, when the instrument has them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        subscales: Vec<ClusterScore>,
+        /// The provisional-diagnosis rule's result, when the instrument has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provisional: Option<bool>,
+        /// Seconds from the first item shown to the answers confirmed.
+        secs: f64,
+        /// Wall-clock time the answers were confirmed, RFC 3339 UTC.
+        taken_at: String,
+        /// Where it was answered.
+        via: AnsweredVia,
+    },
+    /// A questionnaire left before its answers were confirmed (the step skipped or the
+    /// session ended): the answers given so far, which are not scored.
+    QuestionnaireAbandoned {
+        /// The instrument's id.
+        instrument: String,
+        /// The answers given, in item order, up to where it stopped.
+        answers: Vec<u32>,
+    },
+    /// A safety item was answered above its threshold (PHQ-9 item 9: thoughts of being
+    /// better off dead or of self-harm): the therapist is alerted at once, whatever the total.
+    SafetyAlert {
+        /// The instrument's id.
+        instrument: String,
+        /// The item, from 1.
+        item: u32,
+        /// The answer given.
+        answer: u32,
+        /// What the therapist was shown.
+        message: String,
+    },
+    /// The therapist acknowledged a safety alert in the panel.
+    SafetyAcknowledged {
+        /// The instrument's id.
+        instrument: String,
+        /// The item, from 1.
+        item: u32,
     },
     /// The therapist changed a volume.
     VolumeSet {
@@ -337,11 +402,22 @@ impl ReadRecord {
             .filter(|kind| matches!(kind, EventKind::SessionStarted { .. }))
     }
 
-    /// True when the record ends with `session_ended`.
+    /// True when the record ends with `session_ended` (a safety alert acknowledged after
+    /// the session ended may follow it).
     pub fn is_finished(&self) -> bool {
         self.events
-            .last()
+            .iter()
+            .rev()
+            .find(|event| !matches!(event.kind, EventKind::SafetyAcknowledged { .. }))
             .is_some_and(|event| matches!(event.kind, EventKind::SessionEnded { .. }))
+    }
+
+    /// True for a desk record: a questionnaire taken in the panel with no session, its
+    /// first line the `questionnaire` event.
+    pub fn is_desk(&self) -> bool {
+        self.events
+            .first()
+            .is_some_and(|event| matches!(event.kind, EventKind::Questionnaire { .. }))
     }
 
     /// The step the session was in when the record stops.

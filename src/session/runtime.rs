@@ -14,7 +14,11 @@ use super::record::{Bus, EndReason, Event, EventKind, ReadRecord, RecordWriter, 
 use crate::artwork::PaintAction;
 use crate::clock::wall_clock;
 use crate::config::AudioSettings;
-use crate::exercises::{self, Input, Status, StepView};
+use super::questionnaire::{PendingAlert, scored_event};
+use super::record::AnsweredVia;
+use crate::exercises::questionnaire::{self, Answers, Page};
+use crate::exercises::{self, Detail, Input, Status, StepView};
+use crate::instruments::{Instrument, InstrumentSet};
 use crate::script::{IntentionAnswer, Posture, SessionScript, Step};
 
 /// Where records are written: `<folder>/<patient>/<session>-<time>.jsonl`.
@@ -72,8 +76,27 @@ pub enum SessionAction {
         /// The level.
         level: f32,
     },
-    /// The patient's check-in answer, 0–10.
+    /// The patient's check-in answer, 0–10, or their answer to the questionnaire item
+    /// showing (0 for its first response).
     Answer(u32),
+    /// Go back to the questionnaire's item before, to answer it again.
+    AnswerBack,
+    /// Send the questionnaire's answers (every item answered): scored and recorded.
+    ConfirmAnswers,
+    /// A questionnaire taken in the panel at the desk: recorded in the session under way
+    /// for this patient, or else in a desk record of its own.
+    DeskQuestionnaire {
+        /// The patient's code.
+        patient: String,
+        /// The instrument's id.
+        instrument: String,
+        /// One answer per item, in order.
+        answers: Vec<u32>,
+        /// Seconds the form was open.
+        secs: f64,
+    },
+    /// The therapist has seen the first safety alert waiting in the panel.
+    AcknowledgeSafetyAlert,
     /// The patient's intention choice, by index.
     Choose(u32),
     /// Continue a step that is holding (used by `simulate` after its waiting delay).
@@ -185,6 +208,14 @@ pub struct SessionRuntime {
     exports: Vec<std::thread::JoinHandle<()>>,
     /// How the patient rests: the script's, until the therapist changes it.
     posture: Posture,
+    /// The questionnaires a session can use.
+    instruments: InstrumentSet,
+    /// The answers to the questionnaire showing.
+    answers: Answers,
+    /// Session time the questionnaire showing began.
+    questionnaire_began: f64,
+    /// Safety alerts raised and not yet handed to the panel.
+    raised: Vec<PendingAlert>,
 }
 
 impl SessionRuntime {
@@ -264,6 +295,73 @@ impl SessionRuntime {
     /// The record being written, if any.
     pub fn record_path(&self) -> Option<&Path> {
         self.record.as_ref().map(RecordWriter::path)
+    }
+
+    /// Uses `instruments` for the questionnaires of the sessions started from now on.
+    pub fn use_instruments(&mut self, instruments: InstrumentSet) {
+        self.instruments = instruments;
+    }
+
+    /// The instrument of the questionnaire step showing, if one is and it is available.
+    pub fn questionnaire(&self) -> Option<&Instrument> {
+        match self.step()? {
+            Step::Questionnaire(step) => self.instruments.get(&step.instrument).map(AsRef::as_ref),
+            _ => None,
+        }
+    }
+
+    /// The safety alerts raised since the last call, for the panel.
+    pub fn take_raised_alerts(&mut self) -> Vec<PendingAlert> {
+        std::mem::take(&mut self.raised)
+    }
+
+    /// Records that the therapist acknowledged `alert`, when it is in this session's record;
+    /// false when it belongs to another record.
+    pub fn acknowledge(&mut self, alert: &PendingAlert) -> bool {
+        if alert.record.is_none() || alert.record.as_deref() != self.record_path() {
+            return false;
+        }
+        self.write(EventKind::SafetyAcknowledged {
+            instrument: alert.instrument.clone(),
+            item: alert.item,
+        });
+        true
+    }
+
+    /// Records a questionnaire taken at the desk in this session's record, when the session
+    /// under way is `patient`'s; returns its alerts, or `None` when it is not.
+    pub fn record_desk_questionnaire(
+        &mut self,
+        patient: &str,
+        instrument: &Instrument,
+        answers: &[u32],
+        secs: f64,
+    ) -> Option<Result<Vec<PendingAlert>, String>> {
+        if !self.is_under_way() || self.patient != patient || self.record.is_none() {
+            return None;
+        }
+        Some(
+            scored_event(instrument, answers, secs, AnsweredVia::Desk)
+                .map_err(|error| error.to_string())
+                .map(|(event, alerts)| {
+                    let pending: Vec<PendingAlert> = alerts
+                        .iter()
+                        .map(|alert| {
+                            PendingAlert::new(
+                                instrument,
+                                alert,
+                                patient,
+                                self.record_path().map(Path::to_owned),
+                            )
+                        })
+                        .collect();
+                    for alert in &pending {
+                        self.write(alert.event());
+                    }
+                    self.write(event);
+                    pending
+                }),
+        )
     }
 
     /// The painting of the paint step showing, if one is.
@@ -350,15 +448,27 @@ impl SessionRuntime {
     }
 
     fn refresh_view(&mut self) {
-        self.view = self
-            .step()
-            .map(|step| exercises::view(step, self.step_elapsed.as_secs_f64(), self.input));
+        let elapsed = self.step_elapsed.as_secs_f64();
+        self.view = self.step().map(|step| match step {
+            Step::Questionnaire(questionnaire) => {
+                let instrument = self.instruments.get(&questionnaire.instrument);
+                questionnaire::view(
+                    questionnaire,
+                    instrument.map(AsRef::as_ref),
+                    elapsed,
+                    &self.answers,
+                )
+            }
+            other => exercises::view(other, elapsed, self.input),
+        });
     }
 
     fn enter_step(&mut self, index: usize, carried: Duration) {
         self.step = index;
         self.step_elapsed = carried;
         self.input = Input::default();
+        self.answers = Answers::default();
+        self.questionnaire_began = self.session_secs();
         let kind = self.step().map(Step::kind).unwrap_or_default().to_owned();
         self.write(EventKind::StepEntered { step: index, kind });
         if let Some(Step::Paint(paint)) = self.step() {
@@ -393,6 +503,12 @@ impl SessionRuntime {
                     && matches!(intention.answer, IntentionAnswer::Choose(_)) =>
             {
                 self.write(EventKind::IntentionChosen { choice: None });
+            }
+            Step::Questionnaire(questionnaire) if self.answers.confirmed_at.is_none() => {
+                self.write(EventKind::QuestionnaireAbandoned {
+                    instrument: questionnaire.instrument.clone(),
+                    answers: self.answers.given.clone(),
+                });
             }
             _ => {}
         }
@@ -436,6 +552,7 @@ impl SessionRuntime {
             patient: patient.to_owned(),
             exports: std::mem::take(&mut self.exports),
             posture: script.session.posture,
+            instruments: std::mem::take(&mut self.instruments),
             ..Self::default()
         };
         match RecordWriter::create(record_path) {
@@ -523,6 +640,7 @@ impl SessionRuntime {
         *self = Self {
             exports,
             posture,
+            instruments: std::mem::take(&mut self.instruments),
             ..Self::default()
         };
         self.script = Some(script.clone());
@@ -610,7 +728,22 @@ impl SessionRuntime {
             (SessionAction::TryVolume { bus, level }, _) => {
                 *volumes.level_mut(*bus) = volume_level(*level);
             }
+            (SessionAction::Answer(value), Running)
+                if matches!(self.step(), Some(Step::Questionnaire(_))) =>
+            {
+                self.answer_item(*value, &ignored);
+            }
             (SessionAction::Answer(value), Running) => self.answer_check_in(*value, &ignored),
+            (SessionAction::AnswerBack, Running) => self.answer_back(&ignored),
+            (SessionAction::ConfirmAnswers, Running) => self.confirm_answers(&ignored),
+            (
+                SessionAction::DeskQuestionnaire { .. } | SessionAction::AcknowledgeSafetyAlert,
+                _,
+            ) => {
+                // They need the instruments, the records folder and the alerts waiting: see
+                // `apply_actions`.
+                ignored("handled by the session plugin");
+            }
             (SessionAction::Choose(index), Running) => self.choose_intention(*index, &ignored),
             (SessionAction::Paint(paint), Running) => {
                 let Some(painting) = &mut self.painting else {
@@ -674,6 +807,70 @@ impl SessionRuntime {
             id,
             value: Some(value),
         });
+    }
+
+    /// The page of the questionnaire showing, if one is.
+    fn questionnaire_page(&self) -> Option<Page> {
+        match self.view.as_ref()?.detail {
+            Detail::Questionnaire { page, chosen, .. } if chosen.is_none() => Some(page),
+            _ => None,
+        }
+    }
+
+    fn answer_item(&mut self, value: u32, ignored: &dyn Fn(&str)) {
+        let Some(instrument) = self.questionnaire().cloned() else {
+            return ignored("the questionnaire is not available");
+        };
+        if self.questionnaire_page() != Some(Page::Item) {
+            return ignored("no questionnaire item is waiting for an answer");
+        }
+        if value > instrument.max_answer() {
+            return ignored("there is no such answer");
+        }
+        self.answers.given.push(value);
+        self.answers.last_at = Some(self.step_secs());
+        let item = u32::try_from(self.answers.given.len()).unwrap_or(u32::MAX);
+        // A safety item is the therapist's at once, before the answers are sent.
+        if let Some(alert) = instrument.alert_for(item, value) {
+            let record = self.record_path().map(Path::to_owned);
+            let pending = PendingAlert::new(&instrument, &alert, &self.patient, record);
+            warn!(
+                "safety alert: {} item {item} answered \"{}\"",
+                pending.name, pending.answer_label
+            );
+            self.write(pending.event());
+            self.raised.push(pending);
+        }
+    }
+
+    fn answer_back(&mut self, ignored: &dyn Fn(&str)) {
+        if !matches!(
+            self.questionnaire_page(),
+            Some(Page::Item | Page::Confirm)
+        ) {
+            return ignored("no questionnaire is waiting for an answer");
+        }
+        if self.answers.given.pop().is_none() {
+            return ignored("this is the first item");
+        }
+        self.answers.last_at = None;
+    }
+
+    fn confirm_answers(&mut self, ignored: &dyn Fn(&str)) {
+        if self.questionnaire_page() != Some(Page::Confirm) {
+            return ignored("the questionnaire is not answered yet");
+        }
+        let Some(instrument) = self.questionnaire().cloned() else {
+            return ignored("the questionnaire is not available");
+        };
+        let secs = self.session_secs() - self.questionnaire_began;
+        match scored_event(&instrument, &self.answers.given, secs, AnsweredVia::Headset) {
+            Ok((event, _)) => {
+                self.write(event);
+                self.answers.confirmed_at = Some(self.step_secs());
+            }
+            Err(error) => error!("the questionnaire's answers cannot be scored: {error}"),
+        }
     }
 
     fn choose_intention(&mut self, index: u32, ignored: &dyn Fn(&str)) {
