@@ -94,6 +94,7 @@ fn app_reopening(folder: &std::path::Path, earlier: std::path::PathBuf) -> App {
         auto_continue_secs: 60.0,
         synthetic_paint: 1,
         artwork_from: Some(earlier),
+        instruments: Default::default(),
     };
     let mut app = headless_app(&simulation, folder.to_path_buf());
     app.add_plugins(AssetPlugin::default())

@@ -41,6 +41,7 @@ fn runtime_frame(c: &mut Criterion) {
         auto_continue_secs: 60.0,
         synthetic_paint: 0,
         artwork_from: None,
+        instruments: Default::default(),
     };
     let mut app = headless_app(&simulation, records.path().to_path_buf());
     let mut runs = 0;

@@ -23,6 +23,7 @@ use crate::AppSystems;
 use crate::artwork::{Canvas, PaintAction, Tool};
 use crate::config::Settings;
 use crate::exercises::Detail;
+use crate::exercises::questionnaire::Page;
 use crate::session::record::Bus;
 use crate::session::{SessionAction, SessionRuntime, SessionState, Volumes};
 
@@ -108,8 +109,29 @@ pub fn action_for_key(
         (KeyCode::KeyT, _) if matches!(detail, Some(Detail::CheckIn { .. })) => {
             Some(SessionAction::Answer(10))
         }
+        (KeyCode::Backspace, _) if matches!(detail, Some(Detail::Questionnaire { .. })) => {
+            Some(SessionAction::AnswerBack)
+        }
+        (KeyCode::Enter, _)
+            if matches!(
+                detail,
+                Some(Detail::Questionnaire {
+                    page: Page::Confirm,
+                    ..
+                })
+            ) =>
+        {
+            Some(SessionAction::ConfirmAnswers)
+        }
         _ => match (detail, digit) {
             (Some(Detail::CheckIn { .. }), Some(value)) => Some(SessionAction::Answer(value)),
+            // The first answer card is 1, as the cards are read from the top.
+            (
+                Some(Detail::Questionnaire {
+                    page: Page::Item, ..
+                }),
+                Some(card),
+            ) if card >= 1 => Some(SessionAction::Answer(card - 1)),
             (Some(Detail::Choices { .. }), Some(choice)) if choice >= 1 => {
                 Some(SessionAction::Choose(choice - 1))
             }

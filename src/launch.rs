@@ -117,6 +117,7 @@ pub fn desktop_app(launch: Launch) -> App {
     ))
     .insert_resource(Volumes::starting(&launch.settings.audio))
     .insert_resource(crate::comfort::dimming(launch.settings.brightness_ceiling))
+    .insert_resource(load_instruments(&launch.paths))
     .insert_resource(launch.settings.clone())
     .insert_resource(launch.paths.clone());
     if let Some(pitch) = launch.head_pitch {
@@ -176,4 +177,14 @@ pub fn exit_code(exit: AppExit) -> ExitCode {
         AppExit::Success => ExitCode::SUCCESS,
         AppExit::Error(code) => ExitCode::from(code.get()),
     }
+}
+
+/// The valid questionnaires; a file left out is logged (`stillpoint validate` names why).
+fn load_instruments(paths: &Paths) -> crate::instruments::InstrumentSet {
+    let (instruments, problems) =
+        crate::instruments::InstrumentSet::load(&paths.instrument_folders());
+    for problem in problems {
+        warn!("{problem}");
+    }
+    instruments
 }

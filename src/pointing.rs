@@ -12,6 +12,7 @@ use bevy::window::PrimaryWindow;
 
 use crate::AppSystems;
 use crate::exercises::Detail;
+use crate::exercises::questionnaire::Page;
 use crate::session::{SessionAction, SessionRuntime, SessionState};
 use crate::viewpoint::Stage;
 
@@ -42,6 +43,10 @@ pub struct Cell {
 pub struct Board {
     /// Identifies the question (the step), so a new question starts fresh.
     pub step: usize,
+    /// Which question within the step (a questionnaire's item), from 0.
+    pub question: usize,
+    /// A line of words at the top of the board, e.g. "4 of 9" and the questionnaire's stem.
+    pub heading: Option<String>,
     /// The cells.
     pub cells: Vec<Cell>,
     /// The cell already chosen, shown highlighted while the board fades.
@@ -208,6 +213,8 @@ pub fn board_for(runtime: &SessionRuntime) -> Option<Board> {
                 cells,
                 chosen: answer.map(|value| value as usize),
                 gaze_dwell: true,
+                question: 0,
+                heading: None,
             })
         }
         Detail::Choices { choices, chosen } if !choices.is_empty() => {
@@ -229,16 +236,101 @@ pub fn board_for(runtime: &SessionRuntime) -> Option<Board> {
                 cells,
                 chosen: chosen.map(|index| index as usize),
                 gaze_dwell: true,
+                question: 0,
+                heading: None,
             })
         }
+        Detail::Questionnaire {
+            stem,
+            page,
+            item,
+            count,
+            responses,
+            chosen,
+            ..
+        } => questionnaire_board(step, stem, *page, *item, *count, responses, *chosen),
         Detail::Paint { .. } => runtime.painting().map(|painting| Board {
             step,
             cells: paint_cells(painting.canvas()),
             chosen: None,
             gaze_dwell: false,
+            question: 0,
+            heading: None,
         }),
         _ => None,
     }
+}
+
+/// The top of a questionnaire's first answer, below its heading, above the board's centre.
+const ANSWER_TOP: f32 = 0.27;
+/// A questionnaire's Back and Send buttons.
+const BUTTON_SIZE: Vec2 = Vec2::new(0.42, 0.09);
+
+/// A questionnaire's page: the item's answers stacked as cards under the stem and "4 of 9",
+/// with Back below them; or, with every item answered, Send and Back.
+fn questionnaire_board(
+    step: usize,
+    stem: &str,
+    page: Page,
+    item: usize,
+    count: usize,
+    responses: &[String],
+    chosen: Option<u32>,
+) -> Option<Board> {
+    let card = |index: usize, label: String, action: SessionAction| {
+        let top = ANSWER_TOP - index as f32 * (CHOICE_SIZE.y + CHOICE_GAP);
+        Cell {
+            label,
+            action,
+            rect: Rect::from_center_size(Vec2::new(0.0, top - CHOICE_SIZE.y / 2.0), CHOICE_SIZE),
+            swatch: None,
+        }
+    };
+    let bottom = -BOARD_SIZE.y / 2.0 + BUTTON_SIZE.y / 2.0 + 0.005;
+    let button = |x: f32, label: &str, action: SessionAction| Cell {
+        label: label.to_owned(),
+        action,
+        rect: Rect::from_center_size(Vec2::new(x, bottom), BUTTON_SIZE),
+        swatch: None,
+    };
+    let (heading, cells) = match page {
+        Page::Item => {
+            let mut cells: Vec<Cell> = (0u32..)
+                .zip(responses)
+                .map(|(value, label)| {
+                    card(value as usize, label.clone(), SessionAction::Answer(value))
+                })
+                .collect();
+            if item > 0 {
+                cells.push(button(
+                    -CHOICE_SIZE.x / 2.0 + BUTTON_SIZE.x / 2.0,
+                    "Back",
+                    SessionAction::AnswerBack,
+                ));
+            }
+            (format!("{} of {count}   ·   {stem}", item + 1), cells)
+        }
+        Page::Confirm => (
+            format!("All {count} answered"),
+            vec![
+                card(
+                    0,
+                    "Send my answers".to_owned(),
+                    SessionAction::ConfirmAnswers,
+                ),
+                card(1, "Back".to_owned(), SessionAction::AnswerBack),
+            ],
+        ),
+        Page::Sent => return None,
+    };
+    Some(Board {
+        step,
+        question: item,
+        heading: Some(heading),
+        cells,
+        chosen: chosen.map(|value| value as usize),
+        gaze_dwell: true,
+    })
 }
 
 /// Size of a paint colour swatch, metres.

@@ -199,7 +199,9 @@ fn paint_synthetically(
 }
 
 /// Parses `T=ACTION`: T in seconds (`90`, `12.5`) or as a duration (`"3m"`); ACTION one of
-/// pause, resume, next, back, calm, calm-end, end, answer:N, choose:N, volume:BUS:LEVEL,
+/// pause, resume, next, back, calm, calm-end, end, answer:N (a check-in, or the questionnaire
+/// item showing), item-back, confirm (send a questionnaire's answers), acknowledge (the first
+/// safety alert waiting), choose:N, volume:BUS:LEVEL,
 /// posture:seated|reclined|lying.
 pub fn parse_timed_action(text: &str) -> Result<(f64, SessionAction), String> {
     let (time, action) = text
@@ -243,6 +245,9 @@ fn parse_action(text: &str) -> Result<SessionAction, String> {
         ["calm-end"] => SessionAction::EndCalm,
         ["end"] => SessionAction::End,
         ["answer", value] => SessionAction::Answer(number(value)?),
+        ["item-back"] => SessionAction::AnswerBack,
+        ["confirm"] => SessionAction::ConfirmAnswers,
+        ["acknowledge"] => SessionAction::AcknowledgeSafetyAlert,
         ["choose", value] => SessionAction::Choose(number(value)?),
         ["volume", bus, level] => SessionAction::SetVolume {
             bus: match *bus {
@@ -262,7 +267,7 @@ fn parse_action(text: &str) -> Result<SessionAction, String> {
         },
         _ => {
             return Err(format!(
-                "\"{text}\" is not an action: use pause, resume, next, back, calm, calm-end, end, answer:N, choose:N, volume:BUS:LEVEL or posture:NAME"
+                "\"{text}\" is not an action: use pause, resume, next, back, calm, calm-end, end, answer:N, item-back, confirm, acknowledge, choose:N, volume:BUS:LEVEL or posture:NAME"
             ));
         }
     })
@@ -289,6 +294,8 @@ pub struct Simulation {
     pub synthetic_paint: usize,
     /// An earlier painting (artwork file or record) for paint steps to continue.
     pub artwork_from: Option<PathBuf>,
+    /// The questionnaires the script's questionnaire steps use.
+    pub instruments: crate::instruments::InstrumentSet,
 }
 
 /// What a simulation did.
@@ -327,7 +334,8 @@ pub fn headless_app_on(mut app: App, simulation: &Simulation, records_folder: Pa
             1.0 / simulation.hz,
         )))
         .insert_resource(ReadyScript(Some(Arc::new(simulation.script.clone()))))
-        .insert_resource(AutoContinueAfter(simulation.auto_continue_secs));
+        .insert_resource(AutoContinueAfter(simulation.auto_continue_secs))
+        .insert_resource(simulation.instruments.clone());
     app.world_mut()
         .resource_mut::<Time<Virtual>>()
         .set_max_delta(Duration::from_secs(3600));

@@ -49,6 +49,7 @@ fn simulation(record: PathBuf, synthetic_paint: usize) -> Simulation {
         auto_continue_secs: 30.0,
         synthetic_paint,
         artwork_from: None,
+        instruments: Default::default(),
     }
 }
 

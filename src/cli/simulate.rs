@@ -50,6 +50,7 @@ pub(super) fn simulate(
         auto_continue_secs: auto_continue,
         synthetic_paint,
         artwork_from,
+        instruments: load_instruments(paths),
     };
     let outcome = crate::simulate::run(&simulation);
     // The record is printed even when the simulation could not finish: it shows why.
@@ -73,4 +74,14 @@ pub(super) fn check_artwork_from(path: Option<&Path>) -> Result<(), String> {
         )),
         _ => Ok(()),
     }
+}
+
+/// The valid questionnaires of `paths`; a file left out is said on standard error.
+pub(super) fn load_instruments(paths: &Paths) -> crate::instruments::InstrumentSet {
+    let (instruments, problems) =
+        crate::instruments::InstrumentSet::load(&paths.instrument_folders());
+    for problem in problems {
+        eprintln!("{problem}");
+    }
+    instruments
 }

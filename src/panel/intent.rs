@@ -63,6 +63,19 @@ pub enum PanelIntent {
     Posture(Posture),
     /// Change the painting: colour, brush, undo, clear (already confirmed), open one.
     Paint(crate::artwork::PaintAction),
+    /// Record a questionnaire answered at the desk.
+    DeskQuestionnaire {
+        /// The patient's code.
+        patient: String,
+        /// The instrument's id.
+        instrument: String,
+        /// One answer per item, in order.
+        answers: Vec<u32>,
+        /// Seconds the form was open.
+        secs: f64,
+    },
+    /// The therapist has seen the safety alert showing.
+    AcknowledgeSafetyAlert,
 }
 
 /// The session action for a panel request, given where the session is. `None` for requests
@@ -107,6 +120,18 @@ pub fn action_for(intent: &PanelIntent, state: SessionState) -> Option<SessionAc
         }),
         PanelIntent::Paint(action) => Some(SessionAction::Paint(action.clone())),
         PanelIntent::Posture(posture) => Some(SessionAction::SetPosture(*posture)),
+        PanelIntent::DeskQuestionnaire {
+            patient,
+            instrument,
+            answers,
+            secs,
+        } => Some(SessionAction::DeskQuestionnaire {
+            patient: patient.trim().to_owned(),
+            instrument: instrument.clone(),
+            answers: answers.clone(),
+            secs: *secs,
+        }),
+        PanelIntent::AcknowledgeSafetyAlert => Some(SessionAction::AcknowledgeSafetyAlert),
         PanelIntent::Open(_) | PanelIntent::Recentre => None,
     }
 }

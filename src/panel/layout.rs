@@ -13,13 +13,16 @@ use super::library::library;
 use super::live::{Course, Library, LiveRecord, PatientCode};
 use super::painting::{self, ArtworkPictures};
 use super::progress::{check_ins, course};
+use super::questionnaire::{DeskForm, desk_button, desk_form, safety_alert};
 use super::session::{calm_button, confirm_end, current_session, state_chip};
 use super::sound::sound;
 use super::start::start_section;
 use crate::audio::AudioStatus;
 use crate::config::{Paths, Settings};
 use crate::controls::TypingInPanel;
+use crate::instruments::InstrumentSet;
 use crate::posture::PlacementComfort;
+use crate::session::questionnaire::SafetyAlerts;
 use crate::session::{ReadyScript, SessionRuntime, SessionState, Volumes};
 use crate::viewpoint::PatientCamera;
 use crate::xr::XrStatus;
@@ -90,6 +93,9 @@ pub struct PanelView<'w> {
     pub(super) assets: Res<'w, AssetServer>,
     pub(super) paths: Res<'w, Paths>,
     pub(super) settings: Option<Res<'w, Settings>>,
+    pub(super) instruments: Res<'w, InstrumentSet>,
+    pub(super) alerts: Res<'w, SafetyAlerts>,
+    pub(super) time: Res<'w, Time<Real>>,
 }
 
 /// Draws the panel, hands the rest of the window to the mirror's camera, and collects the
@@ -102,6 +108,7 @@ pub fn draw_panel(
     mut previews: ResMut<Previews>,
     mut pictures: ResMut<ArtworkPictures>,
     mut typing: ResMut<TypingInPanel>,
+    mut desk: ResMut<DeskForm>,
     mut cameras: Query<&mut Camera, With<PatientCamera>>,
     mut intents: MessageWriter<PanelIntent>,
     mut styled: Local<bool>,
@@ -142,6 +149,7 @@ pub fn draw_panel(
                             &view,
                             &mut state,
                             &mut code,
+                            &mut desk,
                             &previews,
                             &mut pictures,
                             &mut asked,
@@ -155,8 +163,18 @@ pub fn draw_panel(
         if state.confirming_clear {
             painting::confirm_clear(&ctx, &mut state, &mut asked);
         }
+        if desk.open {
+            let now = view.time.elapsed_secs_f64();
+            desk_form(&ctx, &mut desk, &view.instruments, now, &mut asked);
+        }
     }
-    typing.0 = ctx.text_edit_focused() || state.confirming_end || state.confirming_clear;
+    // A safety alert shows even over a hidden panel, until it is acknowledged.
+    safety_alert(&ctx, &view.alerts.0, &mut asked);
+    typing.0 = ctx.text_edit_focused()
+        || state.confirming_end
+        || state.confirming_clear
+        || desk.open
+        || !view.alerts.0.is_empty();
     intents.write_batch(asked);
     let scale = ctx.pixels_per_point();
     for mut camera in &mut cameras {
@@ -210,11 +228,13 @@ fn style(ctx: &egui::Context) {
     });
 }
 
+#[allow(clippy::too_many_arguments, reason = "the panel sections share the frame's state and requests")]
 fn panel_contents(
     ui: &mut egui::Ui,
     view: &PanelView,
     state: &mut PanelState,
     code: &mut PatientCode,
+    desk: &mut DeskForm,
     previews: &Previews,
     pictures: &mut ArtworkPictures,
     asked: &mut Vec<PanelIntent>,
@@ -242,6 +262,20 @@ fn panel_contents(
     if !runtime.is_under_way() {
         // Between sessions the library comes first: choosing is what happens next.
         start_section(ui, view, code, asked);
+    }
+    let patient = if runtime.is_under_way() {
+        runtime.patient()
+    } else {
+        code.0.as_str()
+    };
+    desk_button(
+        ui,
+        desk,
+        patient,
+        &view.instruments,
+        view.time.elapsed_secs_f64(),
+    );
+    if !runtime.is_under_way() {
         library(ui, view, previews, asked);
     }
     ui.separator();

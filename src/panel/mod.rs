@@ -11,6 +11,7 @@ mod library;
 pub mod live;
 mod painting;
 pub mod progress;
+pub mod questionnaire;
 mod session;
 mod sound;
 mod start;
@@ -43,6 +44,7 @@ pub fn plugin(visible: bool) -> impl Fn(&mut App) {
             .init_resource::<Previews>()
             .init_resource::<painting::ArtworkPictures>()
             .init_resource::<TypingInPanel>()
+            .init_resource::<questionnaire::DeskForm>()
             .add_systems(Startup, spawn_panel_camera)
             .add_systems(Update, toggle_panel.in_set(AppSystems::Input))
             .add_systems(

@@ -33,7 +33,7 @@ pub fn plugin(app: &mut App) {
         );
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments, reason = "a Bevy system reads what it needs as parameters")]
 fn apply_actions(
     mut actions: MessageReader<SessionAction>,
     mut runtime: ResMut<SessionRuntime>,
@@ -56,20 +56,24 @@ fn apply_actions(
                 secs,
             } => {
                 let Some(instrument) = instruments.get(instrument) else {
-                    warn!("ignored a desk questionnaire: there is no questionnaire \"{instrument}\"");
+                    warn!(
+                        "ignored a desk questionnaire: there is no questionnaire \"{instrument}\""
+                    );
                     continue;
                 };
                 let recorded = runtime
                     .record_desk_questionnaire(patient, instrument, answers, *secs)
                     .unwrap_or_else(|| {
-                        questionnaire::write_desk_record(&folder.0, patient, instrument, answers, *secs)
-                            .map(|(path, raised)| {
-                                info!("{} recorded in {}", instrument.short, path.display());
-                                raised
-                            })
+                        questionnaire::write_desk_record(
+                            &folder.0, patient, instrument, answers, *secs,
+                        )
+                        .map(|(path, raised)| {
+                            info!("{} recorded in {}", instrument.short, path.display());
+                            raised
+                        })
                     });
                 match recorded {
-                    Ok(raised) => alerts.0.extend(raised),
+                    Ok(raised) => alerts.raise(raised),
                     Err(problem) => error!("the desk questionnaire was not recorded: {problem}"),
                 }
             }
@@ -85,7 +89,10 @@ fn apply_actions(
                 {
                     error!("the acknowledgement was not recorded: {problem}");
                 }
-                info!("safety alert acknowledged: {} item {}", alert.name, alert.item);
+                info!(
+                    "safety alert acknowledged: {} item {}",
+                    alert.name, alert.item
+                );
             }
             SessionAction::Start { patient, record } => {
                 if runtime.is_under_way() {
@@ -149,7 +156,7 @@ fn apply_actions(
             }
             other => runtime.apply(other, &mut volumes),
         }
-        alerts.0.extend(runtime.take_raised_alerts());
+        alerts.raise(runtime.take_raised_alerts());
     }
 }
 

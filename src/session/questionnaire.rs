@@ -87,6 +87,25 @@ impl PendingAlert {
 #[derive(Resource, Debug, Default, Clone, PartialEq)]
 pub struct SafetyAlerts(pub Vec<PendingAlert>);
 
+impl SafetyAlerts {
+    /// Adds `alerts`; one for an item whose alert is still waiting (the patient went back and
+    /// answered it again) replaces that one, so the therapist sees the latest answer once.
+    pub fn raise(&mut self, alerts: impl IntoIterator<Item = PendingAlert>) {
+        for alert in alerts {
+            let same = |waiting: &PendingAlert| {
+                waiting.record == alert.record
+                    && waiting.patient == alert.patient
+                    && waiting.instrument == alert.instrument
+                    && waiting.item == alert.item
+            };
+            match self.0.iter_mut().find(|waiting| same(waiting)) {
+                Some(waiting) => *waiting = alert,
+                None => self.0.push(alert),
+            }
+        }
+    }
+}
+
 /// The `questionnaire` event for `answers` to `instrument` (one per item), taken in `secs`.
 pub fn scored_event(
     instrument: &Instrument,

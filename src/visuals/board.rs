@@ -23,6 +23,8 @@ const CELL_HOVERED: Color = Color::srgba(0.3, 0.3, 0.38, 0.75);
 const CELL_CHOSEN: Color = Color::srgba(0.78, 0.62, 0.45, 0.85);
 /// The soft outline of every cell.
 const OUTLINE: Color = Color::srgba(0.96, 0.94, 0.9, 0.35);
+/// Where a heading's space ends, metres above the board's centre.
+const HEADING_BOTTOM: f32 = 0.28;
 /// The dwell ring.
 const RING: Color = Color::srgba(1.0, 0.9, 0.76, 0.95);
 
@@ -144,7 +146,7 @@ pub fn ring_mesh(fill: f32) -> Mesh {
 
 /// True when `a` and `b` offer the same choices for the same question.
 fn same_question(a: &Board, b: &Board) -> bool {
-    a.step == b.step && a.cells == b.cells
+    a.step == b.step && a.question == b.question && a.heading == b.heading && a.cells == b.cells
 }
 
 /// Fades the board in and out, and lays out a new board's cells while it is hidden.
@@ -175,6 +177,9 @@ fn show_board(
             if let Some(board) = &state.shown {
                 let font = assets.load(FONT);
                 commands.entity(layout).with_children(|layout| {
+                    if let Some(heading) = &board.heading {
+                        spawn_heading(layout, heading, font.clone());
+                    }
                     for (index, cell) in board.cells.iter().enumerate() {
                         spawn_cell(layout, index, cell, font.clone());
                     }
@@ -185,6 +190,31 @@ fn show_board(
     for (panel, visibility) in &mut panels {
         super::show_faded(state.opacity, visibility, &mut materials, &panel.0);
     }
+}
+
+/// The board's heading: one or two quiet lines across its top.
+fn spawn_heading(layout: &mut ChildSpawnerCommands, heading: &str, font: Handle<Font>) {
+    let px = |metres: f32| Val::Px(metres * PIXELS_PER_METRE);
+    layout
+        .spawn(Node {
+            position_type: PositionType::Absolute,
+            left: px(0.06),
+            right: px(0.06),
+            top: px(0.0),
+            height: px(BOARD_SIZE.y / 2.0 - HEADING_BOTTOM),
+            justify_content: JustifyContent::Center,
+            align_items: AlignItems::Center,
+            ..default()
+        })
+        .with_child((
+            Text::new(heading.to_owned()),
+            TextFont {
+                font: font.into(),
+                ..TextFont::from_font_size(28.0)
+            },
+            TextColor(TEXT.with_alpha(0.85)),
+            TextLayout::justify(Justify::Center),
+        ));
 }
 
 fn spawn_cell(

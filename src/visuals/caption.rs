@@ -121,6 +121,14 @@ pub fn caption_for(runtime: &SessionRuntime) -> Option<((usize, usize), String)>
             },
             _,
         ) => (1, "Thank you.".to_owned()),
+        // Each item fades in as its own words; the confirming and thanks pages after them.
+        (Detail::Questionnaire { item, page, .. }, _) => {
+            let after = match page {
+                crate::exercises::questionnaire::Page::Sent => 1,
+                _ => 0,
+            };
+            (item + after, view.caption.clone())
+        }
         (Detail::Closing { fade }, _) if *fade >= 1.0 => return None,
         (_, Some(Step::Rest(_))) if runtime.step_secs() > 20.0 => return None,
         _ => (0, view.caption.clone()),
@@ -128,11 +136,21 @@ pub fn caption_for(runtime: &SessionRuntime) -> Option<((usize, usize), String)>
     (!text.trim().is_empty()).then_some(((step, sub), text))
 }
 
+/// The caption's type size: smaller for the longest words (a questionnaire's longer items),
+/// so that they still fit the panel.
+fn font_size_for(words: &str) -> f32 {
+    match words.chars().count() {
+        0..=110 => 50.0,
+        111..=160 => 42.0,
+        _ => 34.0,
+    }
+}
+
 fn show_caption(
     time: Res<Time<Real>>,
     runtime: Res<SessionRuntime>,
     mut state: ResMut<CaptionState>,
-    mut texts: Query<&mut Text, With<CaptionText>>,
+    mut texts: Query<(&mut Text, &mut TextFont), With<CaptionText>>,
     mut panels: Query<(&CaptionPanel, &mut Visibility)>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
@@ -143,7 +161,7 @@ fn show_caption(
         // The same caption: fade in, and let counts tick in place.
         state.opacity = crate::easing::approach(state.opacity, 1.0, change);
         if let Some((_, words)) = &wanted {
-            for mut text in &mut texts {
+            for (mut text, _) in &mut texts {
                 if text.0 != *words {
                     text.0.clone_from(words);
                 }
@@ -155,8 +173,9 @@ fn show_caption(
     } else {
         state.shown_key = wanted_key;
         if let Some((_, words)) = &wanted {
-            for mut text in &mut texts {
+            for (mut text, mut font) in &mut texts {
                 text.0.clone_from(words);
+                font.font_size = FontSize::Px(font_size_for(words));
             }
         }
     }

@@ -1,0 +1,241 @@
+//! Questionnaires at the desk, and the safety alert. "Questionnaire…" opens a form of the
+//! whole instrument, as on paper: the patient fills it in on the desktop before the headset
+//! goes on, or the therapist enters a paper form. A safety alert (PHQ-9 item 9 answered above
+//! 0, in the headset or at the desk) covers the panel until the therapist acknowledges it,
+//! even when the panel is hidden.
+
+use bevy::prelude::*;
+use bevy_egui::egui;
+
+use super::intent::PanelIntent;
+use super::layout::{BAD, WARN};
+use crate::instruments::{Instrument, InstrumentSet};
+use crate::session::questionnaire::PendingAlert;
+
+/// The desk form, while it is open.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct DeskForm {
+    /// True while the form shows.
+    pub open: bool,
+    /// The patient's code.
+    pub patient: String,
+    /// The instrument chosen, by id.
+    pub instrument: String,
+    /// One answer per item, once given.
+    pub answers: Vec<Option<u32>>,
+    /// When the form was opened (real seconds since start-up), for the time it took.
+    pub opened_at: f64,
+}
+
+impl DeskForm {
+    /// Opens the form for `patient` on `instrument`, every item unanswered.
+    pub fn open(&mut self, patient: &str, instrument: &Instrument, now: f64) {
+        *self = Self {
+            open: true,
+            patient: patient.trim().to_owned(),
+            instrument: instrument.id.clone(),
+            answers: vec![None; instrument.items.len()],
+            opened_at: now,
+        };
+    }
+
+    /// Every answer, once every item is answered.
+    pub fn complete(&self) -> Option<Vec<u32>> {
+        self.answers.iter().copied().collect()
+    }
+}
+
+/// The "Questionnaire…" button: opens the form for the patient code given (or the session's).
+pub(super) fn desk_button(
+    ui: &mut egui::Ui,
+    form: &mut DeskForm,
+    patient: &str,
+    instruments: &InstrumentSet,
+    now: f64,
+) {
+    let Some(first) = instruments.0.values().next() else {
+        return;
+    };
+    let button = egui::Button::new("Questionnaire…");
+    if ui
+        .add(button)
+        .on_hover_text("PHQ-9, GAD-7 or PCL-5 at the desk: filled in by the patient, or entered from a paper form")
+        .clicked()
+    {
+        let chosen = instruments.get(&form.instrument).unwrap_or(first);
+        form.open(patient, chosen, now);
+    }
+}
+
+/// The form, in a window over the mirror.
+pub(super) fn desk_form(
+    ctx: &egui::Context,
+    form: &mut DeskForm,
+    instruments: &InstrumentSet,
+    now: f64,
+    asked: &mut Vec<PanelIntent>,
+) {
+    let Some(instrument) = instruments.get(&form.instrument).cloned() else {
+        form.open = false;
+        return;
+    };
+    let mut open = form.open;
+    egui::Window::new("Questionnaire at the desk")
+        .open(&mut open)
+        .collapsible(false)
+        .default_width(620.0)
+        .default_height(ctx.content_rect().height() * 0.8)
+        .anchor(egui::Align2::LEFT_TOP, egui::vec2(24.0, 24.0))
+        .show(ctx, |ui| {
+            ui.horizontal(|ui| {
+                ui.label("Patient code");
+                ui.add(egui::TextEdit::singleline(&mut form.patient).desired_width(110.0));
+                ui.label("Questionnaire");
+                egui::ComboBox::from_id_salt("desk-instrument")
+                    .selected_text(instrument.short.as_str())
+                    .show_ui(ui, |ui| {
+                        for other in instruments.0.values() {
+                            if ui
+                                .selectable_label(other.id == instrument.id, &other.short)
+                                .clicked()
+                                && other.id != instrument.id
+                            {
+                                let patient = form.patient.clone();
+                                form.open(&patient, other, now);
+                            }
+                        }
+                    });
+            });
+            ui.label(egui::RichText::new(&instrument.title).strong());
+            ui.label(&instrument.stem);
+            ui.separator();
+            egui::ScrollArea::vertical()
+                .max_height(ui.available_height() - 70.0)
+                .show(ui, |ui| items(ui, form, &instrument));
+            ui.separator();
+            footer(ui, form, &instrument, now, asked);
+            ui.label(
+                egui::RichText::new(&instrument.source)
+                    .small()
+                    .color(ui.visuals().weak_text_color()),
+            );
+        });
+    form.open &= open;
+}
+
+/// Each item with its answers as a row of choices.
+fn items(ui: &mut egui::Ui, form: &mut DeskForm, instrument: &Instrument) {
+    for (index, (item, answer)) in instrument.items.iter().zip(&mut form.answers).enumerate() {
+        ui.label(egui::RichText::new(format!("{}. {}", index + 1, item.text)).strong());
+        ui.horizontal_wrapped(|ui| {
+            for (value, response) in (0u32..).zip(&instrument.responses) {
+                ui.radio_value(answer, Some(value), format!("{value}  {}", response.label));
+            }
+        });
+        ui.add_space(6.0);
+    }
+}
+
+/// How many are answered, and Record once all are.
+fn footer(
+    ui: &mut egui::Ui,
+    form: &mut DeskForm,
+    instrument: &Instrument,
+    now: f64,
+    asked: &mut Vec<PanelIntent>,
+) {
+    let answered = form.answers.iter().flatten().count();
+    let code_problem = crate::session::runtime::check_patient_code(form.patient.trim()).err();
+    ui.horizontal(|ui| {
+        let complete = form.complete();
+        let ready = complete.is_some() && code_problem.is_none();
+        if ui
+            .add_enabled(ready, egui::Button::new("Record the answers"))
+            .clicked()
+            && let Some(answers) = complete
+        {
+            asked.push(PanelIntent::DeskQuestionnaire {
+                patient: form.patient.trim().to_owned(),
+                instrument: instrument.id.clone(),
+                answers,
+                secs: (now - form.opened_at).max(0.0),
+            });
+            form.open = false;
+        }
+        if ui.button("Cancel").clicked() {
+            form.open = false;
+        }
+        ui.label(format!("{answered} of {} answered", instrument.items.len()));
+    });
+    if let Some(problem) = code_problem.filter(|_| !form.patient.trim().is_empty()) {
+        ui.colored_label(WARN, problem);
+    } else if form.patient.trim().is_empty() {
+        ui.colored_label(WARN, "Enter the patient's code to record the answers.");
+    }
+}
+
+/// The first safety alert waiting, over everything, until it is acknowledged.
+pub(super) fn safety_alert(
+    ctx: &egui::Context,
+    waiting: &[PendingAlert],
+    asked: &mut Vec<PanelIntent>,
+) {
+    let Some(alert) = waiting.first() else {
+        return;
+    };
+    let frame = egui::Frame::popup(&ctx.global_style())
+        .stroke(egui::Stroke::new(3.0, BAD))
+        .inner_margin(egui::Margin::same(20));
+    egui::Modal::new(egui::Id::new("safety-alert"))
+        .frame(frame)
+        .show(ctx, |ui| {
+            ui.set_max_width(520.0);
+            ui.label(
+                egui::RichText::new("Safety alert")
+                    .heading()
+                    .strong()
+                    .color(BAD),
+            );
+            ui.label(
+                egui::RichText::new(format!(
+                    "Patient {} · {} item {}",
+                    alert.patient, alert.name, alert.item
+                ))
+                .strong(),
+            );
+            ui.add_space(4.0);
+            ui.label(format!("\u{201c}{}\u{201d}", alert.item_text));
+            ui.label(
+                egui::RichText::new(format!(
+                    "Answered: {} ({})",
+                    alert.answer_label, alert.answer
+                ))
+                .strong(),
+            );
+            ui.add_space(4.0);
+            ui.label(&alert.message);
+            ui.label(
+                egui::RichText::new(format!("Raised at {} (UTC)", alert.raised_at))
+                    .small()
+                    .color(ui.visuals().weak_text_color()),
+            );
+            if waiting.len() > 1 {
+                ui.colored_label(
+                    WARN,
+                    format!("{} more alerts wait after this one.", waiting.len() - 1),
+                );
+            }
+            ui.add_space(8.0);
+            let acknowledge =
+                egui::Button::new(egui::RichText::new("I have seen this alert").strong())
+                    .min_size(egui::vec2(220.0, 36.0));
+            if ui.add(acknowledge).clicked() {
+                asked.push(PanelIntent::AcknowledgeSafetyAlert);
+            }
+            ui.label(
+                egui::RichText::new("The acknowledgement is written in the record.")
+                    .small()
+                    .color(ui.visuals().weak_text_color()),
+            );
+        });
+}
