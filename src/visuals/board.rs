@@ -24,7 +24,7 @@ const CELL_CHOSEN: Color = Color::srgba(0.78, 0.62, 0.45, 0.85);
 /// The soft outline of every cell.
 const OUTLINE: Color = Color::srgba(0.96, 0.94, 0.9, 0.35);
 /// Where a heading's space ends, metres above the board's centre.
-const HEADING_BOTTOM: f32 = 0.28;
+const HEADING_BOTTOM: f32 = 0.285;
 /// The dwell ring.
 const RING: Color = Color::srgba(1.0, 0.9, 0.76, 0.95);
 
@@ -196,23 +196,28 @@ fn show_board(
 fn spawn_heading(layout: &mut ChildSpawnerCommands, heading: &str, font: Handle<Font>) {
     let px = |metres: f32| Val::Px(metres * PIXELS_PER_METRE);
     layout
-        .spawn(Node {
-            position_type: PositionType::Absolute,
-            left: px(0.06),
-            right: px(0.06),
-            top: px(0.0),
-            height: px(BOARD_SIZE.y / 2.0 - HEADING_BOTTOM),
-            justify_content: JustifyContent::Center,
-            align_items: AlignItems::Center,
-            ..default()
-        })
+        .spawn((
+            Node {
+                position_type: PositionType::Absolute,
+                left: px(0.04),
+                right: px(0.04),
+                top: px(0.0),
+                height: px(BOARD_SIZE.y / 2.0 - HEADING_BOTTOM),
+                justify_content: JustifyContent::Center,
+                align_items: AlignItems::Center,
+                padding: UiRect::axes(px(0.03), px(0.008)),
+                border_radius: BorderRadius::all(px(0.04)),
+                ..default()
+            },
+            BackgroundColor(CELL),
+        ))
         .with_child((
             Text::new(heading.to_owned()),
             TextFont {
                 font: font.into(),
-                ..TextFont::from_font_size(28.0)
+                ..TextFont::from_font_size(32.0)
             },
-            TextColor(TEXT.with_alpha(0.85)),
+            TextColor(TEXT),
             TextLayout::justify(Justify::Center),
         ));
 }
