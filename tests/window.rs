@@ -1146,3 +1146,65 @@ fn the_doctor_gives_true_verdicts_on_this_machine() {
     assert!(!passed);
     assert_eq!(verdict(&lines, "runtime").0, "FAIL");
 }
+
+#[test]
+fn a_questionnaire_item_in_the_headset_and_its_safety_alert_in_the_panel() {
+    let session = "outcome-measures";
+    // PHQ-9 begins at 12 s; three items answered, the fourth showing.
+    let item = screenshot_at(
+        session,
+        "questionnaire-item",
+        &[
+            "--at",
+            "16.5",
+            "--action",
+            "13=answer:1",
+            "--action",
+            "14=answer:2",
+            "--action",
+            "15=answer:0",
+        ],
+    );
+    assert!(
+        item.moment.contains("kind=Questionnaire")
+            && item
+                .moment
+                .contains("caption=\"Feeling tired or having little energy\""),
+        "{}",
+        item.moment
+    );
+    assert!(item.caption_pixels() > 500, "{}", item.caption_pixels());
+    // The four answers and "4 of 9" with the stem, as light lettering on their cards.
+    let answers = item.count_in(480..800, 380..520, |[r, g, b]| {
+        r > 225 && g > 220 && b > 210
+    });
+    assert!(answers > 350, "{answers} pixels of answer lettering");
+    let heading = item.count_in(400..880, 340..378, |[r, g, b]| {
+        r > 225 && g > 220 && b > 210
+    });
+    assert!(heading > 400, "{heading} pixels of the heading");
+    // The Back button below them.
+    let back = item.count_in(480..640, 550..590, |[r, g, b]| {
+        r > 225 && g > 220 && b > 210
+    });
+    assert!(back > 30, "{back} pixels of Back");
+    // Item 9 answered "Several days": the alert covers the panel and the mirror.
+    let mut args = vec![
+        "--at".to_owned(),
+        "24".to_owned(),
+        "--with-panel".to_owned(),
+    ];
+    for index in 0..9 {
+        args.extend(["--action".to_owned(), format!("{}=answer:1", 13 + index)]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let alert = screenshot_at(session, "questionnaire-safety-alert", &args);
+    let border = alert.count_in(300..980, 150..570, |[r, g, b]| {
+        (215..=250).contains(&r) && (100..=140).contains(&g) && (90..=130).contains(&b)
+    });
+    assert!(border > 2500, "{border} pixels of the alert's red border");
+    let lettering = alert.count_in(360..920, 210..510, |[r, g, b]| {
+        r > 170 && g > 170 && b > 170
+    });
+    assert!(lettering > 800, "{lettering} pixels of the alert's words");
+}

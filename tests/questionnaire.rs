@@ -1,0 +1,450 @@
+//! Questionnaires end to end: PHQ-9 taken in the headset path through `simulate`'s actions,
+//! GAD-7, PHQ-9 and PCL-5 at the desk through the panel's requests, the item-9 safety alert
+//! from the answer to the acknowledgement in the record. Expected totals, bands and the
+//! PCL-5 rule are computed here from the published rules, not by the product's scoring.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test stops at the first thing that is wrong"
+)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use bevy::prelude::*;
+use bevy::time::TimeUpdateStrategy;
+use common::{project_path, stdout, stillpoint};
+use serde_json::Value;
+use stillpoint::LogicPlugin;
+use stillpoint::instruments::InstrumentSet;
+use stillpoint::panel::intent::{self, PanelIntent};
+use stillpoint::script::SessionScript;
+use stillpoint::script::library::check_file;
+use stillpoint::script::validate::Context;
+use stillpoint::session::questionnaire::SafetyAlerts;
+use stillpoint::session::record::{EventKind, ReadRecord};
+use stillpoint::session::resume::unfinished_in;
+use stillpoint::session::{ReadyScript, SessionRuntime};
+
+/// PHQ-9's severity bands (Kroenke, Spitzer & Williams 2001).
+fn phq9_band(total: u32) -> &'static str {
+    match total {
+        0..=4 => "Minimal",
+        5..=9 => "Mild",
+        10..=14 => "Moderate",
+        15..=19 => "Moderately severe",
+        _ => "Severe",
+    }
+}
+
+/// GAD-7's severity bands (Spitzer et al. 2006).
+fn gad7_band(total: u32) -> &'static str {
+    match total {
+        0..=4 => "Minimal",
+        5..=9 => "Mild",
+        10..=14 => "Moderate",
+        _ => "Severe",
+    }
+}
+
+fn events(text: &str) -> Vec<Value> {
+    text.lines()
+        .filter(|line| line.starts_with('{'))
+        .map(|line| serde_json::from_str(line).expect("a record line is JSON"))
+        .collect()
+}
+
+fn named<'a>(events: &'a [Value], name: &str) -> Vec<&'a Value> {
+    events
+        .iter()
+        .filter(|event| event["event"] == name)
+        .collect()
+}
+
+fn numbers(value: &Value) -> Vec<u32> {
+    value
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|number| number.as_u64().expect("a number") as u32)
+        .collect()
+}
+
+/// `simulate` on the outcome-measures session (a 12 s narration, then PHQ-9, then GAD-7),
+/// with `actions`; the record's events.
+fn simulate(actions: &[String]) -> Vec<Value> {
+    let mut args = vec![
+        "simulate",
+        "--session",
+        "outcome-measures",
+        "--patient",
+        "P-300",
+        "--auto-continue",
+        "120",
+    ];
+    for action in actions {
+        args.extend(["--action", action]);
+    }
+    let output = stillpoint(&args);
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        stdout(&output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    events(&stdout(&output))
+}
+
+/// One `answer:N` per second from `from`, for `answers`.
+fn answering(from: f64, answers: &[u32]) -> Vec<String> {
+    (0..)
+        .zip(answers)
+        .map(|(index, answer)| format!("{}=answer:{answer}", from + f64::from(index)))
+        .collect()
+}
+
+#[test]
+fn a_patient_takes_phq9_in_the_headset_one_item_per_action_and_corrects_one_with_back() {
+    // Item 3 answered 3 by mistake, then Back and 1 instead; item 9 answered 1.
+    let mut actions = answering(13.0, &[2, 1, 3]);
+    actions.push("16=item-back".into());
+    actions.extend(answering(17.0, &[1, 0, 2, 1, 0, 3, 1]));
+    // Nothing is written before Send, not even with every item answered.
+    actions.push("30=confirm".into());
+    actions.push("31=acknowledge".into());
+    // GAD-7 (from 31.3 s): three items, then the session ends.
+    actions.extend(answering(33.0, &[2, 2, 1]));
+    actions.push("40=end".into());
+    let record = simulate(&actions);
+    let phq9 = named(&record, "questionnaire");
+    assert_eq!(
+        phq9.len(),
+        1,
+        "one questionnaire answered in full: {phq9:?}"
+    );
+    let phq9 = phq9[0];
+    let answers = [2, 1, 1, 0, 2, 1, 0, 3, 1];
+    let total: u32 = answers.iter().sum();
+    assert_eq!(phq9["instrument"], "phq-9");
+    assert_eq!(numbers(&phq9["answers"]), answers);
+    assert_eq!(phq9["total"], total);
+    assert_eq!(phq9["band"], phq9_band(total));
+    assert_eq!(phq9["via"], "headset");
+    assert!(phq9["taken_at"].as_str().unwrap().ends_with('Z'));
+    // From the first item (12 s) to Send (30 s).
+    let secs = phq9["secs"].as_f64().unwrap();
+    assert!((17.5..18.5).contains(&secs), "took {secs} s");
+    assert!(phq9["t"].as_f64().unwrap() >= 30.0);
+    // Item 9 answered above 0 alerted at once, before the answers were sent, and the
+    // acknowledgement followed.
+    let alerts = named(&record, "safety_alert");
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(
+        (alerts[0]["item"].as_u64(), alerts[0]["answer"].as_u64()),
+        (Some(9), Some(1))
+    );
+    assert!(alerts[0]["t"].as_f64() < phq9["t"].as_f64());
+    let acknowledged = named(&record, "safety_acknowledged");
+    assert_eq!(acknowledged.len(), 1);
+    assert_eq!(acknowledged[0]["item"], 9);
+    assert!(acknowledged[0]["t"].as_f64() >= Some(31.0));
+    // GAD-7 was left part-way: its answers so far, never as complete.
+    let abandoned = named(&record, "questionnaire_abandoned");
+    assert_eq!(abandoned.len(), 1, "{abandoned:?}");
+    assert_eq!(abandoned[0]["instrument"], "gad-7");
+    assert_eq!(numbers(&abandoned[0]["answers"]), [2, 2, 1]);
+}
+
+#[test]
+fn answers_out_of_range_or_before_an_item_shows_change_nothing() {
+    let mut actions = vec!["5=answer:1".to_owned(), "13=answer:7".to_owned()];
+    actions.extend(answering(14.0, &[0; 9]));
+    // Send only once the confirming page shows, then nothing more counts for PHQ-9.
+    actions.push("23.5=confirm".into());
+    actions.push("26=answer:3".into());
+    actions.push("27=end".into());
+    let record = simulate(&actions);
+    let taken = named(&record, "questionnaire");
+    assert_eq!(taken.len(), 1);
+    assert_eq!(numbers(&taken[0]["answers"]), [0; 9]);
+    assert_eq!(taken[0]["band"], "Minimal");
+    assert!(named(&record, "safety_alert").is_empty());
+    // GAD-7's first item took the answer given at 26 s.
+    let abandoned = named(&record, "questionnaire_abandoned");
+    assert_eq!(numbers(&abandoned[0]["answers"]), [3]);
+}
+
+fn instruments() -> InstrumentSet {
+    let (set, problems) = InstrumentSet::load(&[project_path("assets/instruments")]);
+    assert!(problems.is_empty(), "{problems:?}");
+    set
+}
+
+/// The panel's headless app: the runtime, the panel's requests, the bundled instruments.
+fn panel_app(records: &Path) -> App {
+    let path = project_path("assets/sessions/outcome-measures.session.ron");
+    let session = check_file(&path, &Context::default())
+        .outcome
+        .expect("bundled session is valid")
+        .session;
+    let mut app = App::new();
+    app.add_plugins((
+        MinimalPlugins,
+        LogicPlugin {
+            records_folder: records.to_path_buf(),
+        },
+        intent::plugin,
+    ))
+    .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
+        100,
+    )))
+    .insert_resource(instruments())
+    .insert_resource(ReadyScript(Some(Arc::new(SessionScript {
+        session,
+        sha256: "0".repeat(64),
+        warnings: Vec::new(),
+    }))));
+    stillpoint::simulate::single_threaded(&mut app);
+    app.update();
+    app
+}
+
+fn press(app: &mut App, intent: PanelIntent) {
+    app.world_mut().write_message(intent);
+    app.update();
+    app.update();
+}
+
+fn desk(patient: &str, instrument: &str, answers: &[u32]) -> PanelIntent {
+    PanelIntent::DeskQuestionnaire {
+        patient: patient.into(),
+        instrument: instrument.into(),
+        answers: answers.to_vec(),
+        secs: 95.0,
+    }
+}
+
+/// The patient's record files, in name order.
+fn records_of(folder: &Path, patient: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder.join(patient))
+        .map(|entries| entries.map(|entry| entry.unwrap().path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn waiting_alerts(app: &App) -> usize {
+    app.world().resource::<SafetyAlerts>().0.len()
+}
+
+#[test]
+fn gad7_at_the_desk_through_the_panel_is_a_desk_record_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = panel_app(dir.path());
+    let answers = [3, 2, 2, 1, 0, 2, 1];
+    press(&mut app, desk("P-301", "gad-7", &answers));
+    let files = records_of(dir.path(), "P-301");
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].file_name().unwrap().to_str().unwrap().to_owned();
+    assert!(name.starts_with("questionnaire-gad-7-"), "{name}");
+    let read = ReadRecord::read(&files[0]).unwrap();
+    assert!(read.is_desk());
+    // Not a session left unfinished: nothing to resume.
+    assert!(unfinished_in(&files[0]).is_none());
+    let total: u32 = answers.iter().sum();
+    match &read.events[0].kind {
+        EventKind::Questionnaire {
+            instrument,
+            answers: recorded,
+            total: scored,
+            band,
+            secs,
+            via,
+            ..
+        } => {
+            assert_eq!(instrument, "gad-7");
+            assert_eq!(recorded, &answers);
+            assert_eq!(*scored, total);
+            assert_eq!(band, gad7_band(total));
+            assert_eq!(*secs, 95.0);
+            assert_eq!(format!("{via:?}"), "Desk");
+        }
+        other => panic!("the desk record starts with {other:?}"),
+    }
+    assert_eq!(waiting_alerts(&app), 0);
+    // A wrong patient code or an unknown questionnaire records nothing.
+    press(&mut app, desk("Jane Doe", "gad-7", &answers));
+    press(&mut app, desk("P-301", "phq-99", &answers));
+    press(&mut app, desk("P-301", "gad-7", &answers[..6]));
+    assert_eq!(records_of(dir.path(), "P-301").len(), 1);
+    assert!(!dir.path().join("Jane Doe").exists());
+}
+
+#[test]
+fn item_nine_at_the_desk_alerts_until_acknowledged_and_the_record_keeps_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = panel_app(dir.path());
+    // A total of 2, low, but item 9 answered "Several days".
+    press(
+        &mut app,
+        desk("P-302", "phq-9", &[0, 0, 0, 0, 0, 0, 1, 0, 1]),
+    );
+    assert_eq!(waiting_alerts(&app), 1);
+    let alert = app.world().resource::<SafetyAlerts>().0[0].clone();
+    assert_eq!((alert.item, alert.answer), (9, 1));
+    assert_eq!(alert.answer_label, "Several days");
+    assert!(
+        alert.item_text.contains("better off dead"),
+        "{}",
+        alert.item_text
+    );
+    // The alert waits through anything else the panel does.
+    press(&mut app, PanelIntent::PauseOrResume);
+    assert_eq!(waiting_alerts(&app), 1);
+    press(&mut app, PanelIntent::AcknowledgeSafetyAlert);
+    assert_eq!(waiting_alerts(&app), 0);
+    let files = records_of(dir.path(), "P-302");
+    let kinds: Vec<String> = ReadRecord::read(&files[0])
+        .unwrap()
+        .events
+        .iter()
+        .map(|event| {
+            serde_json::to_value(event).unwrap()["event"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["questionnaire", "safety_alert", "safety_acknowledged"]
+    );
+    let read = ReadRecord::read(&files[0]).unwrap();
+    match &read.events[0].kind {
+        EventKind::Questionnaire { total, band, .. } => {
+            assert_eq!((*total, band.as_str()), (2, phq9_band(2)));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn at_the_desk_during_the_patients_session_the_answers_go_into_its_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = panel_app(dir.path());
+    press(
+        &mut app,
+        PanelIntent::Start {
+            patient: "P-303".into(),
+        },
+    );
+    press(
+        &mut app,
+        desk("P-303", "phq-9", &[1, 1, 1, 1, 1, 1, 1, 1, 2]),
+    );
+    // Another patient's form during this session has a desk record of its own.
+    press(&mut app, desk("P-304", "gad-7", &[0; 7]));
+    let session = app
+        .world()
+        .resource::<SessionRuntime>()
+        .record_path()
+        .unwrap()
+        .to_owned();
+    assert_eq!(records_of(dir.path(), "P-303"), [session.clone()]);
+    assert_eq!(records_of(dir.path(), "P-304").len(), 1);
+    press(&mut app, PanelIntent::AcknowledgeSafetyAlert);
+    let read = ReadRecord::read(&session).unwrap();
+    let kinds: Vec<&EventKind> = read.events.iter().map(|event| &event.kind).collect();
+    let alert = kinds.iter().position(|kind| {
+        matches!(
+            kind,
+            EventKind::SafetyAlert {
+                item: 9,
+                answer: 2,
+                ..
+            }
+        )
+    });
+    let taken = kinds.iter().position(|kind| {
+        matches!(kind, EventKind::Questionnaire { total: 10, band, .. } if band == "Moderate")
+    });
+    let acknowledged = kinds
+        .iter()
+        .position(|kind| matches!(kind, EventKind::SafetyAcknowledged { item: 9, .. }));
+    assert!(
+        alert.is_some() && taken.is_some() && acknowledged > taken,
+        "{kinds:#?}"
+    );
+    // The session goes on, still unfinished: the desk answers did not end it.
+    assert!(unfinished_in(&session).is_some());
+}
+
+/// PCL-5's provisional diagnosis (Weathers et al. 2013; DSM-5): each item scored 2 or more
+/// counts as endorsed; B needs 1 of items 1-5, C 1 of 6-7, D 2 of 8-14, E 2 of 15-20; and
+/// the total reaches the cut-off of 33.
+fn pcl5_expected(answers: &[u32; 20]) -> (u32, bool) {
+    let endorsed = |items: std::ops::RangeInclusive<usize>| {
+        items.filter(|&item| answers[item - 1] >= 2).count()
+    };
+    let total = answers.iter().sum();
+    let clusters = endorsed(1..=5) >= 1
+        && endorsed(6..=7) >= 1
+        && endorsed(8..=14) >= 2
+        && endorsed(15..=20) >= 2;
+    (total, clusters && total >= 33)
+}
+
+#[test]
+fn pcl5_at_the_desk_follows_the_provisional_diagnosis_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = panel_app(dir.path());
+    let cases: [[u32; 20]; 3] = [
+        // Every cluster met and 40 in all: provisional PTSD.
+        [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2],
+        // 40 in all, but only one item of E endorsed.
+        [4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 2, 1, 1, 1, 2, 1, 0, 0, 1, 0],
+        // Every cluster met with 20 in all: under the cut-off.
+        [2, 0, 0, 0, 0, 2, 0, 2, 2, 0, 0, 0, 0, 0, 2, 2, 4, 2, 2, 0],
+    ];
+    for answers in &cases {
+        press(&mut app, desk("P-305", "pcl-5", answers));
+    }
+    let files = records_of(dir.path(), "P-305");
+    assert_eq!(files.len(), 3);
+    let mut found: Vec<(u32, Option<bool>, Vec<u32>)> = files
+        .iter()
+        .map(
+            |file| match &ReadRecord::read(file).unwrap().events[0].kind {
+                EventKind::Questionnaire {
+                    total,
+                    provisional,
+                    answers,
+                    ..
+                } => (*total, *provisional, answers.clone()),
+                other => panic!("{other:?}"),
+            },
+        )
+        .collect();
+    found.sort_by_key(|(_, _, answers)| {
+        cases
+            .iter()
+            .position(|case| case.as_slice() == answers.as_slice())
+    });
+    for (case, (total, provisional, _)) in cases.iter().zip(&found) {
+        let (expected_total, expected) = pcl5_expected(case);
+        assert_eq!(*total, expected_total);
+        assert_eq!(*provisional, Some(expected), "{case:?}");
+    }
+    assert_eq!(
+        found
+            .iter()
+            .map(|(_, provisional, _)| *provisional)
+            .collect::<Vec<_>>(),
+        [Some(true), Some(false), Some(false)]
+    );
+}
