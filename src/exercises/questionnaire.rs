@@ -98,9 +98,7 @@ pub fn view(
                 .collect(),
         ),
         None => (
-            format!(
-                "That is all {count} questions.\nSend your answers to your therapist?"
-            ),
+            format!("That is all {count} questions.\nSend your answers to your therapist?"),
             Page::Confirm,
             Vec::new(),
         ),
@@ -148,7 +146,10 @@ mod tests {
         answers.given.push(2);
         answers.last_at = Some(5.0);
         // The answer stays chosen a moment, then the next item shows.
-        assert_eq!(shown(&view(&step, Some(&phq9), 5.5, &answers)), (Page::Item, 0, Some(2)));
+        assert_eq!(
+            shown(&view(&step, Some(&phq9), 5.5, &answers)),
+            (Page::Item, 0, Some(2))
+        );
         let second = view(&step, Some(&phq9), 5.0 + ITEM_ACKNOWLEDGE_SECS, &answers);
         assert_eq!(shown(&second), (Page::Item, 1, None));
         assert_eq!(second.caption, phq9.items[1].text);

@@ -112,7 +112,10 @@ impl InstrumentSet {
                     set.insert(instrument.id.clone(), Arc::new(instrument));
                 }
                 Err(found) => problems.extend(found.iter().map(|problem| {
-                    format!("questionnaire left out: {}", problem.render(&entry.source, false))
+                    format!(
+                        "questionnaire left out: {}",
+                        problem.render(&entry.source, false)
+                    )
                 })),
             }
         }

@@ -33,7 +33,6 @@ pub fn plugin(app: &mut App) {
         );
 }
 
-#[allow(clippy::too_many_arguments)]
 fn apply_actions(
     mut actions: MessageReader<SessionAction>,
     mut runtime: ResMut<SessionRuntime>,
@@ -56,17 +55,21 @@ fn apply_actions(
                 secs,
             } => {
                 let Some(instrument) = instruments.get(instrument) else {
-                    warn!("ignored a desk questionnaire: there is no questionnaire \"{instrument}\"");
+                    warn!(
+                        "ignored a desk questionnaire: there is no questionnaire \"{instrument}\""
+                    );
                     continue;
                 };
                 let recorded = runtime
                     .record_desk_questionnaire(patient, instrument, answers, *secs)
                     .unwrap_or_else(|| {
-                        questionnaire::write_desk_record(&folder.0, patient, instrument, answers, *secs)
-                            .map(|(path, raised)| {
-                                info!("{} recorded in {}", instrument.short, path.display());
-                                raised
-                            })
+                        questionnaire::write_desk_record(
+                            &folder.0, patient, instrument, answers, *secs,
+                        )
+                        .map(|(path, raised)| {
+                            info!("{} recorded in {}", instrument.short, path.display());
+                            raised
+                        })
                     });
                 match recorded {
                     Ok(raised) => alerts.0.extend(raised),
@@ -85,7 +88,10 @@ fn apply_actions(
                 {
                     error!("the acknowledgement was not recorded: {problem}");
                 }
-                info!("safety alert acknowledged: {} item {}", alert.name, alert.item);
+                info!(
+                    "safety alert acknowledged: {} item {}",
+                    alert.name, alert.item
+                );
             }
             SessionAction::Start { patient, record } => {
                 if runtime.is_under_way() {

@@ -10,12 +10,12 @@ use std::time::Duration;
 use bevy::prelude::*;
 
 use super::painting::PaintStep;
+use super::questionnaire::{PendingAlert, scored_event};
+use super::record::AnsweredVia;
 use super::record::{Bus, EndReason, Event, EventKind, ReadRecord, RecordWriter, StepEnd};
 use crate::artwork::PaintAction;
 use crate::clock::wall_clock;
 use crate::config::AudioSettings;
-use super::questionnaire::{PendingAlert, scored_event};
-use super::record::AnsweredVia;
 use crate::exercises::questionnaire::{self, Answers, Page};
 use crate::exercises::{self, Detail, Input, Status, StepView};
 use crate::instruments::{Instrument, InstrumentSet};
@@ -844,10 +844,7 @@ impl SessionRuntime {
     }
 
     fn answer_back(&mut self, ignored: &dyn Fn(&str)) {
-        if !matches!(
-            self.questionnaire_page(),
-            Some(Page::Item | Page::Confirm)
-        ) {
+        if !matches!(self.questionnaire_page(), Some(Page::Item | Page::Confirm)) {
             return ignored("no questionnaire is waiting for an answer");
         }
         if self.answers.given.pop().is_none() {
