@@ -11,8 +11,8 @@
 # On first use it makes a Python virtual environment (python3 -m venv: Debian's
 # python3-venv, which tools/setup.sh installs) at $STILLPOINT_FHIR_VENV, by default
 # ~/.cache/stillpoint/fhir-venv, and installs the pinned packages into it from the package
-# registry (PyPI). fhir.resources 6.4.0 is the last release line on pydantic 1 whose
-# top-level models are FHIR R4 (4.0.1); later releases moved to R5.
+# registry (PyPI). In fhir.resources 6.4.0 (on pydantic 1) the top-level models are FHIR R4
+# (4.0.1), which the check below makes sure of; later releases default to R5.
 set -euo pipefail
 
 if [ $# -eq 0 ]; then
@@ -24,30 +24,35 @@ venv="${STILLPOINT_FHIR_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/stillpoint/fhir-ve
 packages=("fhir.resources==6.4.0" "pydantic[email]==1.10.27")
 stamp="$venv/.stillpoint-packages"
 
-if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "${packages[*]}" ]; then
-    echo "Setting up the FHIR validator in $venv (once)…" >&2
+ready() { [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "${packages[*]}" ]; }
+
+if ! ready; then
     mkdir -p "$(dirname "$venv")"
-    # Made beside its final place and moved there when complete, so that an interrupted
-    # set-up (or two at once) never leaves a half-installed one in use.
-    building="$(mktemp -d "$venv.building.XXXXXX")"
-    trap 'rm -rf "$building"' EXIT
-    if ! python3 -m venv "$building" >&2; then
-        echo "error: python3 -m venv failed; on Debian or Ubuntu install python3-venv (tools/setup.sh does)" >&2
-        exit 2
+    # One set-up at a time (tests run this in parallel); the others wait and use it.
+    exec 9>"$venv.lock"
+    flock 9
+    if ! ready; then
+        echo "Setting up the FHIR validator in $venv (once)…" >&2
+        # Built beside its final place and moved there when complete, so that an interrupted
+        # set-up never leaves a half-installed one in use. Only bin/python is used from
+        # here on, which finds its packages wherever the folder is.
+        building="$(mktemp -d "$venv.building.XXXXXX")"
+        trap 'rm -rf "$building"' EXIT
+        if ! python3 -m venv "$building" >&2; then
+            echo "error: python3 -m venv failed; on Debian or Ubuntu install python3-venv (tools/setup.sh --test does)" >&2
+            exit 2
+        fi
+        if ! "$building/bin/python" -m pip install --quiet --disable-pip-version-check \
+            "${packages[@]}" >&2; then
+            echo "error: cannot install ${packages[*]} from the package registry" >&2
+            exit 2
+        fi
+        echo "${packages[*]}" > "$building/.stillpoint-packages"
+        rm -rf "$venv"
+        mv "$building" "$venv"
+        trap - EXIT
     fi
-    if ! "$building/bin/python" -m pip install --quiet --disable-pip-version-check \
-        "${packages[@]}" >&2; then
-        echo "error: cannot install ${packages[*]} from the package registry" >&2
-        exit 2
-    fi
-    echo "${packages[*]}" > "$building/.stillpoint-packages"
-    # Only bin/python is used from here on, which finds its packages wherever the folder
-    # is (pip's own scripts would still name the folder it was built in).
-    rm -rf "$venv.old"
-    if [ -e "$venv" ]; then mv "$venv" "$venv.old"; fi
-    mv "$building" "$venv"
-    trap - EXIT
-    rm -rf "$venv.old"
+    exec 9>&-
 fi
 
 exec "$venv/bin/python" - "$@" <<'PYTHON'
@@ -69,7 +74,10 @@ for path in sys.argv[1:]:
             data = json.load(file)
         if not isinstance(data, dict) or not isinstance(data.get("resourceType"), str):
             raise ValueError("not a FHIR resource: no resourceType")
-        model = get_fhir_model_class(data["resourceType"])
+        try:
+            model = get_fhir_model_class(data["resourceType"])
+        except KeyError:
+            raise ValueError(f"unknown resourceType {data['resourceType']!r}") from None
         resource = model.parse_obj(data)
         entries = len(getattr(resource, "entry", None) or [])
         detail = f" with {entries} entries" if data["resourceType"] == "Bundle" else ""
