@@ -17,6 +17,7 @@ pub mod desktop_check;
 pub mod easing;
 pub mod environment;
 pub mod exercises;
+pub mod export;
 pub mod instruments;
 pub mod launch;
 pub mod limits;

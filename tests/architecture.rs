@@ -22,6 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "config",
             "easing",
             "exercises",
+            "export",
             "instruments",
             "limits",
             "linker",

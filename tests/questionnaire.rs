@@ -355,7 +355,10 @@ fn at_the_desk_during_the_patients_session_the_answers_go_into_its_record() {
         .record_path()
         .unwrap()
         .to_owned();
-    assert_eq!(records_of(dir.path(), "P-303"), [session.clone()]);
+    assert_eq!(
+        records_of(dir.path(), "P-303"),
+        std::slice::from_ref(&session)
+    );
     assert_eq!(records_of(dir.path(), "P-304").len(), 1);
     press(&mut app, PanelIntent::AcknowledgeSafetyAlert);
     let read = ReadRecord::read(&session).unwrap();

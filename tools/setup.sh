@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what Stillpoint needs to build and run on Debian 12/13 or Ubuntu 24.04, skipping
 # what is already there. `--test` adds what the test suite needs (a virtual display, a browser
-# for the report's check, Node.js for the Khronos glTF Validator, and for the headset check,
-# debootstrap). Uses sudo when not run as root. Sourced by tools/run.sh and
-# tools/test.sh; it can also be run on its own.
+# for the report's check, Node.js for the Khronos glTF Validator, Python's venv for the FHIR
+# validator of tools/fhir-validate.sh, and for the headset check, debootstrap). Uses sudo
+# when not run as root. Sourced by tools/run.sh and tools/test.sh; it can also be run on its
+# own.
 set -euo pipefail
 
 sudo_if_needed() {
@@ -45,7 +46,7 @@ packages=(gcc libc6-dev pkg-config libasound2-dev libdbus-1-dev libxkbcommon-dev
 packages+=(libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libvulkan1
            mesa-vulkan-drivers "$(first_offered libasound2t64 libasound2)")
 if [ "${1:-}" = "--test" ]; then
-    packages+=(xvfb xauth chromium debootstrap desktop-file-utils nodejs)
+    packages+=(xvfb xauth chromium debootstrap desktop-file-utils nodejs python3-venv)
 fi
 
 missing=()

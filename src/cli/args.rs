@@ -142,6 +142,25 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Export a patient's questionnaires, check-ins and safety alerts for the clinic's
+    /// records: a FHIR R4 Bundle and a CSV table of answers.
+    ///
+    /// Writes <DIR>/<patient>-fhir.json (a Bundle of type collection: the Patient, known
+    /// only by the code, a QuestionnaireResponse per questionnaire answered, an Observation
+    /// per total, check-in and safety alert) and <DIR>/<patient>-answers.csv (one row per
+    /// answer), readable only by you. See docs/questionnaires.md.
+    Export {
+        /// The patient's pseudonymous code.
+        #[arg(long, value_name = "CODE")]
+        patient: String,
+        /// What to write: fhir, csv, or both (repeat the option or separate with commas).
+        #[arg(long, value_name = "FORMAT", value_enum, value_delimiter = ',',
+              default_values_t = [ExportFormat::Fhir, ExportFormat::Csv])]
+        format: Vec<ExportFormat>,
+        /// The folder to write into (created if needed).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Render a session's whole sound to a WAV file, for practising at home.
     ///
     /// Narration, soundscape and breathing cues play through the same mix as in the app,
@@ -174,6 +193,15 @@ pub enum Command {
 /// The latest session moment `--at` can show: a day, far beyond any session (and far
 /// within what a time span can hold).
 const LATEST_MOMENT_SECS: f64 = 86_400.0;
+
+/// What `stillpoint export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// A FHIR R4 Bundle (JSON).
+    Fhir,
+    /// A CSV table, one row per answer.
+    Csv,
+}
 
 /// What `stillpoint patient` does.
 #[derive(Debug, Subcommand)]

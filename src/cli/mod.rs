@@ -2,6 +2,7 @@
 
 mod args;
 mod doctor;
+mod export;
 mod export_audio;
 mod list;
 mod patient;
@@ -18,8 +19,9 @@ use crate::config::{Paths, Settings};
 use crate::script::SessionScript;
 use crate::script::library;
 
-pub use args::{Cli, Command, PatientCommand, WindowArgs};
+pub use args::{Cli, Command, ExportFormat, PatientCommand, WindowArgs};
 use doctor::doctor;
+use export::export;
 use export_audio::export_audio;
 use list::list;
 use patient::patient;
@@ -74,6 +76,11 @@ pub fn run(cli: Cli) -> ExitCode {
             out,
         } => report(&settings, patient, record, out),
         Command::Patient { action } => patient(&settings, action),
+        Command::Export {
+            patient,
+            format,
+            out,
+        } => export(&paths, &settings, &patient, &format, &out),
         Command::Doctor => doctor(&paths, &settings),
         Command::Simulate {
             session,

@@ -228,10 +228,6 @@ fn style(ctx: &egui::Context) {
     });
 }
 
-#[allow(
-    clippy::too_many_arguments,
-    reason = "the panel sections share the frame's state and requests"
-)]
 fn panel_contents(
     ui: &mut egui::Ui,
     view: &PanelView,

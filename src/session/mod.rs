@@ -33,10 +33,6 @@ pub fn plugin(app: &mut App) {
         );
 }
 
-#[allow(
-    clippy::too_many_arguments,
-    reason = "a Bevy system reads what it needs as parameters"
-)]
 fn apply_actions(
     mut actions: MessageReader<SessionAction>,
     mut runtime: ResMut<SessionRuntime>,

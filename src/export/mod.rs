@@ -1,0 +1,285 @@
+//! `stillpoint export`: a patient's questionnaires, check-ins and safety alerts for the
+//! clinic's own records, as a FHIR R4 Bundle ([`fhir`]) and as a table of answers
+//! ([`csv`]). `docs/questionnaires.md` ("Export for the clinic's records") documents both.
+
+pub mod csv;
+pub mod fhir;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use sha2::{Digest, Sha256};
+
+use crate::instruments::{Instrument, InstrumentSet};
+use crate::report::outcomes::{Administration, RaisedAlert, course};
+use crate::report::summary::SessionSummary;
+use crate::session::record::ReadRecord;
+
+/// What an export can be written as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    /// A FHIR R4 Bundle of type `collection`: `<patient>-fhir.json`.
+    Fhir,
+    /// One row per answer: `<patient>-answers.csv`.
+    Csv,
+}
+
+impl Format {
+    /// The file this format is written to, for `patient`.
+    pub fn file_name(self, patient: &str) -> String {
+        match self {
+            Self::Fhir => format!("{patient}-fhir.json"),
+            Self::Csv => format!("{patient}-answers.csv"),
+        }
+    }
+}
+
+/// A check-in answered during a session (SUDS and other 0–10 ratings).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckIn {
+    /// The record it is in.
+    pub record: PathBuf,
+    /// The session's script id.
+    pub script: String,
+    /// The session's title.
+    pub title: String,
+    /// The check-in's id from the script, e.g. `suds-arrival`.
+    pub id: String,
+    /// The answer, 0–10.
+    pub value: u32,
+    /// Session time it was given, seconds.
+    pub at: f64,
+    /// Wall-clock time it was given (the session's start plus `at`, to the second), RFC 3339
+    /// UTC; `None` when the record's start time cannot be read.
+    pub answered_at: Option<String>,
+}
+
+/// Everything of one patient that an export holds, read from their records.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PatientExport {
+    /// The patient's pseudonymous code.
+    pub patient: String,
+    /// Every questionnaire answered in full, oldest first.
+    pub administrations: Vec<Administration>,
+    /// Every safety alert, including those of questionnaires left unfinished.
+    pub alerts: Vec<RaisedAlert>,
+    /// Every check-in answered (unanswered ones are left out), in session order.
+    pub check_ins: Vec<CheckIn>,
+    /// Records, or parts of them, that could not be read.
+    pub problems: Vec<String>,
+    /// When each session record's session began.
+    pub session_starts: BTreeMap<PathBuf, SystemTime>,
+}
+
+impl PatientExport {
+    /// Reads `records` of `patient`: desk records (a questionnaire taken with no session)
+    /// and session records alike.
+    pub fn read(patient: &str, records: &[PathBuf]) -> Self {
+        let mut problems = Vec::new();
+        let mut check_ins = Vec::new();
+        let mut sessions = Vec::new();
+        for path in records {
+            match ReadRecord::read(path) {
+                Ok(record) if record.is_desk() => {}
+                Ok(record) => match SessionSummary::from_record(path, &record) {
+                    Some(summary) => sessions.push(summary),
+                    None => problems.push(format!(
+                        "{}: left out: it begins neither with session_started nor with questionnaire",
+                        path.display()
+                    )),
+                },
+                // `course` reports it.
+                Err(_) => {}
+            }
+        }
+        sessions.sort_by(|a, b| {
+            a.started_at
+                .cmp(&b.started_at)
+                .then_with(|| a.record.cmp(&b.record))
+        });
+        let mut session_starts = BTreeMap::new();
+        for session in &sessions {
+            let start = humantime::parse_rfc3339(&session.started_at).ok();
+            if let Some(start) = start {
+                session_starts.insert(session.record.clone(), start);
+            }
+            for answer in &session.answers {
+                let Some(value) = answer.value else {
+                    continue;
+                };
+                let answered_at = start.and_then(|start| time_after(start, answer.at));
+                check_ins.push(CheckIn {
+                    record: session.record.clone(),
+                    script: session.script.clone(),
+                    title: session.title.clone(),
+                    id: answer.id.clone(),
+                    value,
+                    at: answer.at,
+                    answered_at,
+                });
+            }
+            if !session.damaged_lines.is_empty() {
+                problems.push(format!(
+                    "{}: lines {:?} could not be read and are left out",
+                    session.record.display(),
+                    session.damaged_lines
+                ));
+            }
+        }
+        let (administrations, alerts, unreadable) = course(records);
+        problems.extend(unreadable);
+        Self {
+            patient: patient.to_owned(),
+            administrations,
+            alerts,
+            check_ins,
+            problems,
+            session_starts,
+        }
+    }
+
+    /// The wall-clock time `at` seconds into the session of `record`, RFC 3339 UTC to the
+    /// second; `None` for a desk record or a start that cannot be read.
+    pub fn session_time(&self, record: &Path, at: f64) -> Option<String> {
+        time_after(*self.session_starts.get(record)?, at)
+    }
+
+    /// Answers to questionnaires, over every administration.
+    pub fn answer_count(&self) -> usize {
+        self.administrations
+            .iter()
+            .map(|taken| taken.answers.len())
+            .sum()
+    }
+
+    /// Writes the export in each of `formats` into `folder` (created private to the user),
+    /// each file atomically and private; returns the files written.
+    pub fn write(
+        &self,
+        folder: &Path,
+        formats: &[Format],
+        instruments: &InstrumentSet,
+    ) -> Result<Vec<PathBuf>, String> {
+        crate::private::create_dir(folder)
+            .map_err(|error| format!("cannot create the folder {}: {error}", folder.display()))?;
+        let mut formats = formats.to_vec();
+        formats.sort_unstable();
+        formats.dedup();
+        let mut written = Vec::new();
+        for format in formats {
+            let text = match format {
+                Format::Fhir => {
+                    let bundle = fhir::bundle(self, instruments);
+                    let mut text = serde_json::to_string_pretty(&bundle)
+                        .map_err(|error| format!("cannot write the FHIR bundle: {error}"))?;
+                    text.push('\n');
+                    text
+                }
+                Format::Csv => csv::table(self, instruments),
+            };
+            let path = folder.join(format.file_name(&self.patient));
+            crate::private::write_atomically(&path, |out| out.write_all(text.as_bytes()))
+                .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+}
+
+/// `start` plus `secs` rounded to the second, RFC 3339 UTC.
+fn time_after(start: SystemTime, secs: f64) -> Option<String> {
+    let offset = Duration::try_from_secs_f64(secs.max(0.0).round()).ok()?;
+    Some(humantime::format_rfc3339_seconds(start.checked_add(offset)?).to_string())
+}
+
+/// The record's file name, as exports name it (the folder is the patient's own).
+pub fn record_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// A UUID made from `parts` (SHA-256 of them, laid out as a version 4 UUID), so that the
+/// same record exported again gets the same identifiers.
+pub fn stable_uuid(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    let digest = hasher.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+/// Each administration's key within its record (`<instrument>@<taken_at>`, numbered when
+/// one record holds two alike), in the order of `administrations`.
+pub(crate) fn administration_keys(administrations: &[Administration]) -> Vec<String> {
+    let mut seen = BTreeMap::<(PathBuf, String), usize>::new();
+    administrations
+        .iter()
+        .map(|taken| {
+            let key = format!("{}@{}", taken.instrument, taken.taken_at);
+            let count = seen.entry((taken.record.clone(), key.clone())).or_default();
+            *count += 1;
+            if *count == 1 {
+                key
+            } else {
+                format!("{key}#{count}")
+            }
+        })
+        .collect()
+}
+
+/// The words of answer `score` to `instrument`, when it has that answer.
+pub(crate) fn answer_label(instrument: Option<&Instrument>, score: u32) -> Option<&str> {
+    let index = usize::try_from(score).ok()?;
+    instrument?
+        .responses
+        .get(index)
+        .map(|response| response.label.as_str())
+}
+
+/// The words of item `number` (from 1) of `instrument`, when it has that item.
+pub(crate) fn item_text(instrument: Option<&Instrument>, number: usize) -> Option<&str> {
+    instrument?
+        .items
+        .get(number.checked_sub(1)?)
+        .map(|item| item.text.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_are_stable_and_shaped_as_version_4() {
+        let one = stable_uuid(&["P-014", "record.jsonl", "phq-9"]);
+        assert_eq!(one, stable_uuid(&["P-014", "record.jsonl", "phq-9"]));
+        assert_ne!(one, stable_uuid(&["P-014", "record.jsonl", "gad-7"]));
+        // Parts are kept apart: "ab" + "c" is not "a" + "bc".
+        assert_ne!(stable_uuid(&["ab", "c"]), stable_uuid(&["a", "bc"]));
+        let groups: Vec<&str> = one.split('-').collect();
+        assert_eq!(
+            groups.iter().map(|group| group.len()).collect::<Vec<_>>(),
+            [8, 4, 4, 4, 12]
+        );
+        assert!(groups[2].starts_with('4'), "{one}");
+        assert!(
+            matches!(groups[3].chars().next(), Some('8' | '9' | 'a' | 'b')),
+            "{one}"
+        );
+    }
+}
