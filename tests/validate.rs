@@ -12,14 +12,17 @@ mod common;
 
 use common::{project_path, stdout, stillpoint};
 use proptest::prelude::*;
-use stillpoint::instruments::parse_instrument;
+use stillpoint::instruments::{InstrumentSet, parse_instrument};
 use stillpoint::script::library;
 use stillpoint::script::validate::Context;
 use stillpoint::script::{Diagnostic, parse_session};
 
 fn context() -> Context {
+    let (instruments, problems) = InstrumentSet::load(&[project_path("assets/instruments")]);
+    assert!(problems.is_empty(), "{problems:?}");
     Context {
         assets_dir: Some(project_path("assets")),
+        instruments: Some(instruments.ids().map(str::to_owned).collect()),
         ..Context::default()
     }
 }
@@ -81,6 +84,12 @@ const FIXTURES: &[(&str, usize, usize, &str)] = &[
     ("unplayable-audio", 8, 42, "\"narration/hello.mp4\" is not an audio file"),
     ("unknown-phase", 4, 12, "`AfterDosing` is not a known phase"),
     ("unknown-posture", 7, 14, "`Standing` is not a known posture"),
+    (
+        "unknown-questionnaire",
+        8,
+        23,
+        "step 1 (Questionnaire): there is no questionnaire \"phq-8\"",
+    ),
     ("truncated", 7, 35, "the file ends too early"),
     ("binary", 3, 1, "not plain text"),
     ("empty", 1, 1, "the file is empty"),
@@ -204,6 +213,12 @@ fn list_shows_every_bundled_session() {
             "Painting what stayed with you",
             "integration",
             "25 min",
+        ),
+        (
+            "outcome-measures",
+            "Outcome measures: PHQ-9 and GAD-7",
+            "integration",
+            "6 min",
         ),
         (
             "rest-during-dosing",

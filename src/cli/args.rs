@@ -68,7 +68,9 @@ pub enum Command {
         #[arg(long, value_name = "ID")]
         session: String,
         /// An action at a session time: pause, resume, next, back, calm, calm-end, end,
-        /// answer:N (check-in 0-10), choose:N (intention), volume:BUS:LEVEL, posture:NAME. Repeatable,
+        /// answer:N (check-in 0-10, or the questionnaire item showing, 0 its first answer),
+        /// item-back, confirm (send the questionnaire), acknowledge (the safety alert),
+        /// choose:N (intention), volume:BUS:LEVEL, posture:NAME. Repeatable,
         /// e.g. --action 30=pause --action 40=resume.
         #[arg(long = "action", value_name = "T=ACTION")]
         actions: Vec<String>,

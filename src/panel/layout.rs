@@ -37,12 +37,16 @@ pub(super) const WARN: egui::Color32 = egui::Color32::from_rgb(230, 170, 100);
 pub(super) const BAD: egui::Color32 = egui::Color32::from_rgb(235, 120, 110);
 
 /// The shortcuts, as the panel lists them.
-pub const SHORTCUTS: [(&str, &str); 12] = [
+pub const SHORTCUTS: [(&str, &str); 13] = [
     ("Space", "pause / resume"),
     ("Right / Left", "next / previous step (arrow keys)"),
     ("C", "Calm on / off"),
     ("Ctrl+E", "end the session (asks first)"),
     ("0–9, T", "check-in answer (T = 10)"),
+    (
+        "1–5, Backspace, Enter",
+        "questionnaire: answer card, back, send",
+    ),
     ("- / =", "master volume down / up"),
     ("B", "breathing cues off / on"),
     ("1–9", "paint colour, while painting"),
