@@ -451,3 +451,82 @@ fn pcl5_at_the_desk_follows_the_provisional_diagnosis_rule() {
         [Some(true), Some(false), Some(false)]
     );
 }
+
+/// Waits (frames of the real task pool) until `done` holds.
+fn until(app: &mut App, what: &str, done: impl Fn(&App) -> bool) {
+    let mut frames = 0;
+    while !done(app) {
+        assert!(frames < 2_000, "{what} never happened");
+        std::thread::sleep(Duration::from_millis(5));
+        app.update();
+        frames += 1;
+    }
+}
+
+#[test]
+fn an_alert_left_unacknowledged_when_stillpoint_closed_is_raised_again_at_the_next_start() {
+    use stillpoint::config::{Paths, Settings};
+    use stillpoint::panel::live;
+    let data = tempfile::tempdir().unwrap();
+    let records = data.path().join("records");
+    let start = |records: &Path| {
+        let mut app = panel_app(records);
+        app.insert_resource(Settings {
+            data_folder: Some(data.path().to_path_buf()),
+            ..Settings::default()
+        })
+        .insert_resource(Paths {
+            assets: project_path("assets"),
+            settings: data.path().join("settings.ron"),
+            clinic_sessions: data.path().join("sessions"),
+        })
+        .add_plugins(live::plugin);
+        app.update();
+        app
+    };
+    // An alert raised, then Stillpoint closed before the therapist saw it.
+    let mut first = start(&records);
+    press(
+        &mut first,
+        desk("P-306", "phq-9", &[0, 0, 0, 0, 0, 0, 0, 0, 3]),
+    );
+    assert_eq!(waiting_alerts(&first), 1);
+    drop(first);
+    // Started again: the alert is back, from the record, with the item's words.
+    let mut again = start(&records);
+    until(&mut again, "the alert raised again", |app| {
+        waiting_alerts(app) == 1
+    });
+    let alert = app_alert(&again);
+    assert_eq!(
+        (alert.patient.as_str(), alert.item, alert.answer),
+        ("P-306", 9, 3)
+    );
+    assert_eq!(alert.answer_label, "Nearly every day");
+    assert!(
+        alert.raised_at.contains("earlier session"),
+        "{}",
+        alert.raised_at
+    );
+    press(&mut again, PanelIntent::AcknowledgeSafetyAlert);
+    assert_eq!(waiting_alerts(&again), 0);
+    // Later readings of the records do not raise it again, nor does the next start.
+    for _ in 0..50 {
+        std::thread::sleep(Duration::from_millis(5));
+        again.update();
+    }
+    assert_eq!(waiting_alerts(&again), 0);
+    drop(again);
+    let mut third = start(&records);
+    until(&mut third, "the library read", |app| {
+        !app.world().resource::<live::Library>().items.is_empty()
+    });
+    for _ in 0..20 {
+        third.update();
+    }
+    assert_eq!(waiting_alerts(&third), 0);
+}
+
+fn app_alert(app: &App) -> stillpoint::session::questionnaire::PendingAlert {
+    app.world().resource::<SafetyAlerts>().0[0].clone()
+}

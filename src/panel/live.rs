@@ -14,8 +14,12 @@ use bevy::time::common_conditions::on_real_timer;
 
 use crate::AppSystems;
 use crate::config::{Paths, Settings};
+use crate::instruments::{InstrumentSet, SafetyAlert};
+use crate::report::outcomes::{RaisedAlert, alerts_in};
 use crate::report::summary::SessionSummary;
 use crate::script::library::{self, Entry};
+use crate::session::questionnaire::{PendingAlert, SafetyAlerts};
+use crate::session::record::ReadRecord;
 use crate::session::resume::{Unfinished, unfinished_in};
 use crate::session::runtime::check_patient_code;
 use crate::session::{SessionRuntime, SessionState};
@@ -97,6 +101,9 @@ pub struct Library {
     pub problem: Option<String>,
     /// Records that stopped before their end, newest first.
     pub unfinished: Vec<Unfinished>,
+    /// Safety alerts in the records never acknowledged (Stillpoint was closed while one
+    /// showed): raised again in the panel.
+    pub unacknowledged: Vec<RaisedAlert>,
 }
 
 impl Library {
@@ -139,6 +146,7 @@ pub struct PatientCode(pub String);
 /// on the I/O task pool and is collected in a later frame, so no frame waits for the disk.
 pub fn plugin(app: &mut App) {
     app.init_resource::<Library>()
+        .init_resource::<SafetyAlerts>()
         .init_resource::<LibraryReading>()
         .init_resource::<LiveRecord>()
         .init_resource::<Course>()
@@ -217,8 +225,17 @@ pub struct LibraryReading {
     records: RecordCache,
 }
 
-/// What each record file said, by path, with the size and modification time it was read at.
-pub type RecordCache = HashMap<PathBuf, (u64, Option<SystemTime>, Option<Unfinished>)>;
+/// What each record file said, by path.
+pub type RecordCache = HashMap<PathBuf, RecordRead>;
+
+/// What a record file said when it had this size and modification time.
+#[derive(Debug, Clone)]
+pub struct RecordRead {
+    size: u64,
+    modified: Option<SystemTime>,
+    unfinished: Option<Unfinished>,
+    unacknowledged: Vec<RaisedAlert>,
+}
 
 /// The course being read for a patient code.
 #[derive(Resource, Default)]
@@ -247,38 +264,52 @@ pub fn read_library(
         ),
         Err(problem) => (Vec::new(), Some(problem)),
     };
+    let (unfinished, unacknowledged) = records_cached(records, cache);
     Library {
         items,
         problem,
-        unfinished: unfinished_cached(records, cache),
+        unfinished,
+        unacknowledged,
     }
 }
 
-/// The unfinished records under `records`, newest first, read again only when their size or
-/// modification time changed.
-fn unfinished_cached(records: &Path, cache: &mut RecordCache) -> Vec<Unfinished> {
+/// The unfinished records under `records`, newest first, and the safety alerts in them
+/// never acknowledged; a record is read again only when its size or modification time
+/// changed.
+fn records_cached(records: &Path, cache: &mut RecordCache) -> (Vec<Unfinished>, Vec<RaisedAlert>) {
     let mut seen = std::collections::HashSet::new();
-    let mut found: Vec<Unfinished> = crate::session::resume::record_files(records, None)
-        .into_iter()
-        .filter_map(|path| {
-            let metadata = std::fs::metadata(&path).ok()?;
-            let stamp = (metadata.len(), metadata.modified().ok());
-            seen.insert(path.clone());
-            match cache.get(&path) {
-                Some((size, modified, unfinished)) if (*size, *modified) == stamp => {
-                    unfinished.clone()
-                }
-                _ => {
-                    let unfinished = unfinished_in(&path);
-                    cache.insert(path, (stamp.0, stamp.1, unfinished.clone()));
-                    unfinished
-                }
+    let mut found = Vec::new();
+    let mut unacknowledged = Vec::new();
+    for path in crate::session::resume::record_files(records, None) {
+        let Ok(metadata) = std::fs::metadata(&path) else {
+            continue;
+        };
+        let (size, modified) = (metadata.len(), metadata.modified().ok());
+        seen.insert(path.clone());
+        let read = match cache.get(&path) {
+            Some(read) if (read.size, read.modified) == (size, modified) => read,
+            _ => {
+                let alerts = ReadRecord::read(&path)
+                    .map(|record| alerts_in(&path, &record))
+                    .unwrap_or_default();
+                let read = RecordRead {
+                    size,
+                    modified,
+                    unfinished: unfinished_in(&path),
+                    unacknowledged: alerts
+                        .into_iter()
+                        .filter(|alert| !alert.acknowledged)
+                        .collect(),
+                };
+                cache.entry(path).insert_entry(read).into_mut()
             }
-        })
-        .collect();
+        };
+        found.extend(read.unfinished.clone());
+        unacknowledged.extend(read.unacknowledged.iter().cloned());
+    }
     cache.retain(|path, _| seen.contains(path));
     crate::session::resume::newest_first(&mut found);
-    found
+    (found, unacknowledged)
 }
 
 /// Starts reading the library (unless a reading is under way).
@@ -304,11 +335,14 @@ fn scan_library(
     });
 }
 
-/// Takes the library read in the background, when it is ready.
+/// Takes the library read in the background, when it is ready, and raises again the safety
+/// alerts its records hold that were never acknowledged.
 fn collect_library(
     runtime: Res<SessionRuntime>,
+    instruments: Option<Res<InstrumentSet>>,
     mut reading: ResMut<LibraryReading>,
     mut library: ResMut<Library>,
+    mut alerts: ResMut<SafetyAlerts>,
 ) {
     let Some((mut fresh, cache)) = reading.reading.finished() else {
         return;
@@ -319,9 +353,36 @@ fn collect_library(
     fresh
         .unfinished
         .retain(|record| Some(record.path.as_path()) != current);
+    for raised in &fresh.unacknowledged {
+        if alerts.knows(Some(&raised.record), &raised.instrument, raised.item) {
+            continue;
+        }
+        let instrument = instruments
+            .as_ref()
+            .and_then(|instruments| instruments.get(&raised.instrument));
+        let Some(instrument) = instrument else {
+            continue;
+        };
+        let patient = raised
+            .record
+            .parent()
+            .and_then(Path::file_name)
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let alert = SafetyAlert {
+            item: raised.item,
+            answer: raised.answer,
+            message: raised.message.clone(),
+        };
+        let mut pending =
+            PendingAlert::new(instrument, &alert, &patient, Some(raised.record.clone()));
+        pending.raised_at = "in an earlier session, and not yet acknowledged".to_owned();
+        alerts.raise([pending]);
+    }
     if fresh.items != library.items
         || fresh.problem != library.problem
         || fresh.unfinished != library.unfinished
+        || fresh.unacknowledged != library.unacknowledged
     {
         *library = fresh;
     }

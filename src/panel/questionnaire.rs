@@ -215,7 +215,7 @@ pub(super) fn safety_alert(
             ui.add_space(4.0);
             ui.label(&alert.message);
             ui.label(
-                egui::RichText::new(format!("Raised at {} (UTC)", alert.raised_at))
+                egui::RichText::new(format!("Raised {}", alert.raised_at))
                     .small()
                     .color(ui.visuals().weak_text_color()),
             );

@@ -77,11 +77,10 @@ fn apply_actions(
                 }
             }
             SessionAction::AcknowledgeSafetyAlert => {
-                if alerts.0.is_empty() {
+                let Some(alert) = alerts.acknowledge_first() else {
                     info!("ignored an acknowledgement: no safety alert is waiting");
                     continue;
-                }
-                let alert = alerts.0.remove(0);
+                };
                 if !runtime.acknowledge(&alert)
                     && let Some(path) = &alert.record
                     && let Err(problem) = questionnaire::acknowledge_in_file(path, &alert)

@@ -31,7 +31,7 @@ pub struct PendingAlert {
     pub answer_label: String,
     /// What the therapist is asked to do.
     pub message: String,
-    /// Wall-clock time it was raised, RFC 3339 UTC.
+    /// When it was raised, as the therapist reads it, e.g. "at 2026-12-01T10:12:03Z (UTC)".
     pub raised_at: String,
 }
 
@@ -67,8 +67,13 @@ impl PendingAlert {
             answer: alert.answer,
             answer_label: label_of(alert.answer),
             message: alert.message.clone(),
-            raised_at: wall_clock(),
+            raised_at: format!("at {} (UTC)", wall_clock()),
         }
+    }
+
+    /// The same alert, for its record, instrument and item.
+    pub fn is_for(&self, record: Option<&Path>, instrument: &str, item: u32) -> bool {
+        self.record.as_deref() == record && self.instrument == instrument && self.item == item
     }
 
     /// The record event of this alert.
@@ -85,18 +90,36 @@ impl PendingAlert {
 /// Safety alerts raised and not yet acknowledged, oldest first; the panel shows the first
 /// over everything else until the therapist acknowledges it.
 #[derive(Resource, Debug, Default, Clone, PartialEq)]
-pub struct SafetyAlerts(pub Vec<PendingAlert>);
+pub struct SafetyAlerts(pub Vec<PendingAlert>, Vec<PendingAlert>);
 
 impl SafetyAlerts {
+    /// Takes the first alert waiting off the screen, remembering it as acknowledged (so that a
+    /// reading of its record made before the acknowledgement was written does not raise it
+    /// again).
+    pub fn acknowledge_first(&mut self) -> Option<PendingAlert> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let alert = self.0.remove(0);
+        self.1.push(alert.clone());
+        Some(alert)
+    }
+
+    /// True when this alert waits now or was acknowledged since Stillpoint started.
+    pub fn knows(&self, record: Option<&Path>, instrument: &str, item: u32) -> bool {
+        self.0
+            .iter()
+            .chain(&self.1)
+            .any(|alert| alert.is_for(record, instrument, item))
+    }
+
     /// Adds `alerts`; one for an item whose alert is still waiting (the patient went back and
     /// answered it again) replaces that one, so the therapist sees the latest answer once.
     pub fn raise(&mut self, alerts: impl IntoIterator<Item = PendingAlert>) {
         for alert in alerts {
             let same = |waiting: &PendingAlert| {
-                waiting.record == alert.record
-                    && waiting.patient == alert.patient
-                    && waiting.instrument == alert.instrument
-                    && waiting.item == alert.item
+                waiting.patient == alert.patient
+                    && waiting.is_for(alert.record.as_deref(), &alert.instrument, alert.item)
             };
             match self.0.iter_mut().find(|waiting| same(waiting)) {
                 Some(waiting) => *waiting = alert,
