@@ -9,7 +9,10 @@ pub mod summary;
 
 use std::path::{Path, PathBuf};
 
+use outcomes::Questionnaires;
 use summary::SessionSummary;
+
+use crate::session::record::ReadRecord;
 
 /// The files a report consists of.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,19 +44,30 @@ pub fn patient_records(records_folder: &Path, patient: &str) -> Result<Vec<PathB
     Ok(files)
 }
 
-/// Summarises every readable record, oldest first. Files that cannot be read at all are
-/// described in the second list; they never hide the others.
+/// Summarises every readable session record, oldest first. Desk records (a questionnaire
+/// taken with no session) are not sessions and are left to [`outcomes::Questionnaires`];
+/// files that cannot be read at all are described in the second list and never hide the
+/// others.
 pub fn summarise(records: &[PathBuf]) -> (Vec<SessionSummary>, Vec<String>) {
     let mut sessions = Vec::new();
     let mut problems = Vec::new();
     for path in records {
-        match SessionSummary::read(path) {
-            Ok(Some(session)) => sessions.push(session),
-            Ok(None) => problems.push(format!(
+        let record = match ReadRecord::read(path) {
+            Ok(record) => record,
+            Err(error) => {
+                problems.push(format!("{}: cannot read: {error}", path.display()));
+                continue;
+            }
+        };
+        if record.is_desk() {
+            continue;
+        }
+        match SessionSummary::from_record(path, &record) {
+            Some(session) => sessions.push(session),
+            None => problems.push(format!(
                 "{}: not a session record (it does not begin with session_started)",
                 path.display()
             )),
-            Err(error) => problems.push(format!("{}: cannot read: {error}", path.display())),
         }
     }
     sessions.sort_by(|a, b| {
@@ -64,10 +78,27 @@ pub fn summarise(records: &[PathBuf]) -> (Vec<SessionSummary>, Vec<String>) {
     (sessions, problems)
 }
 
-/// Writes the report for `patient` into `folder` (created private to the user).
+/// Writes the report for `patient` into `folder` (created private to the user), without
+/// questionnaires.
 pub fn write(folder: &Path, patient: &str, sessions: &[SessionSummary]) -> Result<Written, String> {
+    write_with_questionnaires(folder, patient, sessions, &Questionnaires::default())
+}
+
+/// Writes the report for `patient` into `folder` (created private to the user): the
+/// sessions, and the questionnaires with their safety alerts.
+pub fn write_with_questionnaires(
+    folder: &Path,
+    patient: &str,
+    sessions: &[SessionSummary],
+    questionnaires: &Questionnaires,
+) -> Result<Written, String> {
     let check_ins = charts::course_check_ins(sessions)?;
     let phases = charts::sessions_by_phase(sessions)?;
+    let totals = questionnaires
+        .instruments
+        .iter()
+        .map(charts::questionnaire_totals)
+        .collect::<Result<Vec<_>, _>>()?;
     let generated = crate::clock::wall_clock();
     let paintings: Vec<_> = sessions.iter().map(paintings::pictures_of).collect();
     let page_text = html::page(
@@ -76,7 +107,9 @@ pub fn write(folder: &Path, patient: &str, sessions: &[SessionSummary]) -> Resul
         &html::Charts {
             check_ins: &check_ins,
             phases: &phases,
+            questionnaires: &totals,
         },
+        questionnaires,
         &paintings,
         &generated,
     );
@@ -88,10 +121,17 @@ pub fn write(folder: &Path, patient: &str, sessions: &[SessionSummary]) -> Resul
         page: page.clone(),
         charts: Vec::new(),
     };
-    for (name, chart) in [
-        ("check-ins.svg", &check_ins),
-        ("sessions-by-phase.svg", &phases),
-    ] {
+    let mut files = vec![
+        ("check-ins.svg".to_owned(), &check_ins),
+        ("sessions-by-phase.svg".to_owned(), &phases),
+    ];
+    for (course, chart) in questionnaires.instruments.iter().zip(&totals) {
+        files.push((
+            format!("questionnaire-{}.svg", file_safe(&course.id)),
+            chart,
+        ));
+    }
+    for (name, chart) in files {
         let path = folder.join(name);
         crate::private::write_file(&path, chart.svg.as_bytes())
             .map_err(|error| failed(&path, error))?;
@@ -100,4 +140,17 @@ pub fn write(folder: &Path, patient: &str, sessions: &[SessionSummary]) -> Resul
     crate::private::write_file(&page, page_text.as_bytes())
         .map_err(|error| failed(&page, error))?;
     Ok(written)
+}
+
+/// An instrument id as part of a file name: letters, digits and dashes kept, the rest `_`.
+fn file_safe(id: &str) -> String {
+    id.chars()
+        .map(|character| {
+            if character.is_ascii_alphanumeric() || character == '-' {
+                character
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
