@@ -208,8 +208,16 @@ fn the_course_report_charts_and_tabulates_each_questionnaire() {
     let out = data.path().join("out");
     let (html, charts) = report(&records, &out);
     if let Some(keep) = std::env::var_os("STILLPOINT_KEEP_REPORT") {
-        for file in std::fs::read_dir(&out).expect("out").flatten() {
-            let _ = std::fs::copy(file.path(), Path::new(&keep).join(file.file_name()));
+        // The report, and the records for a look at the panel's course view.
+        let kept = Path::new(&keep).join("records").join(PATIENT);
+        let _ = std::fs::create_dir_all(&kept);
+        for (from, to) in [
+            (out.clone(), PathBuf::from(&keep)),
+            (records[0].parent().unwrap().to_path_buf(), kept),
+        ] {
+            for file in std::fs::read_dir(&from).expect("folder").flatten() {
+                let _ = std::fs::copy(file.path(), to.join(file.file_name()));
+            }
         }
     }
 

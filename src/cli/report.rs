@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use crate::config::{Paths, Settings};
 use crate::instruments::InstrumentSet;
-use crate::report::outcomes::Questionnaires;
 use crate::session::runtime::check_patient_code;
 
 pub(super) fn report(
@@ -23,16 +22,19 @@ pub(super) fn report(
         (None, Some(file)) => vec![file.clone()],
         (None, None) => return Err("give --patient CODE or --record FILE".to_owned()),
     };
-    let (sessions, problems) = crate::report::summarise(&records);
-    for problem in &problems {
-        eprintln!("{problem}");
-    }
     let (instruments, left_out) = InstrumentSet::load(&paths.instrument_folders());
     for problem in &left_out {
         eprintln!("{problem}");
     }
     // Desk records (questionnaires taken with no session) are reported with the sessions.
-    let questionnaires = Questionnaires::read(&records, &instruments);
+    let crate::report::Reading {
+        sessions,
+        questionnaires,
+        problems,
+    } = crate::report::read(&records, &instruments);
+    for problem in &problems {
+        eprintln!("{problem}");
+    }
     if sessions.is_empty() && questionnaires.is_empty() {
         return Err("there is no readable session record to report on".to_owned());
     }

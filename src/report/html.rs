@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::charts::Chart;
-use super::outcomes::{AlertShown, InstrumentCourse, Questionnaires, Taken};
+use super::outcomes::{AlertShown, InstrumentCourse, Questionnaires, Taken, readable_time as when};
 use super::paintings::PaintingPicture;
 use super::summary::{Outcome, SessionSummary, Stretch};
 use crate::session::record::EndReason;
@@ -367,15 +367,6 @@ fn questionnaires_taken(questionnaires: &Questionnaires) -> String {
         (0, _) => String::new(),
         (count, 0) => format!(", {count} questionnaire(s)"),
         (count, desk) => format!(", {count} questionnaire(s) ({desk} at the desk)"),
-    }
-}
-
-/// An RFC 3339 time as a therapist reads it: "2026-11-09 09:41 UTC".
-pub fn when(rfc3339: &str) -> String {
-    match (rfc3339.get(..10), rfc3339.get(11..16)) {
-        (Some(day), Some(time)) if rfc3339.ends_with('Z') => format!("{day} {time} UTC"),
-        (Some(day), Some(time)) => format!("{day} {time}"),
-        _ => rfc3339.to_owned(),
     }
 }
 

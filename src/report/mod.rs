@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use outcomes::Questionnaires;
 use summary::SessionSummary;
 
+use crate::instruments::InstrumentSet;
 use crate::session::record::ReadRecord;
 
 /// The files a report consists of.
@@ -49,7 +50,38 @@ pub fn patient_records(records_folder: &Path, patient: &str) -> Result<Vec<PathB
 /// files that cannot be read at all are described in the second list and never hide the
 /// others.
 pub fn summarise(records: &[PathBuf]) -> (Vec<SessionSummary>, Vec<String>) {
+    let (sessions, _, problems) = read_each(records);
+    (sessions, problems)
+}
+
+/// What a report shows, read from a patient's records (or one record).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Reading {
+    /// The sessions, oldest first.
+    pub sessions: Vec<SessionSummary>,
+    /// The questionnaires, in sessions and at the desk, with their safety alerts.
+    pub questionnaires: Questionnaires,
+    /// Files that could not be read, or are not records.
+    pub problems: Vec<String>,
+}
+
+/// Reads every record once: the sessions as [`summarise`] does, and the questionnaires
+/// judged by the rules of `instruments`.
+pub fn read(records: &[PathBuf], instruments: &InstrumentSet) -> Reading {
+    let (sessions, read, problems) = read_each(records);
+    Reading {
+        sessions,
+        questionnaires: Questionnaires::from_records(&read, instruments),
+        problems,
+    }
+}
+
+/// The sessions (oldest first), every record read, and what could not be read.
+fn read_each(
+    records: &[PathBuf],
+) -> (Vec<SessionSummary>, Vec<(PathBuf, ReadRecord)>, Vec<String>) {
     let mut sessions = Vec::new();
+    let mut read = Vec::new();
     let mut problems = Vec::new();
     for path in records {
         let record = match ReadRecord::read(path) {
@@ -59,23 +91,23 @@ pub fn summarise(records: &[PathBuf]) -> (Vec<SessionSummary>, Vec<String>) {
                 continue;
             }
         };
-        if record.is_desk() {
-            continue;
+        if !record.is_desk() {
+            match SessionSummary::from_record(path, &record) {
+                Some(session) => sessions.push(session),
+                None => problems.push(format!(
+                    "{}: not a session record (it does not begin with session_started)",
+                    path.display()
+                )),
+            }
         }
-        match SessionSummary::from_record(path, &record) {
-            Some(session) => sessions.push(session),
-            None => problems.push(format!(
-                "{}: not a session record (it does not begin with session_started)",
-                path.display()
-            )),
-        }
+        read.push((path.clone(), record));
     }
     sessions.sort_by(|a, b| {
         a.started_at
             .cmp(&b.started_at)
             .then_with(|| a.record.cmp(&b.record))
     });
-    (sessions, problems)
+    (sessions, read, problems)
 }
 
 /// Writes the report for `patient` into `folder` (created private to the user), without

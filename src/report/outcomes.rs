@@ -395,6 +395,39 @@ pub struct AlertShown {
     pub at_desk: bool,
 }
 
+impl AlertShown {
+    /// The alert in one line, e.g. "PHQ-9 item 9 answered “Several days” (1), 2026-11-09
+    /// 09:32 UTC: NOT acknowledged".
+    pub fn in_words(&self) -> String {
+        let answer = self.answer_words.as_deref().map_or_else(
+            || self.alert.answer.to_string(),
+            |words| format!("“{words}” ({})", self.alert.answer),
+        );
+        format!(
+            "{} item {} answered {answer}{}: {}",
+            self.name,
+            self.alert.item,
+            self.when
+                .as_deref()
+                .map_or_else(String::new, |when| format!(", {}", readable_time(when))),
+            if self.alert.acknowledged {
+                "acknowledged"
+            } else {
+                "NOT acknowledged"
+            }
+        )
+    }
+}
+
+/// An RFC 3339 time as a therapist reads it: "2026-11-09 09:41 UTC".
+pub fn readable_time(rfc3339: &str) -> String {
+    match (rfc3339.get(..10), rfc3339.get(11..16)) {
+        (Some(day), Some(time)) if rfc3339.ends_with('Z') => format!("{day} {time} UTC"),
+        (Some(day), Some(time)) => format!("{day} {time}"),
+        _ => rfc3339.to_owned(),
+    }
+}
+
 /// Everything about questionnaires in a set of records: each instrument's course, the
 /// safety alerts and the questionnaires abandoned.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -511,5 +544,191 @@ impl Questionnaires {
             .iter()
             .filter(|shown| !shown.alert.acknowledged)
             .count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::instruments::library::bundled;
+    use crate::session::record::Event;
+
+    fn set() -> InstrumentSet {
+        let map: BTreeMap<String, Arc<Instrument>> = ["phq-9", "pcl-5"]
+            .into_iter()
+            .map(|id| (id.to_owned(), Arc::new(bundled(id))))
+            .collect();
+        InstrumentSet(Arc::new(map))
+    }
+
+    fn taken(instrument: &str, total: u32, band: &str, day: u32) -> EventKind {
+        EventKind::Questionnaire {
+            instrument: instrument.into(),
+            name: instrument.to_uppercase(),
+            answers: Vec::new(),
+            total,
+            band: band.into(),
+            subscales: Vec::new(),
+            provisional: None,
+            secs: 60.0,
+            taken_at: format!("2026-11-{day:02}T09:31:00Z"),
+            via: AnsweredVia::Headset,
+        }
+    }
+
+    fn session(day: u32, lines: Vec<(f64, EventKind)>) -> (PathBuf, ReadRecord) {
+        let start = EventKind::SessionStarted {
+            script: "s".into(),
+            title: "S".into(),
+            phase: None,
+            sha256: String::new(),
+            patient: "P-1".into(),
+            started_at: format!("2026-11-{day:02}T09:30:00Z"),
+            steps: 1,
+        };
+        let events = std::iter::once((0.0, start))
+            .chain(lines)
+            .map(|(t, kind)| Event { t, kind })
+            .collect();
+        (
+            PathBuf::from(format!("day{day:02}.jsonl")),
+            ReadRecord {
+                events,
+                damaged_lines: Vec::new(),
+            },
+        )
+    }
+
+    #[test]
+    fn each_total_is_judged_against_the_first_and_the_latest_told_in_words() {
+        let records = vec![
+            session(16, vec![(60.0, taken("phq-9", 4, "Minimal", 16))]),
+            session(2, vec![(60.0, taken("phq-9", 18, "Moderately severe", 2))]),
+            session(
+                9,
+                vec![
+                    (
+                        50.0,
+                        EventKind::SafetyAlert {
+                            instrument: "phq-9".into(),
+                            item: 9,
+                            answer: 1,
+                            message: "ask".into(),
+                        },
+                    ),
+                    (60.0, taken("phq-9", 11, "Moderate", 9)),
+                    (90.0, taken("sleep-2", 3, "Unsettled", 9)),
+                ],
+            ),
+        ];
+        let found = Questionnaires::from_records(&records, &set());
+        let ids: Vec<&str> = found.instruments.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["phq-9", "sleep-2"]);
+        let phq = &found.instruments[0];
+        let totals: Vec<u32> = phq.taken.iter().map(|t| t.administration.total).collect();
+        assert_eq!(totals, [18, 11, 4], "date order");
+        assert!(phq.taken[0].marks().is_empty() && phq.taken[0].from_first.is_none());
+        assert_eq!(phq.taken[1].marks(), [RELIABLY_IMPROVED]);
+        assert!(phq.taken[1].has_alert());
+        assert_eq!(
+            phq.taken[2].marks(),
+            [RELIABLY_IMPROVED, RESPONSE, REMISSION]
+        );
+        assert_eq!(
+            phq.latest_in_words(),
+            "PHQ-9 4 (Minimal) on 2026-11-16, 14 lower than the first (18): reliable \
+             improvement, response, remission."
+        );
+        assert_eq!(phq.max_total(), 27);
+        let lines: Vec<u32> = phq.chart_lines().iter().map(|line| line.at).collect();
+        assert_eq!(lines, [5, 10, 15, 20]);
+
+        // An instrument not available here: its totals, no bands, no judgement.
+        let sleep = &found.instruments[1];
+        assert!(sleep.instrument.is_none() && sleep.chart_lines().is_empty());
+        assert_eq!(sleep.max_total(), 3);
+        assert_eq!(
+            sleep.latest_in_words(),
+            "SLEEP-2 3 (Unsettled) on 2026-11-09, the first of the course."
+        );
+
+        // The alert, with the item's and the answer's words and its time.
+        let [alert] = found.alerts.as_slice() else {
+            panic!("one alert: {:?}", found.alerts)
+        };
+        assert_eq!(alert.answer_words.as_deref(), Some("Several days"));
+        assert!(
+            alert
+                .item_text
+                .as_deref()
+                .is_some_and(|text| text.contains("better off dead"))
+        );
+        assert_eq!(alert.when.as_deref(), Some("2026-11-09T09:30:50Z"));
+        assert_eq!(
+            alert.in_words(),
+            "PHQ-9 item 9 answered “Several days” (1), 2026-11-09 09:30 UTC: NOT acknowledged"
+        );
+        assert_eq!(found.unacknowledged(), 1);
+    }
+
+    #[test]
+    fn a_worse_total_is_marked_and_pcl5_draws_its_cut_off() {
+        let records = vec![
+            session(2, vec![(1.0, taken("pcl-5", 30, "Below the cut-off", 2))]),
+            session(9, vec![(1.0, taken("pcl-5", 45, "Probable PTSD", 9))]),
+        ];
+        let found = Questionnaires::from_records(&records, &set());
+        let pcl = &found.instruments[0];
+        assert_eq!(pcl.taken[1].marks(), [RELIABLY_WORSE]);
+        assert_eq!(pcl.taken[1].from_first, Some(15));
+        let lines = pcl.chart_lines();
+        assert!(lines.iter().any(|line| line.cutoff && line.at == 33));
+        assert!(
+            lines
+                .iter()
+                .any(|line| !line.cutoff && line.label == "Probable PTSD")
+        );
+        assert!(
+            pcl.latest_in_words()
+                .contains("15 higher than the first (30): reliable worsening")
+        );
+    }
+
+    #[test]
+    fn desk_records_and_abandoned_questionnaires_are_counted() {
+        let desk = (
+            PathBuf::from("questionnaire-phq-9.jsonl"),
+            ReadRecord {
+                events: vec![Event {
+                    t: 0.0,
+                    kind: taken("phq-9", 7, "Mild", 3),
+                }],
+                damaged_lines: Vec::new(),
+            },
+        );
+        let left = session(
+            4,
+            vec![(
+                75.0,
+                EventKind::QuestionnaireAbandoned {
+                    instrument: "phq-9".into(),
+                    answers: vec![1, 0, 2],
+                },
+            )],
+        );
+        let found = Questionnaires::from_records(&[desk, left], &set());
+        assert_eq!(found.desk_records, 1);
+        assert_eq!(found.abandoned.len(), 1);
+        assert_eq!(found.abandoned[0].answered, 3);
+        assert_eq!(
+            found.abandoned[0].when.as_deref(),
+            Some("2026-11-04T09:31:15Z")
+        );
+        assert_eq!(
+            readable_time("2026-11-04T09:31:15Z"),
+            "2026-11-04 09:31 UTC"
+        );
     }
 }
