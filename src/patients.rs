@@ -54,6 +54,8 @@ pub struct PatientSummary {
     pub code: String,
     /// How many sessions were recorded.
     pub sessions: usize,
+    /// How many questionnaires were taken at the desk, with no session (desk records).
+    pub desk_questionnaires: usize,
     /// The day of the latest session (`YYYY-MM-DD`), if any record says.
     pub last: Option<String>,
     /// The bytes their records, paintings and reports take.
@@ -76,15 +78,21 @@ pub fn list(folders: &PatientFolders) -> io::Result<Vec<PatientSummary>> {
             continue;
         }
         let records = crate::report::patient_records(&folders.records, &code).unwrap_or_default();
-        let last = records
+        let read: Vec<ReadRecord> = records
             .iter()
             .filter_map(|record| ReadRecord::read(record).ok())
-            .filter_map(|read| match read.start() {
-                Some(EventKind::SessionStarted { started_at, .. }) => {
-                    started_at.get(..10).map(str::to_owned)
-                }
-                _ => None,
-            })
+            .collect();
+        let started = |read: &ReadRecord| match read.start() {
+            Some(EventKind::SessionStarted { started_at, .. }) => Some(started_at.clone()),
+            _ => None,
+        };
+        // Only session records are sessions; a desk record is one questionnaire.
+        let sessions = read.iter().filter(|read| started(read).is_some()).count();
+        let desk_questionnaires = read.iter().filter(|read| read.is_desk()).count();
+        let last = read
+            .iter()
+            .filter_map(started)
+            .filter_map(|started_at| started_at.get(..10).map(str::to_owned))
             .max();
         let bytes = folders
             .of(&code)
@@ -98,7 +106,8 @@ pub fn list(folders: &PatientFolders) -> io::Result<Vec<PatientSummary>> {
             .sum();
         patients.push(PatientSummary {
             code,
-            sessions: records.len(),
+            sessions,
+            desk_questionnaires,
             last,
             bytes,
         });

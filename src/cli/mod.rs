@@ -74,7 +74,7 @@ pub fn run(cli: Cli) -> ExitCode {
             patient,
             record,
             out,
-        } => report(&settings, patient, record, out),
+        } => report(&paths, &settings, patient, record, out),
         Command::Patient { action } => patient(&settings, action),
         Command::Export {
             patient,

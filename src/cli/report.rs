@@ -3,10 +3,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::config::Settings;
+use crate::config::{Paths, Settings};
+use crate::instruments::InstrumentSet;
 use crate::session::runtime::check_patient_code;
 
 pub(super) fn report(
+    paths: &Paths,
     settings: &Settings,
     patient: Option<String>,
     record: Option<PathBuf>,
@@ -20,14 +22,32 @@ pub(super) fn report(
         (None, Some(file)) => vec![file.clone()],
         (None, None) => return Err("give --patient CODE or --record FILE".to_owned()),
     };
-    let (sessions, problems) = crate::report::summarise(&records);
+    let (instruments, left_out) = InstrumentSet::load(&paths.instrument_folders());
+    for problem in &left_out {
+        eprintln!("{problem}");
+    }
+    // Desk records (questionnaires taken with no session) are reported with the sessions.
+    let crate::report::Reading {
+        sessions,
+        questionnaires,
+        problems,
+    } = crate::report::read(&records, &instruments);
     for problem in &problems {
         eprintln!("{problem}");
     }
-    let Some(first) = sessions.first() else {
+    if sessions.is_empty() && questionnaires.is_empty() {
         return Err("there is no readable session record to report on".to_owned());
+    }
+    let from_record = || {
+        record
+            .as_ref()
+            .and_then(|file| file.parent()?.file_name()?.to_str().map(str::to_owned))
     };
-    let code = patient.unwrap_or_else(|| first.patient.clone());
+    let code = patient
+        .or_else(|| sessions.first().map(|first| first.patient.clone()))
+        .or_else(from_record)
+        .filter(|code| check_patient_code(code).is_ok())
+        .ok_or("cannot tell whose record this is: give --out DIR")?;
     let folder = out.unwrap_or_else(|| {
         let base = settings.reports_folder().join(&code);
         match record.as_ref().and_then(|file| file.file_stem()) {
@@ -35,7 +55,8 @@ pub(super) fn report(
             None => base,
         }
     });
-    let written = crate::report::write(&folder, &code, &sessions)?;
+    let written =
+        crate::report::write_with_questionnaires(&folder, &code, &sessions, &questionnaires)?;
     println!("Report: {}", written.page.display());
     for chart in &written.charts {
         println!("Chart:  {}", chart.display());

@@ -1,7 +1,15 @@
 //! Small line charts for the panel, painted with egui: check-in answers (0–10) over session
-//! time, or session by session across a course.
+//! time, or session by session across a course; and a questionnaire's totals across a
+//! course on its whole scale, with its band lines.
 
 use bevy_egui::egui;
+
+use crate::report::outcomes::InstrumentCourse;
+
+/// A total given with a safety alert is ringed in this colour (as in the printed report).
+pub const ALERT: egui::Color32 = egui::Color32::from_rgb(222, 110, 88);
+/// The cut-off line, where an instrument has one.
+const CUTOFF: egui::Color32 = egui::Color32::from_rgb(214, 150, 80);
 
 /// Calm, distinguishable line colours (one per check-in), matching the printed report.
 pub const PALETTE: [egui::Color32; 6] = [
@@ -109,4 +117,125 @@ pub fn line_chart(
             );
         }
     });
+}
+
+/// Draws one questionnaire's totals in date order on its whole scale (0 to its highest
+/// total), with a dashed line at each severity band named at the right, the cut-off where
+/// there is one, and a ring round a total given with a safety alert.
+pub fn totals_chart(ui: &mut egui::Ui, course: &InstrumentCourse) {
+    let height = 120.0;
+    let (response, painter) = ui.allocate_painter(
+        egui::vec2(ui.available_width(), height),
+        egui::Sense::hover(),
+    );
+    let frame = response.rect;
+    painter.rect_filled(frame, 4.0, ui.visuals().extreme_bg_color);
+    let plot = egui::Rect::from_min_max(
+        frame.min + egui::vec2(26.0, 8.0),
+        frame.max - egui::vec2(10.0, 18.0),
+    );
+    let faint = ui.visuals().weak_text_color();
+    let grid = egui::Stroke::new(1.0, ui.visuals().faint_bg_color);
+    let font = egui::FontId::proportional(11.0);
+    let top = course.max_total() as f32;
+    let count = course.taken.len();
+    let x_of = |index: usize| {
+        if count < 2 {
+            plot.center().x
+        } else {
+            // Inset, so the first and latest points sit clear of the frame.
+            egui::remap(
+                index as f32,
+                0.0..=(count - 1) as f32,
+                plot.left() + 6.0..=plot.right() - 6.0,
+            )
+        }
+    };
+    let y_of = |total: u32| egui::remap(total as f32, 0.0..=top, plot.bottom()..=plot.top());
+    for value in [0, course.max_total()] {
+        let y = y_of(value);
+        painter.line_segment(
+            [egui::pos2(plot.left(), y), egui::pos2(plot.right(), y)],
+            grid,
+        );
+        painter.text(
+            egui::pos2(plot.left() - 6.0, y),
+            egui::Align2::RIGHT_CENTER,
+            value.to_string(),
+            font.clone(),
+            faint,
+        );
+    }
+    for line in course.chart_lines() {
+        let y = y_of(line.at);
+        let (colour, words) = if line.cutoff {
+            (CUTOFF, line.label.clone())
+        } else {
+            (faint, format!("{} {}", line.label, line.at))
+        };
+        painter.extend(egui::Shape::dashed_line(
+            &[egui::pos2(plot.left(), y), egui::pos2(plot.right(), y)],
+            egui::Stroke::new(1.0, colour.gamma_multiply(0.7)),
+            5.0,
+            4.0,
+        ));
+        // A cut-off on a band line is named below it, the band above.
+        let (anchor, offset) = if line.cutoff {
+            (egui::Align2::RIGHT_TOP, 1.0)
+        } else {
+            (egui::Align2::RIGHT_BOTTOM, -1.0)
+        };
+        painter.text(
+            egui::pos2(plot.right() - 2.0, y + offset),
+            anchor,
+            words,
+            font.clone(),
+            colour,
+        );
+    }
+    let bottom = frame.bottom() - 2.0;
+    let dates = (
+        course
+            .taken
+            .first()
+            .map(|first| first.administration.date()),
+        course.taken.last().map(|last| last.administration.date()),
+    );
+    if let (Some(first), Some(last)) = dates {
+        painter.text(
+            egui::pos2(plot.left(), bottom),
+            egui::Align2::LEFT_BOTTOM,
+            first,
+            font.clone(),
+            faint,
+        );
+        if count > 1 {
+            painter.text(
+                egui::pos2(plot.right(), bottom),
+                egui::Align2::RIGHT_BOTTOM,
+                last,
+                font.clone(),
+                faint,
+            );
+        }
+    }
+    let colour = PALETTE[0];
+    let points: Vec<egui::Pos2> = course
+        .taken
+        .iter()
+        .enumerate()
+        .map(|(index, taken)| egui::pos2(x_of(index), y_of(taken.administration.total)))
+        .collect();
+    if points.len() > 1 {
+        painter.add(egui::Shape::line(
+            points.clone(),
+            egui::Stroke::new(2.0, colour),
+        ));
+    }
+    for (point, taken) in points.into_iter().zip(&course.taken) {
+        painter.circle_filled(point, 3.5, colour);
+        if taken.has_alert() {
+            painter.circle_stroke(point, 7.0, egui::Stroke::new(2.0, ALERT));
+        }
+    }
 }

@@ -15,7 +15,7 @@ use bevy::time::common_conditions::on_real_timer;
 use crate::AppSystems;
 use crate::config::{Paths, Settings};
 use crate::instruments::{InstrumentSet, SafetyAlert};
-use crate::report::outcomes::{RaisedAlert, alerts_in};
+use crate::report::outcomes::{Questionnaires, RaisedAlert, alerts_in};
 use crate::report::summary::SessionSummary;
 use crate::script::library::{self, Entry};
 use crate::session::questionnaire::{PendingAlert, SafetyAlerts};
@@ -135,6 +135,8 @@ pub struct Course {
     pub sessions: Vec<SessionSummary>,
     /// Their paintings, newest first (not those of the session under way).
     pub artworks: Vec<crate::artwork::save::SavedArtwork>,
+    /// Their questionnaires (in earlier sessions and at the desk) and safety alerts.
+    pub questionnaires: Questionnaires,
 }
 
 /// The patient code the panel is working with (typed in the field, or the running
@@ -424,6 +426,7 @@ fn follow_course(
     mut course: ResMut<Course>,
     mut reading: ResMut<CourseReading>,
     mut last_state: Local<Option<SessionState>>,
+    (instruments, paths): (Option<Res<InstrumentSet>>, Option<Res<Paths>>),
 ) {
     let state = runtime.state();
     let ended = *last_state != Some(state) && state == SessionState::Finished;
@@ -453,21 +456,36 @@ fn follow_course(
         .filter(|_| runtime.is_under_way())
         .map(Path::to_path_buf);
     let (patient, records) = (patient.to_owned(), settings.records_folder());
+    let instruments = instruments.map(|set| set.clone()).unwrap_or_default();
+    let folders = paths.map(|paths| paths.instrument_folders());
     // A reading for a code typed a moment ago is dropped: only the newest one counts.
-    reading
-        .reading
-        .start(move || read_course(&patient, &records, current.as_deref()));
+    reading.reading.start(move || {
+        // The questionnaires' rules, read here when the app has not loaded them.
+        let instruments = match folders {
+            Some(folders) if instruments.ids().next().is_none() => InstrumentSet::load(&folders).0,
+            _ => instruments,
+        };
+        read_course(&patient, &records, current.as_deref(), &instruments)
+    });
 }
 
-/// A patient's earlier sessions and paintings, leaving out the record `current`.
-fn read_course(patient: &str, records: &Path, current: Option<&Path>) -> Course {
+/// A patient's earlier sessions, questionnaires and paintings, leaving out the record
+/// `current`.
+fn read_course(
+    patient: &str,
+    records: &Path,
+    current: Option<&Path>,
+    instruments: &InstrumentSet,
+) -> Course {
     let mut course = Course {
         patient: patient.to_owned(),
         ..Course::default()
     };
     if let Ok(mut files) = crate::report::patient_records(records, patient) {
         files.retain(|record| Some(record.as_path()) != current);
-        course.sessions = crate::report::summarise(&files).0;
+        let read = crate::report::read(&files, instruments);
+        course.sessions = read.sessions;
+        course.questionnaires = read.questionnaires;
     }
     course.artworks = crate::artwork::save::artworks_in(&records.join(patient))
         .into_iter()

@@ -1,10 +1,13 @@
-//! The report's charts, drawn with plotters as SVG: check-in answers across the course, and
-//! sessions by phase.
+//! The report's charts, drawn with plotters as SVG: check-in answers across the course,
+//! sessions by phase, and each questionnaire's totals with its bands.
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
+use super::outcomes::InstrumentCourse;
 use super::summary::SessionSummary;
 use crate::script::Phase;
 
@@ -206,4 +209,192 @@ pub fn sessions_by_phase(sessions: &[SessionSummary]) -> Result<Chart, String> {
         .collect::<Vec<_>>()
         .join(", ");
     Ok(Chart { svg, description })
+}
+
+/// Safety alerts are marked in this colour: warm and clear, not alarming.
+const ALERT: RGBColor = RGBColor(178, 74, 52);
+/// The cut-off line: the page's colour for what needs a look, not an alarm.
+const CUTOFF: RGBColor = RGBColor(154, 90, 30);
+/// Band lines: soft, dashed.
+const BAND: RGBColor = RGBColor(150, 154, 170);
+
+/// One instrument's totals in date order, on its whole scale (0 to its highest total), with
+/// a dashed line at each severity band labelled with the band's name, the cut-off where
+/// there is one, and a ring round a total given with a safety alert.
+pub fn questionnaire_totals(course: &InstrumentCourse) -> Result<Chart, String> {
+    let top = f64::from(course.max_total());
+    let count = course.taken.len();
+    let dates: Vec<String> = course
+        .taken
+        .iter()
+        .map(|taken| taken.administration.date().to_owned())
+        .collect();
+    let points: Vec<(f64, f64)> = course
+        .taken
+        .iter()
+        .enumerate()
+        .map(|(index, taken)| (index as f64 + 1.0, f64::from(taken.administration.total)))
+        .collect();
+    let lines = course.chart_lines();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, 340)).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_error)?;
+        // The band names sit beside the plot so they never hide a point.
+        let (plot, _) = root.split_horizontally(600);
+        let title = match &course.instrument {
+            Some(instrument) => format!("{}: total 0-{}", course.name, instrument.max_total()),
+            None => format!("{}: totals", course.name),
+        };
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(16)
+            .x_label_area_size(40)
+            .y_label_area_size(44)
+            .caption(title, (FONT, 20).into_font().color(&INK))
+            .build_cartesian_2d(0.5f64..count.max(1) as f64 + 0.5, 0f64..top)
+            .map_err(draw_error)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(count.clamp(1, 7))
+            .x_label_formatter(&|x| {
+                // Only whole positions are administrations.
+                if (x - x.round()).abs() > 1e-6 {
+                    return String::new();
+                }
+                (x.round() as usize)
+                    .checked_sub(1)
+                    .and_then(|index| dates.get(index))
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .y_labels(6)
+            .y_label_formatter(&|y| format!("{}", y.round() as i64))
+            .x_desc("date taken")
+            .y_desc("total")
+            .light_line_style(WHITE)
+            .bold_line_style(GRID_LIGHT)
+            .axis_style(INK)
+            .label_style((FONT, 13).into_font().color(&INK))
+            .draw()
+            .map_err(draw_error)?;
+        let (left, right) = (0.5, count.max(1) as f64 + 0.5);
+        // Labels at one total share a line: "Probable PTSD (33) · cut-off".
+        let mut placed: Vec<(u32, String, bool)> = Vec::new();
+        for line in &lines {
+            match placed.iter_mut().find(|(at, _, _)| *at == line.at) {
+                Some((_, label, cutoff)) => {
+                    label.push_str(if line.cutoff { " · cut-off" } else { "" });
+                    *cutoff |= line.cutoff;
+                }
+                None if line.cutoff => placed.push((line.at, line.label.clone(), true)),
+                None => placed.push((line.at, format!("{} ({})", line.label, line.at), false)),
+            }
+        }
+        placed.sort_by_key(|(at, _, _)| *at);
+        let mut last_label_y = i32::MAX;
+        for (at, label, cutoff) in &placed {
+            let y = f64::from(*at);
+            let (colour, width) = if *cutoff {
+                (CUTOFF.mix(0.8), 2)
+            } else {
+                (BAND.mix(1.0), 1)
+            };
+            chart
+                .draw_series(std::iter::once(DashedPathElement::new(
+                    vec![(left, y), (right, y)],
+                    6,
+                    4,
+                    colour.stroke_width(width),
+                )))
+                .map_err(draw_error)?;
+            let (x, mut label_y) = chart.backend_coord(&(right, y));
+            // Keep labels of close bands apart.
+            label_y = label_y.min(last_label_y - 15);
+            last_label_y = label_y;
+            root.draw(&Text::new(
+                label.clone(),
+                (x + 8, label_y - 7),
+                (FONT, 13)
+                    .into_font()
+                    .color(if *cutoff { &CUTOFF } else { &INK }),
+            ))
+            .map_err(draw_error)?;
+        }
+        let colour = PALETTE[0];
+        chart
+            .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
+            .map_err(draw_error)?;
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .map(|&point| Circle::new(point, 5, colour.filled())),
+            )
+            .map_err(draw_error)?;
+        for (&(x, y), taken) in points.iter().zip(&course.taken) {
+            let (px, py) = chart.backend_coord(&(x, y));
+            root.draw(&Text::new(
+                taken.administration.total.to_string(),
+                (px - 4, py - 22),
+                (FONT, 13).into_font().color(&INK),
+            ))
+            .map_err(draw_error)?;
+            if taken.has_alert() {
+                root.draw(&Circle::new((px, py), 9, ALERT.stroke_width(2)))
+                    .map_err(draw_error)?;
+            }
+        }
+        root.present().map_err(draw_error)?;
+    }
+    Ok(Chart {
+        svg,
+        description: totals_description(course),
+    })
+}
+
+/// What a chart of totals shows, in words.
+fn totals_description(course: &InstrumentCourse) -> String {
+    let totals: Vec<String> = course
+        .taken
+        .iter()
+        .map(|taken| {
+            let administration = &taken.administration;
+            let alert = if taken.has_alert() {
+                ", safety alert"
+            } else {
+                ""
+            };
+            format!(
+                "{} {} ({}{alert})",
+                administration.date(),
+                administration.total,
+                administration.band
+            )
+        })
+        .collect();
+    let lines: Vec<String> = course
+        .chart_lines()
+        .iter()
+        .map(|line| {
+            if line.cutoff {
+                format!("the cut-off at {}", line.at)
+            } else {
+                format!("{} from {}", line.label, line.at)
+            }
+        })
+        .collect();
+    let mut text = format!(
+        "{} totals in date order: {}.",
+        course.name,
+        totals.join("; ")
+    );
+    if !lines.is_empty() {
+        let _ = write!(text, " Dashed lines: {}.", lines.join(", "));
+    } else if course.instrument.is_none() {
+        text.push_str(
+            " The questionnaire's definition is not available here, so its bands are not drawn.",
+        );
+    }
+    text
 }

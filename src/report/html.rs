@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::charts::Chart;
+use super::outcomes::{AlertShown, InstrumentCourse, Questionnaires, Taken, readable_time as when};
 use super::paintings::PaintingPicture;
 use super::summary::{Outcome, SessionSummary, Stretch};
 use crate::session::record::EndReason;
@@ -146,6 +147,21 @@ footer { margin-top: 28px; color: var(--soft); font-size: 12px; }
 .painting { display: inline-block; margin: 4px 12px 4px 0; }
 .painting img { display: block; border-radius: 6px; background: #0b0f16; }
 .painting figcaption, .painting .missing { font-size: 12px; color: var(--soft); }
+.alerts { border: 2px solid #b24a34; border-radius: 8px; background: #fdf4f0; padding: 10px 16px;
+          margin: 0 0 20px; break-inside: avoid; }
+.alerts h2 { margin: 0 0 6px; color: #8c3420; font-size: 18px; }
+.alerts ul { margin: 0; padding-left: 20px; }
+.alerts li { margin: 6px 0; }
+.alerts .quote { font-style: italic; }
+.open { color: #8c3420; font-weight: 700; }
+.acknowledged { color: #3f6e52; font-weight: 600; }
+.mark { display: inline-block; border-radius: 4px; padding: 0 6px; margin: 1px 2px; white-space: nowrap;
+        background: #eaf3ee; color: #2f5e44; }
+.mark.worse { background: #fbeee9; color: #8c3420; }
+.mark.alert { background: #b24a34; color: #fff; font-weight: 600; }
+.instrument { margin: 12px 0 22px; break-inside: avoid; }
+.rules { color: var(--soft); font-size: 12px; margin: 6px 0 0; max-width: 900px; }
+.subscales { white-space: nowrap; }
 @media print { body { padding: 0; } .session { page-break-inside: avoid; } }
 "#;
 
@@ -155,6 +171,8 @@ pub struct Charts<'a> {
     pub check_ins: &'a Chart,
     /// Sessions by phase.
     pub phases: &'a Chart,
+    /// Each questionnaire's totals, in the order of [`Questionnaires::instruments`].
+    pub questionnaires: &'a [Chart],
 }
 
 /// The paintings of one session, as figures with their pictures.
@@ -184,6 +202,7 @@ pub fn page(
     patient: &str,
     sessions: &[SessionSummary],
     charts: &Charts,
+    questionnaires: &Questionnaires,
     pictures: &[Vec<PaintingPicture>],
     generated_at: &str,
 ) -> String {
@@ -207,12 +226,14 @@ pub fn page(
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>Stillpoint report: {patient}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
          <header><h1>Stillpoint course report</h1>\
-         <p class=\"meta\">Patient <b>{patient}</b> &middot; {count} session(s), {span} &middot; generated {generated}</p></header>\n",
+         <p class=\"meta\">Patient <b>{patient}</b> &middot; {count} session(s), {span}{taken} &middot; generated {generated}</p></header>\n",
         patient = escape(patient),
         count = sessions.len(),
+        taken = questionnaires_taken(questionnaires),
         span = escape(&span),
         generated = escape(generated_at),
     );
+    html.push_str(&safety_alerts(questionnaires, sessions));
     html.push_str("<section class=\"cards\">");
     let mut card = |number: String, label: &str| {
         let _ = write!(
@@ -238,6 +259,12 @@ pub fn page(
         phases.svg,
         escape(&phases.description)
     );
+
+    html.push_str(&questionnaire_section(
+        questionnaires,
+        charts.questionnaires,
+        sessions,
+    ));
 
     html.push_str(
         "<h2>Sessions</h2>\n<table>\n<thead><tr><th>#</th><th>Date</th><th>Session</th><th>Phase</th>\
@@ -295,7 +322,7 @@ pub fn page(
              <dt>Pauses</dt><dd>{pauses}</dd>\
              <dt>Calm</dt><dd>{calm}</dd>{headset}\
              <dt>Check-ins</dt><dd>{answers}</dd>\
-             <dt>Intention</dt><dd>{intention}</dd>{painted}\
+             <dt>Intention</dt><dd>{intention}</dd>{taken}{painted}\
              <dt>Status</dt><dd{status_class}>{status}</dd>\
              <dt>Record</dt><dd><small>{record}</small></dd></dl></article>",
             title = escape(&session.title),
@@ -311,6 +338,7 @@ pub fn page(
             headset = headset_gaps(session),
             answers = answers(session),
             intention = escape(session.intention.as_deref().unwrap_or("none chosen")),
+            taken = session_questionnaires(session),
             status_class = if session.outcome == Outcome::Unfinished {
                 " class=\"unfinished\""
             } else {
@@ -326,6 +354,359 @@ pub fn page(
          (minutes:seconds from the start of each session).</footer>\n</body>\n</html>\n",
     );
     html
+}
+
+/// ", 5 questionnaire(s), 2 at the desk" for the header, or nothing.
+fn questionnaires_taken(questionnaires: &Questionnaires) -> String {
+    let count: usize = questionnaires
+        .instruments
+        .iter()
+        .map(|course| course.taken.len())
+        .sum();
+    match (count, questionnaires.desk_records) {
+        (0, _) => String::new(),
+        (count, 0) => format!(", {count} questionnaire(s)"),
+        (count, desk) => format!(", {count} questionnaire(s) ({desk} at the desk)"),
+    }
+}
+
+/// Where an alert was raised: in which session and when in it, or at the desk.
+fn alert_place(shown: &AlertShown, sessions: &[SessionSummary]) -> String {
+    if shown.at_desk {
+        return "at the desk".to_owned();
+    }
+    match sessions
+        .iter()
+        .find(|session| session.record == shown.alert.record)
+    {
+        Some(session) => format!(
+            "in “{}” at {}",
+            escape(&session.title),
+            clock(shown.alert.at)
+        ),
+        None => format!("at {} into a session", clock(shown.alert.at)),
+    }
+}
+
+/// Every safety alert, at the top of the page, or nothing when there is none.
+fn safety_alerts(questionnaires: &Questionnaires, sessions: &[SessionSummary]) -> String {
+    if questionnaires.alerts.is_empty() {
+        return String::new();
+    }
+    let open = questionnaires.unacknowledged();
+    let mut html = format!(
+        "<section class=\"alerts\" id=\"safety-alerts\"><h2>Safety alerts: {} raised{}</h2><ul>",
+        questionnaires.alerts.len(),
+        if open > 0 {
+            format!(", <span class=\"open\">{open} NOT acknowledged</span>")
+        } else {
+            ", all acknowledged".to_owned()
+        }
+    );
+    for shown in &questionnaires.alerts {
+        let alert = &shown.alert;
+        let item = shown.item_text.as_deref().map_or_else(String::new, |text| {
+            format!(" <span class=\"quote\">“{}”</span>", escape(text))
+        });
+        let answer = shown.answer_words.as_deref().map_or_else(
+            || format!("answered {}", alert.answer),
+            |words| format!("answered “{}” ({})", escape(words), alert.answer),
+        );
+        let status = if alert.acknowledged {
+            "<span class=\"acknowledged\">acknowledged</span>"
+        } else {
+            "<span class=\"open\">NOT acknowledged</span>"
+        };
+        let _ = write!(
+            html,
+            "<li><b>{name} item {item_number}</b>{item}: {answer}. {time}, {place}. {status}.\
+             <br><small>{message}</small></li>",
+            name = escape(&shown.name),
+            item_number = alert.item,
+            time = shown
+                .when
+                .as_deref()
+                .map_or_else(|| "Time not recorded".to_owned(), when),
+            place = alert_place(shown, sessions),
+            message = escape(&alert.message),
+        );
+    }
+    html.push_str("</ul></section>\n");
+    html
+}
+
+/// A change from the first total: "baseline", "−7", "+3", "0".
+fn change_text(taken: &Taken) -> String {
+    match taken.from_first {
+        None => "baseline".to_owned(),
+        Some(0) => "0".to_owned(),
+        Some(change) if change < 0 => format!("−{}", change.unsigned_abs()),
+        Some(change) => format!("+{change}"),
+    }
+}
+
+/// The marks of one administration as small labels.
+fn marks(taken: &Taken) -> String {
+    let mut marks: Vec<String> = taken
+        .administration
+        .alerts
+        .iter()
+        .map(|alert| {
+            format!(
+                "<span class=\"mark alert\">safety alert: item {}{}</span>",
+                alert.item,
+                if alert.acknowledged {
+                    ""
+                } else {
+                    ", NOT acknowledged"
+                }
+            )
+        })
+        .collect();
+    marks.extend(taken.marks().into_iter().map(|mark| {
+        let class = if mark == super::outcomes::RELIABLY_WORSE {
+            "mark worse"
+        } else {
+            "mark"
+        };
+        format!("<span class=\"{class}\">{mark}</span>")
+    }));
+    if marks.is_empty() {
+        "–".to_owned()
+    } else {
+        marks.join(" ")
+    }
+}
+
+/// Where the course rules of an instrument come from, in a sentence.
+fn rules(course: &InstrumentCourse) -> String {
+    let Some(instrument) = &course.instrument else {
+        return format!(
+            "The definition of {} is not available on this computer, so no bands or change \
+             rules are applied.",
+            escape(&course.name)
+        );
+    };
+    let source = match instrument.id.as_str() {
+        "phq-9" => " (Löwe et al. 2004, Med Care 42:1194–1201)",
+        "gad-7" => " (NHS Talking Therapies manual)",
+        "pcl-5" => " (National Center for PTSD: 5–10 points reliable, 10–20 clinically meaningful)",
+        _ => "",
+    };
+    let mut text = format!(
+        "Each total is compared with the first. Reliable change: {} points or more{source}. \
+         Response: a fall of half or more from the first.",
+        instrument.reliable_change
+    );
+    if let Some(below) = instrument.remission_below {
+        let _ = write!(text, " Remission: a total under {below}.");
+    }
+    if let Some(cutoff) = instrument.cutoff {
+        let _ = write!(
+            text,
+            " Cut-off {cutoff}; a provisional diagnosis needs every cluster met and the total \
+             at the cut-off or above."
+        );
+    }
+    text.push_str(
+        " Bands and rules as published; sources in Stillpoint's guide to questionnaires \
+         (docs/questionnaires.md, “Across a course”).",
+    );
+    escape(&text)
+}
+
+/// PCL-5's clusters: "B 12 (4 endorsed, met)", one a line.
+fn subscales(taken: &Taken, course: &InstrumentCourse) -> String {
+    taken
+        .administration
+        .subscales
+        .iter()
+        .map(|cluster| {
+            let needed = course
+                .instrument
+                .as_ref()
+                .and_then(|instrument| {
+                    instrument
+                        .clusters
+                        .iter()
+                        .find(|known| known.criterion == cluster.criterion)
+                })
+                .map_or_else(String::new, |known| format!(" of {} needed", known.needed));
+            format!(
+                "{} {} <small>({} endorsed{needed}, {})</small>",
+                escape(&cluster.criterion),
+                cluster.score,
+                cluster.endorsed,
+                if cluster.met { "met" } else { "not met" }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("<br>")
+}
+
+/// One instrument: its chart, a row per administration, and the rules' sources.
+fn instrument_section(course: &InstrumentCourse, chart: Option<&Chart>) -> String {
+    let clusters = course
+        .taken
+        .iter()
+        .any(|taken| !taken.administration.subscales.is_empty());
+    let provisional = course
+        .taken
+        .iter()
+        .any(|taken| taken.administration.provisional.is_some());
+    let title = course.instrument.as_ref().map_or_else(
+        || course.name.clone(),
+        |instrument| instrument.title.clone(),
+    );
+    let mut html = format!(
+        "<div class=\"instrument\" id=\"questionnaire-{id}\"><h3>{title}</h3>",
+        id = escape(&course.id),
+        title = escape(&title)
+    );
+    if let Some(chart) = chart {
+        let _ = write!(
+            html,
+            "<figure>{}<figcaption>{}</figcaption></figure>",
+            chart.svg,
+            escape(&chart.description)
+        );
+    }
+    html.push_str("<table><thead><tr><th>Date</th><th>Taken</th><th>Total</th><th>Band</th>");
+    if clusters {
+        html.push_str("<th>Clusters</th>");
+    }
+    if provisional {
+        html.push_str("<th>Provisional diagnosis</th>");
+    }
+    html.push_str("<th>Change from first</th><th>Marks</th></tr></thead><tbody>");
+    let top = course.max_total();
+    for taken in &course.taken {
+        let administration = &taken.administration;
+        let _ = write!(
+            html,
+            "<tr><td class=\"date\">{date}</td><td>{via}</td><td class=\"number\">{total} / {top}</td><td>{band}</td>",
+            date = escape(administration.date()),
+            via = match administration.via {
+                crate::session::record::AnsweredVia::Headset => "headset",
+                crate::session::record::AnsweredVia::Desk => "desk",
+            },
+            total = administration.total,
+            band = escape(&administration.band),
+        );
+        if clusters {
+            let _ = write!(
+                html,
+                "<td class=\"subscales\">{}</td>",
+                subscales(taken, course)
+            );
+        }
+        if provisional {
+            let _ = write!(
+                html,
+                "<td>{}</td>",
+                match administration.provisional {
+                    Some(true) => "<b>met</b>",
+                    Some(false) => "not met",
+                    None => "–",
+                }
+            );
+        }
+        let _ = write!(
+            html,
+            "<td class=\"number\">{}</td><td>{}</td></tr>",
+            change_text(taken),
+            marks(taken)
+        );
+    }
+    let _ = write!(
+        html,
+        "</tbody></table><p class=\"rules\">{}</p></div>",
+        rules(course)
+    );
+    html
+}
+
+/// The questionnaires: each instrument's chart and table, and those left unfinished.
+fn questionnaire_section(
+    questionnaires: &Questionnaires,
+    charts: &[Chart],
+    sessions: &[SessionSummary],
+) -> String {
+    if questionnaires.instruments.is_empty() && questionnaires.abandoned.is_empty() {
+        return String::new();
+    }
+    let mut html = "<h2 id=\"questionnaires\">Questionnaires</h2>\n".to_owned();
+    for (index, course) in questionnaires.instruments.iter().enumerate() {
+        html.push_str(&instrument_section(course, charts.get(index)));
+        html.push('\n');
+    }
+    if !questionnaires.abandoned.is_empty() {
+        html.push_str("<h3>Left unfinished</h3><ul>");
+        for left in &questionnaires.abandoned {
+            let instrument = questionnaires
+                .instruments
+                .iter()
+                .find(|course| course.id == left.instrument)
+                .and_then(|course| course.instrument.clone());
+            let name = instrument
+                .as_ref()
+                .map_or_else(|| left.instrument.clone(), |known| known.short.clone());
+            let of = instrument
+                .as_ref()
+                .map_or_else(String::new, |known| format!(" of {}", known.items.len()));
+            let place = sessions
+                .iter()
+                .find(|session| session.record == left.record)
+                .map_or_else(String::new, |session| {
+                    format!(" in “{}”", escape(&session.title))
+                });
+            let _ = write!(
+                html,
+                "<li>{name}: {answered}{of} items answered{place}, {time}; not scored.</li>",
+                name = escape(&name),
+                answered = left.answered,
+                time = left
+                    .when
+                    .as_deref()
+                    .map_or_else(|| format!("at {}", clock(left.at)), when),
+            );
+        }
+        html.push_str("</ul>\n");
+    }
+    html
+}
+
+/// The questionnaires of one session, for its details.
+fn session_questionnaires(session: &SessionSummary) -> String {
+    if session.questionnaires.is_empty() && session.questionnaires_abandoned.is_empty() {
+        return String::new();
+    }
+    let mut taken: Vec<String> = session
+        .questionnaires
+        .iter()
+        .map(|administration| {
+            let alert = if administration.alerts.is_empty() {
+                ""
+            } else {
+                " <span class=\"mark alert\">safety alert</span>"
+            };
+            format!(
+                "{} <b>{}</b> ({}){alert}",
+                escape(&administration.name),
+                administration.total,
+                escape(&administration.band)
+            )
+        })
+        .collect();
+    taken.extend(
+        session
+            .questionnaires_abandoned
+            .iter()
+            .map(|(instrument, answered)| {
+                format!("{} left after {answered} item(s)", escape(instrument))
+            }),
+    );
+    format!("<dt>Questionnaires</dt><dd>{}</dd>", taken.join("; "))
 }
 
 #[cfg(test)]

@@ -9,7 +9,11 @@ pub mod summary;
 
 use std::path::{Path, PathBuf};
 
+use outcomes::Questionnaires;
 use summary::SessionSummary;
+
+use crate::instruments::InstrumentSet;
+use crate::session::record::ReadRecord;
 
 /// The files a report consists of.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,33 +45,92 @@ pub fn patient_records(records_folder: &Path, patient: &str) -> Result<Vec<PathB
     Ok(files)
 }
 
-/// Summarises every readable record, oldest first. Files that cannot be read at all are
-/// described in the second list; they never hide the others.
+/// Summarises every readable session record, oldest first. Desk records (a questionnaire
+/// taken with no session) are not sessions and are left to [`outcomes::Questionnaires`];
+/// files that cannot be read at all are described in the second list and never hide the
+/// others.
 pub fn summarise(records: &[PathBuf]) -> (Vec<SessionSummary>, Vec<String>) {
+    let (sessions, _, problems) = read_each(records);
+    (sessions, problems)
+}
+
+/// What a report shows, read from a patient's records (or one record).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Reading {
+    /// The sessions, oldest first.
+    pub sessions: Vec<SessionSummary>,
+    /// The questionnaires, in sessions and at the desk, with their safety alerts.
+    pub questionnaires: Questionnaires,
+    /// Files that could not be read, or are not records.
+    pub problems: Vec<String>,
+}
+
+/// Reads every record once: the sessions as [`summarise`] does, and the questionnaires
+/// judged by the rules of `instruments`.
+pub fn read(records: &[PathBuf], instruments: &InstrumentSet) -> Reading {
+    let (sessions, read, problems) = read_each(records);
+    Reading {
+        sessions,
+        questionnaires: Questionnaires::from_records(&read, instruments),
+        problems,
+    }
+}
+
+/// The sessions (oldest first), every record read, and what could not be read.
+fn read_each(
+    records: &[PathBuf],
+) -> (Vec<SessionSummary>, Vec<(PathBuf, ReadRecord)>, Vec<String>) {
     let mut sessions = Vec::new();
+    let mut read = Vec::new();
     let mut problems = Vec::new();
     for path in records {
-        match SessionSummary::read(path) {
-            Ok(Some(session)) => sessions.push(session),
-            Ok(None) => problems.push(format!(
-                "{}: not a session record (it does not begin with session_started)",
-                path.display()
-            )),
-            Err(error) => problems.push(format!("{}: cannot read: {error}", path.display())),
+        let record = match ReadRecord::read(path) {
+            Ok(record) => record,
+            Err(error) => {
+                problems.push(format!("{}: cannot read: {error}", path.display()));
+                continue;
+            }
+        };
+        if !record.is_desk() {
+            match SessionSummary::from_record(path, &record) {
+                Some(session) => sessions.push(session),
+                None => problems.push(format!(
+                    "{}: not a session record (it does not begin with session_started)",
+                    path.display()
+                )),
+            }
         }
+        read.push((path.clone(), record));
     }
     sessions.sort_by(|a, b| {
         a.started_at
             .cmp(&b.started_at)
             .then_with(|| a.record.cmp(&b.record))
     });
-    (sessions, problems)
+    (sessions, read, problems)
 }
 
-/// Writes the report for `patient` into `folder` (created private to the user).
+/// Writes the report for `patient` into `folder` (created private to the user), without
+/// questionnaires.
 pub fn write(folder: &Path, patient: &str, sessions: &[SessionSummary]) -> Result<Written, String> {
+    write_with_questionnaires(folder, patient, sessions, &Questionnaires::default())
+}
+
+/// Writes the report for `patient` into `folder` (created private to the user): the
+/// sessions, and the questionnaires with their safety alerts.
+pub fn write_with_questionnaires(
+    folder: &Path,
+    patient: &str,
+    sessions: &[SessionSummary],
+    questionnaires: &Questionnaires,
+) -> Result<Written, String> {
     let check_ins = charts::course_check_ins(sessions)?;
     let phases = charts::sessions_by_phase(sessions)?;
+    let totals = questionnaires
+        .instruments
+        .iter()
+        .map(charts::questionnaire_totals)
+        .collect::<Result<Vec<_>, _>>()?;
     let generated = crate::clock::wall_clock();
     let paintings: Vec<_> = sessions.iter().map(paintings::pictures_of).collect();
     let page_text = html::page(
@@ -76,7 +139,9 @@ pub fn write(folder: &Path, patient: &str, sessions: &[SessionSummary]) -> Resul
         &html::Charts {
             check_ins: &check_ins,
             phases: &phases,
+            questionnaires: &totals,
         },
+        questionnaires,
         &paintings,
         &generated,
     );
@@ -88,10 +153,17 @@ pub fn write(folder: &Path, patient: &str, sessions: &[SessionSummary]) -> Resul
         page: page.clone(),
         charts: Vec::new(),
     };
-    for (name, chart) in [
-        ("check-ins.svg", &check_ins),
-        ("sessions-by-phase.svg", &phases),
-    ] {
+    let mut files = vec![
+        ("check-ins.svg".to_owned(), &check_ins),
+        ("sessions-by-phase.svg".to_owned(), &phases),
+    ];
+    for (course, chart) in questionnaires.instruments.iter().zip(&totals) {
+        files.push((
+            format!("questionnaire-{}.svg", file_safe(&course.id)),
+            chart,
+        ));
+    }
+    for (name, chart) in files {
         let path = folder.join(name);
         crate::private::write_file(&path, chart.svg.as_bytes())
             .map_err(|error| failed(&path, error))?;
@@ -100,4 +172,17 @@ pub fn write(folder: &Path, patient: &str, sessions: &[SessionSummary]) -> Resul
     crate::private::write_file(&page, page_text.as_bytes())
         .map_err(|error| failed(&page, error))?;
     Ok(written)
+}
+
+/// An instrument id as part of a file name: letters, digits and dashes kept, the rest `_`.
+fn file_safe(id: &str) -> String {
+    id.chars()
+        .map(|character| {
+            if character.is_ascii_alphanumeric() || character == '-' {
+                character
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
