@@ -119,6 +119,12 @@ impl Symmetry {
         CANVAS_CENTRE + moved
     }
 
+    /// True when copy number `copy` is a mirror image (the second of two), which turns its
+    /// triangles' winding round.
+    pub fn mirrors(self, copy: u32) -> bool {
+        self.0 == 2 && copy == 1
+    }
+
     /// The direction `direction` in copy number `copy` (turned or mirrored like points).
     pub fn turn(self, copy: u32, direction: Vec3) -> Vec3 {
         self.place(copy, CANVAS_CENTRE + direction) - CANVAS_CENTRE

@@ -21,10 +21,12 @@ pub const PIECE_POINTS: usize = 256;
 pub const TAPER_POINTS: usize = 6;
 /// The halo's radius relative to the core's.
 pub const HALO_SCALE: f32 = 2.4;
-/// The core's opacity and the halo's.
-pub const CORE_ALPHA: f32 = 0.95;
+/// The core's opacity (drawn opaque on screen) and the halo's. On screen only the halo's
+/// side facing the patient is drawn: one layer of 0.26 looks as the front and back layers
+/// of 0.14 together did.
+pub const CORE_ALPHA: f32 = 1.0;
 /// See [`CORE_ALPHA`].
-pub const HALO_ALPHA: f32 = 0.14;
+pub const HALO_ALPHA: f32 = 0.26;
 /// The narrowest a stroke gets at the lightest pressure, relative to its width.
 pub const MIN_PRESSURE_WIDTH: f32 = 0.35;
 
@@ -42,6 +44,27 @@ pub struct TubeMesh {
 }
 
 impl TubeMesh {
+    /// The core tube and the halo around it, as two meshes: the core is drawn opaque, the
+    /// halo blended over it.
+    pub fn layers(&self) -> [TubeMesh; 2] {
+        let mut layers = [TubeMesh::default(), TubeMesh::default()];
+        let mut moved = vec![u32::MAX; self.positions.len()];
+        for (index, position) in self.positions.iter().enumerate() {
+            let layer = &mut layers[(index % RING_VERTICES) / SIDES];
+            moved[index] = layer.positions.len() as u32;
+            layer.positions.push(*position);
+            layer.normals.push(self.normals[index]);
+            layer.colours.push(self.colours[index]);
+        }
+        for triangle in self.indices.chunks_exact(3) {
+            let layer = (triangle[0] as usize % RING_VERTICES) / SIDES;
+            layers[layer]
+                .indices
+                .extend(triangle.iter().map(|&index| moved[index as usize]));
+        }
+        layers
+    }
+
     /// Appends `other`'s triangles.
     pub fn append(&mut self, other: &TubeMesh) {
         let offset = self.positions.len() as u32;
@@ -223,16 +246,24 @@ impl TubeBuilder {
     /// Triangles joining the ring at vertex `from` to the ring at vertex `to`, per copy.
     fn connect(&mut self, piece: usize, from: usize, to: usize) {
         let mesh = &mut self.pieces[piece];
-        for copy in 0..self.symmetry.folds() as usize {
+        for copy in 0..self.symmetry.folds() {
+            let mirrored = self.symmetry.mirrors(copy);
             for layer in 0..2 {
-                let base = copy * RING_VERTICES + layer * SIDES;
+                let base = copy as usize * RING_VERTICES + layer * SIDES;
                 for side in 0..SIDES {
                     let next = (side + 1) % SIDES;
                     let a = (from + base + side) as u32;
                     let b = (from + base + next) as u32;
                     let c = (to + base + side) as u32;
                     let d = (to + base + next) as u32;
-                    mesh.indices.extend_from_slice(&[a, c, b, b, c, d]);
+                    // Counter-clockwise seen from outside, so the outward side is the front
+                    // (a mirror image turns the order round).
+                    let triangles = if mirrored {
+                        [a, c, b, b, c, d]
+                    } else {
+                        [a, b, c, b, d, c]
+                    };
+                    mesh.indices.extend_from_slice(&triangles);
                 }
             }
         }
@@ -408,5 +439,50 @@ mod tests {
                 assert!(turned.distance(expected) < 1e-5);
             }
         }
+    }
+
+    #[test]
+    fn the_core_and_the_halo_part_into_two_meshes_facing_outwards() {
+        let line = stroke(200, 2);
+        let built = TubeBuilder::build(&line);
+        let piece = &built.pieces()[0];
+        let [core, halo] = piece.layers();
+        assert_eq!(
+            core.positions.len() + halo.positions.len(),
+            piece.positions.len()
+        );
+        assert_eq!(core.indices.len() + halo.indices.len(), piece.indices.len());
+        assert_eq!(core.indices.len(), halo.indices.len());
+        assert!(core.colours.iter().all(|colour| colour[3] == CORE_ALPHA));
+        assert!(halo.colours.iter().all(|colour| colour[3] == HALO_ALPHA));
+        for layer in [&core, &halo] {
+            assert!(
+                layer
+                    .indices
+                    .iter()
+                    .all(|&i| (i as usize) < layer.positions.len())
+            );
+            // Each triangle turns counter-clockwise seen from outside: its face points away
+            // from the stroke (the outward side is the front, so only it is drawn).
+            for triangle in layer.indices.chunks_exact(3) {
+                let [a, b, c] =
+                    [0, 1, 2].map(|k| Vec3::from_array(layer.positions[triangle[k] as usize]));
+                let face = (b - a).cross(c - a);
+                let outward: Vec3 = [0, 1, 2]
+                    .map(|k| Vec3::from_array(layer.normals[triangle[k] as usize]))
+                    .into_iter()
+                    .sum();
+                assert!(
+                    face.dot(outward) > 0.0,
+                    "triangle {triangle:?} faces inwards: {face} vs {outward}"
+                );
+            }
+        }
+        // The halo is wider than the core.
+        let width = |mesh: &TubeMesh| {
+            let centre = line.points[100].at;
+            Vec3::from_array(mesh.positions[100 * SIDES * 2]).distance(centre)
+        };
+        assert!((width(&halo) / width(&core) - HALO_SCALE).abs() < 1e-3);
     }
 }

@@ -59,7 +59,7 @@ impl Layer {
             "Board panel" | "Dwell ring" => Layer::Boards,
             "Breathing orb" => Layer::Pacer,
             "Veil" => Layer::Veil,
-            "Stroke of light" | "Brush tip" => Layer::Painting,
+            "Stroke of light" | "Stroke's glow" | "Brush tip" => Layer::Painting,
             _ => return None,
         })
     }

@@ -1,6 +1,6 @@
-//! The painting in the world: every stroke as a bright tube inside a faint halo, kept in step
-//! with the canvas incrementally (a frame's work follows what was painted in it), and a soft
-//! light at each brush tip in the colour it will paint.
+//! The painting in the world: every stroke as a bright opaque tube inside a faint blended
+//! halo, kept in step with the canvas incrementally (a frame's work follows what was painted
+//! in it), and a soft light at each brush tip in the colour it will paint.
 //!
 //! The painting stays in view after its step, for looking at it together, until the
 //! session ends or another painting begins; Calm hides it with the rest of the session.
@@ -34,10 +34,17 @@ pub fn sync_plugin(app: &mut App) {
         .add_systems(Update, sync_strokes.in_set(AppSystems::Present));
 }
 
-/// The material every stroke shares: unlit vertex colours, blended over the scene (added
-/// light would wash pastel colours to white over a bright sky).
+/// The materials every stroke shares, unlit vertex colours both: the core opaque (so a core
+/// hidden behind another is never shaded), the halo blended over the scene (added light
+/// would wash pastel colours to white over a bright sky). Only the sides facing the patient
+/// are drawn.
 #[derive(Resource, Debug, Clone, Default)]
-pub struct StrokeMaterial(pub Handle<StandardMaterial>);
+pub struct StrokeMaterial {
+    /// The bright core tube.
+    pub core: Handle<StandardMaterial>,
+    /// The faint halo around it.
+    pub halo: Handle<StandardMaterial>,
+}
 
 /// Marks a piece of a stroke's tube.
 #[derive(Component, Debug, Clone, Copy)]
@@ -47,12 +54,24 @@ pub struct StrokePiece;
 #[derive(Component, Debug, Clone, Copy)]
 struct BrushLight(usize);
 
+/// One piece of a stroke on show: its core's and its halo's entity and mesh.
+#[derive(Debug, Clone)]
+struct ShownPiece([(Entity, Handle<Mesh>); 2]);
+
+impl ShownPiece {
+    fn despawn(&self, commands: &mut Commands) {
+        for (entity, _) in &self.0 {
+            commands.entity(*entity).despawn();
+        }
+    }
+}
+
 /// The pieces of one stroke on show.
 #[derive(Debug)]
 struct ShownStroke {
     /// Held so the stroke's address, its key, stays its own while shown.
     _stroke: Arc<Stroke>,
-    pieces: Vec<Entity>,
+    pieces: Vec<ShownPiece>,
 }
 
 /// The stroke being painted: its geometry so far and its pieces' meshes.
@@ -60,7 +79,7 @@ struct ShownStroke {
 struct GrowingStroke {
     serial: u64,
     builder: TubeBuilder,
-    pieces: Vec<(Entity, Handle<Mesh>)>,
+    pieces: Vec<ShownPiece>,
 }
 
 /// What is on show, keyed by each finished stroke's address.
@@ -90,12 +109,12 @@ impl ShownStrokes {
     fn clear(&mut self, commands: &mut Commands) {
         for stroke in self.finished.drain().map(|(_, stroke)| stroke) {
             for piece in stroke.pieces {
-                commands.entity(piece).despawn();
+                piece.despawn(commands);
             }
         }
         if let Some(growing) = self.growing.take() {
-            for (piece, _) in growing.pieces {
-                commands.entity(piece).despawn();
+            for piece in growing.pieces {
+                piece.despawn(commands);
             }
         }
         self.shown = None;
@@ -103,15 +122,18 @@ impl ShownStrokes {
 }
 
 fn create_material(mut materials: ResMut<Assets<StandardMaterial>>, mut commands: Commands) {
-    let material = materials.add(StandardMaterial {
-        base_color: Color::WHITE,
-        unlit: true,
-        alpha_mode: AlphaMode::Blend,
-        cull_mode: None,
-        double_sided: true,
-        ..default()
+    let mut material = |alpha_mode| {
+        materials.add(StandardMaterial {
+            base_color: Color::WHITE,
+            unlit: true,
+            alpha_mode,
+            ..default()
+        })
+    };
+    commands.insert_resource(StrokeMaterial {
+        core: material(AlphaMode::Opaque),
+        halo: material(AlphaMode::Blend),
     });
-    commands.insert_resource(StrokeMaterial(material));
 }
 
 fn key(stroke: &Arc<Stroke>) -> usize {
@@ -129,18 +151,42 @@ fn mesh_of(piece: &TubeMesh) -> Mesh {
     .with_inserted_indices(Indices::U32(piece.indices.clone()))
 }
 
-fn spawn_piece(commands: &mut Commands, material: &StrokeMaterial, mesh: Handle<Mesh>) -> Entity {
-    commands
-        .spawn((
-            Name::new("Stroke of light"),
-            StrokePiece,
-            Mesh3d(mesh),
-            MeshMaterial3d(material.0.clone()),
-            Transform::IDENTITY,
-            // Pieces grow while painted; their bounds are not worth recomputing.
-            NoFrustumCulling,
-        ))
-        .id()
+/// Shows `piece`: its core and its halo.
+fn spawn_piece(
+    commands: &mut Commands,
+    meshes: &mut Assets<Mesh>,
+    material: &StrokeMaterial,
+    piece: &TubeMesh,
+) -> ShownPiece {
+    let [core, halo] = piece.layers();
+    let mut spawn = |name: &'static str, layer: &TubeMesh, material: &Handle<StandardMaterial>| {
+        let mesh = meshes.add(mesh_of(layer));
+        let entity = commands
+            .spawn((
+                Name::new(name),
+                StrokePiece,
+                Mesh3d(mesh.clone()),
+                MeshMaterial3d(material.clone()),
+                Transform::IDENTITY,
+                // Pieces grow while painted; their bounds are not worth recomputing.
+                NoFrustumCulling,
+            ))
+            .id();
+        (entity, mesh)
+    };
+    ShownPiece([
+        spawn("Stroke of light", &core, &material.core),
+        spawn("Stroke's glow", &halo, &material.halo),
+    ])
+}
+
+/// Replaces `shown`'s meshes with `piece`'s geometry.
+fn update_piece(shown: &ShownPiece, piece: &TubeMesh, meshes: &mut Assets<Mesh>) {
+    for ((_, handle), layer) in shown.0.iter().zip(piece.layers()) {
+        if meshes.insert(handle, mesh_of(&layer)).is_err() {
+            warn!("a stroke's mesh could not be updated");
+        }
+    }
 }
 
 /// Brings the shown strokes up to the canvas: new points extend the growing stroke's last
@@ -207,16 +253,12 @@ fn sync_strokes(
                 key(stroke),
                 ShownStroke {
                     _stroke: stroke.clone(),
-                    pieces: growing
-                        .pieces
-                        .into_iter()
-                        .map(|(entity, _)| entity)
-                        .collect(),
+                    pieces: growing.pieces,
                 },
             );
         } else if let Some(growing) = shown.growing.take() {
-            for (piece, _) in growing.pieces {
-                commands.entity(piece).despawn();
+            for piece in growing.pieces {
+                piece.despawn(&mut commands);
             }
         }
     }
@@ -249,7 +291,7 @@ fn sync_strokes(
         let keep = wanted.contains_key(key);
         if !keep {
             for piece in &stroke.pieces {
-                commands.entity(*piece).despawn();
+                piece.despawn(&mut commands);
             }
         }
         keep
@@ -262,7 +304,7 @@ fn sync_strokes(
         let pieces = built
             .pieces()
             .iter()
-            .map(|piece| spawn_piece(&mut commands, &material, meshes.add(mesh_of(piece))))
+            .map(|piece| spawn_piece(&mut commands, &mut meshes, &material, piece))
             .collect();
         shown.finished.insert(
             key,
@@ -286,14 +328,11 @@ fn update_pieces(
     };
     for index in changed {
         let piece = &growing.builder.pieces()[index];
-        if let Some((_, handle)) = growing.pieces.get(index) {
-            if meshes.insert(handle, mesh_of(piece)).is_err() {
-                warn!("a stroke's mesh could not be updated");
-            }
+        if let Some(shown) = growing.pieces.get(index) {
+            update_piece(shown, piece, meshes);
         } else {
-            let handle = meshes.add(mesh_of(piece));
-            let entity = spawn_piece(commands, material, handle.clone());
-            growing.pieces.push((entity, handle));
+            let shown = spawn_piece(commands, meshes, material, piece);
+            growing.pieces.push(shown);
         }
     }
 }
