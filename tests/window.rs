@@ -1115,7 +1115,7 @@ fn the_doctor_gives_true_verdicts_on_this_machine() {
         about.contains("private to this user") && about.contains("free"),
         "{about}"
     );
-    assert_eq!(verdict(&lines, "sessions"), ("OK", "4 sessions, all valid"));
+    assert_eq!(verdict(&lines, "sessions"), ("OK", "5 sessions, all valid"));
     assert_eq!(verdict(&lines, "fonts").0, "OK");
 
     // A data folder that cannot be written fails, and so does the doctor.

@@ -21,15 +21,16 @@ pub(super) fn patient(settings: &Settings, action: PatientCommand) -> Result<Exi
             }
             let _ = writeln!(
                 out,
-                "{:<16} {:>8}  {:<10}  {:>9}",
-                "patient", "sessions", "last", "space"
+                "{:<16} {:>8}  {:>4}  {:<10}  {:>9}",
+                "patient", "sessions", "desk", "last", "space"
             );
             for patient in listed {
                 let _ = writeln!(
                     out,
-                    "{:<16} {:>8}  {:<10}  {:>9}",
+                    "{:<16} {:>8}  {:>4}  {:<10}  {:>9}",
                     patient.code,
                     patient.sessions,
+                    patient.desk_questionnaires,
                     patient.last.as_deref().unwrap_or("-"),
                     human_size(patient.bytes)
                 );
