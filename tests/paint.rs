@@ -389,3 +389,128 @@ fn closing_the_last_window_saves_the_painting_in_the_frame_the_program_ends() {
     );
     assert_eq!(saved.last().map(|save| save.3), Some(points));
 }
+
+/// A large painting is shown as a few merged meshes: past `SEPARATE_POINTS` the oldest
+/// strokes are bundled, one core and halo mesh per colour; erasing an old stroke parts its
+/// bundle and the rest stay on show; clearing removes everything.
+#[test]
+fn a_large_painting_merges_its_oldest_strokes_and_parts_a_bundle_when_one_is_erased() {
+    use std::sync::Arc;
+    use stillpoint::artwork::model::{ArtworkFile, Rgb, Stroke, StrokePoint, Symmetry};
+    use stillpoint::artwork::{PaintAction, Tool};
+    use stillpoint::paint::view::{
+        BUNDLE_POINTS, SEPARATE_POINTS, ShownStrokes, StrokeMaterial, sync_plugin,
+    };
+    use stillpoint::simulate::SyntheticPaint;
+
+    let folder = tempfile::tempdir().unwrap();
+    // 50,000 points in strokes of 250, in four colours.
+    let palette = [
+        [143, 184, 222],
+        [230, 170, 120],
+        [200, 160, 220],
+        [150, 210, 180],
+    ];
+    let strokes: Vec<Arc<Stroke>> = (0..200u64)
+        .map(|n| {
+            Arc::new(Stroke {
+                colour: Rgb(palette[n as usize % 4]),
+                width: 0.014,
+                symmetry: Symmetry::NONE,
+                points: (n * 250..(n + 1) * 250)
+                    .map(|sample| StrokePoint {
+                        at: SyntheticPaint::brush_at(sample),
+                        pressure: 0.8,
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    let first_point = strokes[0].points[125].at;
+    let earlier = folder.path().join("earlier.paint-1.artwork.json");
+    let file = ArtworkFile::new(&Artwork { strokes }, "P-21", "one-paint-step", 0);
+    save::save(&earlier, &file).unwrap();
+    let session = stillpoint::script::parse::parse_ron(
+        "one-paint-step.session.ron",
+        r#"Session(id: "one-paint-step", title: "Paint", phase: Integration,
+           environment: "forest-clearing", soundscape: "silence",
+           steps: [Paint(prompt: "Paint.", duration: "1h")])"#,
+    )
+    .unwrap();
+    let mut simulation = simulation(folder.path().join("r.jsonl"), 0);
+    simulation.script = SessionScript {
+        session,
+        sha256: String::new(),
+        warnings: Vec::new(),
+    };
+    simulation.artwork_from = Some(earlier);
+    let mut app = headless_app(&simulation, folder.path().to_path_buf());
+    app.add_plugins(AssetPlugin::default())
+        .init_asset::<Mesh>()
+        .init_resource::<StrokeMaterial>()
+        .add_plugins(sync_plugin);
+    let shown = |app: &App| {
+        let shown = app.world().resource::<ShownStrokes>();
+        (
+            shown.stroke_count(),
+            shown.bundled_strokes(),
+            shown.piece_count(),
+        )
+    };
+    let frames_until = |app: &mut App, what: &str, done: &dyn Fn(&App) -> bool| {
+        for _ in 0..3_000 {
+            if done(app) {
+                return;
+            }
+            app.update();
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        panic!("{what}: never");
+    };
+    frames_until(&mut app, "the painting shown", &|app| shown(app).0 == 200);
+    // Bundled until no more than SEPARATE_POINTS stay on their own.
+    let separate_strokes = SEPARATE_POINTS / 250;
+    frames_until(&mut app, "the old strokes bundled", &|app| {
+        shown(app).1 >= 200 - separate_strokes
+    });
+    let (count, bundled, pieces) = shown(&app);
+    assert_eq!(count, 200, "every stroke on show");
+    assert!(bundled <= 200 - separate_strokes + BUNDLE_POINTS / 250);
+    // 40 strokes of two pieces on their own, each bundle one mesh per colour: a few dozen
+    // pieces, not the 400 the strokes had.
+    assert!(pieces < 120, "{pieces} pieces on show");
+    // Erasing the first (bundled) stroke: it goes, the other 199 stay on show.
+    let paint = |app: &mut App, action: PaintAction| {
+        app.world_mut().write_message(SessionAction::Paint(action));
+        app.update();
+    };
+    paint(&mut app, PaintAction::Tool(Tool::Eraser));
+    paint(
+        &mut app,
+        PaintAction::Press {
+            at: first_point,
+            pressure: 1.0,
+        },
+    );
+    paint(&mut app, PaintAction::Release);
+    let left = app
+        .world()
+        .resource::<SessionRuntime>()
+        .painting()
+        .map(|painting| painting.canvas().artwork().strokes.len())
+        .unwrap();
+    assert!(left < 200, "the eraser took the stroke");
+    frames_until(&mut app, "the rest shown after erasing", &|app| {
+        shown(app).0 == left
+    });
+    for _ in 0..20 {
+        app.update();
+        assert_eq!(
+            shown(&app).0,
+            left,
+            "the strokes stay on show while rebundled"
+        );
+    }
+    paint(&mut app, PaintAction::Clear);
+    frames_until(&mut app, "the clear shown", &|app| shown(app) == (0, 0, 0));
+}

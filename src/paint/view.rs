@@ -12,6 +12,8 @@ use bevy::asset::RenderAssetUsages;
 use bevy::camera::visibility::NoFrustumCulling;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
+use bevy::tasks::futures::check_ready;
+use bevy::tasks::{AsyncComputeTaskPool, Task};
 
 use super::input::BrushTips;
 use crate::AppSystems;
@@ -30,8 +32,12 @@ pub fn plugin(app: &mut App) {
 /// Keeps stroke meshes in step with the canvas; needs only `Assets<Mesh>` and a
 /// [`StrokeMaterial`], so benchmarks run it headless.
 pub fn sync_plugin(app: &mut App) {
-    app.init_resource::<ShownStrokes>()
-        .add_systems(Update, sync_strokes.in_set(AppSystems::Present));
+    app.init_resource::<ShownStrokes>().add_systems(
+        Update,
+        (sync_strokes, bundle_old_strokes)
+            .chain()
+            .in_set(AppSystems::Present),
+    );
 }
 
 /// The materials every stroke shares, unlit vertex colours both: the core opaque (so a core
@@ -70,7 +76,7 @@ impl ShownPiece {
 #[derive(Debug)]
 struct ShownStroke {
     /// Held so the stroke's address, its key, stays its own while shown.
-    _stroke: Arc<Stroke>,
+    stroke: Arc<Stroke>,
     pieces: Vec<ShownPiece>,
 }
 
@@ -82,10 +88,30 @@ struct GrowingStroke {
     pieces: Vec<ShownPiece>,
 }
 
+/// Finished strokes are shown each on their own up to this many points; beyond it the
+/// oldest are merged into bundles, so that a large painting is a few meshes, not thousands.
+pub const SEPARATE_POINTS: usize = 20_000;
+/// About how many points one bundle holds.
+pub const BUNDLE_POINTS: usize = 10_000;
+
+/// Old strokes merged: one core and one halo mesh per colour.
+#[derive(Debug)]
+struct Bundle {
+    /// The strokes in it, held so their addresses (their keys) stay their own.
+    strokes: Vec<Arc<Stroke>>,
+    pieces: Vec<ShownPiece>,
+}
+
+/// The geometry of a bundle, one core and halo pair per colour, built off the frame.
+type BundleGeometry = (Vec<Arc<Stroke>>, Vec<[TubeMesh; 2]>);
+
 /// What is on show, keyed by each finished stroke's address.
-#[derive(Resource, Debug, Default)]
+#[derive(Resource, Default)]
 pub struct ShownStrokes {
     finished: HashMap<usize, ShownStroke>,
+    bundles: Vec<Bundle>,
+    /// A bundle being built on the compute task pool.
+    bundling: Option<Task<BundleGeometry>>,
     growing: Option<GrowingStroke>,
     /// The canvas revision shown, and which paint step it belongs to.
     shown: Option<(usize, u64)>,
@@ -94,12 +120,18 @@ pub struct ShownStrokes {
 }
 
 impl ShownStrokes {
-    /// How many pieces are on show (all strokes).
+    /// How many meshes' worth of pieces are on show (all strokes; a bundle's colour counts
+    /// as one).
     pub fn piece_count(&self) -> usize {
         self.finished
             .values()
             .map(|stroke| stroke.pieces.len())
             .sum::<usize>()
+            + self
+                .bundles
+                .iter()
+                .map(|bundle| bundle.pieces.len())
+                .sum::<usize>()
             + self
                 .growing
                 .as_ref()
@@ -117,7 +149,39 @@ impl ShownStrokes {
                 piece.despawn(commands);
             }
         }
+        for bundle in self.bundles.drain(..) {
+            for piece in bundle.pieces {
+                piece.despawn(commands);
+            }
+        }
+        self.bundling = None;
         self.shown = None;
+    }
+
+    /// How many finished strokes are on show, on their own or in bundles.
+    pub fn stroke_count(&self) -> usize {
+        self.finished.len() + self.bundled_strokes()
+    }
+
+    /// How many strokes are merged into bundles.
+    pub fn bundled_strokes(&self) -> usize {
+        self.bundles.iter().map(|bundle| bundle.strokes.len()).sum()
+    }
+
+    fn is_bundled(&self, key: usize) -> bool {
+        self.bundles
+            .iter()
+            .any(|bundle| bundle.strokes.iter().any(|stroke| self::key(stroke) == key))
+    }
+}
+
+impl std::fmt::Debug for ShownStrokes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShownStrokes")
+            .field("finished", &self.finished.len())
+            .field("bundles", &self.bundles.len())
+            .field("bundling", &self.bundling.is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -158,7 +222,22 @@ fn spawn_piece(
     material: &StrokeMaterial,
     piece: &TubeMesh,
 ) -> ShownPiece {
-    let [core, halo] = piece.layers();
+    spawn_layers(commands, meshes, material, &piece.layers(), false)
+}
+
+/// Shows a core and its halo (`hidden` while Calm hides the painting).
+fn spawn_layers(
+    commands: &mut Commands,
+    meshes: &mut Assets<Mesh>,
+    material: &StrokeMaterial,
+    [core, halo]: &[TubeMesh; 2],
+    hidden: bool,
+) -> ShownPiece {
+    let visibility = if hidden {
+        Visibility::Hidden
+    } else {
+        Visibility::Inherited
+    };
     let mut spawn = |name: &'static str, layer: &TubeMesh, material: &Handle<StandardMaterial>| {
         let mesh = meshes.add(mesh_of(layer));
         let entity = commands
@@ -168,6 +247,7 @@ fn spawn_piece(
                 Mesh3d(mesh.clone()),
                 MeshMaterial3d(material.clone()),
                 Transform::IDENTITY,
+                visibility,
                 // Pieces grow while painted; their bounds are not worth recomputing.
                 NoFrustumCulling,
             ))
@@ -175,8 +255,8 @@ fn spawn_piece(
         (entity, mesh)
     };
     ShownPiece([
-        spawn("Stroke of light", &core, &material.core),
-        spawn("Stroke's glow", &halo, &material.halo),
+        spawn("Stroke of light", core, &material.core),
+        spawn("Stroke's glow", halo, &material.halo),
     ])
 }
 
@@ -252,7 +332,7 @@ fn sync_strokes(
             shown.finished.insert(
                 key(stroke),
                 ShownStroke {
-                    _stroke: stroke.clone(),
+                    stroke: stroke.clone(),
                     pieces: growing.pieces,
                 },
             );
@@ -296,8 +376,22 @@ fn sync_strokes(
         }
         keep
     });
+    // A bundle that lost a stroke (undone, erased, cleared) parts: its other strokes are
+    // shown on their own again below.
+    shown.bundles.retain(|bundle| {
+        let whole = bundle
+            .strokes
+            .iter()
+            .all(|stroke| wanted.contains_key(&key(stroke)));
+        if !whole {
+            for piece in &bundle.pieces {
+                piece.despawn(&mut commands);
+            }
+        }
+        whole
+    });
     for (key, stroke) in wanted {
-        if shown.finished.contains_key(&key) {
+        if shown.finished.contains_key(&key) || shown.is_bundled(key) {
             continue;
         }
         let built = TubeBuilder::build(stroke);
@@ -309,11 +403,114 @@ fn sync_strokes(
         shown.finished.insert(
             key,
             ShownStroke {
-                _stroke: stroke.clone(),
+                stroke: stroke.clone(),
                 pieces,
             },
         );
     }
+}
+
+/// Merges the oldest strokes shown on their own into a bundle once they hold more than
+/// [`SEPARATE_POINTS`]: the bundle is built on the compute task pool and takes their place
+/// in a later frame, unless one of them was removed meanwhile.
+fn bundle_old_strokes(
+    runtime: Res<SessionRuntime>,
+    material: Option<Res<StrokeMaterial>>,
+    mut shown: ResMut<ShownStrokes>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut commands: Commands,
+) {
+    let Some(material) = material else { return };
+    let shown = &mut *shown;
+    if let Some(task) = shown.bundling.as_mut() {
+        if let Some(built) = check_ready(task) {
+            shown.bundling = None;
+            take_bundle(shown, built, &mut commands, &mut meshes, &material);
+        }
+        return;
+    }
+    let Some(painting) = runtime.painting() else {
+        return;
+    };
+    let separate: usize = shown
+        .finished
+        .values()
+        .map(|stroke| stroke.stroke.points.len())
+        .sum();
+    if separate <= SEPARATE_POINTS {
+        return;
+    }
+    // The oldest strokes shown on their own, in the order they were painted.
+    let mut oldest = Vec::new();
+    let mut points = 0;
+    for stroke in &painting.canvas().artwork().strokes {
+        if points >= BUNDLE_POINTS {
+            break;
+        }
+        if shown.finished.contains_key(&key(stroke)) {
+            points += stroke.points.len();
+            oldest.push(stroke.clone());
+        }
+    }
+    let build = move || {
+        let geometry = bundle_geometry(&oldest);
+        (oldest, geometry)
+    };
+    match AsyncComputeTaskPool::try_get() {
+        Some(pool) => shown.bundling = Some(pool.spawn(async move { build() })),
+        None => take_bundle(shown, build(), &mut commands, &mut meshes, &material),
+    }
+}
+
+/// Shows a bundle built in place of its strokes, unless one of them was removed meanwhile.
+fn take_bundle(
+    shown: &mut ShownStrokes,
+    (strokes, geometry): BundleGeometry,
+    commands: &mut Commands,
+    meshes: &mut Assets<Mesh>,
+    material: &StrokeMaterial,
+) {
+    let all_there = strokes
+        .iter()
+        .all(|stroke| shown.finished.contains_key(&key(stroke)));
+    if !all_there {
+        return;
+    }
+    for stroke in &strokes {
+        if let Some(separate) = shown.finished.remove(&key(stroke)) {
+            for piece in separate.pieces {
+                piece.despawn(commands);
+            }
+        }
+    }
+    let pieces = geometry
+        .iter()
+        .map(|layers| spawn_layers(commands, meshes, material, layers, shown.hidden))
+        .collect();
+    shown.bundles.push(Bundle { strokes, pieces });
+}
+
+/// The strokes' tubes merged, one core and halo pair per colour.
+pub fn bundle_geometry(strokes: &[Arc<Stroke>]) -> Vec<[TubeMesh; 2]> {
+    let mut by_colour: Vec<(crate::artwork::model::Rgb, [TubeMesh; 2])> = Vec::new();
+    for stroke in strokes {
+        let at = match by_colour
+            .iter()
+            .position(|(colour, _)| *colour == stroke.colour)
+        {
+            Some(at) => at,
+            None => {
+                by_colour.push((stroke.colour, Default::default()));
+                by_colour.len() - 1
+            }
+        };
+        for piece in TubeBuilder::build(stroke).pieces() {
+            for (merged, layer) in by_colour[at].1.iter_mut().zip(piece.layers()) {
+                merged.append(&layer);
+            }
+        }
+    }
+    by_colour.into_iter().map(|(_, layers)| layers).collect()
 }
 
 /// Uploads the growing stroke's changed pieces (at most the last two), spawning new ones.
