@@ -2,9 +2,14 @@
 //! layer by what it is (sky, land or water, hills and trees, …), and the patient's camera
 //! draws the whole scene, nothing, then each layer alone, N frames each. A layer's cost is
 //! its median frame time over the empty frame's, in the same window with the same overheads.
+//! A picture of each phase gives each layer's screen coverage, and their sum the layers
+//! shaded at an average pixel (the overdraw between layers).
+
+use std::sync::{Arc, Mutex};
 
 use bevy::camera::visibility::RenderLayers;
 use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 
 use crate::viewpoint::PatientCamera;
 
@@ -170,28 +175,90 @@ pub fn shown_in(layer: Layer, meshes: &Query<(&Layer, &InheritedVisibility)>) ->
         .count()
 }
 
-/// The table: each phase's median frame and its cost over the empty frame.
-pub fn table(results: &[(Phase, f64, usize)]) -> String {
+/// A picture of each phase of the run, as the window showed it (RGBA or BGRA bytes).
+#[derive(Resource, Debug, Default, Clone)]
+pub struct PhasePictures(Arc<Mutex<Vec<(Phase, Vec<u8>)>>>);
+
+impl PhasePictures {
+    /// Each layer's screen coverage: the share of the window's pixels its picture alone
+    /// changes from the empty picture's.
+    pub fn coverage(&self) -> Vec<(Layer, f64)> {
+        let Ok(pictures) = self.0.lock() else {
+            return Vec::new();
+        };
+        let Some((_, empty)) = pictures.iter().find(|(phase, _)| *phase == Phase::Nothing) else {
+            return Vec::new();
+        };
+        pictures
+            .iter()
+            .filter_map(|(phase, picture)| match phase {
+                Phase::Alone(layer) => Some((*layer, covered(empty, picture))),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// The share of pixels (4 bytes each) of `picture` that differ from `empty`.
+fn covered(empty: &[u8], picture: &[u8]) -> f64 {
+    let pixels = empty.len().min(picture.len()) / 4;
+    if pixels == 0 {
+        return 0.0;
+    }
+    let changed = empty
+        .chunks_exact(4)
+        .zip(picture.chunks_exact(4))
+        .filter(|(a, b)| a[..3].iter().zip(&b[..3]).any(|(a, b)| a.abs_diff(*b) > 1))
+        .count();
+    changed as f64 / pixels as f64
+}
+
+/// Asks for a picture of the window as it shows `phase`.
+pub fn picture_phase(phase: Phase, commands: &mut Commands) {
+    commands.spawn(Screenshot::primary_window()).observe(
+        move |captured: On<ScreenshotCaptured>, pictures: Res<PhasePictures>| {
+            if let (Some(data), Ok(mut pictures)) = (&captured.image.data, pictures.0.lock()) {
+                pictures.push((phase, data.clone()));
+            }
+        },
+    );
+}
+
+/// The table: each phase's median frame and its cost over the empty frame, each layer's
+/// screen coverage, and their sum: how many layers are shaded at an average pixel (a lower
+/// bound of the fragments shaded per pixel, which also counts a layer's own overlaps).
+pub fn table(results: &[(Phase, f64, usize)], coverage: &[(Layer, f64)]) -> String {
     let empty = results
         .iter()
         .find(|(phase, ..)| *phase == Phase::Nothing)
         .map_or(0.0, |(_, ms, _)| *ms);
     let mut text = format!(
-        "{:<16} {:>8} {:>9} {:>7}\n",
-        "layer", "frame_ms", "over_ms", "meshes"
+        "{:<16} {:>8} {:>9} {:>7} {:>9}\n",
+        "layer", "frame_ms", "over_ms", "meshes", "coverage"
     );
     for (phase, ms, meshes) in results {
-        let meshes = match phase {
-            Phase::Alone(_) => meshes.to_string(),
-            _ => String::new(),
+        let (meshes, covers) = match phase {
+            Phase::Alone(layer) => (
+                meshes.to_string(),
+                coverage
+                    .iter()
+                    .find(|(of, _)| of == layer)
+                    .map_or_else(String::new, |(_, share)| format!("{:.0}%", share * 100.0)),
+            ),
+            _ => (String::new(), String::new()),
         };
         text.push_str(&format!(
-            "{:<16} {:>8.1} {:>9.1} {:>7}\n",
+            "{:<16} {:>8.1} {:>9.1} {:>7} {:>9}\n",
             phase.label(),
             ms,
             ms - empty,
-            meshes
+            meshes,
+            covers
         ));
+    }
+    if !coverage.is_empty() {
+        let layers: f64 = coverage.iter().map(|(_, share)| share).sum();
+        text.push_str(&format!("layers shaded per pixel: {layers:.2}\n"));
     }
     text
 }
@@ -223,15 +290,30 @@ mod tests {
 
     #[test]
     fn the_table_gives_each_layer_over_the_empty_frame() {
-        let table = table(&[
-            (Phase::Everything, 120.0, 0),
-            (Phase::Nothing, 30.0, 0),
-            (Phase::Alone(Layer::Sky), 45.5, 1),
-        ]);
+        let table = table(
+            &[
+                (Phase::Everything, 120.0, 0),
+                (Phase::Nothing, 30.0, 0),
+                (Phase::Alone(Layer::Sky), 45.5, 1),
+                (Phase::Alone(Layer::Land), 40.0, 1),
+            ],
+            &[(Layer::Sky, 0.6), (Layer::Land, 0.45)],
+        );
         let lines: Vec<&str> = table.lines().collect();
-        assert_eq!(lines.len(), 4);
+        assert_eq!(lines.len(), 6);
         assert!(lines[1].starts_with("everything") && lines[1].contains("90.0"));
         assert!(lines[3].starts_with("sky and stars") && lines[3].contains("15.5"));
-        assert!(lines[3].trim_end().ends_with('1'));
+        assert!(lines[3].trim_end().ends_with("60%"), "{}", lines[3]);
+        assert_eq!(lines[5], "layers shaded per pixel: 1.05");
+    }
+
+    #[test]
+    fn coverage_counts_the_pixels_a_layer_changes() {
+        let empty = [10u8, 20, 30, 255].repeat(4);
+        let mut picture = empty.clone();
+        // One pixel changed, one changed by a rounding step only.
+        picture[4..8].copy_from_slice(&[200, 200, 200, 255]);
+        picture[8] = 11;
+        assert!((covered(&empty, &picture) - 0.25).abs() < 1e-9);
     }
 }

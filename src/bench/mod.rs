@@ -56,6 +56,8 @@ struct Measurements {
     camera_set: bool,
     settle: u32,
     layer_results: Vec<(layers::Phase, f64, usize)>,
+    /// True once the current phase's picture is asked for.
+    pictured: bool,
 }
 
 /// Frames drawn after the camera changes what it sees, before measuring again.
@@ -80,7 +82,9 @@ impl Plugin for RenderBenchPlugin {
             camera_set: false,
             settle: 0,
             layer_results: Vec::new(),
+            pictured: false,
         })
+        .init_resource::<layers::PhasePictures>()
         .configure_sets(
             Update,
             (
@@ -198,6 +202,7 @@ fn next_layer_phase(
     mut commands: Commands,
     cameras: Query<Entity, With<crate::viewpoint::PatientCamera>>,
     meshes: Query<(&layers::Layer, &InheritedVisibility)>,
+    pictures: Res<layers::PhasePictures>,
     mut exit: MessageWriter<AppExit>,
 ) {
     if let Some(&first) = measurements.phases.first()
@@ -206,6 +211,16 @@ fn next_layer_phase(
     {
         layers::show_phase(first, &mut commands, &cameras);
         measurements.camera_set = true;
+    }
+    // A picture of each phase once it has settled, for the layers' screen coverage.
+    if let Some(&current) = measurements.phases.first()
+        && measurements.camera_set
+        && measurements.warm_up == 0
+        && measurements.settle == 0
+        && !measurements.pictured
+    {
+        layers::picture_phase(current, &mut commands);
+        measurements.pictured = true;
     }
     if measurements.warm_up > 0 || (measurements.frame_ms.len() as u32) < measurements.wanted {
         return;
@@ -223,9 +238,13 @@ fn next_layer_phase(
         Some(&next) => {
             layers::show_phase(next, &mut commands, &cameras);
             measurements.settle = SETTLE_FRAMES;
+            measurements.pictured = false;
         }
         None => {
-            eprint!("{}", layers::table(&measurements.layer_results));
+            eprint!(
+                "{}",
+                layers::table(&measurements.layer_results, &pictures.coverage())
+            );
             exit.write(AppExit::Success);
         }
     }
