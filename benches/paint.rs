@@ -162,14 +162,14 @@ fn paint_frame(c: &mut Criterion) {
         let opened = painted_points(&app);
         assert!(opened.is_some_and(|opened| opened >= points), "{opened:?}");
         assert!(app.world().resource::<ShownStrokes>().piece_count() > 0);
-        // The frames measured paint: a few seconds of them add points and pieces on show.
-        let pieces = app.world().resource::<ShownStrokes>().piece_count();
+        // The frames measured paint: a few seconds of them add points on show (the oldest
+        // strokes merge meanwhile, so pieces are not counted).
         for _ in 0..400 {
             app.update();
         }
         let painted = painted_points(&app);
         assert!(painted > opened, "{painted:?} after {opened:?}");
-        assert!(app.world().resource::<ShownStrokes>().piece_count() > pieces);
+        assert!(app.world().resource::<ShownStrokes>().piece_count() > 0);
         group.bench_function(format!("{points} points"), |b| b.iter(|| app.update()));
     }
     group.finish();
