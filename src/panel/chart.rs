@@ -30,6 +30,58 @@ pub struct Series {
     pub points: Vec<(f64, u32)>,
 }
 
+/// A chart's painted frame and the plot area inside it, with the faint colours and type of
+/// its labels and grid.
+struct ChartFrame {
+    painter: egui::Painter,
+    frame: egui::Rect,
+    plot: egui::Rect,
+    faint: egui::Color32,
+    grid: egui::Stroke,
+    font: egui::FontId,
+}
+
+impl ChartFrame {
+    /// A chart the panel's width and 120 points high.
+    fn new(ui: &mut egui::Ui) -> Self {
+        let (response, painter) = ui.allocate_painter(
+            egui::vec2(ui.available_width(), 120.0),
+            egui::Sense::hover(),
+        );
+        let frame = response.rect;
+        painter.rect_filled(frame, 4.0, ui.visuals().extreme_bg_color);
+        Self {
+            painter,
+            frame,
+            plot: egui::Rect::from_min_max(
+                frame.min + egui::vec2(26.0, 8.0),
+                frame.max - egui::vec2(10.0, 18.0),
+            ),
+            faint: ui.visuals().weak_text_color(),
+            grid: egui::Stroke::new(1.0, ui.visuals().faint_bg_color),
+            font: egui::FontId::proportional(11.0),
+        }
+    }
+
+    /// A grid line across the plot at height `y`, labelled `value` at the left.
+    fn grid_line(&self, y: f32, value: u32) {
+        self.painter.line_segment(
+            [
+                egui::pos2(self.plot.left(), y),
+                egui::pos2(self.plot.right(), y),
+            ],
+            self.grid,
+        );
+        self.painter.text(
+            egui::pos2(self.plot.left() - 6.0, y),
+            egui::Align2::RIGHT_CENTER,
+            value.to_string(),
+            self.font.clone(),
+            self.faint,
+        );
+    }
+}
+
 /// Draws `series` over `x_range` with a 0–10 scale, an x-axis caption and a key.
 pub fn line_chart(
     ui: &mut egui::Ui,
@@ -38,20 +90,14 @@ pub fn line_chart(
     x_caption: &str,
     x_label: impl Fn(f64) -> String,
 ) {
-    let height = 120.0;
-    let (response, painter) = ui.allocate_painter(
-        egui::vec2(ui.available_width(), height),
-        egui::Sense::hover(),
+    let chart = ChartFrame::new(ui);
+    let (painter, frame, plot, faint, font) = (
+        &chart.painter,
+        chart.frame,
+        chart.plot,
+        chart.faint,
+        &chart.font,
     );
-    let frame = response.rect;
-    painter.rect_filled(frame, 4.0, ui.visuals().extreme_bg_color);
-    let plot = egui::Rect::from_min_max(
-        frame.min + egui::vec2(26.0, 8.0),
-        frame.max - egui::vec2(10.0, 18.0),
-    );
-    let faint = ui.visuals().weak_text_color();
-    let grid = egui::Stroke::new(1.0, ui.visuals().faint_bg_color);
-    let font = egui::FontId::proportional(11.0);
     let (x_min, x_max) = (x_range.0, x_range.1.max(x_range.0 + 1e-6));
     let to_screen = |x: f64, value: u32| {
         egui::pos2(
@@ -64,18 +110,7 @@ pub fn line_chart(
         )
     };
     for value in [0, 5, 10] {
-        let y = to_screen(x_min, value).y;
-        painter.line_segment(
-            [egui::pos2(plot.left(), y), egui::pos2(plot.right(), y)],
-            grid,
-        );
-        painter.text(
-            egui::pos2(plot.left() - 6.0, y),
-            egui::Align2::RIGHT_CENTER,
-            value.to_string(),
-            font.clone(),
-            faint,
-        );
+        chart.grid_line(to_screen(x_min, value).y, value);
     }
     let bottom = frame.bottom() - 2.0;
     for (x, align, words) in [
@@ -123,20 +158,14 @@ pub fn line_chart(
 /// total), with a dashed line at each severity band named at the right, the cut-off where
 /// there is one, and a ring round a total given with a safety alert.
 pub fn totals_chart(ui: &mut egui::Ui, course: &InstrumentCourse) {
-    let height = 120.0;
-    let (response, painter) = ui.allocate_painter(
-        egui::vec2(ui.available_width(), height),
-        egui::Sense::hover(),
+    let chart = ChartFrame::new(ui);
+    let (painter, frame, plot, faint, font) = (
+        &chart.painter,
+        chart.frame,
+        chart.plot,
+        chart.faint,
+        &chart.font,
     );
-    let frame = response.rect;
-    painter.rect_filled(frame, 4.0, ui.visuals().extreme_bg_color);
-    let plot = egui::Rect::from_min_max(
-        frame.min + egui::vec2(26.0, 8.0),
-        frame.max - egui::vec2(10.0, 18.0),
-    );
-    let faint = ui.visuals().weak_text_color();
-    let grid = egui::Stroke::new(1.0, ui.visuals().faint_bg_color);
-    let font = egui::FontId::proportional(11.0);
     let top = course.max_total() as f32;
     let count = course.taken.len();
     let x_of = |index: usize| {
@@ -153,18 +182,7 @@ pub fn totals_chart(ui: &mut egui::Ui, course: &InstrumentCourse) {
     };
     let y_of = |total: u32| egui::remap(total as f32, 0.0..=top, plot.bottom()..=plot.top());
     for value in [0, course.max_total()] {
-        let y = y_of(value);
-        painter.line_segment(
-            [egui::pos2(plot.left(), y), egui::pos2(plot.right(), y)],
-            grid,
-        );
-        painter.text(
-            egui::pos2(plot.left() - 6.0, y),
-            egui::Align2::RIGHT_CENTER,
-            value.to_string(),
-            font.clone(),
-            faint,
-        );
+        chart.grid_line(y_of(value), value);
     }
     for line in course.chart_lines() {
         let y = y_of(line.at);
