@@ -10,10 +10,7 @@ pub mod glow;
 use bevy::camera::RenderTarget;
 use bevy::prelude::*;
 use bevy::render::render_resource::TextureFormat;
-use bevy::text::TextLayoutInfo;
-use bevy::ui::ComputedUiTargetCamera;
 
-use crate::AppSystems;
 use crate::viewpoint::OnStage;
 
 /// The session's visuals.
@@ -24,51 +21,7 @@ pub fn plugin(app: &mut App) {
         breathing::plugin,
         caption::plugin,
         board::plugin,
-    ))
-    .add_systems(Update, draw_panels_when_changed.after(AppSystems::Present));
-}
-
-/// A world panel's UI camera, drawing its texture only for a few frames after something
-/// in it changed: the texture keeps what was drawn, so a caption at rest costs no pass.
-#[derive(Component, Debug)]
-pub struct PanelCamera {
-    /// Frames still to draw.
-    frames_left: u8,
-}
-
-/// Frames a panel's camera draws after a change (its layout settles a frame after the
-/// change, and text a frame after its layout).
-const DRAW_FRAMES_AFTER_A_CHANGE: u8 = 3;
-
-/// Turns each panel's UI camera on while its UI changes, and off once it has settled.
-fn draw_panels_when_changed(
-    changed: Query<
-        &ComputedUiTargetCamera,
-        Or<(
-            Changed<ComputedNode>,
-            Changed<Text>,
-            Changed<TextColor>,
-            Changed<TextFont>,
-            Changed<TextLayoutInfo>,
-            Changed<BackgroundColor>,
-            Changed<BorderColor>,
-        )>,
-    >,
-    mut removed: RemovedComponents<Node>,
-    mut cameras: Query<(Entity, &mut Camera, &mut PanelCamera)>,
-) {
-    let anything_removed = removed.read().count() > 0;
-    for (entity, mut camera, mut panel) in &mut cameras {
-        let touched = anything_removed || changed.iter().any(|target| target.get() == Some(entity));
-        if touched {
-            panel.frames_left = DRAW_FRAMES_AFTER_A_CHANGE;
-        }
-        let draw = panel.frames_left > 0;
-        panel.frames_left = panel.frames_left.saturating_sub(1);
-        if camera.is_active != draw {
-            camera.is_active = draw;
-        }
-    }
+    ));
 }
 
 /// Sets a material's colour only when it differs, so that materials at rest are not sent to
@@ -136,9 +89,6 @@ impl WorldPanel {
                     ..default()
                 },
                 RenderTarget::from(texture.clone()),
-                PanelCamera {
-                    frames_left: DRAW_FRAMES_AFTER_A_CHANGE,
-                },
             ))
             .id();
         let material = materials.add(StandardMaterial {
