@@ -139,9 +139,8 @@ impl Settings {
     }
 
     /// What session files are checked against: the assets folder in `paths`, the clinic's
-    /// brightness ceiling and the valid questionnaires in `paths`.
-    pub fn validation_context(&self, paths: &Paths) -> Context {
-        let (instruments, _) = InstrumentSet::load(&paths.instrument_folders());
+    /// brightness ceiling and the questionnaires `instruments` (loaded once by the caller).
+    pub fn validation_context(&self, paths: &Paths, instruments: &InstrumentSet) -> Context {
         Context {
             assets_dir: Some(paths.assets.clone()),
             brightness_ceiling: self.brightness_ceiling,

@@ -62,6 +62,7 @@ pub fn desktop_app(launch: Launch) -> App {
         close_when_requested: launch.headset.is_err(),
         ..default()
     };
+    let instruments = load_instruments(&launch.paths);
     let defaults = DefaultPlugins.set(AssetPlugin {
         file_path: launch.paths.assets.display().to_string(),
         ..default()
@@ -102,7 +103,9 @@ pub fn desktop_app(launch: Launch) -> App {
             records_folder: launch.settings.records_folder(),
         },
         ScriptPlugin {
-            context: launch.settings.validation_context(&launch.paths),
+            context: launch
+                .settings
+                .validation_context(&launch.paths, &instruments),
         },
         crate::session::selection::plugin,
         crate::viewpoint::plugin,
@@ -117,7 +120,7 @@ pub fn desktop_app(launch: Launch) -> App {
     ))
     .insert_resource(Volumes::starting(&launch.settings.audio))
     .insert_resource(crate::comfort::dimming(launch.settings.brightness_ceiling))
-    .insert_resource(load_instruments(&launch.paths))
+    .insert_resource(instruments)
     .insert_resource(launch.settings.clone())
     .insert_resource(launch.paths.clone());
     if let Some(pitch) = launch.head_pitch {

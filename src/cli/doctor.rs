@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::human_size;
 use crate::config::{Paths, Settings};
+use crate::instruments::InstrumentSet;
 use crate::private::Sharing;
 use crate::script::library;
 use crate::xr::loader::{self, Loader};
@@ -358,7 +359,8 @@ fn check_sessions(report: &mut Report, paths: &Paths, settings: &Settings) {
             return;
         }
     };
-    let entries = library::check_all(&files, &settings.validation_context(paths));
+    let (instruments, _) = InstrumentSet::load(&paths.instrument_folders());
+    let entries = library::check_all(&files, &settings.validation_context(paths, &instruments));
     let broken: Vec<_> = entries
         .iter()
         .filter_map(|entry| entry.outcome.as_ref().err())

@@ -60,9 +60,10 @@ pub(super) fn check_sessions(
     named: &[PathBuf],
 ) -> Result<Vec<Entry>, String> {
     let files = files_to_check(paths, named)?;
+    let (instruments, _) = instruments::InstrumentSet::load(&paths.instrument_folders());
     Ok(library::check_all(
         &files,
-        &settings.validation_context(paths),
+        &settings.validation_context(paths, &instruments),
     ))
 }
 

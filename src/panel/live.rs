@@ -251,10 +251,11 @@ pub struct CourseReading {
 pub fn read_library(
     paths: &Paths,
     settings: &Settings,
+    instruments: &InstrumentSet,
     records: &Path,
     cache: &mut RecordCache,
 ) -> Library {
-    let context = settings.validation_context(paths);
+    let context = settings.validation_context(paths, instruments);
     let previews = paths.assets.join("previews");
     let (items, problem) = match library::session_files_in(&paths.session_folders()) {
         Ok(files) => (
@@ -318,6 +319,7 @@ fn records_cached(records: &Path, cache: &mut RecordCache) -> (Vec<Unfinished>, 
 fn scan_library(
     paths: Option<Res<Paths>>,
     settings: Option<Res<Settings>>,
+    instruments: Option<Res<InstrumentSet>>,
     runtime: Res<SessionRuntime>,
     library: Res<Library>,
     mut reading: ResMut<LibraryReading>,
@@ -330,9 +332,16 @@ fn scan_library(
         return;
     }
     let (paths, settings) = (paths.clone(), settings.clone());
+    let instruments = instruments.map(|set| set.clone()).unwrap_or_default();
     let mut cache = std::mem::take(&mut reading.records);
     reading.reading.start(move || {
-        let library = read_library(&paths, &settings, &settings.records_folder(), &mut cache);
+        let library = read_library(
+            &paths,
+            &settings,
+            &instruments,
+            &settings.records_folder(),
+            &mut cache,
+        );
         (library, cache)
     });
 }
@@ -426,7 +435,7 @@ fn follow_course(
     mut course: ResMut<Course>,
     mut reading: ResMut<CourseReading>,
     mut last_state: Local<Option<SessionState>>,
-    (instruments, paths): (Option<Res<InstrumentSet>>, Option<Res<Paths>>),
+    instruments: Option<Res<InstrumentSet>>,
 ) {
     let state = runtime.state();
     let ended = *last_state != Some(state) && state == SessionState::Finished;
@@ -457,16 +466,10 @@ fn follow_course(
         .map(Path::to_path_buf);
     let (patient, records) = (patient.to_owned(), settings.records_folder());
     let instruments = instruments.map(|set| set.clone()).unwrap_or_default();
-    let folders = paths.map(|paths| paths.instrument_folders());
     // A reading for a code typed a moment ago is dropped: only the newest one counts.
-    reading.reading.start(move || {
-        // The questionnaires' rules, read here when the app has not loaded them.
-        let instruments = match folders {
-            Some(folders) if instruments.ids().next().is_none() => InstrumentSet::load(&folders).0,
-            _ => instruments,
-        };
-        read_course(&patient, &records, current.as_deref(), &instruments)
-    });
+    reading
+        .reading
+        .start(move || read_course(&patient, &records, current.as_deref(), &instruments));
 }
 
 /// A patient's earlier sessions, questionnaires and paintings, leaving out the record
