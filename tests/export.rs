@@ -86,17 +86,6 @@ const EXPECTED: [Expected; 5] = [
     },
 ];
 
-/// PHQ-9's severity band of a total (Kroenke 2001: 5, 10, 15, 20).
-fn phq9_band(total: u32) -> &'static str {
-    match total {
-        0..5 => "Minimal",
-        5..10 => "Mild",
-        10..15 => "Moderate",
-        15..20 => "Moderately severe",
-        _ => "Severe",
-    }
-}
-
 fn instruments() -> InstrumentSet {
     let (set, problems) = InstrumentSet::load(&[project_path("assets/instruments")]);
     assert!(problems.is_empty(), "{problems:?}");
@@ -461,7 +450,7 @@ fn the_fhir_bundle_is_valid_r4_and_holds_every_answer() {
         );
         assert!(humantime::parse_rfc3339(total["effectiveDateTime"].as_str().unwrap()).is_ok());
         if expected.instrument == "phq-9" {
-            assert_eq!(total["interpretation"][0]["text"], phq9_band(sum));
+            assert_eq!(total["interpretation"][0]["text"], common::phq9_band(sum));
         }
         let notes = total["note"].to_string();
         if expected.answers == PHQ9_WITH_ALERT {
@@ -719,7 +708,7 @@ fn the_csv_has_one_row_per_answer() {
             assert_eq!(row[6], label);
             assert_eq!(row[7], sum.to_string());
             if expected.instrument == "phq-9" {
-                assert_eq!(row[8], phq9_band(sum));
+                assert_eq!(row[8], common::phq9_band(sum));
             }
             assert_eq!(row[9], expected.via);
             assert!(row[10].ends_with(".jsonl"));

@@ -31,17 +31,6 @@ use stillpoint::session::record::{EventKind, ReadRecord};
 use stillpoint::session::resume::unfinished_in;
 use stillpoint::session::{ReadyScript, SessionRuntime};
 
-/// PHQ-9's severity bands (Kroenke, Spitzer & Williams 2001).
-fn phq9_band(total: u32) -> &'static str {
-    match total {
-        0..=4 => "Minimal",
-        5..=9 => "Mild",
-        10..=14 => "Moderate",
-        15..=19 => "Moderately severe",
-        _ => "Severe",
-    }
-}
-
 /// GAD-7's severity bands (Spitzer et al. 2006).
 fn gad7_band(total: u32) -> &'static str {
     match total {
@@ -133,7 +122,7 @@ fn a_patient_takes_phq9_in_the_headset_one_item_per_action_and_corrects_one_with
     assert_eq!(phq9["instrument"], "phq-9");
     assert_eq!(numbers(&phq9["answers"]), answers);
     assert_eq!(phq9["total"], total);
-    assert_eq!(phq9["band"], phq9_band(total));
+    assert_eq!(phq9["band"], common::phq9_band(total));
     assert_eq!(phq9["via"], "headset");
     assert!(phq9["taken_at"].as_str().unwrap().ends_with('Z'));
     // From the first item (12 s) to Send (30 s).
@@ -327,7 +316,7 @@ fn item_nine_at_the_desk_alerts_until_acknowledged_and_the_record_keeps_both() {
     let read = ReadRecord::read(&files[0]).unwrap();
     match &read.events[0].kind {
         EventKind::Questionnaire { total, band, .. } => {
-            assert_eq!((*total, band.as_str()), (2, phq9_band(2)));
+            assert_eq!((*total, band.as_str()), (2, common::phq9_band(2)));
         }
         other => panic!("{other:?}"),
     }

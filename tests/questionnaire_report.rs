@@ -38,17 +38,6 @@ const GAD: [u32; 7] = [1, 1, 1, 1, 1, 1, 1];
 /// PCL-5: B 3,3,3,2,2 · C 3,2 · D 2,2,2,1,1,1,1 · E 2,2,1,1,0,0; total 34.
 const PCL: [u32; 20] = [3, 3, 3, 2, 2, 3, 2, 2, 2, 2, 1, 1, 1, 1, 2, 2, 1, 1, 0, 0];
 
-/// PHQ-9's bands as Kroenke, Spitzer & Williams (2001) publish them.
-fn phq_band(total: u32) -> &'static str {
-    match total {
-        0..=4 => "Minimal",
-        5..=9 => "Mild",
-        10..=14 => "Moderate",
-        15..=19 => "Moderately severe",
-        _ => "Severe",
-    }
-}
-
 /// The course marks by the documented rules: reliable change 5 (PHQ-9), response a fall of
 /// half or more, remission under 5.
 fn phq_marks(first: u32, total: u32) -> Vec<&'static str> {
@@ -270,7 +259,7 @@ fn the_course_report_charts_and_tabulates_each_questionnaire() {
         assert!(row.contains("<td>headset</td>"), "{row}");
         assert!(row.contains(&format!(">{total} / 27<")), "{row}");
         assert!(
-            row.contains(&format!("<td>{}</td>", phq_band(*total))),
+            row.contains(&format!("<td>{}</td>", common::phq9_band(*total))),
             "{row}"
         );
         for mark in phq_marks(totals[0], *total) {

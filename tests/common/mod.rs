@@ -72,3 +72,15 @@ pub fn khronos_gltf_report(path: &Path) -> serde_json::Value {
         )
     })
 }
+
+/// PHQ-9's severity band for `total`, as Kroenke, Spitzer & Williams (2001) publish them:
+/// worked out here, independently of the product's scoring.
+pub fn phq9_band(total: u32) -> &'static str {
+    match total {
+        0..=4 => "Minimal",
+        5..=9 => "Mild",
+        10..=14 => "Moderate",
+        15..=19 => "Moderately severe",
+        _ => "Severe",
+    }
+}
