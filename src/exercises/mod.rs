@@ -201,8 +201,8 @@ pub fn view(step: &Step, elapsed: f64, input: Input) -> StepView {
         Step::BodyScan(scan) => body_scan::view(scan, elapsed),
         Step::CheckIn(check_in) => check_in::view(check_in, elapsed, input),
         Step::Intention(intention) => intention::view(intention, elapsed, input),
-        // The runtime shows a questionnaire with its instrument and answers; without them
-        // (a preview of the script alone) it is its first page's wait.
+        // The runtime shows a questionnaire with its instrument and answers
+        // (`questionnaire::view`); without its instrument the step holds, saying so.
         Step::Questionnaire(step) => {
             questionnaire::view(step, None, elapsed, &questionnaire::Answers::default())
         }
