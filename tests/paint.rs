@@ -243,6 +243,16 @@ fn a_painting_survives_a_crash_and_continues_when_the_session_resumes() {
     for _ in 0..30 {
         app.update();
     }
+    // A crash ends a save's writing thread with the program. Dropping the app would leave
+    // the thread writing after the resume below, so the crash comes between two saves.
+    while app
+        .world()
+        .resource::<SessionRuntime>()
+        .painting()
+        .is_some_and(|painting| painting.is_saving())
+    {
+        app.update();
+    }
     let painted_at_crash = app
         .world()
         .resource::<SessionRuntime>()

@@ -160,6 +160,7 @@ pub fn painting(
         (None, None) => {
             egui::RichText::new("not saved: this session has no record").color(super::layout::WARN)
         }
+        (None, Some(_)) if painting.is_saving() => egui::RichText::new("saving…"),
         (None, Some(_)) if painting.is_saved() => {
             egui::RichText::new("saved beside the record").color(super::layout::GOOD)
         }

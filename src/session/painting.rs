@@ -181,6 +181,11 @@ impl PaintStep {
         self.saved_revision == Some(self.canvas.revision()) && self.canvas.active().is_none()
     }
 
+    /// True while a save is being written in the background.
+    pub fn is_saving(&self) -> bool {
+        self.saving.is_some()
+    }
+
     /// True when there is something to save: a change since the last save, except an empty
     /// canvas that was never saved (a painting cleared after saving is saved empty).
     fn needs_saving(&self) -> bool {
