@@ -3,7 +3,7 @@
 //! One node holding one mesh: the core tube of every stroke (every piece
 //! and symmetry copy: the core vertices and triangles [`TubeBuilder`] makes, Y up) around
 //! each stroke's [`lean`] points: the points a viewer could tell apart, no more than
-//! [`LEAN_TOLERANCE`] from the painted tube. Vertices are quantised (`KHR_mesh_quantization`):
+//! [`LEAN_TOLERANCE`](super::tube::LEAN_TOLERANCE) from the painted tube. Vertices are quantised (`KHR_mesh_quantization`):
 //! `POSITION` as 16-bit integers over the painting's bounds (with bounds), `NORMAL` as
 //! normalised bytes, and `COLOR_0` as normalised bytes (linear RGBA: the stroke's colour,
 //! alpha 1), interleaved in one buffer view, 16 bytes a vertex, with 16-bit triangle
@@ -20,10 +20,8 @@
 use bevy::math::Vec3;
 use serde_json::{Value, json};
 
-use super::model::{Artwork, CANVAS_CENTRE, Stroke, StrokePoint};
-use super::tube::{
-    PIECE_POINTS, RING_VERTICES, SIDES, TAPER_POINTS, TubeBuilder, TubeMesh, pressure_width,
-};
+use super::model::{Artwork, CANVAS_CENTRE};
+use super::tube::{PIECE_POINTS, Profile, RING_VERTICES, SIDES, TubeBuilder, TubeMesh, lean};
 
 /// The most bytes the binary chunk may hold (GLB lengths are `u32`); strokes that would
 /// pass it are left out rather than writing a broken file.
@@ -33,12 +31,6 @@ const MAX_BIN_BYTES: usize = (u32::MAX as usize) - (64 << 20);
 const VERTEX_BYTES: usize = 8 + 4 + 4;
 /// The largest quantised coordinate.
 const QUANTA: f32 = i16::MAX as f32;
-/// How far the exported tube may stray from the painted one, metres: its centre line, and
-/// its radius.
-pub const LEAN_TOLERANCE: f32 = 0.00075;
-/// The most points one kept point may stand for, so that a long straight stroke costs
-/// little to make lean.
-const LEAN_REACH: usize = 32;
 /// Index bytes per core vertex, nearly: two triangles per side per ring.
 const INDEX_BYTES_PER_VERTEX: usize = 6 * 2;
 
@@ -218,64 +210,6 @@ impl Quantisation {
     }
 }
 
-/// The stroke with only the points that shape its tube: a point is dropped when the tube
-/// drawn without it stays within [`LEAN_TOLERANCE`] of it, in position and in radius. The
-/// tapered tips keep every point.
-pub fn lean(stroke: &Stroke) -> Stroke {
-    let points = &stroke.points;
-    let keep_ends = TAPER_POINTS + 1;
-    if points.len() <= 2 * keep_ends + 1 {
-        return stroke.clone();
-    }
-    let mut kept = vec![false; points.len()];
-    for index in (0..keep_ends).chain(points.len() - keep_ends..points.len()) {
-        kept[index] = true;
-    }
-    // From each kept point, reach as far along the stroke as the tolerance allows (at most
-    // LEAN_REACH points), keep that point, and go on from it.
-    let error = |a: &StrokePoint, b: &StrokePoint, point: &StrokePoint| {
-        let segment = b.at - a.at;
-        let length_squared = segment.length_squared();
-        let t = if length_squared > 0.0 {
-            ((point.at - a.at).dot(segment) / length_squared).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        let away = point.at.distance(a.at + segment * t);
-        let share = pressure_width(a.pressure)
-            + (pressure_width(b.pressure) - pressure_width(a.pressure)) * t;
-        let swell = stroke.width / 2.0 * (pressure_width(point.pressure) - share).abs();
-        away.max(swell)
-    };
-    let last = points.len() - keep_ends;
-    let mut anchor = keep_ends - 1;
-    while anchor < last {
-        let mut reach = anchor + 1;
-        for candidate in anchor + 2..=(anchor + LEAN_REACH).min(last) {
-            let fits = points[anchor + 1..candidate]
-                .iter()
-                .all(|point| error(&points[anchor], &points[candidate], point) <= LEAN_TOLERANCE);
-            if !fits {
-                break;
-            }
-            reach = candidate;
-        }
-        kept[reach] = true;
-        anchor = reach;
-    }
-    Stroke {
-        colour: stroke.colour,
-        width: stroke.width,
-        symmetry: stroke.symmetry,
-        points: points
-            .iter()
-            .zip(&kept)
-            .filter(|(_, kept)| **kept)
-            .map(|(point, _)| *point)
-            .collect(),
-    }
-}
-
 /// The painting as a binary glTF 2.0 file: the core tube of every stroke and symmetry copy
 /// as one unlit, opaque, vertex-coloured, quantised mesh, centred on [`CANVAS_CENTRE`]
 /// (module docs).
@@ -291,7 +225,7 @@ pub fn glb(artwork: &Artwork) -> Vec<u8> {
     let most = MAX_BIN_BYTES / (VERTEX_BYTES + INDEX_BYTES_PER_VERTEX);
     let mut mesh = CoreMesh::with_capacity(expected.min(most));
     for stroke in artwork.strokes.iter().filter(|stroke| stroke.is_sound()) {
-        let built = TubeBuilder::build(&lean(stroke));
+        let built = TubeBuilder::build(&lean(stroke), Profile::Tube);
         let colour = stroke
             .colour
             .linear()
@@ -411,7 +345,7 @@ fn pack_glb(document: &Value, bin: &[&[u8]]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::artwork::model::{Rgb, Stroke, StrokePoint};
+    use crate::artwork::model::Rgb;
     use crate::artwork::test_paintings::{arc, painting, stroke};
     use crate::artwork::tube::CORE_ALPHA;
 
@@ -421,7 +355,7 @@ mod tests {
     fn builder_core(artwork: &Artwork) -> Core {
         let (mut positions, mut normals, mut triangles) = (Vec::new(), Vec::new(), Vec::new());
         for stroke in &artwork.strokes {
-            for piece in TubeBuilder::build(stroke).pieces() {
+            for piece in TubeBuilder::build(stroke, Profile::Tube).pieces() {
                 if piece.indices.is_empty() {
                     continue;
                 }
@@ -624,64 +558,6 @@ mod tests {
         );
         assert_eq!(document["asset"]["generator"], "Stillpoint");
         assert_eq!(document["bufferViews"][0]["byteStride"], json!(16));
-    }
-
-    #[test]
-    fn a_lean_stroke_keeps_its_tips_and_stays_within_the_tolerance() {
-        // A wavy line with pressure that swells: many points on gentle curves.
-        let points: Vec<StrokePoint> = (0..400)
-            .map(|i| {
-                let t = i as f32 * 0.004;
-                StrokePoint {
-                    at: CANVAS_CENTRE
-                        + Vec3::new(t, (t * 9.0).sin() * 0.03, (t * 4.0).cos() * 0.01),
-                    pressure: 0.5 + 0.4 * (t * 3.0).sin(),
-                }
-            })
-            .collect();
-        let stroke = Stroke {
-            points,
-            ..(*stroke([200, 100, 50], 1, Vec::new())).clone()
-        };
-        let lean_stroke = lean(&stroke);
-        let kept = lean_stroke.points.len();
-        assert!(kept < stroke.points.len() / 3, "{kept} of 400 points kept");
-        let tip = TAPER_POINTS + 1;
-        assert_eq!(lean_stroke.points[..tip], stroke.points[..tip]);
-        assert_eq!(
-            lean_stroke.points[kept - tip..],
-            stroke.points[stroke.points.len() - tip..]
-        );
-        // Every painted point lies within the tolerance of the lean line, in place and in
-        // radius.
-        for point in &stroke.points {
-            let nearest = lean_stroke
-                .points
-                .windows(2)
-                .map(|pair| {
-                    let (a, b) = (pair[0], pair[1]);
-                    let segment = b.at - a.at;
-                    let t = ((point.at - a.at).dot(segment) / segment.length_squared().max(1e-12))
-                        .clamp(0.0, 1.0);
-                    let away = point.at.distance(a.at + segment * t);
-                    let share = pressure_width(a.pressure)
-                        + (pressure_width(b.pressure) - pressure_width(a.pressure)) * t;
-                    (
-                        away,
-                        stroke.width / 2.0 * (pressure_width(point.pressure) - share).abs(),
-                    )
-                })
-                .min_by(|x, y| x.0.total_cmp(&y.0))
-                .expect("segments");
-            assert!(nearest.0 <= LEAN_TOLERANCE + 1e-6, "{nearest:?}");
-            assert!(nearest.1 <= LEAN_TOLERANCE + 1e-6, "{nearest:?}");
-        }
-        // A short stroke is all tips: kept whole.
-        let short = Stroke {
-            points: stroke.points[..10].to_vec(),
-            ..stroke.clone()
-        };
-        assert_eq!(lean(&short), short);
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Stroke geometry: a bright core tube inside a faint wide halo, around a stroke's points,
-//! repeated for each symmetry copy. Built incrementally: a new point adds one ring and
+//! Stroke geometry: a bright core inside a faint wide halo, around a stroke's points,
+//! repeated for each symmetry copy; as a tube (for export) or as bands the screen turns to
+//! face the eye ([`Profile`]). Built incrementally: a new point adds one ring and
 //! rewrites only the ring before it (whose direction it settles), and long strokes are cut
 //! into pieces of at most [`PIECE_POINTS`] points, so the work for a frame depends on what
 //! was painted in that frame, never on the size of the artwork.
@@ -13,20 +14,58 @@ use super::model::{Stroke, StrokePoint, Symmetry};
 
 /// Corners of each tube's cross-section.
 pub const SIDES: usize = 6;
-/// Vertices per ring per copy: the core's and the halo's.
+/// Vertices per ring per copy of a tube: the core's and the halo's.
 pub const RING_VERTICES: usize = 2 * SIDES;
+
+/// The shape of a stroke's geometry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profile {
+    /// A tube of [`SIDES`] corners around each point, the halo a wider tube around the core:
+    /// solid geometry, seen the same from any side (the export).
+    Tube,
+    /// A band across each point for the core (two vertices) and, for the halo, two
+    /// narrower bands along its sides (four vertices: the halo is not drawn over its own
+    /// core, where it would change nothing). Every vertex is placed on its point; the
+    /// screen's vertex shader moves it across by its [`TubeMesh::offsets`] in the direction
+    /// facing the eye.
+    Band,
+}
+
+impl Profile {
+    /// Vertices per ring per copy in the core, and in the halo.
+    pub fn layer_vertices(self) -> [usize; 2] {
+        match self {
+            Profile::Tube => [SIDES, SIDES],
+            Profile::Band => [2, 4],
+        }
+    }
+
+    /// Vertices per ring per copy: the core's and the halo's.
+    pub fn ring_vertices(self) -> usize {
+        let [core, halo] = self.layer_vertices();
+        core + halo
+    }
+}
 /// The most points one piece holds; a longer stroke continues in a new piece.
 pub const PIECE_POINTS: usize = 256;
 /// Points over which a stroke swells from a fine tip to full width (and narrows at its end).
 pub const TAPER_POINTS: usize = 6;
 /// The halo's radius relative to the core's.
 pub const HALO_SCALE: f32 = 2.4;
+/// Where a band's halo begins, relative to the core's radius.
+const HALO_INNER: f32 = 0.9;
 /// The core's opacity (drawn opaque on screen) and the halo's. On screen only the halo's
 /// side facing the patient is drawn: one layer of 0.26 looks as the front and back layers
 /// of 0.14 together did.
 pub const CORE_ALPHA: f32 = 1.0;
 /// See [`CORE_ALPHA`].
 pub const HALO_ALPHA: f32 = 0.26;
+/// How far a lean stroke's tube (for the export and the screen) may stray from the painted one, metres: its centre line, and
+/// its radius.
+pub const LEAN_TOLERANCE: f32 = 0.00075;
+/// The most points one kept point may stand for, so that a long straight stroke costs
+/// little to make lean.
+const LEAN_REACH: usize = 32;
 /// The narrowest a stroke gets at the lightest pressure, relative to its width.
 pub const MIN_PRESSURE_WIDTH: f32 = 0.35;
 
@@ -39,25 +78,32 @@ pub struct TubeMesh {
     pub normals: Vec<[f32; 3]>,
     /// Vertex colours, linear RGBA.
     pub colours: Vec<[f32; 4]>,
+    /// For a band, each vertex's signed distance across the stroke, metres (to be turned to
+    /// face the eye), and the radius of the tube its layer stands for; empty for a tube.
+    pub offsets: Vec<[f32; 2]>,
     /// Triangles, three vertex indices each.
     pub indices: Vec<u32>,
 }
 
 impl TubeMesh {
-    /// The core tube and the halo around it, as two meshes: the core is drawn opaque, the
-    /// halo blended over it.
+    /// The core and the halo around it, as two meshes: the core is drawn opaque, the halo
+    /// blended over it. A vertex belongs to the core when it has the core's opacity.
     pub fn layers(&self) -> [TubeMesh; 2] {
+        let layer_of = |index: usize| usize::from(self.colours[index][3] != CORE_ALPHA);
         let mut layers = [TubeMesh::default(), TubeMesh::default()];
         let mut moved = vec![u32::MAX; self.positions.len()];
         for (index, position) in self.positions.iter().enumerate() {
-            let layer = &mut layers[(index % RING_VERTICES) / SIDES];
+            let layer = &mut layers[layer_of(index)];
             moved[index] = layer.positions.len() as u32;
             layer.positions.push(*position);
             layer.normals.push(self.normals[index]);
             layer.colours.push(self.colours[index]);
+            if let Some(offset) = self.offsets.get(index) {
+                layer.offsets.push(*offset);
+            }
         }
         for triangle in self.indices.chunks_exact(3) {
-            let layer = (triangle[0] as usize % RING_VERTICES) / SIDES;
+            let layer = layer_of(triangle[0] as usize);
             layers[layer]
                 .indices
                 .extend(triangle.iter().map(|&index| moved[index as usize]));
@@ -71,6 +117,7 @@ impl TubeMesh {
         self.positions.extend_from_slice(&other.positions);
         self.normals.extend_from_slice(&other.normals);
         self.colours.extend_from_slice(&other.colours);
+        self.offsets.extend_from_slice(&other.offsets);
         self.indices
             .extend(other.indices.iter().map(|index| index + offset));
     }
@@ -92,6 +139,7 @@ struct Ring {
 /// Builds one stroke's geometry point by point.
 #[derive(Clone, Debug)]
 pub struct TubeBuilder {
+    profile: Profile,
     colour: [f32; 3],
     width: f32,
     symmetry: Symmetry,
@@ -104,8 +152,9 @@ pub struct TubeBuilder {
 
 impl TubeBuilder {
     /// A builder for a stroke drawn like `stroke` (its points are not added).
-    pub fn new(stroke: &Stroke) -> Self {
+    pub fn new(stroke: &Stroke, profile: Profile) -> Self {
         Self {
+            profile,
             colour: stroke.colour.linear(),
             width: stroke.width,
             symmetry: stroke.symmetry,
@@ -117,8 +166,8 @@ impl TubeBuilder {
     }
 
     /// The whole geometry of a finished stroke.
-    pub fn build(stroke: &Stroke) -> Self {
-        let mut builder = Self::new(stroke);
+    pub fn build(stroke: &Stroke, profile: Profile) -> Self {
+        let mut builder = Self::new(stroke, profile);
         for point in &stroke.points {
             builder.push(*point);
         }
@@ -201,7 +250,7 @@ impl TubeBuilder {
     }
 
     fn ring_stride(&self) -> usize {
-        RING_VERTICES * self.symmetry.folds() as usize
+        self.profile.ring_vertices() * self.symmetry.folds() as usize
     }
 
     /// A new piece, starting with a copy of the last ring so the tube stays continuous.
@@ -223,10 +272,13 @@ impl TubeBuilder {
     fn append_ring(&mut self, piece: usize, ring: &Ring) {
         let vertices = self.ring_vertices(ring, 1.0);
         let mesh = &mut self.pieces[piece];
-        for (position, normal, colour) in vertices {
-            mesh.positions.push(position);
-            mesh.normals.push(normal);
-            mesh.colours.push(colour);
+        for vertex in vertices {
+            mesh.positions.push(vertex.position);
+            mesh.normals.push(vertex.normal);
+            mesh.colours.push(vertex.colour);
+            if self.profile == Profile::Band {
+                mesh.offsets.push(vertex.offset);
+            }
         }
         self.mark_changed(piece);
     }
@@ -235,9 +287,12 @@ impl TubeBuilder {
         let vertices = self.ring_vertices(ring, end_taper);
         for &(piece, start) in &ring.places {
             let mesh = &mut self.pieces[piece];
-            for (offset, (position, normal, _)) in vertices.iter().enumerate() {
-                mesh.positions[start + offset] = *position;
-                mesh.normals[start + offset] = *normal;
+            for (at, vertex) in vertices.iter().enumerate() {
+                mesh.positions[start + at] = vertex.position;
+                mesh.normals[start + at] = vertex.normal;
+                if let Some(offset) = mesh.offsets.get_mut(start + at) {
+                    *offset = vertex.offset;
+                }
             }
             self.mark_changed(piece);
         }
@@ -246,10 +301,20 @@ impl TubeBuilder {
     /// Triangles joining the ring at vertex `from` to the ring at vertex `to`, per copy.
     fn connect(&mut self, piece: usize, from: usize, to: usize) {
         let mesh = &mut self.pieces[piece];
+        let [core_vertices, _] = self.profile.layer_vertices();
         for copy in 0..self.symmetry.folds() {
             let mirrored = self.symmetry.mirrors(copy);
             for layer in 0..2 {
-                let base = copy as usize * RING_VERTICES + layer * SIDES;
+                let base = copy as usize * self.profile.ring_vertices() + layer * core_vertices;
+                if self.profile == Profile::Band {
+                    // The core's band, or the halo's two side bands.
+                    for strip in (0..self.profile.layer_vertices()[layer]).step_by(2) {
+                        let [a, b, c, d] = [from, from + 1, to, to + 1]
+                            .map(|vertex| (vertex + base + strip) as u32);
+                        mesh.indices.extend_from_slice(&[a, b, c, b, d, c]);
+                    }
+                    continue;
+                }
                 for side in 0..SIDES {
                     let next = (side + 1) % SIDES;
                     let a = (from + base + side) as u32;
@@ -269,8 +334,8 @@ impl TubeBuilder {
         }
     }
 
-    /// The ring's vertices for every copy: core then halo, [`SIDES`] each.
-    fn ring_vertices(&self, ring: &Ring, end_taper: f32) -> Vec<([f32; 3], [f32; 3], [f32; 4])> {
+    /// The ring's vertices for every copy: core then halo ([`Profile::layer_vertices`]).
+    fn ring_vertices(&self, ring: &Ring, end_taper: f32) -> Vec<RingVertex> {
         let radius =
             self.width / 2.0 * pressure_width(ring.point.pressure) * taper(ring.number) * end_taper;
         let binormal = ring.tangent.cross(ring.normal);
@@ -279,16 +344,111 @@ impl TubeBuilder {
         for copy in 0..self.symmetry.folds() {
             let centre = self.symmetry.place(copy, ring.point.at);
             for (scale, alpha) in [(1.0, CORE_ALPHA), (HALO_SCALE, HALO_ALPHA)] {
-                for side in 0..SIDES {
-                    let angle = TAU * side as f32 / SIDES as f32;
-                    let outward = ring.normal * angle.cos() + binormal * angle.sin();
-                    let outward = self.symmetry.turn(copy, outward);
-                    let position = centre + outward * radius * scale;
-                    vertices.push((position.to_array(), outward.to_array(), [r, g, b, alpha]));
+                let colour = [r, g, b, alpha];
+                match self.profile {
+                    Profile::Tube => {
+                        for side in 0..SIDES {
+                            let angle = TAU * side as f32 / SIDES as f32;
+                            let outward = ring.normal * angle.cos() + binormal * angle.sin();
+                            let outward = self.symmetry.turn(copy, outward);
+                            vertices.push(RingVertex {
+                                position: (centre + outward * radius * scale).to_array(),
+                                normal: outward.to_array(),
+                                colour,
+                                offset: [0.0; 2],
+                            });
+                        }
+                    }
+                    Profile::Band => {
+                        let along = self.symmetry.turn(copy, ring.tangent).to_array();
+                        let layer_radius = radius * scale;
+                        // The core spans the tube; the halo's side bands span what the
+                        // core leaves of its width, reaching a little over the core's
+                        // edges so that no seam shows between them.
+                        let across: &[f32] = if alpha == CORE_ALPHA {
+                            &[-1.0, 1.0]
+                        } else {
+                            &[-HALO_SCALE, -HALO_INNER, HALO_INNER, HALO_SCALE]
+                        };
+                        for across in across {
+                            vertices.push(RingVertex {
+                                position: centre.to_array(),
+                                normal: along,
+                                colour,
+                                offset: [across * radius, layer_radius],
+                            });
+                        }
+                    }
                 }
             }
         }
         vertices
+    }
+}
+
+/// One vertex of a ring; for a band, its normal is the stroke's direction.
+struct RingVertex {
+    position: [f32; 3],
+    normal: [f32; 3],
+    colour: [f32; 4],
+    offset: [f32; 2],
+}
+
+/// The stroke with only the points that shape its tube: a point is dropped when the tube
+/// drawn without it stays within [`LEAN_TOLERANCE`] of it, in position and in radius. The
+/// tapered tips keep every point.
+pub fn lean(stroke: &Stroke) -> Stroke {
+    let points = &stroke.points;
+    let keep_ends = TAPER_POINTS + 1;
+    if points.len() <= 2 * keep_ends + 1 {
+        return stroke.clone();
+    }
+    let mut kept = vec![false; points.len()];
+    for index in (0..keep_ends).chain(points.len() - keep_ends..points.len()) {
+        kept[index] = true;
+    }
+    // From each kept point, reach as far along the stroke as the tolerance allows (at most
+    // LEAN_REACH points), keep that point, and go on from it.
+    let error = |a: &StrokePoint, b: &StrokePoint, point: &StrokePoint| {
+        let segment = b.at - a.at;
+        let length_squared = segment.length_squared();
+        let t = if length_squared > 0.0 {
+            ((point.at - a.at).dot(segment) / length_squared).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let away = point.at.distance(a.at + segment * t);
+        let share = pressure_width(a.pressure)
+            + (pressure_width(b.pressure) - pressure_width(a.pressure)) * t;
+        let swell = stroke.width / 2.0 * (pressure_width(point.pressure) - share).abs();
+        away.max(swell)
+    };
+    let last = points.len() - keep_ends;
+    let mut anchor = keep_ends - 1;
+    while anchor < last {
+        let mut reach = anchor + 1;
+        for candidate in anchor + 2..=(anchor + LEAN_REACH).min(last) {
+            let fits = points[anchor + 1..candidate]
+                .iter()
+                .all(|point| error(&points[anchor], &points[candidate], point) <= LEAN_TOLERANCE);
+            if !fits {
+                break;
+            }
+            reach = candidate;
+        }
+        kept[reach] = true;
+        anchor = reach;
+    }
+    Stroke {
+        colour: stroke.colour,
+        width: stroke.width,
+        symmetry: stroke.symmetry,
+        points: points
+            .iter()
+            .zip(&kept)
+            .filter(|(_, kept)| **kept)
+            .map(|(point, _)| *point)
+            .collect(),
     }
 }
 
@@ -324,6 +484,7 @@ fn any_perpendicular(tangent: Vec3) -> Vec3 {
 mod tests {
     use super::*;
     use crate::artwork::model::{CANVAS_CENTRE, Rgb};
+    use bevy::math::Vec2;
 
     fn stroke(points: usize, symmetry: u32) -> Stroke {
         Stroke {
@@ -345,7 +506,7 @@ mod tests {
     #[test]
     fn each_point_is_one_ring_per_copy_and_each_segment_joins_two_rings() {
         for (points, folds) in [(1, 1), (2, 1), (40, 1), (40, 6), (700, 2)] {
-            let built = TubeBuilder::build(&stroke(points, folds));
+            let built = TubeBuilder::build(&stroke(points, folds), Profile::Tube);
             let pieces = points.div_ceil(PIECE_POINTS).max(1);
             assert_eq!(built.pieces().len(), pieces, "{points} points");
             let mut whole = TubeMesh::default();
@@ -375,7 +536,7 @@ mod tests {
     #[test]
     fn the_tube_is_continuous_and_hugs_the_stroke() {
         let line = stroke(600, 1);
-        let built = TubeBuilder::build(&line);
+        let built = TubeBuilder::build(&line, Profile::Tube);
         let mut rings = Vec::new();
         for piece in built.pieces() {
             for ring in piece.positions.chunks(RING_VERTICES) {
@@ -412,7 +573,7 @@ mod tests {
     #[test]
     fn building_point_by_point_equals_building_at_once_and_touches_only_the_tail() {
         let line = stroke(600, 3);
-        let mut builder = TubeBuilder::new(&line);
+        let mut builder = TubeBuilder::new(&line, Profile::Tube);
         for (number, point) in line.points.iter().enumerate() {
             builder.push(*point);
             let changed = builder.take_changed().expect("a point changes the tail");
@@ -423,13 +584,16 @@ mod tests {
             );
         }
         builder.finish();
-        assert_eq!(builder.pieces(), TubeBuilder::build(&line).pieces());
+        assert_eq!(
+            builder.pieces(),
+            TubeBuilder::build(&line, Profile::Tube).pieces()
+        );
     }
 
     #[test]
     fn symmetry_copies_are_the_same_tube_turned() {
         let line = stroke(30, 4);
-        let built = TubeBuilder::build(&line);
+        let built = TubeBuilder::build(&line, Profile::Tube);
         let ring = &built.pieces()[0].positions[10 * RING_VERTICES * 4..][..RING_VERTICES * 4];
         for copy in 1..4 {
             for side in 0..RING_VERTICES {
@@ -444,7 +608,7 @@ mod tests {
     #[test]
     fn the_core_and_the_halo_part_into_two_meshes_facing_outwards() {
         let line = stroke(200, 2);
-        let built = TubeBuilder::build(&line);
+        let built = TubeBuilder::build(&line, Profile::Tube);
         let piece = &built.pieces()[0];
         let [core, halo] = piece.layers();
         assert_eq!(
@@ -484,5 +648,153 @@ mod tests {
             Vec3::from_array(mesh.positions[100 * SIDES * 2]).distance(centre)
         };
         assert!((width(&halo) / width(&core) - HALO_SCALE).abs() < 1e-3);
+    }
+
+    #[test]
+    fn a_band_is_six_vertices_on_each_point_spread_across_by_their_offsets() {
+        let line = stroke(600, 2);
+        let built = TubeBuilder::build(&line, Profile::Band);
+        let stride = Profile::Band.ring_vertices() * 2;
+        let piece = &built.pieces()[0];
+        assert_eq!(piece.offsets.len(), piece.positions.len());
+        assert_eq!(piece.positions.len(), PIECE_POINTS * stride);
+        // Per copy, one band for the core and two for the halo join each pair of rings,
+        // two triangles each.
+        assert_eq!(piece.indices.len(), (PIECE_POINTS - 1) * 2 * 3 * 2 * 3);
+        let ring = 100 * stride;
+        let radius = 0.01 * pressure_width(0.8);
+        let halo = radius * HALO_SCALE;
+        for copy in 0..2 {
+            let at = Symmetry::new(2).place(copy as u32, line.points[100].at);
+            let vertices = ring + copy * Profile::Band.ring_vertices();
+            for vertex in vertices..vertices + 6 {
+                assert!(Vec3::from_array(piece.positions[vertex]).distance(at) < 1e-6);
+                let along = Vec3::from_array(piece.normals[vertex]);
+                assert!(
+                    (along.length() - 1.0).abs() < 1e-4,
+                    "the stroke's direction"
+                );
+            }
+            let offsets = &piece.offsets[vertices..vertices + 6];
+            let inner = radius * HALO_INNER;
+            let expected = [
+                [-radius, radius],
+                [radius, radius],
+                [-halo, halo],
+                [-inner, halo],
+                [inner, halo],
+                [halo, halo],
+            ];
+            for (offset, expected) in offsets.iter().zip(expected) {
+                let apart = Vec2::from_array(*offset).distance(Vec2::from_array(expected));
+                assert!(apart < 1e-6, "{offsets:?}");
+            }
+        }
+        // The direction follows the stroke: from this point towards the next.
+        let towards = (line.points[101].at - line.points[99].at).normalize();
+        assert!(Vec3::from_array(piece.normals[ring]).dot(towards) > 0.99);
+        // The halo's side bands leave the core's middle to the core alone.
+        let middle = |layer: &TubeMesh| {
+            layer.indices.chunks_exact(3).any(|triangle| {
+                let sides = triangle
+                    .iter()
+                    .map(|&i| layer.offsets[i as usize][0].signum());
+                sides.clone().any(|side| side < 0.0) && sides.clone().any(|side| side > 0.0)
+            })
+        };
+        let [core_layer, halo_layer] = piece.layers();
+        assert!(middle(&core_layer), "the core spans its band");
+        assert!(
+            !middle(&halo_layer),
+            "no halo triangle crosses the stroke's centre line"
+        );
+        // Both tips narrow to nothing.
+        assert!(piece.offsets[0][1] < radius * 0.2);
+        let last = built.pieces().last().expect("pieces");
+        assert!(last.offsets[last.offsets.len() - 1][1] < halo * 0.2);
+    }
+
+    #[test]
+    fn a_band_built_point_by_point_equals_one_built_at_once_and_parts_into_layers() {
+        let line = stroke(600, 3);
+        let mut builder = TubeBuilder::new(&line, Profile::Band);
+        for point in &line.points {
+            builder.push(*point);
+        }
+        builder.finish();
+        let built = TubeBuilder::build(&line, Profile::Band);
+        assert_eq!(builder.pieces(), built.pieces());
+        let piece = &built.pieces()[1];
+        let [core, halo] = piece.layers();
+        assert_eq!(2 * core.positions.len(), halo.positions.len());
+        assert_eq!(core.offsets.len(), core.positions.len());
+        assert_eq!(core.indices.len() + halo.indices.len(), piece.indices.len());
+        let widest = |layer: &TubeMesh| {
+            layer
+                .offsets
+                .iter()
+                .fold(0.0f32, |widest, offset| widest.max(offset[0].abs()))
+        };
+        assert!((widest(&halo) / widest(&core) - HALO_SCALE).abs() < 1e-3);
+        assert!(core.colours.iter().all(|colour| colour[3] == CORE_ALPHA));
+        assert!(halo.colours.iter().all(|colour| colour[3] == HALO_ALPHA));
+    }
+
+    #[test]
+    fn a_lean_stroke_keeps_its_tips_and_stays_within_the_tolerance() {
+        // A wavy line with pressure that swells: many points on gentle curves.
+        let points: Vec<StrokePoint> = (0..400)
+            .map(|i| {
+                let t = i as f32 * 0.004;
+                StrokePoint {
+                    at: CANVAS_CENTRE
+                        + Vec3::new(t, (t * 9.0).sin() * 0.03, (t * 4.0).cos() * 0.01),
+                    pressure: 0.5 + 0.4 * (t * 3.0).sin(),
+                }
+            })
+            .collect();
+        let stroke = Stroke {
+            points,
+            ..stroke(0, 1)
+        };
+        let lean_stroke = lean(&stroke);
+        let kept = lean_stroke.points.len();
+        assert!(kept < stroke.points.len() / 3, "{kept} of 400 points kept");
+        let tip = TAPER_POINTS + 1;
+        assert_eq!(lean_stroke.points[..tip], stroke.points[..tip]);
+        assert_eq!(
+            lean_stroke.points[kept - tip..],
+            stroke.points[stroke.points.len() - tip..]
+        );
+        // Every painted point lies within the tolerance of the lean line, in place and in
+        // radius.
+        for point in &stroke.points {
+            let nearest = lean_stroke
+                .points
+                .windows(2)
+                .map(|pair| {
+                    let (a, b) = (pair[0], pair[1]);
+                    let segment = b.at - a.at;
+                    let t = ((point.at - a.at).dot(segment) / segment.length_squared().max(1e-12))
+                        .clamp(0.0, 1.0);
+                    let away = point.at.distance(a.at + segment * t);
+                    let share = pressure_width(a.pressure)
+                        + (pressure_width(b.pressure) - pressure_width(a.pressure)) * t;
+                    (
+                        away,
+                        stroke.width / 2.0 * (pressure_width(point.pressure) - share).abs(),
+                    )
+                })
+                .min_by(|x, y| x.0.total_cmp(&y.0))
+                .expect("segments");
+            assert!(nearest.0 <= LEAN_TOLERANCE + 1e-6, "{nearest:?}");
+            assert!(nearest.1 <= LEAN_TOLERANCE + 1e-6, "{nearest:?}");
+        }
+        // A short stroke is all tips: kept whole.
+        let short = Stroke {
+            points: stroke.points[..10].to_vec(),
+            ..stroke.clone()
+        };
+        assert_eq!(lean(&short), short);
     }
 }

@@ -3,6 +3,7 @@
 //! paint step ([`crate::session::painting`]).
 
 pub mod input;
+pub mod light;
 pub mod view;
 
 use bevy::prelude::*;

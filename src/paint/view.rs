@@ -1,5 +1,5 @@
-//! The painting in the world: every stroke as a bright opaque tube inside a faint blended
-//! halo, kept in step with the canvas incrementally (a frame's work follows what was painted
+//! The painting in the world: every stroke as a bright opaque core inside a faint blended
+//! halo, bands that face the eye ([`super::light`]), kept in step with the canvas incrementally (a frame's work follows what was painted
 //! in it), and a soft light at each brush tip in the colour it will paint.
 //!
 //! The painting stays in view after its step, for looking at it together, until the
@@ -16,15 +16,17 @@ use bevy::tasks::futures::check_ready;
 use bevy::tasks::{AsyncComputeTaskPool, Task};
 
 use super::input::BrushTips;
+use super::light::StrokeLight;
 use crate::AppSystems;
 use crate::artwork::canvas::{ERASER_REACH, Tool};
 use crate::artwork::model::Stroke;
-use crate::artwork::tube::{TubeBuilder, TubeMesh};
+use crate::artwork::tube::{Profile, TubeBuilder, TubeMesh, lean};
 use crate::session::{SessionRuntime, SessionState};
 
 /// Shows the painting and the brush tips.
 pub fn plugin(app: &mut App) {
     app.add_plugins(sync_plugin)
+        .add_plugins(super::light::plugin)
         .add_systems(Startup, (create_material, spawn_tip))
         .add_systems(Update, show_tip.in_set(AppSystems::Present));
 }
@@ -42,17 +44,16 @@ pub fn sync_plugin(app: &mut App) {
 
 /// The materials every stroke shares, unlit vertex colours both: the core opaque (so a core
 /// hidden behind another is never shaded), the halo blended over the scene (added light
-/// would wash pastel colours to white over a bright sky). Only the sides facing the patient
-/// are drawn.
+/// would wash pastel colours to white over a bright sky).
 #[derive(Resource, Debug, Clone, Default)]
 pub struct StrokeMaterial {
-    /// The bright core tube.
-    pub core: Handle<StandardMaterial>,
+    /// The bright core.
+    pub core: Handle<StrokeLight>,
     /// The faint halo around it.
-    pub halo: Handle<StandardMaterial>,
+    pub halo: Handle<StrokeLight>,
 }
 
-/// Marks a piece of a stroke's tube.
+/// Marks a piece of a stroke's core or halo.
 #[derive(Component, Debug, Clone, Copy)]
 pub struct StrokePiece;
 
@@ -185,18 +186,10 @@ impl std::fmt::Debug for ShownStrokes {
     }
 }
 
-fn create_material(mut materials: ResMut<Assets<StandardMaterial>>, mut commands: Commands) {
-    let mut material = |alpha_mode| {
-        materials.add(StandardMaterial {
-            base_color: Color::WHITE,
-            unlit: true,
-            alpha_mode,
-            ..default()
-        })
-    };
+fn create_material(mut materials: ResMut<Assets<StrokeLight>>, mut commands: Commands) {
     commands.insert_resource(StrokeMaterial {
-        core: material(AlphaMode::Opaque),
-        halo: material(AlphaMode::Blend),
+        core: materials.add(StrokeLight { blended: false }),
+        halo: materials.add(StrokeLight { blended: true }),
     });
 }
 
@@ -212,6 +205,7 @@ fn mesh_of(piece: &TubeMesh) -> Mesh {
     .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, piece.positions.clone())
     .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, piece.normals.clone())
     .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, piece.colours.clone())
+    .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, piece.offsets.clone())
     .with_inserted_indices(Indices::U32(piece.indices.clone()))
 }
 
@@ -238,7 +232,7 @@ fn spawn_layers(
     } else {
         Visibility::Inherited
     };
-    let mut spawn = |name: &'static str, layer: &TubeMesh, material: &Handle<StandardMaterial>| {
+    let mut spawn = |name: &'static str, layer: &TubeMesh, material: &Handle<StrokeLight>| {
         let mesh = meshes.add(mesh_of(layer));
         let entity = commands
             .spawn((
@@ -248,15 +242,24 @@ fn spawn_layers(
                 MeshMaterial3d(material.clone()),
                 Transform::IDENTITY,
                 visibility,
-                // Pieces grow while painted; their bounds are not worth recomputing.
+                // Pieces grow while painted, and their bands reach past the points that
+                // bound them; their bounds are not worth recomputing.
                 NoFrustumCulling,
             ))
             .id();
         (entity, mesh)
     };
     ShownPiece([
-        spawn("Stroke of light", core, &material.core),
-        spawn("Stroke's glow", halo, &material.halo),
+        if std::env::var_os("NO_CORE").is_some() {
+            spawn("Stroke of light", &TubeMesh::default(), &material.core)
+        } else {
+            spawn("Stroke of light", core, &material.core)
+        },
+        if std::env::var_os("NO_HALO").is_some() {
+            spawn("Stroke's glow", &TubeMesh::default(), &material.halo)
+        } else {
+            spawn("Stroke's glow", halo, &material.halo)
+        },
     ])
 }
 
@@ -345,7 +348,7 @@ fn sync_strokes(
     if let Some((serial, stroke)) = active {
         let growing = shown.growing.get_or_insert_with(|| GrowingStroke {
             serial,
-            builder: TubeBuilder::new(stroke),
+            builder: TubeBuilder::new(stroke, Profile::Band),
             pieces: Vec::new(),
         });
         let unseen = stroke.points.get(growing.builder.point_count()..);
@@ -394,7 +397,7 @@ fn sync_strokes(
         if shown.finished.contains_key(&key) || shown.is_bundled(key) {
             continue;
         }
-        let built = TubeBuilder::build(stroke);
+        let built = TubeBuilder::build(&lean(stroke), Profile::Band);
         let pieces = built
             .pieces()
             .iter()
@@ -490,7 +493,7 @@ fn take_bundle(
     shown.bundles.push(Bundle { strokes, pieces });
 }
 
-/// The strokes' tubes merged, one core and halo pair per colour.
+/// The strokes' bands merged, one core and halo pair per colour.
 pub fn bundle_geometry(strokes: &[Arc<Stroke>]) -> Vec<[TubeMesh; 2]> {
     let mut by_colour: Vec<(crate::artwork::model::Rgb, [TubeMesh; 2])> = Vec::new();
     for stroke in strokes {
@@ -504,7 +507,7 @@ pub fn bundle_geometry(strokes: &[Arc<Stroke>]) -> Vec<[TubeMesh; 2]> {
                 by_colour.len() - 1
             }
         };
-        for piece in TubeBuilder::build(stroke).pieces() {
+        for piece in TubeBuilder::build(&lean(stroke), Profile::Band).pieces() {
             for (merged, layer) in by_colour[at].1.iter_mut().zip(piece.layers()) {
                 merged.append(&layer);
             }

@@ -1,0 +1,87 @@
+//! How a stroke is drawn on screen: as bands that turn to face the eye (the vertex shader
+//! `stroke_band.wgsl`), in the colours of their vertices, unlit. A band of two triangles
+//! per segment looks as the tube it stands for does (an unlit tube is a flat band of
+//! colour from any side) for a twelfth of the triangles, and its fragments run no lighting.
+
+use bevy::asset::{Asset, uuid_handle};
+use bevy::mesh::MeshVertexBufferLayoutRef;
+use bevy::pbr::{MaterialPipeline, MaterialPipelineKey};
+use bevy::prelude::*;
+use bevy::render::render_resource::{
+    AsBindGroup, RenderPipelineDescriptor, SpecializedMeshPipelineError,
+};
+use bevy::shader::ShaderRef;
+
+/// The band shader, held in the app's shaders under a fixed handle.
+const STROKE_BAND_SHADER: Handle<Shader> = uuid_handle!("6f1d1f2e-93a8-4c52-8b7e-3f0d6a2c9e41");
+
+/// Registers the stroke material and its shader.
+pub fn plugin(app: &mut App) {
+    app.add_plugins(MaterialPlugin::<StrokeLight>::default());
+    let shader = Shader::from_wgsl(
+        include_str!("stroke_band.wgsl"),
+        "stillpoint/paint/stroke_band.wgsl",
+    );
+    if app
+        .world_mut()
+        .resource_mut::<Assets<Shader>>()
+        .insert(STROKE_BAND_SHADER.id(), shader)
+        .is_err()
+    {
+        error!("the strokes' shader could not be added: strokes will not show");
+    }
+}
+
+/// The material of a stroke's core (opaque) or its halo (blended over what is behind).
+#[derive(Asset, AsBindGroup, TypePath, Debug, Clone, Default)]
+pub struct StrokeLight {
+    /// True for the halo: blended, and drawn after everything opaque.
+    pub blended: bool,
+}
+
+impl Material for StrokeLight {
+    fn vertex_shader() -> ShaderRef {
+        ShaderRef::Handle(STROKE_BAND_SHADER)
+    }
+
+    fn fragment_shader() -> ShaderRef {
+        ShaderRef::Handle(STROKE_BAND_SHADER)
+    }
+
+    fn alpha_mode(&self) -> AlphaMode {
+        if self.blended {
+            if std::env::var_os("A2C").is_some() {
+                AlphaMode::AlphaToCoverage
+            } else {
+                AlphaMode::Blend
+            }
+        } else {
+            AlphaMode::Opaque
+        }
+    }
+
+    fn enable_prepass() -> bool {
+        false
+    }
+
+    fn enable_shadows() -> bool {
+        false
+    }
+
+    fn specialize(
+        _pipeline: &MaterialPipeline,
+        descriptor: &mut RenderPipelineDescriptor,
+        layout: &MeshVertexBufferLayoutRef,
+        _key: MaterialPipelineKey<Self>,
+    ) -> Result<(), SpecializedMeshPipelineError> {
+        descriptor.vertex.buffers = vec![layout.0.get_layout(&[
+            Mesh::ATTRIBUTE_POSITION.at_shader_location(0),
+            Mesh::ATTRIBUTE_NORMAL.at_shader_location(1),
+            Mesh::ATTRIBUTE_UV_0.at_shader_location(2),
+            Mesh::ATTRIBUTE_COLOR.at_shader_location(5),
+        ])?];
+        // A band faces the eye whichever way it was wound.
+        descriptor.primitive.cull_mode = None;
+        Ok(())
+    }
+}
