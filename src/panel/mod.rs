@@ -71,6 +71,9 @@ fn spawn_panel_camera(mut commands: Commands) {
             clear_color: ClearColorConfig::Custom(Color::NONE),
             ..default()
         },
+        // egui draws unsampled: multisampling would only copy the patient's view into
+        // samples and resolve it back, every frame.
+        Msaa::Off,
     ));
 }
 

@@ -88,6 +88,9 @@ impl WorldPanel {
                     clear_color: ClearColorConfig::Custom(Color::NONE),
                     ..default()
                 },
+                // UI draws to the texture directly, never multisampled: samples would only
+                // be cleared and resolved, every frame, for nothing.
+                Msaa::Off,
                 RenderTarget::from(texture.clone()),
             ))
             .id();
