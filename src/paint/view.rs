@@ -5,7 +5,7 @@
 //! The painting stays in view after its step, for looking at it together, until the
 //! session ends or another painting begins; Calm hides it with the rest of the session.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use bevy::asset::RenderAssetUsages;
@@ -169,10 +169,12 @@ impl ShownStrokes {
         self.bundles.iter().map(|bundle| bundle.strokes.len()).sum()
     }
 
-    fn is_bundled(&self, key: usize) -> bool {
+    /// The keys of the strokes merged into bundles.
+    fn bundled_keys(&self) -> HashSet<usize> {
         self.bundles
             .iter()
-            .any(|bundle| bundle.strokes.iter().any(|stroke| self::key(stroke) == key))
+            .flat_map(|bundle| bundle.strokes.iter().map(key))
+            .collect()
     }
 }
 
@@ -393,8 +395,9 @@ fn sync_strokes(
         }
         whole
     });
+    let bundled = shown.bundled_keys();
     for (key, stroke) in wanted {
-        if shown.finished.contains_key(&key) || shown.is_bundled(key) {
+        if shown.finished.contains_key(&key) || bundled.contains(&key) {
             continue;
         }
         let built = TubeBuilder::build(&lean(stroke), Profile::Band);
