@@ -26,7 +26,7 @@ use stillpoint::panel::intent::{self, PanelIntent};
 use stillpoint::script::SessionScript;
 use stillpoint::script::library::check_file;
 use stillpoint::script::validate::Context;
-use stillpoint::session::questionnaire::SafetyAlerts;
+use stillpoint::session::questionnaire::{DeskQuestionnaireRecorded, SafetyAlerts};
 use stillpoint::session::record::{EventKind, ReadRecord};
 use stillpoint::session::resume::unfinished_in;
 use stillpoint::session::{ReadyScript, SessionRuntime};
@@ -272,6 +272,46 @@ fn gad7_at_the_desk_through_the_panel_is_a_desk_record_of_its_own() {
     press(&mut app, desk("P-301", "gad-7", &answers[..6]));
     assert_eq!(records_of(dir.path(), "P-301").len(), 1);
     assert!(!dir.path().join("Jane Doe").exists());
+}
+
+/// What became of each desk questionnaire sent, in order.
+fn desk_outcomes(app: &App) -> Vec<Result<String, String>> {
+    let messages = app
+        .world()
+        .resource::<Messages<DeskQuestionnaireRecorded>>();
+    messages
+        .get_cursor()
+        .read(messages)
+        .map(|DeskQuestionnaireRecorded(outcome)| outcome.clone())
+        .collect()
+}
+
+#[test]
+fn a_desk_questionnaire_that_cannot_be_written_says_why_so_the_form_can_stay_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = panel_app(dir.path());
+    // The patient's folder cannot be made: a file stands where it would be.
+    std::fs::write(dir.path().join("P-309"), b"").unwrap();
+    app.world_mut()
+        .write_message(desk("P-309", "gad-7", &[1; 7]));
+    app.update();
+    let outcomes = desk_outcomes(&app);
+    match outcomes.as_slice() {
+        [Err(problem)] => assert!(problem.contains("cannot create the record"), "{problem}"),
+        other => panic!("one failure, said: {other:?}"),
+    }
+    // Once the disk is usable again, the same answers are recorded and say where.
+    std::fs::remove_file(dir.path().join("P-309")).unwrap();
+    app.update();
+    app.world_mut()
+        .write_message(desk("P-309", "gad-7", &[1; 7]));
+    app.update();
+    let outcomes = desk_outcomes(&app);
+    match outcomes.last() {
+        Some(Ok(place)) => assert!(place.contains("questionnaire-gad-7-"), "{place}"),
+        other => panic!("recorded, said: {other:?}"),
+    }
+    assert_eq!(records_of(dir.path(), "P-309").len(), 1);
 }
 
 #[test]

@@ -49,6 +49,10 @@ pub fn plugin(visible: bool) -> impl Fn(&mut App) {
             .add_systems(Update, toggle_panel.in_set(AppSystems::Input))
             .add_systems(
                 Update,
+                questionnaire::hear_desk_outcome.in_set(AppSystems::Present),
+            )
+            .add_systems(
+                Update,
                 title_window_after_session.in_set(AppSystems::Present),
             )
             .add_systems(EguiPrimaryContextPass, layout::draw_panel);

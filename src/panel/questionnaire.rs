@@ -10,7 +10,7 @@ use bevy_egui::egui;
 use super::intent::PanelIntent;
 use super::layout::{BAD, WARN};
 use crate::instruments::{Instrument, InstrumentSet};
-use crate::session::questionnaire::PendingAlert;
+use crate::session::questionnaire::{DeskQuestionnaireRecorded, PendingAlert};
 
 /// The desk form, while it is open.
 #[derive(Resource, Debug, Default, Clone, PartialEq)]
@@ -25,6 +25,10 @@ pub struct DeskForm {
     pub answers: Vec<Option<u32>>,
     /// When the form was opened (real seconds since start-up), for the time it took.
     pub opened_at: f64,
+    /// True from Record until the answers are known to be recorded (or not).
+    pub recording: bool,
+    /// Why the answers could not be recorded, when they could not.
+    pub problem: Option<String>,
 }
 
 impl DeskForm {
@@ -36,12 +40,37 @@ impl DeskForm {
             instrument: instrument.id.clone(),
             answers: vec![None; instrument.items.len()],
             opened_at: now,
+            recording: false,
+            problem: None,
         };
+    }
+
+    /// Hears what became of the answers sent: recorded, the form closes; not, it stays open
+    /// with its answers and says why, to try again.
+    pub fn recorded(&mut self, outcome: &Result<String, String>) {
+        if !self.recording {
+            return;
+        }
+        self.recording = false;
+        match outcome {
+            Ok(_) => self.open = false,
+            Err(problem) => self.problem = Some(format!("Not recorded: {problem}")),
+        }
     }
 
     /// Every answer, once every item is answered.
     pub fn complete(&self) -> Option<Vec<u32>> {
         self.answers.iter().copied().collect()
+    }
+}
+
+/// Closes the desk form once its answers are recorded, or shows why they were not.
+pub(super) fn hear_desk_outcome(
+    mut outcomes: MessageReader<DeskQuestionnaireRecorded>,
+    mut form: ResMut<DeskForm>,
+) {
+    for DeskQuestionnaireRecorded(outcome) in outcomes.read() {
+        form.recorded(outcome);
     }
 }
 
@@ -148,7 +177,7 @@ fn footer(
     let code_problem = crate::session::runtime::check_patient_code(form.patient.trim()).err();
     ui.horizontal(|ui| {
         let complete = form.complete();
-        let ready = complete.is_some() && code_problem.is_none();
+        let ready = complete.is_some() && code_problem.is_none() && !form.recording;
         if ui
             .add_enabled(ready, egui::Button::new("Record the answers"))
             .clicked()
@@ -160,13 +189,17 @@ fn footer(
                 answers,
                 secs: (now - form.opened_at).max(0.0),
             });
-            form.open = false;
+            form.recording = true;
+            form.problem = None;
         }
         if ui.button("Cancel").clicked() {
             form.open = false;
         }
         ui.label(format!("{answered} of {} answered", instrument.items.len()));
     });
+    if let Some(problem) = &form.problem {
+        ui.colored_label(BAD, problem);
+    }
     if let Some(problem) = code_problem.filter(|_| !form.patient.trim().is_empty()) {
         ui.colored_label(WARN, problem);
     } else if form.patient.trim().is_empty() {
@@ -238,4 +271,42 @@ pub(super) fn safety_alert(
                     .color(ui.visuals().weak_text_color()),
             );
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::instruments::InstrumentSet;
+
+    fn sent_form() -> DeskForm {
+        let bundled = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/instruments");
+        let (instruments, _) = InstrumentSet::load(&[bundled]);
+        let gad7 = instruments.get("gad-7").expect("GAD-7");
+        let mut form = DeskForm::default();
+        form.open("P-1", gad7, 0.0);
+        form.answers = vec![Some(1); gad7.items.len()];
+        form.recording = true;
+        form
+    }
+
+    #[test]
+    fn the_form_closes_only_once_its_answers_are_recorded() {
+        let mut form = sent_form();
+        form.recorded(&Err("cannot create the record: disk full".into()));
+        assert!(form.open, "the answers stay on screen to try again");
+        assert!(!form.recording);
+        assert_eq!(form.answers, vec![Some(1); 7]);
+        let problem = form.problem.clone().expect("says why");
+        assert!(problem.contains("disk full"), "{problem}");
+
+        let mut form = sent_form();
+        form.recorded(&Ok("in P-1/questionnaire-gad-7.jsonl".into()));
+        assert!(!form.open);
+
+        // An outcome of a form that sent nothing (another form's) changes nothing.
+        let mut form = sent_form();
+        form.recording = false;
+        form.recorded(&Ok("elsewhere".into()));
+        assert!(form.open);
+    }
 }

@@ -14,6 +14,7 @@ use bevy::prelude::*;
 use crate::AppSystems;
 use crate::config::Settings;
 use crate::instruments::InstrumentSet;
+use questionnaire::DeskQuestionnaireRecorded;
 use record::Bus;
 pub use runtime::{RecordsFolder, SessionAction, SessionRuntime, SessionState, Volumes};
 pub use selection::{ActiveScript, PendingStart, ReadyScript};
@@ -27,6 +28,7 @@ pub fn plugin(app: &mut App) {
         .init_resource::<questionnaire::SafetyAlerts>()
         .init_resource::<InstrumentSet>()
         .add_message::<SessionAction>()
+        .add_message::<DeskQuestionnaireRecorded>()
         .add_systems(
             Update,
             (apply_actions, advance).chain().in_set(AppSystems::Runtime),
@@ -38,6 +40,7 @@ fn apply_actions(
     mut runtime: ResMut<SessionRuntime>,
     mut volumes: ResMut<Volumes>,
     mut alerts: ResMut<questionnaire::SafetyAlerts>,
+    mut outcomes: MessageWriter<DeskQuestionnaireRecorded>,
     instruments: Res<InstrumentSet>,
     prepared: Res<ReadyScript>,
     folder: Res<RecordsFolder>,
@@ -55,25 +58,31 @@ fn apply_actions(
                 secs,
             } => {
                 let Some(instrument) = instruments.get(instrument) else {
-                    warn!(
-                        "ignored a desk questionnaire: there is no questionnaire \"{instrument}\""
-                    );
+                    let problem = format!("there is no questionnaire \"{instrument}\"");
+                    warn!("ignored a desk questionnaire: {problem}");
+                    outcomes.write(DeskQuestionnaireRecorded(Err(problem)));
                     continue;
                 };
-                let recorded = runtime
-                    .record_desk_questionnaire(patient, instrument, answers, *secs)
-                    .unwrap_or_else(|| {
-                        questionnaire::write_desk_record(
+                let recorded =
+                    match runtime.record_desk_questionnaire(patient, instrument, answers, *secs) {
+                        Some(recorded) => {
+                            recorded.map(|raised| ("in this session's record".to_owned(), raised))
+                        }
+                        None => questionnaire::write_desk_record(
                             &folder.0, patient, instrument, answers, *secs,
                         )
-                        .map(|(path, raised)| {
-                            info!("{} recorded in {}", instrument.short, path.display());
-                            raised
-                        })
-                    });
+                        .map(|(path, raised)| (format!("in {}", path.display()), raised)),
+                    };
                 match recorded {
-                    Ok(raised) => alerts.raise(raised),
-                    Err(problem) => error!("the desk questionnaire was not recorded: {problem}"),
+                    Ok((place, raised)) => {
+                        info!("{} recorded {place}", instrument.short);
+                        alerts.raise(raised);
+                        outcomes.write(DeskQuestionnaireRecorded(Ok(place)));
+                    }
+                    Err(problem) => {
+                        error!("the desk questionnaire was not recorded: {problem}");
+                        outcomes.write(DeskQuestionnaireRecorded(Err(problem)));
+                    }
                 }
             }
             SessionAction::AcknowledgeSafetyAlert => {

@@ -10,6 +10,11 @@ use super::record::{AnsweredVia, Event, EventKind, ReadRecord, RecordWriter};
 use crate::clock::wall_clock;
 use crate::instruments::{Instrument, SafetyAlert, ScoreError};
 
+/// What became of a questionnaire entered at the desk: where it was recorded, or why it
+/// could not be (the form stays open with its answers, to try again).
+#[derive(Message, Clone, Debug, PartialEq)]
+pub struct DeskQuestionnaireRecorded(pub Result<String, String>);
+
 /// A safety alert on screen until the therapist acknowledges it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PendingAlert {
