@@ -7,6 +7,8 @@ use std::f32::consts::TAU;
 
 use bevy::prelude::*;
 
+use crate::visuals::Unlit;
+
 use super::looks::Ambient;
 use super::meshes::direction;
 use crate::AppSystems;
@@ -153,21 +155,17 @@ pub fn spawn_ambient(
     glow_azimuth: f32,
     soft: &SoftLight,
     meshes: &mut Assets<Mesh>,
-    materials: &mut Assets<StandardMaterial>,
+    materials: &mut Assets<Unlit>,
 ) {
     let quad = meshes.add(Rectangle::new(1.0, 1.0));
     let mut material_for = |colour: Color, opacity: f32| {
-        materials.add(StandardMaterial {
-            base_color: colour.with_alpha(opacity),
-            base_color_texture: Some(soft.0.clone()),
-            unlit: true,
-            alpha_mode: AlphaMode::Blend,
-            cull_mode: None,
-            fog_enabled: false,
-            ..default()
-        })
+        materials.add(
+            Unlit::blended(colour.with_alpha(opacity))
+                .with_picture(soft.0.clone())
+                .double_sided(),
+        )
     };
-    let mut last: Option<(Color, Handle<StandardMaterial>)> = None;
+    let mut last: Option<(Color, Handle<Unlit>)> = None;
     for (drift, colour, opacity) in ambient_lights(ambient, glow_azimuth) {
         let material = match &last {
             Some((shared, handle)) if *shared == colour.with_alpha(opacity) => handle.clone(),

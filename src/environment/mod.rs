@@ -6,6 +6,8 @@ pub mod meshes;
 
 use bevy::prelude::*;
 
+use crate::visuals::Unlit;
+
 use crate::script::SessionScript;
 use crate::session::selection::ActiveScript;
 use crate::session::{SessionRuntime, SessionState};
@@ -65,7 +67,7 @@ fn show_script_environment(
     roots: Query<Entity, With<SceneRoot>>,
     soft: Option<Res<crate::visuals::glow::SoftLight>>,
     mut meshes: ResMut<Assets<Mesh>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut materials: ResMut<Assets<Unlit>>,
     mut vertex_colours: ResMut<Assets<VertexColours>>,
 ) {
     let Some(script) = active.and_then(|active| scripts.get(&active.0)) else {
@@ -107,7 +109,7 @@ fn spawn_scene(
     id: &str,
     soft: &crate::visuals::glow::SoftLight,
     meshes: &mut Assets<Mesh>,
-    materials: &mut Assets<StandardMaterial>,
+    materials: &mut Assets<Unlit>,
     vertex_coloured: Handle<VertexColours>,
 ) {
     let look = looks::look(id);
@@ -150,11 +152,7 @@ fn spawn_scene(
             if look.trees > 0 {
                 let trunk = meshes.add(Cone::new(1.6, 1.0));
                 let foliage = [0.32, 0.38, 0.44].map(|lightness| {
-                    materials.add(StandardMaterial {
-                        base_color: Color::hsl(130.0, 0.22, lightness),
-                        unlit: true,
-                        ..default()
-                    })
+                    materials.add(Unlit::opaque(Color::hsl(130.0, 0.22, lightness)))
                 });
                 for (index, (position, height)) in
                     meshes::tree_positions(look.trees).into_iter().enumerate()

@@ -12,6 +12,8 @@ use bevy::asset::RenderAssetUsages;
 use bevy::camera::visibility::NoFrustumCulling;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
+
+use crate::visuals::Unlit;
 use bevy::tasks::futures::check_ready;
 use bevy::tasks::{AsyncComputeTaskPool, Task};
 
@@ -543,15 +545,11 @@ fn update_pieces(
 fn spawn_tip(
     mut commands: Commands,
     mut meshes: ResMut<Assets<Mesh>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut materials: ResMut<Assets<Unlit>>,
 ) {
     let mesh = meshes.add(Sphere::new(1.0).mesh().uv(16, 12));
     for index in 0..2 {
-        let material = materials.add(StandardMaterial {
-            unlit: true,
-            alpha_mode: AlphaMode::Blend,
-            ..default()
-        });
+        let material = materials.add(Unlit::blended(Color::WHITE));
         commands.spawn((
             Name::new("Brush tip"),
             BrushLight(index),
@@ -572,9 +570,9 @@ fn show_tip(
         &BrushLight,
         &mut Transform,
         &mut Visibility,
-        &MeshMaterial3d<StandardMaterial>,
+        &MeshMaterial3d<Unlit>,
     )>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut materials: ResMut<Assets<Unlit>>,
 ) {
     let canvas = runtime
         .painting()

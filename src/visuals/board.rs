@@ -10,6 +10,8 @@ use bevy::asset::RenderAssetUsages;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 
+use crate::visuals::Unlit;
+
 use super::caption::{CAPTION_FADE_SECS, FONT, TEXT};
 use crate::AppSystems;
 use crate::pointing::{BOARD_CENTRE, BOARD_SIZE, Board, Pointing, ShownBoard};
@@ -38,7 +40,7 @@ struct BoardState {
 }
 
 #[derive(Component)]
-struct BoardPanel(Handle<StandardMaterial>);
+struct BoardPanel(Handle<Unlit>);
 
 /// The UI node the cells are laid out in.
 #[derive(Component)]
@@ -72,7 +74,7 @@ fn spawn_board(
     mut commands: Commands,
     mut images: ResMut<Assets<Image>>,
     mut meshes: ResMut<Assets<Mesh>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut materials: ResMut<Assets<Unlit>>,
 ) {
     let panel = super::WorldPanel {
         name: "Board",
@@ -103,13 +105,7 @@ fn spawn_board(
             built: 0.0,
         },
         Mesh3d(ring),
-        MeshMaterial3d(materials.add(StandardMaterial {
-            base_color: RING,
-            unlit: true,
-            alpha_mode: AlphaMode::Blend,
-            cull_mode: None,
-            ..default()
-        })),
+        MeshMaterial3d(materials.add(Unlit::blended(RING).double_sided())),
         Transform::from_translation(BOARD_CENTRE),
         Visibility::Hidden,
         OnStage,
@@ -158,7 +154,7 @@ fn show_board(
     mut state: ResMut<BoardState>,
     layouts: Query<Entity, With<BoardLayout>>,
     mut panels: Query<(&BoardPanel, &mut Visibility)>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut materials: ResMut<Assets<Unlit>>,
 ) {
     let change = time.delta_secs() / CAPTION_FADE_SECS;
     let same = match (&wanted.0, &state.shown) {

@@ -3,6 +3,8 @@
 
 use bevy::prelude::*;
 
+use crate::visuals::Unlit;
+
 use super::glow::{SoftLight, soft_light_alpha};
 use crate::AppSystems;
 use crate::exercises::Detail;
@@ -19,8 +21,8 @@ const PRESENCE_SECS: f32 = 1.2;
 /// The orb and its halo.
 #[derive(Component)]
 struct Orb {
-    core: Handle<StandardMaterial>,
-    halo: Handle<StandardMaterial>,
+    core: Handle<Unlit>,
+    halo: Handle<Unlit>,
     /// 0 (absent) to 1 (fully shown), eased over [`PRESENCE_SECS`].
     presence: f32,
 }
@@ -35,7 +37,7 @@ struct Halo;
 const HALO_HALF_WIDTH: f32 = 2.4;
 const HALO_PEAK: f32 = 0.45;
 /// Sorts the halo behind the core it surrounds (metres of view depth; see
-/// `StandardMaterial::depth_bias`).
+/// `Unlit::depth_bias`).
 const HALO_BEHIND: f32 = -0.5;
 
 /// The orb's core colour: warm white, the brightest light the app shows.
@@ -67,24 +69,16 @@ fn spawn_orb(
     mut commands: Commands,
     soft: Option<Res<SoftLight>>,
     mut meshes: ResMut<Assets<Mesh>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut materials: ResMut<Assets<Unlit>>,
 ) {
-    let core = materials.add(StandardMaterial {
-        base_color: CORE.with_alpha(0.0),
-        unlit: true,
-        alpha_mode: AlphaMode::Blend,
-        ..default()
-    });
-    let halo = materials.add(StandardMaterial {
-        base_color: HALO.with_alpha(0.0),
-        base_color_texture: soft.map(|soft| soft.0.clone()),
-        unlit: true,
-        alpha_mode: AlphaMode::Blend,
-        cull_mode: None,
-        fog_enabled: false,
-        depth_bias: HALO_BEHIND,
-        ..default()
-    });
+    let core = materials.add(Unlit::blended(CORE.with_alpha(0.0)));
+    let mut halo = Unlit::blended(HALO.with_alpha(0.0))
+        .double_sided()
+        .with_depth_bias(HALO_BEHIND);
+    if let Some(soft) = soft {
+        halo = halo.with_picture(soft.0.clone());
+    }
+    let halo = materials.add(halo);
     let sphere = meshes.add(
         Sphere::new(1.0)
             .mesh()
@@ -120,7 +114,7 @@ fn follow_the_breath(
     time: Res<Time<Real>>,
     runtime: Res<SessionRuntime>,
     mut orbs: Query<(&mut Orb, &mut Transform, &mut Visibility)>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut materials: ResMut<Assets<Unlit>>,
 ) {
     let breath = match runtime.view().map(|view| &view.detail) {
         Some(Detail::Breath(breath)) if runtime.state() != SessionState::Calm => Some(*breath),

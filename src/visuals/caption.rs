@@ -5,6 +5,8 @@
 
 use bevy::prelude::*;
 
+use crate::visuals::Unlit;
+
 use crate::AppSystems;
 use crate::exercises::Detail;
 use crate::script::Step;
@@ -33,7 +35,7 @@ struct CaptionState {
 }
 
 #[derive(Component)]
-struct CaptionPanel(Handle<StandardMaterial>);
+struct CaptionPanel(Handle<Unlit>);
 
 #[derive(Component)]
 struct CaptionText;
@@ -50,7 +52,7 @@ fn spawn_caption(
     assets: Res<AssetServer>,
     mut images: ResMut<Assets<Image>>,
     mut meshes: ResMut<Assets<Mesh>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut materials: ResMut<Assets<Unlit>>,
 ) {
     let panel = super::WorldPanel {
         name: "Caption",
@@ -152,7 +154,7 @@ fn show_caption(
     mut state: ResMut<CaptionState>,
     mut texts: Query<(&mut Text, &mut TextFont), With<CaptionText>>,
     mut panels: Query<(&CaptionPanel, &mut Visibility)>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut materials: ResMut<Assets<Unlit>>,
 ) {
     let wanted = caption_for(&runtime);
     let change = time.delta_secs() / CAPTION_FADE_SECS;

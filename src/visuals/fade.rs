@@ -3,6 +3,8 @@
 
 use bevy::prelude::*;
 
+use crate::visuals::Unlit;
+
 use crate::AppSystems;
 
 /// Seconds for the veil to rise fully, and again to fall.
@@ -51,7 +53,7 @@ pub struct Dimming(pub f32);
 
 /// The veil's sphere, a child of the viewpoint.
 #[derive(Component)]
-struct VeilSphere(Handle<StandardMaterial>);
+struct VeilSphere(Handle<Unlit>);
 
 /// The veil colour: a soft, warm near-dark.
 pub const VEIL: Color = Color::srgb(0.07, 0.07, 0.1);
@@ -72,17 +74,10 @@ fn attach_veil(
     mut commands: Commands,
     cameras: Query<Entity, Added<Camera3d>>,
     mut meshes: ResMut<Assets<Mesh>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut materials: ResMut<Assets<Unlit>>,
 ) {
     for camera in &cameras {
-        let material = materials.add(StandardMaterial {
-            base_color: VEIL,
-            unlit: true,
-            alpha_mode: AlphaMode::Blend,
-            cull_mode: None,
-            fog_enabled: false,
-            ..default()
-        });
+        let material = materials.add(Unlit::blended(VEIL).double_sided());
         let sphere = commands
             .spawn((
                 Name::new("Veil"),
@@ -100,7 +95,7 @@ fn animate_veil(
     dimming: Res<Dimming>,
     mut veil: ResMut<Veil>,
     mut spheres: Query<(&VeilSphere, &mut Visibility)>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut materials: ResMut<Assets<Unlit>>,
 ) {
     veil.step(time.delta_secs());
     let cover = dimming.0 + (1.0 - dimming.0) * veil.opacity;

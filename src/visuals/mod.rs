@@ -6,10 +6,13 @@ pub mod breathing;
 pub mod caption;
 pub mod fade;
 pub mod glow;
+pub mod unlit;
 
 use bevy::camera::RenderTarget;
 use bevy::prelude::*;
 use bevy::render::render_resource::TextureFormat;
+
+pub use unlit::{Unlit, set_colour};
 
 use crate::viewpoint::OnStage;
 
@@ -21,22 +24,8 @@ pub fn plugin(app: &mut App) {
         breathing::plugin,
         caption::plugin,
         board::plugin,
+        unlit::plugin,
     ));
-}
-
-/// Sets a material's colour only when it differs, so that materials at rest are not sent to
-/// the GPU again every frame.
-pub fn set_colour(
-    materials: &mut Assets<StandardMaterial>,
-    handle: &Handle<StandardMaterial>,
-    colour: Color,
-) {
-    let differs = materials
-        .get(handle)
-        .is_some_and(|material| material.base_color != colour);
-    if differs && let Some(mut material) = materials.get_mut(handle) {
-        material.base_color = colour;
-    }
 }
 
 /// A quad on the [`crate::viewpoint::Stage`] that shows a UI layout drawn into a texture: how
@@ -61,7 +50,7 @@ pub struct SpawnedPanel {
     /// The quad in the world, hidden until [`show_faded`] shows it.
     pub quad: Entity,
     /// The quad's material, whose alpha fades the panel.
-    pub material: Handle<StandardMaterial>,
+    pub material: Handle<Unlit>,
 }
 
 impl WorldPanel {
@@ -71,7 +60,7 @@ impl WorldPanel {
         commands: &mut Commands,
         images: &mut Assets<Image>,
         meshes: &mut Assets<Mesh>,
-        materials: &mut Assets<StandardMaterial>,
+        materials: &mut Assets<Unlit>,
     ) -> SpawnedPanel {
         let texture = images.add(Image::new_target_texture(
             self.texture_size.x,
@@ -94,13 +83,8 @@ impl WorldPanel {
                 RenderTarget::from(texture.clone()),
             ))
             .id();
-        let material = materials.add(StandardMaterial {
-            base_color: Color::WHITE.with_alpha(0.0),
-            base_color_texture: Some(texture),
-            unlit: true,
-            alpha_mode: AlphaMode::Blend,
-            ..default()
-        });
+        let material =
+            materials.add(Unlit::blended(Color::WHITE.with_alpha(0.0)).with_picture(texture));
         let quad = commands
             .spawn((
                 Name::new(format!("{} panel", self.name)),
@@ -124,8 +108,8 @@ impl WorldPanel {
 pub fn show_faded(
     opacity: f32,
     mut visibility: Mut<Visibility>,
-    materials: &mut Assets<StandardMaterial>,
-    material: &Handle<StandardMaterial>,
+    materials: &mut Assets<Unlit>,
+    material: &Handle<Unlit>,
 ) {
     let eased = crate::easing::ease(opacity);
     visibility.set_if_neq(if eased > 0.0 {
