@@ -3,11 +3,11 @@
 //! One node holding one mesh: the core tube of every stroke (every piece
 //! and symmetry copy: the core vertices and triangles [`TubeBuilder`] makes, Y up) around
 //! each stroke's [`lean`] points: the points a viewer could tell apart, no more than
-//! [`LEAN_TOLERANCE`](super::tube::LEAN_TOLERANCE) from the painted tube. Vertices are quantised (`KHR_mesh_quantization`):
-//! `POSITION` as 16-bit integers over the painting's bounds (with bounds), `NORMAL` as
-//! normalised bytes, and `COLOR_0` as normalised bytes (linear RGBA: the stroke's colour,
-//! alpha 1), interleaved in one buffer view, 16 bytes a vertex, with 16-bit triangle
-//! indices (one primitive per 65,536 vertices).
+//! [`LEAN_TOLERANCE`](super::tube::LEAN_TOLERANCE) from the painted tube. Vertices are
+//! quantised (`KHR_mesh_quantization`): `POSITION` as 16-bit integers over the painting's
+//! bounds (with bounds), `NORMAL` as normalised bytes, and `COLOR_0` as normalised bytes
+//! (linear RGBA: the stroke's colour, alpha 1), interleaved in one buffer view, 16 bytes a
+//! vertex, with 16-bit triangle indices (one primitive per 65,536 vertices).
 //! The faint halos are left out: a generic viewer would draw them as milky sleeves over the
 //! cores. The material is white, unlit (`KHR_materials_unlit`, so colours read as light;
 //! viewers without the extension fall back to a matte PBR material), double-sided and

@@ -16,6 +16,28 @@ use super::model::{Stroke, StrokePoint, Symmetry};
 pub const SIDES: usize = 6;
 /// Vertices per ring per copy of a tube: the core's and the halo's.
 pub const RING_VERTICES: usize = 2 * SIDES;
+/// The most points one piece holds; a longer stroke continues in a new piece.
+pub const PIECE_POINTS: usize = 256;
+/// Points over which a stroke swells from a fine tip to full width (and narrows at its end).
+pub const TAPER_POINTS: usize = 6;
+/// The halo's radius relative to the core's.
+pub const HALO_SCALE: f32 = 2.4;
+/// Where a band's halo begins, relative to the core's radius.
+const HALO_INNER: f32 = 0.9;
+/// The core's opacity (drawn opaque on screen) and the halo's. On screen only the halo's
+/// side facing the patient is drawn: one layer of 0.26 looks as the front and back layers
+/// of 0.14 together did.
+pub const CORE_ALPHA: f32 = 1.0;
+/// See [`CORE_ALPHA`].
+pub const HALO_ALPHA: f32 = 0.26;
+/// How far a lean stroke's tube (on screen and in the export) may stray from the painted
+/// one, metres: its centre line, and its radius.
+pub const LEAN_TOLERANCE: f32 = 0.00075;
+/// The most points one kept point may stand for, so that a long straight stroke costs
+/// little to make lean.
+const LEAN_REACH: usize = 32;
+/// The narrowest a stroke gets at the lightest pressure, relative to its width.
+pub const MIN_PRESSURE_WIDTH: f32 = 0.35;
 
 /// The shape of a stroke's geometry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,35 +68,13 @@ impl Profile {
         core + halo
     }
 }
-/// The most points one piece holds; a longer stroke continues in a new piece.
-pub const PIECE_POINTS: usize = 256;
-/// Points over which a stroke swells from a fine tip to full width (and narrows at its end).
-pub const TAPER_POINTS: usize = 6;
-/// The halo's radius relative to the core's.
-pub const HALO_SCALE: f32 = 2.4;
-/// Where a band's halo begins, relative to the core's radius.
-const HALO_INNER: f32 = 0.9;
-/// The core's opacity (drawn opaque on screen) and the halo's. On screen only the halo's
-/// side facing the patient is drawn: one layer of 0.26 looks as the front and back layers
-/// of 0.14 together did.
-pub const CORE_ALPHA: f32 = 1.0;
-/// See [`CORE_ALPHA`].
-pub const HALO_ALPHA: f32 = 0.26;
-/// How far a lean stroke's tube (for the export and the screen) may stray from the painted one, metres: its centre line, and
-/// its radius.
-pub const LEAN_TOLERANCE: f32 = 0.00075;
-/// The most points one kept point may stand for, so that a long straight stroke costs
-/// little to make lean.
-const LEAN_REACH: usize = 32;
-/// The narrowest a stroke gets at the lightest pressure, relative to its width.
-pub const MIN_PRESSURE_WIDTH: f32 = 0.35;
 
 /// Triangle-list geometry with vertex colours (linear RGBA).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TubeMesh {
     /// Vertex positions, metres.
     pub positions: Vec<[f32; 3]>,
-    /// Vertex normals.
+    /// Vertex normals (for a band, the stroke's direction).
     pub normals: Vec<[f32; 3]>,
     /// Vertex colours, linear RGBA.
     pub colours: Vec<[f32; 4]>,

@@ -7,12 +7,11 @@ use std::f32::consts::TAU;
 
 use bevy::prelude::*;
 
-use crate::visuals::Unlit;
-
 use super::looks::Ambient;
 use super::meshes::direction;
 use crate::AppSystems;
 use crate::viewpoint::EYE_HEIGHT;
+use crate::visuals::Unlit;
 use crate::visuals::glow::SoftLight;
 
 /// Moves the ambient lights of the scene on screen.

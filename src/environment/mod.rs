@@ -6,11 +6,10 @@ pub mod meshes;
 
 use bevy::prelude::*;
 
-use crate::visuals::Unlit;
-
 use crate::script::SessionScript;
 use crate::session::selection::ActiveScript;
 use crate::session::{SessionRuntime, SessionState};
+use crate::visuals::Unlit;
 use crate::visuals::fade::Veil;
 use crate::{AppSystems, catalog};
 

@@ -1,9 +1,9 @@
 //! How a stroke is drawn on screen: as bands that turn to face the eye (the vertex shader
 //! `stroke_band.wgsl`), in the colours of their vertices, unlit. A band of two triangles
 //! per segment looks as the tube it stands for does (an unlit tube is a flat band of
-//! colour from any side) for a twelfth of the triangles, and its fragments run no lighting.
+//! colour from any side) for a sixth of the triangles, and its fragments run no lighting.
 
-use bevy::asset::{Asset, uuid_handle};
+use bevy::asset::uuid_handle;
 use bevy::mesh::MeshVertexBufferLayoutRef;
 use bevy::pbr::{MaterialPipeline, MaterialPipelineKey};
 use bevy::prelude::*;
@@ -50,11 +50,7 @@ impl Material for StrokeLight {
 
     fn alpha_mode(&self) -> AlphaMode {
         if self.blended {
-            if std::env::var_os("A2C").is_some() {
-                AlphaMode::AlphaToCoverage
-            } else {
-                AlphaMode::Blend
-            }
+            AlphaMode::Blend
         } else {
             AlphaMode::Opaque
         }

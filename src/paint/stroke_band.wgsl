@@ -1,8 +1,8 @@
 // A stroke of light on screen. Each vertex sits on its stroke's centre line, with the
 // stroke's direction in place of a normal, its signed distance across the stroke in `uv.x`
 // and the radius of the tube its band stands for in `uv.y`; here it moves across the
-// stroke in the direction that faces this eye. Two
-// triangles per segment then look like a tube from wherever the stroke is seen.
+// stroke in the direction that faces this eye. Two triangles per segment then look like a
+// tube from wherever the stroke is seen.
 
 #import bevy_pbr::{
     mesh_functions,

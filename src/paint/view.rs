@@ -1,6 +1,7 @@
 //! The painting in the world: every stroke as a bright opaque core inside a faint blended
-//! halo, bands that face the eye ([`super::light`]), kept in step with the canvas incrementally (a frame's work follows what was painted
-//! in it), and a soft light at each brush tip in the colour it will paint.
+//! halo, bands that face the eye ([`super::light`]), kept in step with the canvas
+//! incrementally (a frame's work follows what was painted in it), and a soft light at each
+//! brush tip in the colour it will paint.
 //!
 //! The painting stays in view after its step, for looking at it together, until the
 //! session ends or another painting begins; Calm hides it with the rest of the session.
@@ -12,8 +13,6 @@ use bevy::asset::RenderAssetUsages;
 use bevy::camera::visibility::NoFrustumCulling;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
-
-use crate::visuals::Unlit;
 use bevy::tasks::futures::check_ready;
 use bevy::tasks::{AsyncComputeTaskPool, Task};
 
@@ -24,6 +23,7 @@ use crate::artwork::canvas::{ERASER_REACH, Tool};
 use crate::artwork::model::Stroke;
 use crate::artwork::tube::{Profile, TubeBuilder, TubeMesh, lean};
 use crate::session::{SessionRuntime, SessionState};
+use crate::visuals::Unlit;
 
 /// Shows the painting and the brush tips.
 pub fn plugin(app: &mut App) {
@@ -254,16 +254,8 @@ fn spawn_layers(
         (entity, mesh)
     };
     ShownPiece([
-        if std::env::var_os("NO_CORE").is_some() {
-            spawn("Stroke of light", &TubeMesh::default(), &material.core)
-        } else {
-            spawn("Stroke of light", core, &material.core)
-        },
-        if std::env::var_os("NO_HALO").is_some() {
-            spawn("Stroke's glow", &TubeMesh::default(), &material.halo)
-        } else {
-            spawn("Stroke's glow", halo, &material.halo)
-        },
+        spawn("Stroke of light", core, &material.core),
+        spawn("Stroke's glow", halo, &material.halo),
     ])
 }
 

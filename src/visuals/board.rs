@@ -10,12 +10,11 @@ use bevy::asset::RenderAssetUsages;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 
-use crate::visuals::Unlit;
-
 use super::caption::{CAPTION_FADE_SECS, FONT, TEXT};
 use crate::AppSystems;
 use crate::pointing::{BOARD_CENTRE, BOARD_SIZE, Board, Pointing, ShownBoard};
 use crate::viewpoint::OnStage;
+use crate::visuals::Unlit;
 
 /// Texture pixels per metre of board.
 const PIXELS_PER_METRE: f32 = 800.0;

@@ -3,13 +3,12 @@
 
 use bevy::prelude::*;
 
-use crate::visuals::Unlit;
-
 use super::glow::{SoftLight, soft_light_alpha};
 use crate::AppSystems;
 use crate::exercises::Detail;
 use crate::session::{SessionRuntime, SessionState};
 use crate::viewpoint::{OnStage, PatientCamera, PatientHead};
+use crate::visuals::Unlit;
 
 /// Where the orb floats: below eye level and the caption, a little over two metres ahead.
 pub const ORB_POSITION: Vec3 = Vec3::new(0.0, 0.9, -2.4);

@@ -5,12 +5,11 @@
 
 use bevy::prelude::*;
 
-use crate::visuals::Unlit;
-
 use crate::AppSystems;
 use crate::exercises::Detail;
 use crate::script::Step;
 use crate::session::{SessionRuntime, SessionState};
+use crate::visuals::Unlit;
 
 /// Where the caption panel stands: a little above eye level, two metres ahead.
 pub const PANEL_POSITION: Vec3 = Vec3::new(0.0, 1.62, -2.0);

@@ -3,9 +3,8 @@
 
 use bevy::prelude::*;
 
-use crate::visuals::Unlit;
-
 use crate::AppSystems;
+use crate::visuals::Unlit;
 
 /// Seconds for the veil to rise fully, and again to fall.
 pub const FADE_SECS: f32 = 0.9;
