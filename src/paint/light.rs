@@ -22,14 +22,7 @@ pub fn plugin(app: &mut App) {
         include_str!("stroke_band.wgsl"),
         "stillpoint/paint/stroke_band.wgsl",
     );
-    if app
-        .world_mut()
-        .resource_mut::<Assets<Shader>>()
-        .insert(STROKE_BAND_SHADER.id(), shader)
-        .is_err()
-    {
-        error!("the strokes' shader could not be added: strokes will not show");
-    }
+    crate::visuals::unlit::add_shader(app, &STROKE_BAND_SHADER, shader, "the painting");
 }
 
 /// The material of a stroke's core (opaque) or its halo (blended over what is behind).

@@ -20,13 +20,18 @@ const UNLIT_SHADER: Handle<Shader> = uuid_handle!("0b6b3c1e-5d0a-4f43-9a51-7c2e8
 pub fn plugin(app: &mut App) {
     app.add_plugins(MaterialPlugin::<Unlit>::default());
     let shader = Shader::from_wgsl(include_str!("unlit.wgsl"), "stillpoint/visuals/unlit.wgsl");
-    if app
+    add_shader(app, &UNLIT_SHADER, shader, "the caption and the lights");
+}
+
+/// Puts `shader` in the app's shaders under `handle`, the fixed handle a material names;
+/// `drawing` says what would not show without it.
+pub fn add_shader(app: &mut App, handle: &Handle<Shader>, shader: Shader, drawing: &str) {
+    let added = app
         .world_mut()
         .resource_mut::<Assets<Shader>>()
-        .insert(UNLIT_SHADER.id(), shader)
-        .is_err()
-    {
-        error!("the unlit shader could not be added: the caption and lights will not show");
+        .insert(handle.id(), shader);
+    if added.is_err() {
+        error!("a shader could not be added: {drawing} will not show");
     }
 }
 
