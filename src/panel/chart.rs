@@ -80,6 +80,26 @@ impl ChartFrame {
             self.faint,
         );
     }
+
+    /// A faint label on the frame's bottom edge at `x`.
+    fn bottom_label(&self, x: f32, align: egui::Align2, words: impl ToString) {
+        let at = egui::pos2(x, self.frame.bottom() - 2.0);
+        self.painter
+            .text(at, align, words, self.font.clone(), self.faint);
+    }
+
+    /// A line through `points` in `colour`, with a dot at each.
+    fn dotted_line(&self, points: &[egui::Pos2], colour: egui::Color32) {
+        if points.len() > 1 {
+            self.painter.add(egui::Shape::line(
+                points.to_vec(),
+                egui::Stroke::new(2.0, colour),
+            ));
+        }
+        for point in points {
+            self.painter.circle_filled(*point, 3.5, colour);
+        }
+    }
 }
 
 /// Draws `series` over `x_range` with a 0–10 scale, an x-axis caption and a key.
@@ -91,13 +111,7 @@ pub fn line_chart(
     x_label: impl Fn(f64) -> String,
 ) {
     let chart = ChartFrame::new(ui);
-    let (painter, frame, plot, faint, font) = (
-        &chart.painter,
-        chart.frame,
-        chart.plot,
-        chart.faint,
-        &chart.font,
-    );
+    let plot = chart.plot;
     let (x_min, x_max) = (x_range.0, x_range.1.max(x_range.0 + 1e-6));
     let to_screen = |x: f64, value: u32| {
         egui::pos2(
@@ -112,7 +126,6 @@ pub fn line_chart(
     for value in [0, 5, 10] {
         chart.grid_line(to_screen(x_min, value).y, value);
     }
-    let bottom = frame.bottom() - 2.0;
     for (x, align, words) in [
         (plot.left(), egui::Align2::LEFT_BOTTOM, x_label(x_min)),
         (plot.right(), egui::Align2::RIGHT_BOTTOM, x_label(x_max)),
@@ -122,7 +135,7 @@ pub fn line_chart(
             x_caption.to_owned(),
         ),
     ] {
-        painter.text(egui::pos2(x, bottom), align, words, font.clone(), faint);
+        chart.bottom_label(x, align, words);
     }
     for (line, colour) in series.iter().zip(PALETTE.iter().cycle()) {
         let points: Vec<egui::Pos2> = line
@@ -130,15 +143,7 @@ pub fn line_chart(
             .iter()
             .map(|&(x, value)| to_screen(x, value))
             .collect();
-        if points.len() > 1 {
-            painter.add(egui::Shape::line(
-                points.clone(),
-                egui::Stroke::new(2.0, *colour),
-            ));
-        }
-        for point in points {
-            painter.circle_filled(point, 3.5, *colour);
-        }
+        chart.dotted_line(&points, *colour);
     }
     ui.horizontal_wrapped(|ui| {
         for (line, colour) in series.iter().zip(PALETTE.iter().cycle()) {
@@ -159,13 +164,7 @@ pub fn line_chart(
 /// there is one, and a ring round a total given with a safety alert.
 pub fn totals_chart(ui: &mut egui::Ui, course: &InstrumentCourse) {
     let chart = ChartFrame::new(ui);
-    let (painter, frame, plot, faint, font) = (
-        &chart.painter,
-        chart.frame,
-        chart.plot,
-        chart.faint,
-        &chart.font,
-    );
+    let plot = chart.plot;
     let top = course.max_total() as f32;
     let count = course.taken.len();
     let x_of = |index: usize| {
@@ -189,9 +188,9 @@ pub fn totals_chart(ui: &mut egui::Ui, course: &InstrumentCourse) {
         let (colour, words) = if line.cutoff {
             (CUTOFF, line.label.clone())
         } else {
-            (faint, format!("{} {}", line.label, line.at))
+            (chart.faint, format!("{} {}", line.label, line.at))
         };
-        painter.extend(egui::Shape::dashed_line(
+        chart.painter.extend(egui::Shape::dashed_line(
             &[egui::pos2(plot.left(), y), egui::pos2(plot.right(), y)],
             egui::Stroke::new(1.0, colour.gamma_multiply(0.7)),
             5.0,
@@ -203,15 +202,14 @@ pub fn totals_chart(ui: &mut egui::Ui, course: &InstrumentCourse) {
         } else {
             (egui::Align2::RIGHT_BOTTOM, -1.0)
         };
-        painter.text(
+        chart.painter.text(
             egui::pos2(plot.right() - 2.0, y + offset),
             anchor,
             words,
-            font.clone(),
+            chart.font.clone(),
             colour,
         );
     }
-    let bottom = frame.bottom() - 2.0;
     let dates = (
         course
             .taken
@@ -220,21 +218,9 @@ pub fn totals_chart(ui: &mut egui::Ui, course: &InstrumentCourse) {
         course.taken.last().map(|last| last.administration.date()),
     );
     if let (Some(first), Some(last)) = dates {
-        painter.text(
-            egui::pos2(plot.left(), bottom),
-            egui::Align2::LEFT_BOTTOM,
-            first,
-            font.clone(),
-            faint,
-        );
+        chart.bottom_label(plot.left(), egui::Align2::LEFT_BOTTOM, first);
         if count > 1 {
-            painter.text(
-                egui::pos2(plot.right(), bottom),
-                egui::Align2::RIGHT_BOTTOM,
-                last,
-                font.clone(),
-                faint,
-            );
+            chart.bottom_label(plot.right(), egui::Align2::RIGHT_BOTTOM, last);
         }
     }
     let colour = PALETTE[0];
@@ -244,16 +230,12 @@ pub fn totals_chart(ui: &mut egui::Ui, course: &InstrumentCourse) {
         .enumerate()
         .map(|(index, taken)| egui::pos2(x_of(index), y_of(taken.administration.total)))
         .collect();
-    if points.len() > 1 {
-        painter.add(egui::Shape::line(
-            points.clone(),
-            egui::Stroke::new(2.0, colour),
-        ));
-    }
+    chart.dotted_line(&points, colour);
     for (point, taken) in points.into_iter().zip(&course.taken) {
-        painter.circle_filled(point, 3.5, colour);
         if taken.has_alert() {
-            painter.circle_stroke(point, 7.0, egui::Stroke::new(2.0, ALERT));
+            chart
+                .painter
+                .circle_stroke(point, 7.0, egui::Stroke::new(2.0, ALERT));
         }
     }
 }
