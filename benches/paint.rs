@@ -2,7 +2,9 @@
 //! already holds 10,000, 50,000 or 200,000 points: the session runtime, the brush (one new
 //! sample a frame, as from a 90 Hz controller), autosaving, and keeping the stroke meshes in
 //! step. And the time to reopen a painting of 50,000 or 200,000 points: from its file to
-//! every stroke's mesh built, in a new app. Run with `cargo bench --bench paint`.
+//! every stroke's mesh built, in a new app. And the time to make the GLB export of a
+//! 200,000-point painting (done in the background when a paint step ends). Run with
+//! `cargo bench --bench paint`.
 
 #![allow(
     clippy::expect_used,
@@ -175,5 +177,19 @@ fn paint_frame(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, reopen, paint_frame);
+/// The GLB export of a finished painting, from its strokes to the file's bytes.
+fn export_glb(c: &mut Criterion) {
+    let mut group = c.benchmark_group("export");
+    group
+        .sample_size(10)
+        .warm_up_time(std::time::Duration::from_secs(1))
+        .measurement_time(std::time::Duration::from_secs(10));
+    let painting = artwork(200_000);
+    group.bench_function("GLB of 200000 points", |b| {
+        b.iter(|| stillpoint::artwork::glb::glb(&painting))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, reopen, paint_frame, export_glb);
 criterion_main!(benches);

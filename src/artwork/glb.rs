@@ -21,7 +21,7 @@ use bevy::math::Vec3;
 use serde_json::{Value, json};
 
 use super::model::{Artwork, CANVAS_CENTRE};
-use super::tube::{PIECE_POINTS, Profile, RING_VERTICES, SIDES, TubeBuilder, TubeMesh, lean};
+use super::tube::{PIECE_POINTS, Profile, SIDES, TubeBuilder, TubeMesh, lean};
 
 /// The most bytes the binary chunk may hold (GLB lengths are `u32`); strokes that would
 /// pass it are left out rather than writing a broken file.
@@ -119,20 +119,16 @@ impl CoreMesh {
                 .sum::<usize>()
     }
 
-    /// Adds the core vertices of `piece` (a piece of a stroke drawn as `folds` copies) and
-    /// the builder's triangles between them, renumbered within the chunk they go into.
-    fn add_piece(&mut self, piece: &TubeMesh, folds: usize, colour: [u8; 4]) {
-        let stride = RING_VERTICES * folds;
-        let core_stride = SIDES * folds;
-        if stride == 0 || piece.indices.is_empty() {
+    /// Adds `piece` (a piece of a stroke's core tube) and its triangles, renumbered within
+    /// the chunk they go into.
+    fn add_piece(&mut self, piece: &TubeMesh, colour: [u8; 4]) {
+        let added = piece.positions.len();
+        if piece.indices.is_empty() || piece.normals.len() != added {
             return;
         }
-        let rings = piece.positions.len() / stride;
-        let added = rings * core_stride;
-        let whole = piece.normals.len() >= rings * stride;
         let fits = added <= CHUNK_VERTICES
             && self.bin_bytes() + added * VERTEX_BYTES + piece.indices.len() * 2 <= MAX_BIN_BYTES;
-        if !whole || !fits {
+        if !fits {
             return;
         }
         if self
@@ -150,46 +146,28 @@ impl CoreMesh {
             return;
         };
         let base = chunk.count;
-        for ring in 0..rings {
-            for copy in 0..folds {
-                let start = ring * stride + copy * RING_VERTICES;
-                let core = start..start + SIDES;
-                for (position, normal) in piece.positions[core.clone()]
-                    .iter()
-                    .zip(&piece.normals[core])
-                {
-                    let normal = Vec3::from_array(*normal)
-                        .try_normalize()
-                        .unwrap_or(Vec3::Y)
-                        .to_array()
-                        .map(|value| (value * 127.0).round() as i8 as u8);
-                    let [r, g, b, a] = colour;
-                    self.normals_and_colours
-                        .push([normal[0], normal[1], normal[2], 0, r, g, b, a]);
-                    self.positions.push(*position);
-                    for ((min, max), value) in self.min.iter_mut().zip(&mut self.max).zip(position)
-                    {
-                        *min = min.min(*value);
-                        *max = max.max(*value);
-                    }
-                }
+        let [r, g, b, a] = colour;
+        for (position, normal) in piece.positions.iter().zip(&piece.normals) {
+            let normal = Vec3::from_array(*normal)
+                .try_normalize()
+                .unwrap_or(Vec3::Y)
+                .to_array()
+                .map(|value| (value * 127.0).round() as i8 as u8);
+            self.normals_and_colours
+                .push([normal[0], normal[1], normal[2], 0, r, g, b, a]);
+            self.positions.push(*position);
+            for ((min, max), value) in self.min.iter_mut().zip(&mut self.max).zip(position) {
+                *min = min.min(*value);
+                *max = max.max(*value);
             }
         }
         chunk.count += added;
-        // The builder joins core to core and halo to halo; keep the core's triangles.
-        for triangle in piece.indices.chunks_exact(3) {
-            let mut core = [0_u16; 3];
-            let kept = core.iter_mut().zip(triangle).all(|(slot, &index)| {
-                let index = index as usize;
-                let (ring, within) = (index / stride, index % stride);
-                let (copy, side) = (within / RING_VERTICES, within % RING_VERTICES);
-                *slot = (base + ring * core_stride + copy * SIDES + side) as u16;
-                side < SIDES && ring < rings
-            });
-            if kept {
-                chunk.indices.extend_from_slice(&core);
-            }
-        }
+        chunk.indices.extend(
+            piece
+                .indices
+                .iter()
+                .map(|&index| (base + index as usize) as u16),
+        );
     }
 }
 
@@ -230,9 +208,8 @@ pub fn glb(artwork: &Artwork) -> Vec<u8> {
             .colour
             .linear()
             .map(|value| (value.clamp(0.0, 1.0) * 255.0).round() as u8);
-        let folds = stroke.symmetry.folds() as usize;
         for piece in built.pieces() {
-            mesh.add_piece(piece, folds, [colour[0], colour[1], colour[2], 255]);
+            mesh.add_piece(piece, [colour[0], colour[1], colour[2], 255]);
         }
     }
     let quantisation = mesh.quantisation();
