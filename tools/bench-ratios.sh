@@ -9,9 +9,13 @@
 #                         over the same moment with an empty canvas.
 #
 # Each figure is the median frame time of `stillpoint run --bench-frames N` at 1280×720,
-# panel hidden. Needs a display; on a machine without one, run it under
+# panel hidden. A round measures all four one after the other, so that each ratio's two
+# figures are taken close together; ROUNDS rounds (default 3) are run and each ratio is the
+# median of the rounds' ratios, given with its range, since a shared or throttled machine's
+# speed drifts between runs. Needs a display; on a machine without one, run it under
 # `xvfb-run -a -s "-screen 0 1280x720x24"`. Prints one line, e.g.
-#   scene/bare=3.50 (119.6/34.2 ms) painting/no-painting=1.10 (132.0/120.0 ms) frames=30
+#   scene/bare=2.84 (2.69-3.05; 87.7/30.9 ms) painting/no-painting=2.24 (2.10-2.61; 211.7/94.6 ms) frames=30 rounds=3
+# where the milliseconds are the median round's.
 #
 # A run that gives no figures within BENCH_TIMEOUT seconds (default 900) is reported as
 # unmeasured, with how long it was given.
@@ -20,6 +24,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 frames=${1:-30}
+rounds=${ROUNDS:-3}
 limit=${BENCH_TIMEOUT:-900}
 program=${STILLPOINT:-${CARGO_TARGET_DIR:-target}/debug/stillpoint}
 [ -x "$program" ] || { echo "build first: $program is missing" >&2; exit 1; }
@@ -33,24 +38,38 @@ median() {
     [ -z "$line" ] || sed -E 's/.*frame_ms_p50=([0-9.]+).*/\1/' <<<"$line"
 }
 
-# "a/b=RATIO (A/B ms)", or what could not be measured.
+# "a/b=RATIO (LOW-HIGH; A/B ms)" from the rounds' "A B" lines (the median round's ratio and
+# figures, the range over all rounds), or what could not be measured.
 ratio() {
-    local name=$1 over=$2 under=$3
-    if [ -n "$over" ] && [ -n "$under" ]; then
-        awk -v name="$name" -v a="$over" -v b="$under" \
-            'BEGIN { printf "%s=%.2f (%.1f/%.1f ms)", name, a / b, a, b }'
-    else
-        printf '%s=unmeasured (%s/%s ms; no figures within %s s)' \
-            "$name" "${over:--}" "${under:--}" "$limit"
+    local name=$1 pairs=$2
+    local measured
+    measured=$(awk 'NF == 2 { printf "%.6f %s %s\n", $1 / $2, $1, $2 }' <<<"$pairs" | sort -n)
+    if [ -z "$measured" ]; then
+        printf '%s=unmeasured (no figures within %s s)' "$name" "$limit"
+        return
     fi
+    awk -v name="$name" -v rounds="$rounds" '
+        { ratio[NR] = $1; over[NR] = $2; under[NR] = $3 }
+        END {
+            middle = int((NR + 1) / 2)
+            printf "%s=%.2f (%.2f-%.2f; %.1f/%.1f ms", name, ratio[middle], ratio[1], ratio[NR],
+                over[middle], under[middle]
+            if (NR < rounds) printf "; %d of %d rounds measured", NR, rounds
+            printf ")"
+        }' <<<"$measured"
 }
 
 "$program" simulate --session creative-integration --synthetic-paint 50000 \
     --record "$work/painting.jsonl" >/dev/null 2>&1
-# The paint step of creative-integration begins at 570 s; 600 s is half a minute into it.
-bare=$(median --session centering-before-dosing --bare)
-scene=$(median --session centering-before-dosing --at 168 --no-panel)
-empty=$(median --session creative-integration --at 600 --no-panel)
-painted=$(median --session creative-integration --at 600 --no-panel \
-    --artwork-from "$work/painting.jsonl")
-echo "$(ratio scene/bare "$scene" "$bare") $(ratio painting/no-painting "$painted" "$empty") frames=$frames"
+scenes="" paintings=""
+for _ in $(seq "$rounds"); do
+    bare=$(median --session centering-before-dosing --bare)
+    scene=$(median --session centering-before-dosing --at 168 --no-panel)
+    # The paint step of creative-integration begins at 570 s; 600 s is half a minute in.
+    empty=$(median --session creative-integration --at 600 --no-panel)
+    painted=$(median --session creative-integration --at 600 --no-panel \
+        --artwork-from "$work/painting.jsonl")
+    scenes+="$scene $bare"$'\n'
+    paintings+="$painted $empty"$'\n'
+done
+echo "$(ratio scene/bare "$scenes") $(ratio painting/no-painting "$paintings") frames=$frames rounds=$rounds"
