@@ -14,8 +14,9 @@
 # median of the rounds' ratios, given with its range, since a shared or throttled machine's
 # speed drifts between runs. Needs a display; on a machine without one, run it under
 # `xvfb-run -a -s "-screen 0 1280x720x24"`. Prints one line, e.g.
-#   scene/bare=2.84 (2.69-3.05; 87.7/30.9 ms) painting/no-painting=2.24 (2.10-2.61; 211.7/94.6 ms) frames=30 rounds=3
-# where the milliseconds are the median round's.
+#   scene/bare=1.81 (1.35-2.15; 143.8/79.4 ms) painting/no-painting=2.79 (2.53-3.71; 408.8/146.4 ms) frames=30 rounds=3
+# where the milliseconds are the median round's (with an even number of rounds, the lower
+# of the two middle ones).
 #
 # A run that gives no figures within BENCH_TIMEOUT seconds (default 900) is reported as
 # unmeasured, with how long it was given.
