@@ -524,3 +524,111 @@ fn a_large_painting_merges_its_oldest_strokes_and_parts_a_bundle_when_one_is_era
     paint(&mut app, PaintAction::Clear);
     frames_until(&mut app, "the clear shown", &|app| shown(app) == (0, 0, 0));
 }
+
+/// The halos are drawn only in the painting's glow (small, then laid over the view), each
+/// with the box it reaches; each core is drawn in the view, and again in the glow from the
+/// same mesh, where it hides the halos behind it.
+#[test]
+fn the_halos_are_drawn_in_the_glow_where_the_cores_hide_those_behind_them() {
+    use bevy::camera::visibility::RenderLayers;
+    use std::sync::Arc;
+    use stillpoint::artwork::model::{ArtworkFile, Rgb, Stroke, StrokePoint, Symmetry};
+    use stillpoint::paint::glow::{GLOW_LAYER, HaloReach};
+    use stillpoint::paint::view::{StrokeMaterial, sync_plugin};
+    use stillpoint::simulate::SyntheticPaint;
+
+    let folder = tempfile::tempdir().unwrap();
+    let strokes: Vec<Arc<Stroke>> = (0..6u64)
+        .map(|n| {
+            Arc::new(Stroke {
+                colour: Rgb([143, 184, 222]),
+                width: 0.014,
+                symmetry: Symmetry::NONE,
+                points: (n * 120..(n + 1) * 120)
+                    .map(|sample| StrokePoint {
+                        at: SyntheticPaint::brush_at(sample),
+                        pressure: 0.8,
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    let points: Vec<Vec3> = strokes
+        .iter()
+        .flat_map(|stroke| stroke.points.iter().map(|point| point.at))
+        .collect();
+    let earlier = folder.path().join("earlier.paint-1.artwork.json");
+    let file = ArtworkFile::new(&Artwork { strokes }, "P-21", "one-paint-step", 0);
+    save::save(&earlier, &file).unwrap();
+    let session = stillpoint::script::parse::parse_ron(
+        "one-paint-step.session.ron",
+        r#"Session(id: "one-paint-step", title: "Paint", phase: Integration,
+           environment: "forest-clearing", soundscape: "silence",
+           steps: [Paint(prompt: "Paint.", duration: "1h")])"#,
+    )
+    .unwrap();
+    let mut simulation = simulation(folder.path().join("r.jsonl"), 0);
+    simulation.script = SessionScript {
+        session,
+        sha256: String::new(),
+        warnings: Vec::new(),
+    };
+    simulation.artwork_from = Some(earlier);
+    let mut app = headless_app(&simulation, folder.path().to_path_buf());
+    app.add_plugins(AssetPlugin::default())
+        .init_asset::<Mesh>()
+        .init_resource::<StrokeMaterial>()
+        .add_plugins(sync_plugin);
+    let named = |app: &mut App, name: &str| {
+        let mut query = app.world_mut().query::<(Entity, &Name)>();
+        query
+            .iter(app.world())
+            .filter(|(_, of)| of.as_str() == name)
+            .map(|(entity, _)| entity)
+            .collect::<Vec<_>>()
+    };
+    for _ in 0..200 {
+        app.update();
+        if !named(&mut app, "Stroke's glow").is_empty() {
+            break;
+        }
+    }
+    let (cores, halos) = (
+        named(&mut app, "Stroke of light"),
+        named(&mut app, "Stroke's glow"),
+    );
+    assert!(!halos.is_empty() && cores.len() == halos.len());
+    let glow_only = RenderLayers::layer(GLOW_LAYER);
+    let world = app.world();
+    let mut reach: Option<(Vec3, Vec3)> = None;
+    for halo in &halos {
+        assert_eq!(world.get::<RenderLayers>(*halo), Some(&glow_only));
+        let HaloReach(least, most) = *world.get::<HaloReach>(*halo).expect("a halo's reach");
+        reach = Some(reach.map_or((least, most), |(low, high)| {
+            (low.min(least), high.max(most))
+        }));
+    }
+    let (least, most) = reach.unwrap();
+    assert!(
+        points
+            .iter()
+            .all(|point| point.cmpgt(least).all() && point.cmplt(most).all()),
+        "the halos' boxes hold every point of the painting"
+    );
+    for core in &cores {
+        // In the view: the default layer.
+        assert_eq!(world.get::<RenderLayers>(*core), None);
+        let mesh = &world.get::<Mesh3d>(*core).unwrap().0;
+        let children = world.get::<Children>(*core).expect("the core in the glow");
+        let in_glow = children
+            .iter()
+            .find(|child| {
+                world
+                    .get::<Name>(*child)
+                    .is_some_and(|name| name.as_str() == "Stroke of light in the glow")
+            })
+            .expect("the core in the glow");
+        assert_eq!(world.get::<RenderLayers>(in_glow), Some(&glow_only));
+        assert_eq!(&world.get::<Mesh3d>(in_glow).unwrap().0, mesh);
+    }
+}

@@ -10,7 +10,10 @@
 #
 # A third run is a reclined session (the rest during the dose).
 #
-# A fourth run stops the runtime mid-session (as when a headset is unplugged) and starts it
+# A fourth run shows last week's painting in the headset: each eye draws the painting's glow
+# small, from its own pose, and lays it over its view.
+#
+# A fifth run stops the runtime mid-session (as when a headset is unplugged) and starts it
 # again 8 s later, twice: the session pauses, the app carries on, finds the runtime again,
 # shows the scene in the headset again, and after the therapist's resume ends the session
 # cleanly.
@@ -96,6 +99,31 @@ reclined_frames=$(sed -n 's/.*xr: \([0-9]*\) frames submitted to the headset.*/\
 grep -q "headset session ended cleanly" "$reclined_log" || fail "the reclined session's XR session did not end cleanly"
 grep -q '"event":"session_ended"' "$data"/records/CI-9/*.jsonl || fail "the reclined session's record has no end"
 echo "xr-check: passed: a reclined session places its words along the gaze, reaches FOCUSED ($reclined_frames frames) and ends cleanly"
+
+# Last week's painting, reopened at the paint step (the sixth; the steps before are skipped):
+# both eyes and the mirror draw its glow, the headset shows the scene and the session ends
+# cleanly.
+painting_log=$data/painting.log
+"$program" simulate --session creative-integration --hz 30 --synthetic-paint 4000 \
+    --record "$data/last-week.jsonl" >/dev/null
+status=0
+XR_BIND="$target" timeout 300 bash "$runtime_tool" run -- \
+    env DISPLAY="$DISPLAY" RUST_LOG=info,wgpu=error,naga=error \
+    "$program" run --session creative-integration --patient CI-6 --data "$data" \
+    --artwork-from "$data/last-week.jsonl" --action 2=next --action 3=next --action 4=next \
+    --action 5=next --action 6=next --action 14=end --quit-after 24 >"$painting_log" 2>&1 \
+    || status=$?
+grep -E "painting|glow|xr: session state|ended" "$painting_log" || true
+[ "$status" = 0 ] || fail "the painting session exited with $status"
+grep -q "opened the painting" "$painting_log" || fail "last week's painting was not opened"
+glows=$(grep -c "the painting's glow is drawn at" "$painting_log" || true)
+[ "$glows" -ge 3 ] || fail "the painting's glow was drawn in $glows view(s), not in both eyes and the mirror"
+grep -q "xr: session state FOCUSED" "$painting_log" || fail "the painting session never reached FOCUSED"
+painting_frames=$(sed -n 's/.*xr: \([0-9]*\) frames submitted to the headset.*/\1/p' "$painting_log" | tail -n1)
+[ "${painting_frames:-0}" -gt 0 ] || fail "no frames were submitted with the painting shown"
+grep -q "headset session ended cleanly" "$painting_log" || fail "the painting session's XR session did not end cleanly"
+grep -Eqi "panic|validation error" "$painting_log" && fail "the painting session logged an error"
+echo "xr-check: passed: last week's painting glows in both eyes and the mirror ($glows views, $painting_frames frames) and the session ends cleanly"
 
 # The runtime stops mid-session (a headset unplugged, the runtime closed) and starts again:
 # the session pauses and the mirror carries on; the headset comes back and shows the scene

@@ -109,6 +109,27 @@ impl TubeMesh {
         layers
     }
 
+    /// The box, least and greatest corners, that holds everything the mesh can draw: for a
+    /// band, each vertex moved in any direction by as far as its offsets can carry it (across
+    /// the stroke, and towards the eye). `None` for an empty mesh.
+    pub fn reach(&self) -> Option<(Vec3, Vec3)> {
+        let mut reach: Option<(Vec3, Vec3)> = None;
+        for (index, position) in self.positions.iter().enumerate() {
+            let spread = self
+                .offsets
+                .get(index)
+                .map_or(0.0, |[across, radius]| across.abs() + radius.abs());
+            let (low, high) = (
+                Vec3::from(*position) - spread,
+                Vec3::from(*position) + spread,
+            );
+            reach = Some(reach.map_or((low, high), |(least, most)| {
+                (least.min(low), most.max(high))
+            }));
+        }
+        reach
+    }
+
     /// Appends `other`'s triangles.
     pub fn append(&mut self, other: &TubeMesh) {
         let offset = self.positions.len() as u32;
@@ -720,6 +741,39 @@ mod tests {
         assert!((widest(&halo) / widest(&core) - HALO_SCALE).abs() < 1e-3);
         assert!(core.colours.iter().all(|colour| colour[3] == CORE_ALPHA));
         assert!(halo.colours.iter().all(|colour| colour[3] == HALO_ALPHA));
+    }
+
+    #[test]
+    fn a_bands_reach_holds_every_point_its_halo_can_be_drawn_at() {
+        let line = stroke(200, 1);
+        let built = TubeBuilder::build(&line, Profile::Band);
+        let [_, halo] = built.pieces()[0].layers();
+        let (least, most) = halo.reach().expect("a halo has vertices");
+        // Where the band shader puts a vertex, for an eye in any of many directions.
+        for (index, centre) in halo.positions.iter().enumerate() {
+            let centre = Vec3::from(*centre);
+            let along = Vec3::from(halo.normals[index]);
+            let [across, radius] = halo.offsets[index];
+            for eye in [
+                Vec3::X,
+                Vec3::Y,
+                Vec3::Z,
+                Vec3::NEG_Z,
+                Vec3::new(1.0, -2.0, 0.5),
+            ] {
+                let side = along.cross(eye).try_normalize().unwrap_or(Vec3::ZERO);
+                let drawn =
+                    centre + side * across + eye.normalize() * radius * std::f32::consts::FRAC_PI_4;
+                assert!(drawn.cmpge(least).all() && drawn.cmple(most).all());
+            }
+        }
+        // It reaches no further than the widest band around the stroke's points.
+        let widest = HALO_SCALE * 2.0 * line.width;
+        let points = line.points.iter().map(|point| point.at);
+        let low = points.clone().fold(Vec3::MAX, Vec3::min) - widest;
+        let high = points.fold(Vec3::MIN, Vec3::max) + widest;
+        assert!(least.cmpge(low).all() && most.cmple(high).all());
+        assert_eq!(TubeMesh::default().reach(), None);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use bevy::camera::visibility::RenderLayers;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 
+use crate::paint::glow::{GLOW_LAYER, GlowSlot, PaintingGlow};
 use crate::viewpoint::PatientCamera;
 
 /// What the scene is made of, for the table.
@@ -64,7 +65,9 @@ impl Layer {
             "Board panel" | "Dwell ring" => Layer::Boards,
             "Breathing orb" => Layer::Pacer,
             "Veil" => Layer::Veil,
-            "Stroke of light" | "Stroke's glow" | "Brush tip" => Layer::Painting,
+            "Stroke of light" | "Stroke's glow" | "Painting's glow" | "Brush tip" => {
+                Layer::Painting
+            }
             _ => return None,
         })
     }
@@ -123,24 +126,36 @@ impl Phase {
         }
     }
 
-    /// The layers the camera sees.
+    /// The layers the camera sees: with the painting, the quad that lays its glow over the
+    /// view.
     fn camera_layers(self) -> RenderLayers {
-        match self {
+        let layers = match self {
             Phase::Everything => (0..=Layer::ALL.len()).collect(),
             Phase::Nothing => RenderLayers::none(),
             Phase::Alone(layer) => RenderLayers::layer(layer.render_layer()),
+        };
+        if self.shows_painting() {
+            layers.with(GlowSlot::DESKTOP.overlay_layer())
+        } else {
+            layers
         }
+    }
+
+    /// Whether the painting is drawn, and so its glow.
+    fn shows_painting(self) -> bool {
+        matches!(self, Phase::Everything | Phase::Alone(Layer::Painting))
     }
 }
 
 /// Puts every newly drawn mesh in its layer, by its own name or its nearest named ancestor's.
+/// A mesh already drawn in a render layer of its own (the painting's glow) stays in it.
 pub fn tag_layers(
     mut commands: Commands,
-    untagged: Query<Entity, (With<Mesh3d>, Without<Layer>)>,
+    untagged: Query<(Entity, Has<RenderLayers>), (With<Mesh3d>, Without<Layer>)>,
     names: Query<&Name>,
     parents: Query<&ChildOf>,
 ) {
-    for entity in &untagged {
+    for (entity, own_layers) in &untagged {
         let layer = std::iter::once(entity)
             .chain(parents.iter_ancestors(entity))
             .find_map(|ancestor| {
@@ -150,20 +165,33 @@ pub fn tag_layers(
                     .and_then(|name| Layer::of_name(name))
             })
             .unwrap_or(Layer::Other);
-        commands
-            .entity(entity)
-            .insert((layer, RenderLayers::layer(layer.render_layer())));
+        if own_layers {
+            commands.entity(entity).insert(layer);
+        } else {
+            commands
+                .entity(entity)
+                .insert((layer, RenderLayers::layer(layer.render_layer())));
+        }
     }
 }
 
-/// Shows `phase` through the patient's camera.
+/// Shows `phase` through the patient's camera, and its glow camera draws the halos only
+/// while the painting is shown.
 pub fn show_phase(
     phase: Phase,
     commands: &mut Commands,
-    cameras: &Query<Entity, With<PatientCamera>>,
+    cameras: &Query<(Entity, Option<&PaintingGlow>), With<PatientCamera>>,
 ) {
-    for camera in cameras {
+    for (camera, glow) in cameras {
         commands.entity(camera).insert(phase.camera_layers());
+        if let Some(glow) = glow {
+            let halos = if phase.shows_painting() {
+                RenderLayers::layer(GLOW_LAYER)
+            } else {
+                RenderLayers::none()
+            };
+            commands.entity(glow.camera).insert(halos);
+        }
     }
 }
 
@@ -285,6 +313,18 @@ mod tests {
                     .camera_layers()
                     .intersects(&RenderLayers::layer(layer.render_layer()))
             );
+        }
+        // The painting's glow is laid over the view with the painting, and only then.
+        let overlay = RenderLayers::layer(GlowSlot::DESKTOP.overlay_layer());
+        for phase in [Phase::Everything, Phase::Alone(Layer::Painting)] {
+            assert!(phase.camera_layers().intersects(&overlay));
+        }
+        for phase in [
+            Phase::Nothing,
+            Phase::Alone(Layer::Sky),
+            Phase::Alone(Layer::Other),
+        ] {
+            assert!(!phase.camera_layers().intersects(&overlay));
         }
     }
 

@@ -200,7 +200,10 @@ fn close_bracket(
 fn next_layer_phase(
     mut measurements: ResMut<Measurements>,
     mut commands: Commands,
-    cameras: Query<Entity, With<crate::viewpoint::PatientCamera>>,
+    cameras: Query<
+        (Entity, Option<&crate::paint::glow::PaintingGlow>),
+        With<crate::viewpoint::PatientCamera>,
+    >,
     meshes: Query<(&layers::Layer, &InheritedVisibility)>,
     pictures: Res<layers::PhasePictures>,
     mut exit: MessageWriter<AppExit>,

@@ -8,7 +8,7 @@ use bevy::mesh::MeshVertexBufferLayoutRef;
 use bevy::pbr::{MaterialPipeline, MaterialPipelineKey};
 use bevy::prelude::*;
 use bevy::render::render_resource::{
-    AsBindGroup, RenderPipelineDescriptor, SpecializedMeshPipelineError,
+    AsBindGroup, ColorWrites, RenderPipelineDescriptor, SpecializedMeshPipelineError,
 };
 use bevy::shader::ShaderRef;
 
@@ -25,11 +25,31 @@ pub fn plugin(app: &mut App) {
     crate::visuals::unlit::add_shader(app, &STROKE_BAND_SHADER, shader, "the painting");
 }
 
-/// The material of a stroke's core (opaque) or its halo (blended over what is behind).
+/// The material of a stroke's core or its halo.
 #[derive(Asset, AsBindGroup, TypePath, Debug, Clone, Default)]
+#[bind_group_data(StrokeLayer)]
 pub struct StrokeLight {
-    /// True for the halo: blended, and drawn after everything opaque.
-    pub blended: bool,
+    /// Which part of the stroke it draws.
+    pub layer: StrokeLayer,
+}
+
+/// A part of a stroke as a material draws it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum StrokeLayer {
+    /// The bright core, opaque.
+    #[default]
+    Core,
+    /// The faint halo, blended over what is behind it.
+    Halo,
+    /// The core as the painting's glow sees it: it hides the halos behind it, and draws no
+    /// colour of its own.
+    CoreInGlow,
+}
+
+impl From<&StrokeLight> for StrokeLayer {
+    fn from(material: &StrokeLight) -> Self {
+        material.layer
+    }
 }
 
 impl Material for StrokeLight {
@@ -42,10 +62,9 @@ impl Material for StrokeLight {
     }
 
     fn alpha_mode(&self) -> AlphaMode {
-        if self.blended {
-            AlphaMode::Blend
-        } else {
-            AlphaMode::Opaque
+        match self.layer {
+            StrokeLayer::Halo => AlphaMode::Blend,
+            StrokeLayer::Core | StrokeLayer::CoreInGlow => AlphaMode::Opaque,
         }
     }
 
@@ -61,7 +80,7 @@ impl Material for StrokeLight {
         _pipeline: &MaterialPipeline,
         descriptor: &mut RenderPipelineDescriptor,
         layout: &MeshVertexBufferLayoutRef,
-        _key: MaterialPipelineKey<Self>,
+        key: MaterialPipelineKey<Self>,
     ) -> Result<(), SpecializedMeshPipelineError> {
         descriptor.vertex.buffers = vec![layout.0.get_layout(&[
             Mesh::ATTRIBUTE_POSITION.at_shader_location(0),
@@ -71,6 +90,15 @@ impl Material for StrokeLight {
         ])?];
         // A band faces the eye whichever way it was wound.
         descriptor.primitive.cull_mode = None;
+        if key.bind_group_data == StrokeLayer::CoreInGlow {
+            let targets = descriptor
+                .fragment
+                .iter_mut()
+                .flat_map(|fragment| &mut fragment.targets);
+            for target in targets.flatten() {
+                target.write_mask = ColorWrites::empty();
+            }
+        }
         Ok(())
     }
 }

@@ -1,5 +1,6 @@
 //! The painting in the world: every stroke as a bright opaque core inside a faint blended
-//! halo, bands that face the eye ([`super::light`]), kept in step with the canvas
+//! halo, bands that face the eye ([`super::light`]; the halos are drawn small and laid over
+//! the view, [`super::glow`]), kept in step with the canvas
 //! incrementally (a frame's work follows what was painted in it), and a soft light at each
 //! brush tip in the colour it will paint.
 //!
@@ -10,14 +11,15 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use bevy::asset::RenderAssetUsages;
-use bevy::camera::visibility::NoFrustumCulling;
+use bevy::camera::visibility::{NoFrustumCulling, RenderLayers};
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 use bevy::tasks::futures::check_ready;
 use bevy::tasks::{AsyncComputeTaskPool, Task};
 
+use super::glow::{GLOW_LAYER, HaloReach};
 use super::input::BrushTips;
-use super::light::StrokeLight;
+use super::light::{StrokeLayer, StrokeLight};
 use crate::AppSystems;
 use crate::artwork::canvas::{ERASER_REACH, Tool};
 use crate::artwork::model::Stroke;
@@ -53,6 +55,8 @@ pub struct StrokeMaterial {
     pub core: Handle<StrokeLight>,
     /// The faint halo around it.
     pub halo: Handle<StrokeLight>,
+    /// The core as the glow sees it, hiding the halos behind it.
+    pub core_in_glow: Handle<StrokeLight>,
 }
 
 /// Marks a piece of a stroke's core or halo.
@@ -192,8 +196,15 @@ impl std::fmt::Debug for ShownStrokes {
 
 fn create_material(mut materials: ResMut<Assets<StrokeLight>>, mut commands: Commands) {
     commands.insert_resource(StrokeMaterial {
-        core: materials.add(StrokeLight { blended: false }),
-        halo: materials.add(StrokeLight { blended: true }),
+        core: materials.add(StrokeLight {
+            layer: StrokeLayer::Core,
+        }),
+        halo: materials.add(StrokeLight {
+            layer: StrokeLayer::Halo,
+        }),
+        core_in_glow: materials.add(StrokeLight {
+            layer: StrokeLayer::CoreInGlow,
+        }),
     });
 }
 
@@ -223,7 +234,9 @@ fn spawn_piece(
     spawn_layers(commands, meshes, material, &piece.layers(), false)
 }
 
-/// Shows a core and its halo (`hidden` while Calm hides the painting).
+/// Shows a core and its halo (`hidden` while Calm hides the painting): the core in the view,
+/// and again in the glow as the shape that hides the halos behind it; the halo in the glow
+/// alone, with the box it reaches.
 fn spawn_layers(
     commands: &mut Commands,
     meshes: &mut Assets<Mesh>,
@@ -253,19 +266,46 @@ fn spawn_layers(
             .id();
         (entity, mesh)
     };
-    ShownPiece([
-        spawn("Stroke of light", core, &material.core),
-        spawn("Stroke's glow", halo, &material.halo),
-    ])
+    let (core_entity, core_mesh) = spawn("Stroke of light", core, &material.core);
+    let (halo_entity, halo_mesh) = spawn("Stroke's glow", halo, &material.halo);
+    commands.spawn((
+        Name::new("Stroke of light in the glow"),
+        Mesh3d(core_mesh.clone()),
+        MeshMaterial3d(material.core_in_glow.clone()),
+        RenderLayers::layer(GLOW_LAYER),
+        NoFrustumCulling,
+        ChildOf(core_entity),
+    ));
+    commands
+        .entity(halo_entity)
+        .insert(RenderLayers::layer(GLOW_LAYER));
+    reach_of(commands, halo_entity, halo);
+    ShownPiece([(core_entity, core_mesh), (halo_entity, halo_mesh)])
+}
+
+/// Records the box a halo reaches, for the glow to cover.
+fn reach_of(commands: &mut Commands, halo: Entity, mesh: &TubeMesh) {
+    match mesh.reach() {
+        Some((least, most)) => commands.entity(halo).insert(HaloReach(least, most)),
+        None => commands.entity(halo).remove::<HaloReach>(),
+    };
 }
 
 /// Replaces `shown`'s meshes with `piece`'s geometry.
-fn update_piece(shown: &ShownPiece, piece: &TubeMesh, meshes: &mut Assets<Mesh>) {
-    for ((_, handle), layer) in shown.0.iter().zip(piece.layers()) {
-        if meshes.insert(handle, mesh_of(&layer)).is_err() {
+fn update_piece(
+    shown: &ShownPiece,
+    piece: &TubeMesh,
+    meshes: &mut Assets<Mesh>,
+    commands: &mut Commands,
+) {
+    let [core, halo] = piece.layers();
+    let [(_, core_mesh), (halo_entity, halo_mesh)] = &shown.0;
+    for (handle, layer) in [(core_mesh, &core), (halo_mesh, &halo)] {
+        if meshes.insert(handle, mesh_of(layer)).is_err() {
             warn!("a stroke's mesh could not be updated");
         }
     }
+    reach_of(commands, *halo_entity, &halo);
 }
 
 /// Brings the shown strokes up to the canvas: new points extend the growing stroke's last
@@ -526,7 +566,7 @@ fn update_pieces(
     for index in changed {
         let piece = &growing.builder.pieces()[index];
         if let Some(shown) = growing.pieces.get(index) {
-            update_piece(shown, piece, meshes);
+            update_piece(shown, piece, meshes, commands);
         } else {
             let shown = spawn_piece(commands, meshes, material, piece);
             growing.pieces.push(shown);

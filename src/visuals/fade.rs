@@ -50,6 +50,11 @@ impl Veil {
 #[derive(Resource, Debug, Clone, Copy, Default, PartialEq)]
 pub struct Dimming(pub f32);
 
+/// Marks a camera that draws for the patient's view rather than as it (the painting's glow):
+/// it has no veil of its own.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct Unveiled;
+
 /// The veil's sphere, a child of the viewpoint.
 #[derive(Component)]
 struct VeilSphere(Handle<Unlit>);
@@ -71,7 +76,7 @@ pub fn plugin(app: &mut App) {
 
 fn attach_veil(
     mut commands: Commands,
-    cameras: Query<Entity, Added<Camera3d>>,
+    cameras: Query<Entity, (Added<Camera3d>, Without<Unveiled>)>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<Unlit>>,
 ) {

@@ -14,6 +14,8 @@ use std::time::Duration;
 
 use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::prelude::*;
+use bevy::render::extract_component::{ExtractComponent, ExtractComponentPlugin};
+use bevy::render::view::ExtractedView;
 use bevy::render::{Render, RenderApp};
 use bevy::window::WindowCloseRequested;
 use bevy_mod_openxr::init::should_run_frame_loop;
@@ -29,6 +31,7 @@ use bevy_mod_xr::session::{
 use bevy_mod_xr::spaces::XrSpace;
 
 use crate::AppSystems;
+use crate::paint::glow::{FollowViews, GlowSlot, PaintingGlow};
 use crate::pointing::GazeSource;
 use crate::requests::{QuitRequest, RecentreRequest};
 use crate::session::{SessionAction, SessionRuntime, SessionState};
@@ -148,18 +151,30 @@ pub fn plugin(app: &mut App) {
                     look_for_the_runtime_again,
                     welcome_the_runtime_back,
                     show_scene_colours_in_the_headset,
+                    (glow_in_each_eye, mark_eye_glows),
                     mirror_the_head,
                     count_frames,
                 )
                     .in_set(AppSystems::Present),
             ),
-        );
+        )
+        // Each eye's glow follows the eye's pose and projection of the same frame.
+        .configure_sets(
+            PostUpdate,
+            FollowViews.after(bevy_mod_openxr::render::update_views),
+        )
+        .add_plugins(ExtractComponentPlugin::<EyeGlow>::default());
     if let Some(render_app) = app.get_sub_app_mut(RenderApp) {
         render_app.insert_resource(frames).add_systems(
             Render,
-            count_ended_frame
-                .after(bevy_mod_openxr::render::end_frame)
-                .in_set(XrRenderSystems::PostRender)
+            (
+                count_ended_frame
+                    .after(bevy_mod_openxr::render::end_frame)
+                    .in_set(XrRenderSystems::PostRender),
+                place_eye_glows
+                    .after(bevy_mod_openxr::render::update_views_render_world)
+                    .in_set(XrRenderSystems::PreRender),
+            )
                 .run_if(should_run_frame_loop),
         );
     }
@@ -417,6 +432,42 @@ fn show_scene_colours_in_the_headset(
 ) {
     for camera in &cameras {
         commands.entity(camera).insert(Tonemapping::None);
+    }
+}
+
+/// Each eye draws the painting's glow small, as the desktop view does.
+fn glow_in_each_eye(cameras: Query<(Entity, &XrCamera), Added<XrCamera>>, mut commands: Commands) {
+    for (camera, eye) in &cameras {
+        commands.entity(camera).insert(GlowSlot::eye(eye.0));
+    }
+}
+
+/// Marks the camera that draws an eye's glow, with the eye it draws for.
+#[derive(Component, Debug, Clone, Copy, ExtractComponent)]
+struct EyeGlow(u32);
+
+fn mark_eye_glows(
+    eyes: Query<(&XrCamera, &PaintingGlow), Added<PaintingGlow>>,
+    mut commands: Commands,
+) {
+    for (eye, glow) in &eyes {
+        commands.entity(glow.camera).insert(EyeGlow(eye.0));
+    }
+}
+
+/// Just before drawing, each eye's view is moved to the pose predicted for the frame's
+/// display; its glow is drawn from the very same pose, so that the halos sit exactly on
+/// their strokes as the head turns.
+fn place_eye_glows(
+    views: Res<bevy_mod_openxr::resources::OxrViews>,
+    root: Res<bevy_mod_xr::session::XrRootTransform>,
+    mut glows: Query<(&mut ExtractedView, &EyeGlow)>,
+) {
+    use bevy_mod_openxr::helper_traits::ToTransform;
+    for (mut view, eye) in &mut glows {
+        if let Some(pose) = views.get(eye.0 as usize) {
+            view.world_from_view = root.0.mul_transform(pose.pose.to_transform());
+        }
     }
 }
 
