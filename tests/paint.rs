@@ -13,10 +13,11 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use bevy::prelude::*;
 use common::{project_path, stdout, stillpoint};
-use stillpoint::artwork::model::Artwork;
+use stillpoint::artwork::model::{Artwork, Stroke};
 use stillpoint::artwork::save::{self, ArtworkPaths};
 use stillpoint::report::summary::SessionSummary;
 use stillpoint::script::SessionScript;
@@ -400,34 +401,24 @@ fn closing_the_last_window_saves_the_painting_in_the_frame_the_program_ends() {
     assert_eq!(saved.last().map(|save| save.3), Some(points));
 }
 
-/// A large painting is shown as a few merged meshes: past `SEPARATE_POINTS` the oldest
-/// strokes are bundled, one core and halo mesh per colour; erasing an old stroke parts its
-/// bundle and the rest stay on show; clearing removes everything.
-#[test]
-fn a_large_painting_merges_its_oldest_strokes_and_parts_a_bundle_when_one_is_erased() {
-    use std::sync::Arc;
-    use stillpoint::artwork::model::{ArtworkFile, Rgb, Stroke, StrokePoint, Symmetry};
-    use stillpoint::artwork::{PaintAction, Tool};
-    use stillpoint::paint::view::{
-        BUNDLE_POINTS, SEPARATE_POINTS, ShownStrokes, StrokeMaterial, sync_plugin,
-    };
+/// `count` strokes of `points` points each along the synthetic brush's path, in turn in the
+/// first `colours` of four pastel colours.
+fn brush_strokes(count: u64, points: u64, colours: usize) -> Vec<Arc<Stroke>> {
+    use stillpoint::artwork::model::{Rgb, StrokePoint, Symmetry};
     use stillpoint::simulate::SyntheticPaint;
-
-    let folder = tempfile::tempdir().unwrap();
-    // 50,000 points in strokes of 250, in four colours.
     let palette = [
         [143, 184, 222],
         [230, 170, 120],
         [200, 160, 220],
         [150, 210, 180],
     ];
-    let strokes: Vec<Arc<Stroke>> = (0..200u64)
+    (0..count)
         .map(|n| {
             Arc::new(Stroke {
-                colour: Rgb(palette[n as usize % 4]),
+                colour: Rgb(palette[n as usize % colours.clamp(1, palette.len())]),
                 width: 0.014,
                 symmetry: Symmetry::NONE,
-                points: (n * 250..(n + 1) * 250)
+                points: (n * points..(n + 1) * points)
                     .map(|sample| StrokePoint {
                         at: SyntheticPaint::brush_at(sample),
                         pressure: 0.8,
@@ -435,9 +426,15 @@ fn a_large_painting_merges_its_oldest_strokes_and_parts_a_bundle_when_one_is_era
                     .collect(),
             })
         })
-        .collect();
-    let first_point = strokes[0].points[125].at;
-    let earlier = folder.path().join("earlier.paint-1.artwork.json");
+        .collect()
+}
+
+/// A headless app, its data in `folder`, running a session of one paint step that opens
+/// `strokes` as last week's painting, with the stroke meshes kept in step with the canvas.
+fn app_showing(folder: &Path, strokes: Vec<Arc<Stroke>>) -> App {
+    use stillpoint::artwork::model::ArtworkFile;
+    use stillpoint::paint::view::{StrokeMaterial, sync_plugin};
+    let earlier = folder.join("earlier.paint-1.artwork.json");
     let file = ArtworkFile::new(&Artwork { strokes }, "P-21", "one-paint-step", 0);
     save::save(&earlier, &file).unwrap();
     let session = stillpoint::script::parse::parse_ron(
@@ -447,18 +444,34 @@ fn a_large_painting_merges_its_oldest_strokes_and_parts_a_bundle_when_one_is_era
            steps: [Paint(prompt: "Paint.", duration: "1h")])"#,
     )
     .unwrap();
-    let mut simulation = simulation(folder.path().join("r.jsonl"), 0);
+    let mut simulation = simulation(folder.join("r.jsonl"), 0);
     simulation.script = SessionScript {
         session,
         sha256: String::new(),
         warnings: Vec::new(),
     };
     simulation.artwork_from = Some(earlier);
-    let mut app = headless_app(&simulation, folder.path().to_path_buf());
+    let mut app = headless_app(&simulation, folder.to_path_buf());
     app.add_plugins(AssetPlugin::default())
         .init_asset::<Mesh>()
         .init_resource::<StrokeMaterial>()
         .add_plugins(sync_plugin);
+    app
+}
+
+/// A large painting is shown as a few merged meshes: past `SEPARATE_POINTS` the oldest
+/// strokes are bundled, one core and halo mesh per colour; erasing an old stroke parts its
+/// bundle and the rest stay on show; clearing removes everything.
+#[test]
+fn a_large_painting_merges_its_oldest_strokes_and_parts_a_bundle_when_one_is_erased() {
+    use stillpoint::artwork::{PaintAction, Tool};
+    use stillpoint::paint::view::{BUNDLE_POINTS, SEPARATE_POINTS, ShownStrokes};
+
+    let folder = tempfile::tempdir().unwrap();
+    // 50,000 points in strokes of 250, in four colours.
+    let strokes = brush_strokes(200, 250, 4);
+    let first_point = strokes[0].points[125].at;
+    let mut app = app_showing(folder.path(), strokes);
     let shown = |app: &App| {
         let shown = app.world().resource::<ShownStrokes>();
         (
@@ -531,54 +544,15 @@ fn a_large_painting_merges_its_oldest_strokes_and_parts_a_bundle_when_one_is_era
 #[test]
 fn the_halos_are_drawn_in_the_glow_where_the_cores_hide_those_behind_them() {
     use bevy::camera::visibility::RenderLayers;
-    use std::sync::Arc;
-    use stillpoint::artwork::model::{ArtworkFile, Rgb, Stroke, StrokePoint, Symmetry};
     use stillpoint::paint::glow::{GLOW_LAYER, HaloReach};
-    use stillpoint::paint::view::{StrokeMaterial, sync_plugin};
-    use stillpoint::simulate::SyntheticPaint;
 
     let folder = tempfile::tempdir().unwrap();
-    let strokes: Vec<Arc<Stroke>> = (0..6u64)
-        .map(|n| {
-            Arc::new(Stroke {
-                colour: Rgb([143, 184, 222]),
-                width: 0.014,
-                symmetry: Symmetry::NONE,
-                points: (n * 120..(n + 1) * 120)
-                    .map(|sample| StrokePoint {
-                        at: SyntheticPaint::brush_at(sample),
-                        pressure: 0.8,
-                    })
-                    .collect(),
-            })
-        })
-        .collect();
+    let strokes = brush_strokes(6, 120, 1);
     let points: Vec<Vec3> = strokes
         .iter()
         .flat_map(|stroke| stroke.points.iter().map(|point| point.at))
         .collect();
-    let earlier = folder.path().join("earlier.paint-1.artwork.json");
-    let file = ArtworkFile::new(&Artwork { strokes }, "P-21", "one-paint-step", 0);
-    save::save(&earlier, &file).unwrap();
-    let session = stillpoint::script::parse::parse_ron(
-        "one-paint-step.session.ron",
-        r#"Session(id: "one-paint-step", title: "Paint", phase: Integration,
-           environment: "forest-clearing", soundscape: "silence",
-           steps: [Paint(prompt: "Paint.", duration: "1h")])"#,
-    )
-    .unwrap();
-    let mut simulation = simulation(folder.path().join("r.jsonl"), 0);
-    simulation.script = SessionScript {
-        session,
-        sha256: String::new(),
-        warnings: Vec::new(),
-    };
-    simulation.artwork_from = Some(earlier);
-    let mut app = headless_app(&simulation, folder.path().to_path_buf());
-    app.add_plugins(AssetPlugin::default())
-        .init_asset::<Mesh>()
-        .init_resource::<StrokeMaterial>()
-        .add_plugins(sync_plugin);
+    let mut app = app_showing(folder.path(), strokes);
     let named = |app: &mut App, name: &str| {
         let mut query = app.world_mut().query::<(Entity, &Name)>();
         query
