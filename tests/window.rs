@@ -697,19 +697,27 @@ fn last_weeks_painting_glows_in_front_of_the_patient_when_reopened() {
         "{}",
         String::from_utf8_lossy(&painted.stderr)
     );
-    // A week later, well into the paint step (it begins at 570 s), with and without it.
-    let reopened = screenshot_at(
+    // A week later, well into the paint step (it begins at 570 s), with and without it: as
+    // the patient sees it, and on the desktop beside the therapist's panel.
+    let at_600 = [
+        "--at",
+        "600",
+        "--artwork-from",
+        record.to_str().expect("utf-8"),
+    ];
+    let reopened = screenshot_at(session, "painting", &at_600);
+    let empty = screenshot_at(session, "painting-empty", &at_600[..2]);
+    let beside_panel = screenshot_at(
         session,
-        "painting",
-        &[
-            "--at",
-            "600",
-            "--artwork-from",
-            record.to_str().expect("utf-8"),
-        ],
+        "painting-panel",
+        &[&at_600[..], &["--with-panel"]].concat(),
     );
-    let empty = screenshot_at(session, "painting-empty", &["--at", "600"]);
-    for picture in [&reopened, &empty] {
+    let empty_beside_panel = screenshot_at(
+        session,
+        "painting-panel-empty",
+        &["--at", "600", "--with-panel"],
+    );
+    for picture in [&reopened, &empty, &beside_panel, &empty_beside_panel] {
         assert!(
             picture.moment.contains("step=6 kind=Paint"),
             "{}",
@@ -718,31 +726,52 @@ fn last_weeks_painting_glows_in_front_of_the_patient_when_reopened() {
     }
     // The loops of light fill the middle of the view, 60 cm in front of the patient, and
     // their glow tints the scene softly around them.
-    let (mut lit, mut tinted) = (0, 0);
-    let mut hues = [0u64; 3];
-    for row in 160..700 {
-        for column in 340..940 {
-            let index = (row * reopened.width + column) as usize;
-            let (with, without) = (reopened.pixels[index], empty.pixels[index]);
-            let change = |c: usize| i32::from(with[c]) - i32::from(without[c]);
-            let brighter = (0..3).any(|c| change(c) > 40);
-            let changed = (0..3).map(|c| change(c).abs()).max().unwrap_or(0);
-            if brighter {
-                lit += 1;
-                for c in 0..3 {
-                    hues[c] += u64::from(with[c]);
-                }
-            } else if (6..=40).contains(&changed) {
-                tinted += 1;
-            }
-        }
-    }
+    let (lit, tinted, hues) = painting_light(&reopened, &empty, 340..940);
     assert!(lit > 20_000, "{lit} pixels lit by the painting");
     // Measured: about 44,000 pixels with the glow, 1,700 (the cores' smoothed edges) without.
     assert!(tinted > 15_000, "{tinted} pixels tinted by the glow");
     // Soft pastel light, not white: the channels differ.
     let spread = hues.iter().max().expect("3") - hues.iter().min().expect("3");
     assert!(spread * 20 > hues[0], "{hues:?}");
+    // Beside the panel the patient's view is narrower, and the glow is drawn for it as it is.
+    let (lit, tinted, _) = painting_light(&beside_panel, &empty_beside_panel, 200..760);
+    assert!(
+        lit > 20_000,
+        "{lit} pixels lit by the painting beside the panel"
+    );
+    assert!(
+        tinted > 15_000,
+        "{tinted} pixels tinted by the glow beside the panel"
+    );
+}
+
+/// Where `with` shows the painting and `without` does not, in rows 160 to 700 and `columns`:
+/// how many pixels it lights (brighter by more than 40 in a channel), how many it only tints
+/// (changed by 6 to 40), and the lit pixels' summed colour.
+fn painting_light(
+    with: &Picture,
+    without: &Picture,
+    columns: std::ops::Range<u32>,
+) -> (usize, usize, [u64; 3]) {
+    let (mut lit, mut tinted) = (0, 0);
+    let mut hues = [0u64; 3];
+    for row in 160..700 {
+        for column in columns.clone() {
+            let index = (row * with.width + column) as usize;
+            let (shown, bare) = (with.pixels[index], without.pixels[index]);
+            let change = |c: usize| i32::from(shown[c]) - i32::from(bare[c]);
+            let changed = (0..3).map(|c| change(c).abs()).max().unwrap_or(0);
+            if (0..3).any(|c| change(c) > 40) {
+                lit += 1;
+                for c in 0..3 {
+                    hues[c] += u64::from(shown[c]);
+                }
+            } else if (6..=40).contains(&changed) {
+                tinted += 1;
+            }
+        }
+    }
+    (lit, tinted, hues)
 }
 
 /// Asks the Stillpoint window whose title holds `titled` to close, as its close button does:

@@ -16,7 +16,7 @@ use bevy::core_pipeline::tonemapping::{DebandDither, Tonemapping};
 use bevy::image::ImageSampler;
 use bevy::math::{Affine3A, BVec3};
 use bevy::prelude::*;
-use bevy::render::render_resource::{AsBindGroup, Extent3d, TextureFormat};
+use bevy::render::render_resource::{AsBindGroup, TextureFormat};
 use bevy::shader::ShaderRef;
 use bevy::transform::TransformSystems;
 
@@ -152,9 +152,7 @@ fn attach_glow(
 ) {
     for (view, slot, layers) in &views {
         // Sized to the view once it is known (see `follow_views`).
-        let mut picture = Image::new_target_texture(1, 1, TextureFormat::Rgba8UnormSrgb, None);
-        picture.sampler = ImageSampler::linear();
-        let picture = images.add(picture);
+        let picture = images.add(new_picture(UVec2::ONE));
         let camera = commands
             .spawn((
                 Name::new("Painting's glow camera"),
@@ -207,8 +205,11 @@ fn attach_glow(
 /// the view's, draws it only while strokes are on show, and places the quad over the part of
 /// the view the painting can cover.
 fn follow_views(
-    views: Query<(&Camera, &Projection, &GlobalTransform, &PaintingGlow), Without<GlowCamera>>,
-    mut cameras: Query<(&mut Camera, &mut Projection), With<GlowCamera>>,
+    mut views: Query<
+        (&Camera, &Projection, &GlobalTransform, &mut PaintingGlow),
+        Without<GlowCamera>,
+    >,
+    mut cameras: Query<(&mut Camera, &mut Projection, &mut RenderTarget), With<GlowCamera>>,
     mut overlays: Query<(&mut Transform, &mut Visibility), Without<HaloReach>>,
     halos: Query<(&HaloReach, &InheritedVisibility)>,
     mut images: ResMut<Assets<Image>>,
@@ -219,10 +220,22 @@ fn follow_views(
         .filter(|(_, visible)| visible.get())
         .map(|(reach, _)| (reach.0, reach.1))
         .reduce(|(least, most), (low, high)| (least.min(low), most.max(high)));
-    for (view, projection, transform, glow) in &views {
+    for (view, projection, transform, mut glow) in &mut views {
+        let Ok((mut camera, mut glow_projection, mut target)) = cameras.get_mut(glow.camera) else {
+            continue;
+        };
         let size = view.physical_viewport_size();
-        if let Some(size) = size {
-            size_picture(&mut images, &mut materials, glow, size);
+        let wanted = size.map(|size| ((size + UVec2::splat(SHRINK - 1)) / SHRINK).max(UVec2::ONE));
+        if let Some(wanted) = wanted
+            && images.get(&glow.picture).map(Image::size) != Some(wanted)
+        {
+            // A new picture rather than the old one resized, so that the camera and the
+            // overlay both take it up at once.
+            glow.picture = images.add(new_picture(wanted));
+            *target = RenderTarget::from(glow.picture.clone());
+            if let Some(mut material) = materials.get_mut(&glow.material) {
+                material.picture = glow.picture.clone();
+            }
         }
         let area = painting
             .filter(|_| view.is_active && size.is_some())
@@ -234,21 +247,17 @@ fn follow_views(
                     most,
                 )
             });
-        if let Ok((mut camera, mut glow_projection)) = cameras.get_mut(glow.camera) {
-            if camera.is_active != area.is_some() {
-                camera.is_active = area.is_some();
-                if let (true, Some(size)) = (camera.is_active, size) {
-                    let picture = images.get(&glow.picture).map(Image::size);
-                    let picture = picture.unwrap_or_default();
-                    info!(
-                        "the painting's glow is drawn at {}×{} for a view of {}×{}",
-                        picture.x, picture.y, size.x, size.y
-                    );
-                }
+        if camera.is_active != area.is_some() {
+            camera.is_active = area.is_some();
+            if let (true, Some(size), Some(picture)) = (camera.is_active, size, wanted) {
+                info!(
+                    "the painting's glow is drawn at {}×{} for a view of {}×{}",
+                    picture.x, picture.y, size.x, size.y
+                );
             }
-            if area.is_some() {
-                *glow_projection = projection.clone();
-            }
+        }
+        if area.is_some() {
+            *glow_projection = projection.clone();
         }
         if let Ok((mut overlay, mut visibility)) = overlays.get_mut(glow.overlay) {
             visibility.set_if_neq(if area.is_some() {
@@ -264,31 +273,12 @@ fn follow_views(
     }
 }
 
-/// Makes a glow's picture the size of its view, `view`, over [`SHRINK`], and has its overlay
-/// read the new picture.
-fn size_picture(
-    images: &mut Assets<Image>,
-    materials: &mut Assets<GlowOverlay>,
-    glow: &PaintingGlow,
-    view: UVec2,
-) {
-    let size = (view + UVec2::splat(SHRINK - 1)) / SHRINK;
-    let wanted = Extent3d {
-        width: size.x.max(1),
-        height: size.y.max(1),
-        depth_or_array_layers: 1,
-    };
-    let differs = images
-        .get(&glow.picture)
-        .is_some_and(|picture| picture.texture_descriptor.size != wanted);
-    if !differs {
-        return;
-    }
-    if let Some(mut picture) = images.get_mut(&glow.picture) {
-        picture.resize(wanted);
-    }
-    // The overlay's binding names the picture's texture, which the resize replaced.
-    materials.get_mut(&glow.material);
+/// A picture for a glow to be drawn into, `size` pixels, read smoothly.
+fn new_picture(size: UVec2) -> Image {
+    let mut picture =
+        Image::new_target_texture(size.x, size.y, TextureFormat::Rgba8UnormSrgb, None);
+    picture.sampler = ImageSampler::linear();
+    picture
 }
 
 /// The part of the view, as a rectangle in normalised device coordinates (−1 to 1, y up),
