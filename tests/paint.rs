@@ -433,6 +433,7 @@ fn brush_strokes(count: u64, points: u64, colours: usize) -> Vec<Arc<Stroke>> {
 /// `strokes` as last week's painting, with the stroke meshes kept in step with the canvas.
 fn app_showing(folder: &Path, strokes: Vec<Arc<Stroke>>) -> App {
     use stillpoint::artwork::model::ArtworkFile;
+    use stillpoint::paint::light::StrokeLight;
     use stillpoint::paint::view::{StrokeMaterial, sync_plugin};
     let earlier = folder.join("earlier.paint-1.artwork.json");
     let file = ArtworkFile::new(&Artwork { strokes }, "P-21", "one-paint-step", 0);
@@ -454,13 +455,15 @@ fn app_showing(folder: &Path, strokes: Vec<Arc<Stroke>>) -> App {
     let mut app = headless_app(&simulation, folder.to_path_buf());
     app.add_plugins(AssetPlugin::default())
         .init_asset::<Mesh>()
-        .init_resource::<StrokeMaterial>()
+        .init_asset::<StrokeLight>()
         .add_plugins(sync_plugin);
+    let material = StrokeMaterial::new(&mut app.world_mut().resource_mut());
+    app.insert_resource(material);
     app
 }
 
 /// A large painting is shown as a few merged meshes: past `SEPARATE_POINTS` the oldest
-/// strokes are bundled, one core and halo mesh per colour; erasing an old stroke parts its
+/// strokes are bundled, one band mesh per colour; erasing an old stroke parts its
 /// bundle and the rest stay on show; clearing removes everything.
 #[test]
 fn a_large_painting_merges_its_oldest_strokes_and_parts_a_bundle_when_one_is_erased() {
@@ -538,13 +541,14 @@ fn a_large_painting_merges_its_oldest_strokes_and_parts_a_bundle_when_one_is_era
     frames_until(&mut app, "the clear shown", &|app| shown(app) == (0, 0, 0));
 }
 
-/// The halos are drawn only in the painting's glow (small, then laid over the view), each
-/// with the box it reaches; each core is drawn in the view, and again in the glow from the
-/// same mesh, where it hides the halos behind it.
+/// Each stroke's band is drawn three times from one mesh: as its core in the view, and in
+/// the painting's glow alone (small, then laid over the view) as the shape that hides the
+/// halos behind it and, widened and faint, as its halo, with the box the halo reaches.
 #[test]
-fn the_halos_are_drawn_in_the_glow_where_the_cores_hide_those_behind_them() {
+fn the_halos_are_drawn_in_the_glow_from_the_cores_mesh_where_the_cores_hide_those_behind() {
     use bevy::camera::visibility::RenderLayers;
     use stillpoint::paint::glow::{GLOW_LAYER, HaloReach};
+    use stillpoint::paint::light::{StrokeLayer, StrokeLight};
 
     let folder = tempfile::tempdir().unwrap();
     let strokes = brush_strokes(6, 120, 1);
@@ -589,20 +593,35 @@ fn the_halos_are_drawn_in_the_glow_where_the_cores_hide_those_behind_them() {
             .all(|point| point.cmpgt(least).all() && point.cmplt(most).all()),
         "the halos' boxes hold every point of the painting"
     );
+    let materials = world.resource::<Assets<StrokeLight>>();
+    let layer_of = |entity: Entity| {
+        let material = &world.get::<MeshMaterial3d<StrokeLight>>(entity).unwrap().0;
+        materials.get(material).unwrap().layer
+    };
     for core in &cores {
         // In the view: the default layer.
         assert_eq!(world.get::<RenderLayers>(*core), None);
+        assert_eq!(layer_of(*core), StrokeLayer::Core);
         let mesh = &world.get::<Mesh3d>(*core).unwrap().0;
-        let children = world.get::<Children>(*core).expect("the core in the glow");
-        let in_glow = children
-            .iter()
-            .find(|child| {
-                world
-                    .get::<Name>(*child)
-                    .is_some_and(|name| name.as_str() == "Stroke of light in the glow")
-            })
-            .expect("the core in the glow");
-        assert_eq!(world.get::<RenderLayers>(in_glow), Some(&glow_only));
-        assert_eq!(&world.get::<Mesh3d>(in_glow).unwrap().0, mesh);
+        let children = world.get::<Children>(*core).expect("the core's glow");
+        let child = |name: &str| {
+            children
+                .iter()
+                .find(|child| {
+                    world
+                        .get::<Name>(*child)
+                        .is_some_and(|of| of.as_str() == name)
+                })
+                .unwrap_or_else(|| panic!("{name}"))
+        };
+        for (name, layer) in [
+            ("Stroke of light in the glow", StrokeLayer::CoreInGlow),
+            ("Stroke's glow", StrokeLayer::Halo),
+        ] {
+            let in_glow = child(name);
+            assert_eq!(world.get::<RenderLayers>(in_glow), Some(&glow_only));
+            assert_eq!(&world.get::<Mesh3d>(in_glow).unwrap().0, mesh);
+            assert_eq!(layer_of(in_glow), layer);
+        }
     }
 }

@@ -324,11 +324,10 @@ mod tests {
     use super::*;
     use crate::artwork::model::Rgb;
     use crate::artwork::test_paintings::{arc, painting, stroke};
-    use crate::artwork::tube::CORE_ALPHA;
 
-    /// The builder's core geometry for `artwork`, found independently of the export's
-    /// layout arithmetic: core vertices are the ones with the core's alpha. Positions and
-    /// normals of the core vertices, and the core triangles as position triples.
+    /// The builder's tube geometry for `artwork`, found independently of the export's
+    /// layout arithmetic: the positions and normals of every piece's vertices, and its
+    /// triangles as position triples.
     fn builder_core(artwork: &Artwork) -> Core {
         let (mut positions, mut normals, mut triangles) = (Vec::new(), Vec::new(), Vec::new());
         for stroke in &artwork.strokes {
@@ -336,15 +335,10 @@ mod tests {
                 if piece.indices.is_empty() {
                     continue;
                 }
-                let core = |i: usize| piece.colours[i][3] == CORE_ALPHA;
-                for i in (0..piece.positions.len()).filter(|&i| core(i)) {
-                    positions.push(piece.positions[i]);
-                    normals.push(piece.normals[i]);
-                }
+                positions.extend_from_slice(&piece.positions);
+                normals.extend_from_slice(&piece.normals);
                 for triangle in piece.indices.chunks_exact(3) {
-                    if triangle.iter().all(|&i| core(i as usize)) {
-                        triangles.push([0, 1, 2].map(|k| piece.positions[triangle[k] as usize]));
-                    }
+                    triangles.push([0, 1, 2].map(|k| piece.positions[triangle[k] as usize]));
                 }
             }
         }

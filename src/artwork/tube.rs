@@ -1,6 +1,5 @@
 //! Stroke geometry around a stroke's points, repeated for each symmetry copy: as a solid
-//! tube of the core alone (for export), or as bands the screen turns to face the eye, a
-//! bright core inside a faint wide halo ([`Profile`]). Built incrementally: a new point
+//! tube (for export), or as a band the screen turns to face the eye ([`Profile`]). Built incrementally: a new point
 //! adds one ring and rewrites only the ring before it (whose direction it settles), and
 //! long strokes are cut into pieces of at most [`PIECE_POINTS`] points, so the work for a
 //! frame depends on what was painted in that frame, never on the size of the artwork.
@@ -18,16 +17,6 @@ pub const SIDES: usize = 6;
 pub const PIECE_POINTS: usize = 256;
 /// Points over which a stroke swells from a fine tip to full width (and narrows at its end).
 pub const TAPER_POINTS: usize = 6;
-/// The halo's radius relative to the core's.
-pub const HALO_SCALE: f32 = 2.4;
-/// Where a band's halo begins, relative to the core's radius.
-const HALO_INNER: f32 = 0.9;
-/// The core's opacity (drawn opaque on screen) and the halo's. On screen only the halo's
-/// side facing the patient is drawn: one layer of 0.26 looks as the front and back layers
-/// of 0.14 together did.
-pub const CORE_ALPHA: f32 = 1.0;
-/// See [`CORE_ALPHA`].
-pub const HALO_ALPHA: f32 = 0.26;
 /// How far a lean stroke's tube (on screen and in the export) may stray from the painted
 /// one, metres: its centre line, and its radius.
 pub const LEAN_TOLERANCE: f32 = 0.00075;
@@ -40,30 +29,22 @@ pub const MIN_PRESSURE_WIDTH: f32 = 0.35;
 /// The shape of a stroke's geometry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Profile {
-    /// A tube of [`SIDES`] corners around each point, the core alone: solid geometry, seen
-    /// the same from any side (the export, which leaves the faint halo out).
+    /// A tube of [`SIDES`] corners around each point: solid geometry, seen the same from
+    /// any side (the export).
     Tube,
-    /// A band across each point for the core (two vertices) and, for the halo, two
-    /// narrower bands along its sides (four vertices: the halo is not drawn over its own
-    /// core, where it would change nothing). Every vertex is placed on its point; the
-    /// screen's vertex shader moves it across by its [`TubeMesh::offsets`] in the direction
-    /// facing the eye.
+    /// A band across each point, two vertices wide. Both are placed on their point; the
+    /// screen's vertex shader moves them across by their [`TubeMesh::offsets`] in the
+    /// direction facing the eye (and, for the painting's glow, further).
     Band,
 }
 
 impl Profile {
-    /// Vertices per ring per copy in the core, and in the halo.
-    pub fn layer_vertices(self) -> [usize; 2] {
-        match self {
-            Profile::Tube => [SIDES, 0],
-            Profile::Band => [2, 4],
-        }
-    }
-
-    /// Vertices per ring per copy: the core's and the halo's.
+    /// Vertices per ring per copy.
     pub fn ring_vertices(self) -> usize {
-        let [core, halo] = self.layer_vertices();
-        core + halo
+        match self {
+            Profile::Tube => SIDES,
+            Profile::Band => 2,
+        }
     }
 }
 
@@ -77,48 +58,23 @@ pub struct TubeMesh {
     /// Vertex colours, linear RGBA.
     pub colours: Vec<[f32; 4]>,
     /// For a band, each vertex's signed distance across the stroke, metres (to be turned to
-    /// face the eye), and the radius of the tube its layer stands for; empty for a tube.
+    /// face the eye), and the radius of the tube it stands for; empty for a tube.
     pub offsets: Vec<[f32; 2]>,
     /// Triangles, three vertex indices each.
     pub indices: Vec<u32>,
 }
 
 impl TubeMesh {
-    /// The core and the halo around it, as two meshes: the core is drawn opaque, the halo
-    /// blended over it. A vertex belongs to the core when it has the core's opacity.
-    pub fn layers(&self) -> [TubeMesh; 2] {
-        let layer_of = |index: usize| usize::from(self.colours[index][3] != CORE_ALPHA);
-        let mut layers = [TubeMesh::default(), TubeMesh::default()];
-        let mut moved = vec![u32::MAX; self.positions.len()];
-        for (index, position) in self.positions.iter().enumerate() {
-            let layer = &mut layers[layer_of(index)];
-            moved[index] = layer.positions.len() as u32;
-            layer.positions.push(*position);
-            layer.normals.push(self.normals[index]);
-            layer.colours.push(self.colours[index]);
-            if let Some(offset) = self.offsets.get(index) {
-                layer.offsets.push(*offset);
-            }
-        }
-        for triangle in self.indices.chunks_exact(3) {
-            let layer = layer_of(triangle[0] as usize);
-            layers[layer]
-                .indices
-                .extend(triangle.iter().map(|&index| moved[index as usize]));
-        }
-        layers
-    }
-
-    /// The box, least and greatest corners, that holds everything the mesh can draw: for a
-    /// band, each vertex moved in any direction by as far as its offsets can carry it (across
-    /// the stroke, and towards the eye). `None` for an empty mesh.
-    pub fn reach(&self) -> Option<(Vec3, Vec3)> {
+    /// The box, least and greatest corners, that holds everything the mesh can draw with its
+    /// band's offsets `widened` (1 as it is): each vertex moved in any direction by as far as
+    /// its offsets can carry it (across the stroke, and towards the eye). `None` for an empty
+    /// mesh.
+    pub fn reach(&self, widened: f32) -> Option<(Vec3, Vec3)> {
         let mut reach: Option<(Vec3, Vec3)> = None;
         for (index, position) in self.positions.iter().enumerate() {
-            let spread = self
-                .offsets
-                .get(index)
-                .map_or(0.0, |[across, radius]| across.abs() + radius.abs());
+            let spread = self.offsets.get(index).map_or(0.0, |[across, radius]| {
+                (across.abs() + radius.abs()) * widened.abs()
+            });
             let (low, high) = (
                 Vec3::from(*position) - spread,
                 Vec3::from(*position) + spread,
@@ -320,90 +276,66 @@ impl TubeBuilder {
     /// Triangles joining the ring at vertex `from` to the ring at vertex `to`, per copy.
     fn connect(&mut self, piece: usize, from: usize, to: usize) {
         let mesh = &mut self.pieces[piece];
-        let [core_vertices, _] = self.profile.layer_vertices();
         for copy in 0..self.symmetry.folds() {
             let mirrored = self.symmetry.mirrors(copy);
-            for (layer, count) in self.profile.layer_vertices().into_iter().enumerate() {
-                if count == 0 {
-                    continue;
-                }
-                let base = copy as usize * self.profile.ring_vertices() + layer * core_vertices;
-                if self.profile == Profile::Band {
-                    // The core's band, or the halo's two side bands.
-                    for strip in (0..count).step_by(2) {
-                        let [a, b, c, d] = [from, from + 1, to, to + 1]
-                            .map(|vertex| (vertex + base + strip) as u32);
-                        mesh.indices.extend_from_slice(&[a, b, c, b, d, c]);
-                    }
-                    continue;
-                }
-                for side in 0..SIDES {
-                    let next = (side + 1) % SIDES;
-                    let a = (from + base + side) as u32;
-                    let b = (from + base + next) as u32;
-                    let c = (to + base + side) as u32;
-                    let d = (to + base + next) as u32;
-                    // Counter-clockwise seen from outside, so the outward side is the front
-                    // (a mirror image turns the order round).
-                    let triangles = if mirrored {
-                        [a, c, b, b, c, d]
-                    } else {
-                        [a, b, c, b, d, c]
-                    };
-                    mesh.indices.extend_from_slice(&triangles);
-                }
+            let base = copy as usize * self.profile.ring_vertices();
+            if self.profile == Profile::Band {
+                let [a, b, c, d] =
+                    [from, from + 1, to, to + 1].map(|vertex| (vertex + base) as u32);
+                mesh.indices.extend_from_slice(&[a, b, c, b, d, c]);
+                continue;
+            }
+            for side in 0..SIDES {
+                let next = (side + 1) % SIDES;
+                let a = (from + base + side) as u32;
+                let b = (from + base + next) as u32;
+                let c = (to + base + side) as u32;
+                let d = (to + base + next) as u32;
+                // Counter-clockwise seen from outside, so the outward side is the front
+                // (a mirror image turns the order round).
+                let triangles = if mirrored {
+                    [a, c, b, b, c, d]
+                } else {
+                    [a, b, c, b, d, c]
+                };
+                mesh.indices.extend_from_slice(&triangles);
             }
         }
     }
 
-    /// The ring's vertices for every copy: core then halo ([`Profile::layer_vertices`]).
+    /// The ring's vertices for every copy ([`Profile::ring_vertices`] each).
     fn ring_vertices(&self, ring: &Ring, end_taper: f32) -> Vec<RingVertex> {
         let radius =
             self.width / 2.0 * pressure_width(ring.point.pressure) * taper(ring.number) * end_taper;
         let binormal = ring.tangent.cross(ring.normal);
         let [r, g, b] = self.colour;
+        let colour = [r, g, b, 1.0];
         let mut vertices = Vec::with_capacity(self.ring_stride());
         for copy in 0..self.symmetry.folds() {
             let centre = self.symmetry.place(copy, ring.point.at);
-            let layers = [(1.0, CORE_ALPHA), (HALO_SCALE, HALO_ALPHA)];
-            for ((scale, alpha), count) in layers.into_iter().zip(self.profile.layer_vertices()) {
-                if count == 0 {
-                    continue;
-                }
-                let colour = [r, g, b, alpha];
-                match self.profile {
-                    Profile::Tube => {
-                        for side in 0..SIDES {
-                            let angle = TAU * side as f32 / SIDES as f32;
-                            let outward = ring.normal * angle.cos() + binormal * angle.sin();
-                            let outward = self.symmetry.turn(copy, outward);
-                            vertices.push(RingVertex {
-                                position: (centre + outward * radius * scale).to_array(),
-                                normal: outward.to_array(),
-                                colour,
-                                offset: [0.0; 2],
-                            });
-                        }
+            match self.profile {
+                Profile::Tube => {
+                    for side in 0..SIDES {
+                        let angle = TAU * side as f32 / SIDES as f32;
+                        let outward = ring.normal * angle.cos() + binormal * angle.sin();
+                        let outward = self.symmetry.turn(copy, outward);
+                        vertices.push(RingVertex {
+                            position: (centre + outward * radius).to_array(),
+                            normal: outward.to_array(),
+                            colour,
+                            offset: [0.0; 2],
+                        });
                     }
-                    Profile::Band => {
-                        let along = self.symmetry.turn(copy, ring.tangent).to_array();
-                        let layer_radius = radius * scale;
-                        // The core spans the tube; the halo's side bands span what the
-                        // core leaves of its width, reaching a little over the core's
-                        // edges so that no seam shows between them.
-                        let across: &[f32] = if alpha == CORE_ALPHA {
-                            &[-1.0, 1.0]
-                        } else {
-                            &[-HALO_SCALE, -HALO_INNER, HALO_INNER, HALO_SCALE]
-                        };
-                        for across in across {
-                            vertices.push(RingVertex {
-                                position: centre.to_array(),
-                                normal: along,
-                                colour,
-                                offset: [across * radius, layer_radius],
-                            });
-                        }
+                }
+                Profile::Band => {
+                    let along = self.symmetry.turn(copy, ring.tangent).to_array();
+                    for across in [-radius, radius] {
+                        vertices.push(RingVertex {
+                            position: centre.to_array(),
+                            normal: along,
+                            colour,
+                            offset: [across, radius],
+                        });
                     }
                 }
             }
@@ -631,11 +563,9 @@ mod tests {
     fn a_tube_is_the_core_alone_facing_outwards() {
         let line = stroke(200, 2);
         let built = TubeBuilder::build(&line, Profile::Tube);
-        let piece = &built.pieces()[0];
-        let [core, halo] = piece.layers();
-        assert_eq!(core, *piece, "every vertex and triangle is the core's");
-        assert!(halo.positions.is_empty() && halo.indices.is_empty());
-        assert!(core.colours.iter().all(|colour| colour[3] == CORE_ALPHA));
+        let core = &built.pieces()[0];
+        assert!(core.offsets.is_empty());
+        assert!(core.colours.iter().all(|colour| colour[3] == 1.0));
         // Each triangle turns counter-clockwise seen from outside: its face points away
         // from the stroke (the outward side is the front, so only it is drawn).
         for triangle in core.indices.chunks_exact(3) {
@@ -654,41 +584,36 @@ mod tests {
     }
 
     #[test]
-    fn a_band_is_six_vertices_on_each_point_spread_across_by_their_offsets() {
+    fn a_band_is_two_vertices_on_each_point_spread_across_by_their_offsets() {
         let line = stroke(600, 2);
         let built = TubeBuilder::build(&line, Profile::Band);
         let stride = Profile::Band.ring_vertices() * 2;
         let piece = &built.pieces()[0];
         assert_eq!(piece.offsets.len(), piece.positions.len());
         assert_eq!(piece.positions.len(), PIECE_POINTS * stride);
-        // Per copy, one band for the core and two for the halo join each pair of rings,
-        // two triangles each.
-        assert_eq!(piece.indices.len(), (PIECE_POINTS - 1) * 2 * 3 * 2 * 3);
+        // Per copy, one band joins each pair of rings: two triangles.
+        assert_eq!(piece.indices.len(), (PIECE_POINTS - 1) * 2 * 2 * 3);
         let ring = 100 * stride;
         let radius = 0.01 * pressure_width(0.8);
-        let halo = radius * HALO_SCALE;
         for copy in 0..2 {
             let at = Symmetry::new(2).place(copy as u32, line.points[100].at);
             let vertices = ring + copy * Profile::Band.ring_vertices();
-            for vertex in vertices..vertices + 6 {
+            for vertex in vertices..vertices + 2 {
                 assert!(Vec3::from_array(piece.positions[vertex]).distance(at) < 1e-6);
                 let along = Vec3::from_array(piece.normals[vertex]);
                 assert!(
                     (along.length() - 1.0).abs() < 1e-4,
                     "the stroke's direction"
                 );
+                let [r, g, b] = line.colour.linear();
+                assert_eq!(
+                    piece.colours[vertex],
+                    [r, g, b, 1.0],
+                    "the stroke's colour, opaque"
+                );
             }
-            let offsets = &piece.offsets[vertices..vertices + 6];
-            let inner = radius * HALO_INNER;
-            let expected = [
-                [-radius, radius],
-                [radius, radius],
-                [-halo, halo],
-                [-inner, halo],
-                [inner, halo],
-                [halo, halo],
-            ];
-            for (offset, expected) in offsets.iter().zip(expected) {
+            let offsets = &piece.offsets[vertices..vertices + 2];
+            for (offset, expected) in offsets.iter().zip([[-radius, radius], [radius, radius]]) {
                 let apart = Vec2::from_array(*offset).distance(Vec2::from_array(expected));
                 assert!(apart < 1e-6, "{offsets:?}");
             }
@@ -696,29 +621,22 @@ mod tests {
         // The direction follows the stroke: from this point towards the next.
         let towards = (line.points[101].at - line.points[99].at).normalize();
         assert!(Vec3::from_array(piece.normals[ring]).dot(towards) > 0.99);
-        // The halo's side bands leave the core's middle to the core alone.
-        let middle = |layer: &TubeMesh| {
-            layer.indices.chunks_exact(3).any(|triangle| {
-                let sides = triangle
-                    .iter()
-                    .map(|&i| layer.offsets[i as usize][0].signum());
-                sides.clone().any(|side| side < 0.0) && sides.clone().any(|side| side > 0.0)
-            })
-        };
-        let [core_layer, halo_layer] = piece.layers();
-        assert!(middle(&core_layer), "the core spans its band");
-        assert!(
-            !middle(&halo_layer),
-            "no halo triangle crosses the stroke's centre line"
-        );
+        // Each triangle spans the band, from one side of the centre line to the other.
+        for triangle in piece.indices.chunks_exact(3) {
+            let sides: Vec<f32> = triangle
+                .iter()
+                .map(|&i| piece.offsets[i as usize][0].signum())
+                .collect();
+            assert!(sides.contains(&-1.0) && sides.contains(&1.0), "{sides:?}");
+        }
         // Both tips narrow to nothing.
         assert!(piece.offsets[0][1] < radius * 0.2);
         let last = built.pieces().last().expect("pieces");
-        assert!(last.offsets[last.offsets.len() - 1][1] < halo * 0.2);
+        assert!(last.offsets[last.offsets.len() - 1][1] < radius * 0.2);
     }
 
     #[test]
-    fn a_band_built_point_by_point_equals_one_built_at_once_and_parts_into_layers() {
+    fn a_band_built_point_by_point_equals_one_built_at_once() {
         let line = stroke(600, 3);
         let mut builder = TubeBuilder::new(&line, Profile::Band);
         for point in &line.points {
@@ -727,53 +645,43 @@ mod tests {
         builder.finish();
         let built = TubeBuilder::build(&line, Profile::Band);
         assert_eq!(builder.pieces(), built.pieces());
-        let piece = &built.pieces()[1];
-        let [core, halo] = piece.layers();
-        assert_eq!(2 * core.positions.len(), halo.positions.len());
-        assert_eq!(core.offsets.len(), core.positions.len());
-        assert_eq!(core.indices.len() + halo.indices.len(), piece.indices.len());
-        let widest = |layer: &TubeMesh| {
-            layer
-                .offsets
-                .iter()
-                .fold(0.0f32, |widest, offset| widest.max(offset[0].abs()))
-        };
-        assert!((widest(&halo) / widest(&core) - HALO_SCALE).abs() < 1e-3);
-        assert!(core.colours.iter().all(|colour| colour[3] == CORE_ALPHA));
-        assert!(halo.colours.iter().all(|colour| colour[3] == HALO_ALPHA));
+        assert_eq!(built.pieces().len(), 3);
     }
 
     #[test]
-    fn a_bands_reach_holds_every_point_its_halo_can_be_drawn_at() {
+    fn a_bands_reach_holds_every_point_it_can_be_drawn_at_widened_or_not() {
         let line = stroke(200, 1);
         let built = TubeBuilder::build(&line, Profile::Band);
-        let [_, halo] = built.pieces()[0].layers();
-        let (least, most) = halo.reach().expect("a halo has vertices");
-        // Where the band shader puts a vertex, for an eye in any of many directions.
-        for (index, centre) in halo.positions.iter().enumerate() {
-            let centre = Vec3::from(*centre);
-            let along = Vec3::from(halo.normals[index]);
-            let [across, radius] = halo.offsets[index];
-            for eye in [
-                Vec3::X,
-                Vec3::Y,
-                Vec3::Z,
-                Vec3::NEG_Z,
-                Vec3::new(1.0, -2.0, 0.5),
-            ] {
-                let side = along.cross(eye).try_normalize().unwrap_or(Vec3::ZERO);
-                let drawn =
-                    centre + side * across + eye.normalize() * radius * std::f32::consts::FRAC_PI_4;
-                assert!(drawn.cmpge(least).all() && drawn.cmple(most).all());
+        let band = &built.pieces()[0];
+        for widened in [1.0, 2.4] {
+            let (least, most) = band.reach(widened).expect("a band has vertices");
+            // Where the band shader puts a vertex, for an eye in any of many directions.
+            for (index, centre) in band.positions.iter().enumerate() {
+                let centre = Vec3::from(*centre);
+                let along = Vec3::from(band.normals[index]);
+                let [across, radius] = band.offsets[index].map(|offset| offset * widened);
+                for eye in [
+                    Vec3::X,
+                    Vec3::Y,
+                    Vec3::Z,
+                    Vec3::NEG_Z,
+                    Vec3::new(1.0, -2.0, 0.5),
+                ] {
+                    let side = along.cross(eye).try_normalize().unwrap_or(Vec3::ZERO);
+                    let drawn = centre
+                        + side * across
+                        + eye.normalize() * radius * std::f32::consts::FRAC_PI_4;
+                    assert!(drawn.cmpge(least).all() && drawn.cmple(most).all());
+                }
             }
+            // It reaches no further than the widest band around the stroke's points.
+            let widest = widened * 2.0 * line.width;
+            let points = line.points.iter().map(|point| point.at);
+            let low = points.clone().fold(Vec3::MAX, Vec3::min) - widest;
+            let high = points.fold(Vec3::MIN, Vec3::max) + widest;
+            assert!(least.cmpge(low).all() && most.cmple(high).all());
         }
-        // It reaches no further than the widest band around the stroke's points.
-        let widest = HALO_SCALE * 2.0 * line.width;
-        let points = line.points.iter().map(|point| point.at);
-        let low = points.clone().fold(Vec3::MAX, Vec3::min) - widest;
-        let high = points.fold(Vec3::MIN, Vec3::max) + widest;
-        assert!(least.cmpge(low).all() && most.cmple(high).all());
-        assert_eq!(TubeMesh::default().reach(), None);
+        assert_eq!(TubeMesh::default().reach(1.0), None);
     }
 
     #[test]

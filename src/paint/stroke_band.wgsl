@@ -2,13 +2,23 @@
 // stroke's direction in place of a normal, its signed distance across the stroke in `uv.x`
 // and the radius of the tube its band stands for in `uv.y`; here it moves across the
 // stroke in the direction that faces this eye. Two triangles per segment then look like a
-// tube from wherever the stroke is seen.
+// tube from wherever the stroke is seen. The material widens the band, sets its opacity and
+// can leave its middle out: the same band is the stroke's core, and (wider, faint, around
+// the core) its halo.
 
 #import bevy_pbr::{
     mesh_functions,
     mesh_view_bindings::view,
     view_transformations::position_world_to_clip,
 }
+
+struct BandLook {
+    widened: f32,
+    opacity: f32,
+    hollow: f32,
+};
+
+@group(#{MATERIAL_BIND_GROUP}) @binding(0) var<uniform> look: BandLook;
 
 struct StrokeVertex {
     @builtin(instance_index) instance_index: u32,
@@ -21,6 +31,8 @@ struct StrokeVertex {
 struct Band {
     @builtin(position) clip: vec4<f32>,
     @location(0) colour: vec4<f32>,
+    // Where across the band: -1 and 1 at its sides.
+    @location(1) side: f32,
 };
 
 @vertex
@@ -41,16 +53,19 @@ fn vertex(vertex: StrokeVertex) -> Band {
     // average across its width): the band stands as far towards the eye, so that it hides,
     // and is hidden by, the strokes around it as the tube would.
     let towards_eye = normalize(view.world_position - centre);
-    let across = vertex.across * scale;
+    let across = vertex.across * scale * look.widened;
     var band: Band;
     band.clip = position_world_to_clip(
         centre + normalize(side) * across.x + towards_eye * across.y * 0.7853982
     );
-    band.colour = vertex.colour;
+    band.colour = vec4(vertex.colour.rgb, vertex.colour.a * look.opacity);
+    band.side = sign(vertex.across.x);
     return band;
 }
 
 @fragment
 fn fragment(band: Band) -> @location(0) vec4<f32> {
-    return band.colour;
+    // Clear in the middle left out (no discard: a shader without it keeps the rasteriser's
+    // early depth test for the opaque core).
+    return band.colour * vec4(1.0, 1.0, 1.0, step(look.hollow, abs(band.side)));
 }

@@ -1,6 +1,6 @@
 //! The painting in the world: every stroke as a bright opaque core inside a faint blended
-//! halo, bands that face the eye ([`super::light`]; the halos are drawn small and laid over
-//! the view, [`super::glow`]), kept in step with the canvas
+//! halo, the same band facing the eye ([`super::light`]; the halos are drawn small and laid
+//! over the view, [`super::glow`]), kept in step with the canvas
 //! incrementally (a frame's work follows what was painted in it), and a soft light at each
 //! brush tip in the colour it will paint.
 //!
@@ -19,7 +19,7 @@ use bevy::tasks::{AsyncComputeTaskPool, Task};
 
 use super::glow::{GLOW_LAYER, HaloReach};
 use super::input::BrushTips;
-use super::light::{StrokeLayer, StrokeLight};
+use super::light::{HALO_SCALE, StrokeLayer, StrokeLight};
 use crate::AppSystems;
 use crate::artwork::canvas::{ERASER_REACH, Tool};
 use crate::artwork::model::Stroke;
@@ -59,7 +59,8 @@ pub struct StrokeMaterial {
     pub core_in_glow: Handle<StrokeLight>,
 }
 
-/// Marks a piece of a stroke's core or halo.
+/// Marks a piece of a stroke: its core, with its halo and the core as the glow sees it as its
+/// children.
 #[derive(Component, Debug, Clone, Copy)]
 pub struct StrokePiece;
 
@@ -67,15 +68,18 @@ pub struct StrokePiece;
 #[derive(Component, Debug, Clone, Copy)]
 struct BrushLight(usize);
 
-/// One piece of a stroke on show: its core's and its halo's entity and mesh.
+/// One piece of a stroke on show: its core's entity, its halo's, and the band mesh both draw.
 #[derive(Debug, Clone)]
-struct ShownPiece([(Entity, Handle<Mesh>); 2]);
+struct ShownPiece {
+    core: Entity,
+    halo: Entity,
+    mesh: Handle<Mesh>,
+}
 
 impl ShownPiece {
+    /// Takes the piece off show, its halo with it.
     fn despawn(&self, commands: &mut Commands) {
-        for (entity, _) in &self.0 {
-            commands.entity(*entity).despawn();
-        }
+        commands.entity(self.core).despawn();
     }
 }
 
@@ -101,7 +105,7 @@ pub const SEPARATE_POINTS: usize = 20_000;
 /// About how many points one bundle holds.
 pub const BUNDLE_POINTS: usize = 10_000;
 
-/// Old strokes merged: one core and one halo mesh per colour.
+/// Old strokes merged: one band mesh per colour.
 #[derive(Debug)]
 struct Bundle {
     /// The strokes in it, held so their addresses (their keys) stay their own.
@@ -109,8 +113,8 @@ struct Bundle {
     pieces: Vec<ShownPiece>,
 }
 
-/// The geometry of a bundle, one core and halo pair per colour, built off the frame.
-type BundleGeometry = (Vec<Arc<Stroke>>, Vec<[TubeMesh; 2]>);
+/// The geometry of a bundle, one band mesh per colour, built off the frame.
+type BundleGeometry = (Vec<Arc<Stroke>>, Vec<TubeMesh>);
 
 /// What is on show, keyed by each finished stroke's address.
 #[derive(Resource, Default)]
@@ -194,18 +198,19 @@ impl std::fmt::Debug for ShownStrokes {
     }
 }
 
+impl StrokeMaterial {
+    /// The three materials, added to `materials`.
+    pub fn new(materials: &mut Assets<StrokeLight>) -> Self {
+        Self {
+            core: materials.add(StrokeLight::new(StrokeLayer::Core)),
+            halo: materials.add(StrokeLight::new(StrokeLayer::Halo)),
+            core_in_glow: materials.add(StrokeLight::new(StrokeLayer::CoreInGlow)),
+        }
+    }
+}
+
 fn create_material(mut materials: ResMut<Assets<StrokeLight>>, mut commands: Commands) {
-    commands.insert_resource(StrokeMaterial {
-        core: materials.add(StrokeLight {
-            layer: StrokeLayer::Core,
-        }),
-        halo: materials.add(StrokeLight {
-            layer: StrokeLayer::Halo,
-        }),
-        core_in_glow: materials.add(StrokeLight {
-            layer: StrokeLayer::CoreInGlow,
-        }),
-    });
+    commands.insert_resource(StrokeMaterial::new(&mut materials));
 }
 
 fn key(stroke: &Arc<Stroke>) -> usize {
@@ -224,24 +229,14 @@ fn mesh_of(piece: &TubeMesh) -> Mesh {
     .with_inserted_indices(Indices::U32(piece.indices.clone()))
 }
 
-/// Shows `piece`: its core and its halo.
+/// Shows `piece` (`hidden` while Calm hides the painting): its band as the core in the view,
+/// and, in the glow alone, as the shape that hides the halos behind it and, widened, as the
+/// halo, with the box it reaches.
 fn spawn_piece(
     commands: &mut Commands,
     meshes: &mut Assets<Mesh>,
     material: &StrokeMaterial,
     piece: &TubeMesh,
-) -> ShownPiece {
-    spawn_layers(commands, meshes, material, &piece.layers(), false)
-}
-
-/// Shows a core and its halo (`hidden` while Calm hides the painting): the core in the view,
-/// and again in the glow as the shape that hides the halos behind it; the halo in the glow
-/// alone, with the box it reaches.
-fn spawn_layers(
-    commands: &mut Commands,
-    meshes: &mut Assets<Mesh>,
-    material: &StrokeMaterial,
-    [core, halo]: &[TubeMesh; 2],
     hidden: bool,
 ) -> ShownPiece {
     let visibility = if hidden {
@@ -249,63 +244,60 @@ fn spawn_layers(
     } else {
         Visibility::Inherited
     };
-    let mut spawn = |name: &'static str, layer: &TubeMesh, material: &Handle<StrokeLight>| {
-        let mesh = meshes.add(mesh_of(layer));
-        let entity = commands
-            .spawn((
-                Name::new(name),
-                StrokePiece,
-                Mesh3d(mesh.clone()),
-                MeshMaterial3d(material.clone()),
-                Transform::IDENTITY,
-                visibility,
-                // Pieces grow while painted, and their bands reach past the points that
-                // bound them; their bounds are not worth recomputing.
-                NoFrustumCulling,
-            ))
-            .id();
-        (entity, mesh)
+    let mesh = meshes.add(mesh_of(piece));
+    let core = commands
+        .spawn((
+            Name::new("Stroke of light"),
+            StrokePiece,
+            Mesh3d(mesh.clone()),
+            MeshMaterial3d(material.core.clone()),
+            Transform::IDENTITY,
+            visibility,
+            // Pieces grow while painted, and their bands reach past the points that bound
+            // them; their bounds are not worth recomputing.
+            NoFrustumCulling,
+        ))
+        .id();
+    let in_glow = |name: &'static str, material: &Handle<StrokeLight>| {
+        (
+            Name::new(name),
+            Mesh3d(mesh.clone()),
+            MeshMaterial3d(material.clone()),
+            RenderLayers::layer(GLOW_LAYER),
+            NoFrustumCulling,
+            ChildOf(core),
+        )
     };
-    let (core_entity, core_mesh) = spawn("Stroke of light", core, &material.core);
-    let (halo_entity, halo_mesh) = spawn("Stroke's glow", halo, &material.halo);
-    commands.spawn((
-        Name::new("Stroke of light in the glow"),
-        Mesh3d(core_mesh.clone()),
-        MeshMaterial3d(material.core_in_glow.clone()),
-        RenderLayers::layer(GLOW_LAYER),
-        NoFrustumCulling,
-        ChildOf(core_entity),
+    commands.spawn(in_glow(
+        "Stroke of light in the glow",
+        &material.core_in_glow,
     ));
-    commands
-        .entity(halo_entity)
-        .insert(RenderLayers::layer(GLOW_LAYER));
-    reach_of(commands, halo_entity, halo);
-    ShownPiece([(core_entity, core_mesh), (halo_entity, halo_mesh)])
+    let halo = commands
+        .spawn(in_glow("Stroke's glow", &material.halo))
+        .id();
+    reach_of(commands, halo, piece);
+    ShownPiece { core, halo, mesh }
 }
 
-/// Records the box a halo reaches, for the glow to cover.
-fn reach_of(commands: &mut Commands, halo: Entity, mesh: &TubeMesh) {
-    match mesh.reach() {
+/// Records the box a piece's halo reaches, for the glow to cover.
+fn reach_of(commands: &mut Commands, halo: Entity, piece: &TubeMesh) {
+    match piece.reach(HALO_SCALE) {
         Some((least, most)) => commands.entity(halo).insert(HaloReach(least, most)),
         None => commands.entity(halo).remove::<HaloReach>(),
     };
 }
 
-/// Replaces `shown`'s meshes with `piece`'s geometry.
+/// Replaces `shown`'s mesh with `piece`'s geometry.
 fn update_piece(
     shown: &ShownPiece,
     piece: &TubeMesh,
     meshes: &mut Assets<Mesh>,
     commands: &mut Commands,
 ) {
-    let [core, halo] = piece.layers();
-    let [(_, core_mesh), (halo_entity, halo_mesh)] = &shown.0;
-    for (handle, layer) in [(core_mesh, &core), (halo_mesh, &halo)] {
-        if meshes.insert(handle, mesh_of(layer)).is_err() {
-            warn!("a stroke's mesh could not be updated");
-        }
+    if meshes.insert(&shown.mesh, mesh_of(piece)).is_err() {
+        warn!("a stroke's mesh could not be updated");
     }
-    reach_of(commands, *halo_entity, &halo);
+    reach_of(commands, shown.halo, piece);
 }
 
 /// Brings the shown strokes up to the canvas: new points extend the growing stroke's last
@@ -438,7 +430,7 @@ fn sync_strokes(
         let pieces = built
             .pieces()
             .iter()
-            .map(|piece| spawn_piece(&mut commands, &mut meshes, &material, piece))
+            .map(|piece| spawn_piece(&mut commands, &mut meshes, &material, piece, false))
             .collect();
         shown.finished.insert(
             key,
@@ -525,14 +517,14 @@ fn take_bundle(
     }
     let pieces = geometry
         .iter()
-        .map(|layers| spawn_layers(commands, meshes, material, layers, shown.hidden))
+        .map(|piece| spawn_piece(commands, meshes, material, piece, shown.hidden))
         .collect();
     shown.bundles.push(Bundle { strokes, pieces });
 }
 
-/// The strokes' bands merged, one core and halo pair per colour.
-pub fn bundle_geometry(strokes: &[Arc<Stroke>]) -> Vec<[TubeMesh; 2]> {
-    let mut by_colour: Vec<(crate::artwork::model::Rgb, [TubeMesh; 2])> = Vec::new();
+/// The strokes' bands merged, one mesh per colour.
+pub fn bundle_geometry(strokes: &[Arc<Stroke>]) -> Vec<TubeMesh> {
+    let mut by_colour: Vec<(crate::artwork::model::Rgb, TubeMesh)> = Vec::new();
     for stroke in strokes {
         let at = match by_colour
             .iter()
@@ -545,12 +537,10 @@ pub fn bundle_geometry(strokes: &[Arc<Stroke>]) -> Vec<[TubeMesh; 2]> {
             }
         };
         for piece in TubeBuilder::build(&lean(stroke), Profile::Band).pieces() {
-            for (merged, layer) in by_colour[at].1.iter_mut().zip(piece.layers()) {
-                merged.append(&layer);
-            }
+            by_colour[at].1.append(piece);
         }
     }
-    by_colour.into_iter().map(|(_, layers)| layers).collect()
+    by_colour.into_iter().map(|(_, merged)| merged).collect()
 }
 
 /// Uploads the growing stroke's changed pieces (at most the last two), spawning new ones.
@@ -568,7 +558,7 @@ fn update_pieces(
         if let Some(shown) = growing.pieces.get(index) {
             update_piece(shown, piece, meshes, commands);
         } else {
-            let shown = spawn_piece(commands, meshes, material, piece);
+            let shown = spawn_piece(commands, meshes, material, piece, false);
             growing.pieces.push(shown);
         }
     }
