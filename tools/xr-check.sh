@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Stillpoint on a real OpenXR runtime and checks, from the app's own log, that the XR
-# session reached FOCUSED, that frames were submitted to the headset and that the session
+# session reached FOCUSED, that frames were submitted to the headset, that the desktop
+# mirror dropped its multisampling while the headset showed the scene, and that the session
 # advanced. The runtime is Monado with a simulated headset, a null compositor and software
 # Vulkan, in a small Debian root filesystem built by tools/xr-runtime.sh (needs root). The
 # rootfs has only the versioned OpenXR loader (libopenxr_loader.so.1), as on a user's
@@ -59,6 +60,8 @@ grep -q "xr: session state FOCUSED" "$log" || fail "the XR session never reached
 frames=$(sed -n 's/.*xr: \([0-9]*\) frames submitted to the headset.*/\1/p' "$log" | tail -n1)
 [ "${frames:-0}" -gt 0 ] || fail "no frames were submitted to the headset"
 grep -q "headset session ended cleanly" "$log" || fail "the XR session did not end cleanly"
+grep -q "xr: the mirror is drawn without multisampling while the headset shows the scene" "$log" \
+    || fail "the mirror kept its multisampling while the headset showed the scene"
 reached=$(sed -n 's/.*session advanced to step \([0-9]*\) of [0-9]* at session time \([0-9.]*\) s.*/\1 \2/p' "$log")
 [ -n "$reached" ] || fail "the session did not advance"
 read -r step advanced <<<"$reached"

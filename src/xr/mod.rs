@@ -153,6 +153,7 @@ pub fn plugin(app: &mut App) {
                     show_scene_colours_in_the_headset,
                     (glow_in_each_eye, mark_eye_glows),
                     mirror_the_head,
+                    lighten_the_mirror,
                     count_frames,
                 )
                     .in_set(AppSystems::Present),
@@ -504,6 +505,28 @@ fn mirror_the_head(
     }
 }
 
+/// While the headset shows the scene, the desktop mirror is the therapist's view of it and is
+/// drawn without multisampling: the eyes keep theirs, and the mirror, a view as large as an
+/// eye, shades a quarter of the samples it did. Otherwise it is the patient's view, smoothed.
+fn lighten_the_mirror(
+    state: Option<Res<XrState>>,
+    mut mirrors: Query<&mut Msaa, With<PatientCamera>>,
+) {
+    let showing = state.as_deref() == Some(&XrState::Running);
+    let wanted = if showing { Msaa::Off } else { Msaa::default() };
+    for mut msaa in &mut mirrors {
+        if *msaa != wanted {
+            *msaa = wanted;
+            let (drawn, headset) = if showing {
+                ("without multisampling", "shows the scene")
+            } else {
+                ("multisampled", "does not show the scene")
+            };
+            info!("xr: the mirror is drawn {drawn} while the headset {headset}");
+        }
+    }
+}
+
 fn count_ended_frame(counter: Res<FrameCounter>) {
     counter.0.fetch_add(1, Ordering::Relaxed);
 }
@@ -587,5 +610,36 @@ mod tests {
         assert!(forward.z < 0.0);
         // The world stays level: recentring only turns about the vertical.
         assert!((root.rotation * Vec3::Y).abs_diff_eq(Vec3::Y, 1e-6));
+    }
+
+    #[test]
+    fn the_mirror_is_multisampled_only_while_the_headset_does_not_show_the_scene() {
+        let mut app = App::new();
+        app.add_systems(Update, lighten_the_mirror);
+        let mirror = app.world_mut().spawn((PatientCamera, Msaa::default())).id();
+        let other = app.world_mut().spawn(Msaa::default()).id();
+        let msaa = |app: &App, entity: Entity| *app.world().get::<Msaa>(entity).unwrap();
+        // No headset at all.
+        app.update();
+        assert_eq!(msaa(&app, mirror), Msaa::Sample4);
+        for (state, wanted) in [
+            (XrState::Available, Msaa::Sample4),
+            (XrState::Ready, Msaa::Sample4),
+            (XrState::Running, Msaa::Off),
+            (XrState::Stopping, Msaa::Sample4),
+            (XrState::Running, Msaa::Off),
+            (
+                XrState::Exiting {
+                    should_restart: true,
+                },
+                Msaa::Sample4,
+            ),
+        ] {
+            app.insert_resource(state);
+            app.update();
+            assert_eq!(msaa(&app, mirror), wanted, "{state:?}");
+            // Only the mirror: the eyes and other cameras keep their own.
+            assert_eq!(msaa(&app, other), Msaa::Sample4);
+        }
     }
 }
