@@ -1,8 +1,9 @@
 //! Stroke geometry around a stroke's points, repeated for each symmetry copy: as a solid
-//! tube (for export), or as a band the screen turns to face the eye ([`Profile`]). Built incrementally: a new point
-//! adds one ring and rewrites only the ring before it (whose direction it settles), and
-//! long strokes are cut into pieces of at most [`PIECE_POINTS`] points, so the work for a
-//! frame depends on what was painted in that frame, never on the size of the artwork.
+//! tube (for export), or as a band the screen turns to face the eye ([`Profile`]). Built
+//! incrementally: a new point adds one ring and rewrites only the ring before it (whose
+//! direction it settles), and long strokes are cut into pieces of at most [`PIECE_POINTS`]
+//! points, so the work for a frame depends on what was painted in that frame, never on the
+//! size of the artwork.
 
 use std::collections::VecDeque;
 use std::f32::consts::TAU;
