@@ -76,10 +76,9 @@ struct BandLook {
 }
 
 /// A part of a stroke as a material draws it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StrokeLayer {
     /// The bright core, opaque.
-    #[default]
     Core,
     /// The faint halo: the core's band, wider, blended over what is behind it.
     Halo,
