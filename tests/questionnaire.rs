@@ -168,6 +168,133 @@ fn answers_out_of_range_or_before_an_item_shows_change_nothing() {
     assert_eq!(numbers(&abandoned[0]["answers"]), [3]);
 }
 
+/// `simulate` on the outcome-measures session written to `record` (continuing it when
+/// `resume`), with `actions`; the record's events as the file holds them.
+fn simulate_into(record: &Path, resume: bool, actions: &[String]) -> Vec<Value> {
+    let mut args = vec![
+        "simulate",
+        "--session",
+        "outcome-measures",
+        "--patient",
+        "P-302",
+        "--auto-continue",
+        "120",
+        "--record",
+        record.to_str().expect("a UTF-8 path"),
+    ];
+    if resume {
+        args.push("--resume");
+    }
+    for action in actions {
+        args.extend(["--action", action]);
+    }
+    let output = stillpoint(&args);
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        stdout(&output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    events(&std::fs::read_to_string(record).expect("the record"))
+}
+
+/// Cuts `record` after the first line for which `last` holds, as a kill just after that
+/// line was written would leave it.
+fn cut_after(record: &Path, last: impl Fn(&Value) -> bool) {
+    let text = std::fs::read_to_string(record).expect("the record");
+    let mut kept = String::new();
+    for line in text.lines() {
+        kept.push_str(line);
+        kept.push('\n');
+        if last(&serde_json::from_str(line).expect("a record line is JSON")) {
+            std::fs::write(record, kept).expect("cut the record");
+            return;
+        }
+    }
+    panic!("no line to cut after in {text}");
+}
+
+#[test]
+fn a_session_stopped_mid_questionnaire_resumes_at_the_next_item_with_every_answer_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("P-302").join("stopped.jsonl");
+    // Three PHQ-9 items, one corrected with Back; then the app stops.
+    let mut actions = answering(13.0, &[2, 1, 3]);
+    actions.push("16=item-back".into());
+    actions.extend(answering(17.0, &[1, 0]));
+    actions.push("19=item-back".into());
+    actions.push("20=end".into());
+    let before = simulate_into(&record, false, &actions);
+    let progress: Vec<Vec<u32>> = named(&before, "questionnaire_progress")
+        .iter()
+        .map(|line| numbers(&line["answers"]))
+        .collect();
+    assert_eq!(
+        progress,
+        [
+            vec![2],
+            vec![2, 1],
+            vec![2, 1, 3],
+            vec![2, 1],
+            vec![2, 1, 1],
+            vec![2, 1, 1, 0],
+            vec![2, 1, 1],
+        ],
+        "each answer and each step back is written as it happens"
+    );
+    assert!(named(&before, "questionnaire").is_empty());
+    cut_after(&record, |line| {
+        line["event"] == "questionnaire_progress" && numbers(&line["answers"]) == [2, 1, 1]
+    });
+
+    // Resumed: item 4 shows, and six more answers complete PHQ-9 (item 9 answered 2).
+    let mut actions = answering(21.0, &[0, 2, 1, 0, 3, 2]);
+    actions.push("27.5=confirm".into());
+    actions.push("28=acknowledge".into());
+    actions.push("30=end".into());
+    let after = simulate_into(&record, true, &actions);
+    let taken = named(&after, "questionnaire");
+    assert_eq!(taken.len(), 1, "{taken:?}");
+    assert_eq!(numbers(&taken[0]["answers"]), [2, 1, 1, 0, 2, 1, 0, 3, 2]);
+    assert_eq!(taken[0]["total"], 12);
+    // From the first item (12 s) to Send, across the stop.
+    let secs = taken[0]["secs"].as_f64().unwrap();
+    assert!((15.0..16.0).contains(&secs), "took {secs} s");
+    let alerts = named(&after, "safety_alert");
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0]["answer"], 2);
+    assert!(
+        named(&after, "questionnaire_abandoned")
+            .iter()
+            .all(|left| left["instrument"] != "phq-9"),
+        "PHQ-9 was finished, not left"
+    );
+    assert_eq!(named(&after, "session_resumed").len(), 1);
+}
+
+#[test]
+fn answers_sent_just_before_a_stop_are_not_asked_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("P-302").join("sent.jsonl");
+    let mut actions = answering(13.0, &[1; 9]);
+    actions.push("22.5=confirm".into());
+    actions.push("23=acknowledge".into());
+    actions.push("40=end".into());
+    simulate_into(&record, false, &actions);
+    cut_after(&record, |line| line["event"] == "questionnaire");
+
+    // Resumed into PHQ-9's thanks: GAD-7 follows, and its first answer is GAD-7's.
+    let mut actions = answering(30.0, &[3, 2]);
+    actions.push("40=end".into());
+    let after = simulate_into(&record, true, &actions);
+    let taken = named(&after, "questionnaire");
+    assert_eq!(taken.len(), 1, "PHQ-9 is recorded once: {taken:?}");
+    let left = named(&after, "questionnaire_abandoned");
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(left[0]["instrument"], "gad-7");
+    assert_eq!(numbers(&left[0]["answers"]), [3, 2]);
+}
+
 fn instruments() -> InstrumentSet {
     let (set, problems) = InstrumentSet::load(&[project_path("assets/instruments")]);
     assert!(problems.is_empty(), "{problems:?}");

@@ -186,20 +186,14 @@ pub struct Abandoned {
 /// Every questionnaire abandoned in `record`, in order.
 pub fn abandoned_in(path: &Path, record: &ReadRecord) -> Vec<Abandoned> {
     record
-        .events
-        .iter()
-        .filter_map(|event| match &event.kind {
-            EventKind::QuestionnaireAbandoned {
-                instrument,
-                answers,
-            } => Some(Abandoned {
-                record: path.to_owned(),
-                at: event.t,
-                instrument: instrument.clone(),
-                answered: answers.len(),
-                when: wall_time(record, event.t),
-            }),
-            _ => None,
+        .left_questionnaires()
+        .into_iter()
+        .map(|left| Abandoned {
+            record: path.to_owned(),
+            at: left.t,
+            instrument: left.instrument.to_owned(),
+            answered: left.answers.len(),
+            when: wall_time(record, left.t),
         })
         .collect()
 }

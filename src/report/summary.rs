@@ -124,7 +124,11 @@ impl SessionSummary {
             resumptions: 0,
             artworks: Vec::new(),
             questionnaires: administrations_in(path, record),
-            questionnaires_abandoned: Vec::new(),
+            questionnaires_abandoned: record
+                .left_questionnaires()
+                .iter()
+                .map(|left| (left.instrument.to_owned(), left.answers.len()))
+                .collect(),
             safety_alerts: alerts_in(path, record),
             outcome: Outcome::Unfinished,
             damaged_lines: record.damaged_lines.clone(),
@@ -193,18 +197,14 @@ impl SessionSummary {
                         None => summary.artworks.push(saved),
                     }
                 }
-                EventKind::QuestionnaireAbandoned {
-                    instrument,
-                    answers,
-                } => summary
-                    .questionnaires_abandoned
-                    .push((instrument.clone(), answers.len())),
                 EventKind::SessionEnded { reason } => summary.outcome = Outcome::Ended(*reason),
                 EventKind::SessionStarted { .. }
                 | EventKind::StepEntered { .. }
                 | EventKind::VolumeSet { .. }
                 | EventKind::PostureSet { .. }
                 | EventKind::Questionnaire { .. }
+                | EventKind::QuestionnaireProgress { .. }
+                | EventKind::QuestionnaireAbandoned { .. }
                 | EventKind::SafetyAlert { .. }
                 | EventKind::SafetyAcknowledged { .. }
                 | EventKind::ArtworkOpened { .. } => {}

@@ -163,6 +163,15 @@ pub enum EventKind {
         /// Where it was answered.
         via: AnsweredVia,
     },
+    /// The answers given so far to the questionnaire showing in the headset, written with
+    /// each answer and each step back so that a stop loses none of them; a resumed session
+    /// picks the questionnaire up from them. They are not scored until confirmed.
+    QuestionnaireProgress {
+        /// The instrument's id.
+        instrument: String,
+        /// The answers given, in item order.
+        answers: Vec<u32>,
+    },
     /// A questionnaire left before its answers were confirmed (the step skipped or the
     /// session ended): the answers given so far, which are not scored.
     QuestionnaireAbandoned {
@@ -434,6 +443,119 @@ impl ReadRecord {
     pub fn last_t(&self) -> f64 {
         self.events.last().map_or(0.0, |event| event.t)
     }
+
+    /// How far the questionnaire of `instrument` in `step` had got when the record stopped,
+    /// since the step was last begun (a session resumed into the step goes on with the same
+    /// questionnaire); `None` when the step is not the one under way or nothing was answered.
+    pub fn questionnaire_so_far(
+        &self,
+        step: usize,
+        instrument: &str,
+    ) -> Option<QuestionnaireSoFar> {
+        let entered = |index: usize| matches!(self.events[index].kind, EventKind::StepEntered { step: entered, .. } if entered == step);
+        let resumed_into = |index: usize| {
+            index
+                .checked_sub(1)
+                .and_then(|before| self.events.get(before))
+                .is_some_and(|event| {
+                    matches!(event.kind, EventKind::SessionResumed { step: resumed, .. } if resumed == step)
+                })
+        };
+        let began = (0..self.events.len())
+            .rev()
+            .find(|&index| entered(index) && !resumed_into(index))?;
+        let mut so_far = QuestionnaireSoFar {
+            began: self.events[began].t,
+            answers: Vec::new(),
+            sent: false,
+        };
+        for event in &self.events[began + 1..] {
+            match &event.kind {
+                EventKind::QuestionnaireProgress {
+                    instrument: id,
+                    answers,
+                } if id == instrument => so_far.answers.clone_from(answers),
+                EventKind::Questionnaire {
+                    instrument: id,
+                    answers,
+                    via: AnsweredVia::Headset,
+                    ..
+                } if id == instrument => {
+                    so_far.answers.clone_from(answers);
+                    so_far.sent = true;
+                }
+                // The step was left: what it had is in its own `questionnaire_abandoned`.
+                EventKind::StepFinished { .. } => return None,
+                EventKind::StepEntered { step: other, .. } if *other != step => return None,
+                _ => {}
+            }
+        }
+        (!so_far.answers.is_empty()).then_some(so_far)
+    }
+
+    /// Every questionnaire left before its answers were sent, in order: each
+    /// `questionnaire_abandoned` line, and the one a session closed without resuming was
+    /// taking (its last `questionnaire_progress`, at that line's time). A questionnaire
+    /// under way in a record that can still resume is not left.
+    pub fn left_questionnaires(&self) -> Vec<LeftQuestionnaire<'_>> {
+        let mut left = Vec::new();
+        let mut under_way = None;
+        for event in &self.events {
+            match &event.kind {
+                EventKind::QuestionnaireProgress {
+                    instrument,
+                    answers,
+                } => {
+                    under_way = Some(LeftQuestionnaire {
+                        t: event.t,
+                        instrument,
+                        answers,
+                    });
+                }
+                EventKind::QuestionnaireAbandoned {
+                    instrument,
+                    answers,
+                } => {
+                    under_way = None;
+                    left.push(LeftQuestionnaire {
+                        t: event.t,
+                        instrument,
+                        answers,
+                    });
+                }
+                EventKind::Questionnaire { .. } | EventKind::StepFinished { .. } => {
+                    under_way = None;
+                }
+                _ => {}
+            }
+        }
+        if self.is_finished() {
+            left.extend(under_way);
+        }
+        left
+    }
+}
+
+/// A questionnaire left before its answers were sent.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LeftQuestionnaire<'a> {
+    /// Session time it was left.
+    pub t: f64,
+    /// The instrument's id.
+    pub instrument: &'a str,
+    /// The answers given, in item order.
+    pub answers: &'a [u32],
+}
+
+/// A questionnaire's answers as a record left them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuestionnaireSoFar {
+    /// Session time its step began.
+    pub began: f64,
+    /// The answers given, in item order.
+    pub answers: Vec<u32>,
+    /// True when they were sent (confirmed and scored).
+    pub sent: bool,
 }
 
 #[cfg(test)]
@@ -484,6 +606,116 @@ mod tests {
         assert_eq!(record.events.len(), 3);
         assert_eq!(record.events[2].kind, EventKind::CalmOff);
         assert_eq!(record.damaged_lines, vec![3]);
+    }
+
+    fn entered(t: f64, step: usize) -> Event {
+        event(
+            t,
+            EventKind::StepEntered {
+                step,
+                kind: "Questionnaire".into(),
+            },
+        )
+    }
+
+    fn progress(t: f64, instrument: &str, answers: &[u32]) -> Event {
+        event(
+            t,
+            EventKind::QuestionnaireProgress {
+                instrument: instrument.into(),
+                answers: answers.to_vec(),
+            },
+        )
+    }
+
+    fn resumed(t: f64, step: usize) -> Event {
+        event(
+            t,
+            EventKind::SessionResumed {
+                resumed_at: "2026-12-01T10:00:00Z".into(),
+                step,
+                same_script: true,
+            },
+        )
+    }
+
+    fn finished(t: f64, step: usize) -> Event {
+        event(
+            t,
+            EventKind::StepFinished {
+                step,
+                kind: "Questionnaire".into(),
+                how: StepEnd::WentBack,
+            },
+        )
+    }
+
+    fn record(events: Vec<Event>) -> ReadRecord {
+        ReadRecord {
+            events,
+            damaged_lines: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_questionnaire_goes_on_from_its_last_answers_across_resumes_but_not_after_it_was_left() {
+        let stopped_twice = record(vec![
+            entered(12.0, 1),
+            progress(13.0, "phq-9", &[2]),
+            progress(14.0, "phq-9", &[2, 1]),
+            resumed(14.0, 1),
+            entered(14.0, 1),
+            progress(16.0, "phq-9", &[2, 1, 0]),
+            resumed(16.0, 1),
+            entered(16.0, 1),
+        ]);
+        let so_far = stopped_twice.questionnaire_so_far(1, "phq-9");
+        assert_eq!(
+            so_far,
+            Some(QuestionnaireSoFar {
+                began: 12.0,
+                answers: vec![2, 1, 0],
+                sent: false,
+            }),
+            "the step's clock runs from when it was first begun"
+        );
+        assert_eq!(stopped_twice.questionnaire_so_far(1, "gad-7"), None);
+        assert_eq!(stopped_twice.questionnaire_so_far(2, "phq-9"), None);
+
+        // Back to the step before and forward again: the questionnaire starts afresh.
+        let begun_again = record(vec![
+            entered(12.0, 1),
+            progress(13.0, "phq-9", &[2]),
+            finished(14.0, 1),
+            entered(14.0, 0),
+            finished(20.0, 0),
+            entered(20.0, 1),
+        ]);
+        assert_eq!(begun_again.questionnaire_so_far(1, "phq-9"), None);
+    }
+
+    #[test]
+    fn answers_given_are_left_only_once_the_record_can_no_longer_resume() {
+        let mut events = vec![
+            entered(12.0, 1),
+            progress(13.0, "phq-9", &[2]),
+            progress(14.0, "phq-9", &[2, 1]),
+        ];
+        assert_eq!(record(events.clone()).left_questionnaires(), []);
+        events.push(event(
+            14.0,
+            EventKind::SessionEnded {
+                reason: EndReason::Abandoned,
+            },
+        ));
+        assert_eq!(
+            record(events).left_questionnaires(),
+            [LeftQuestionnaire {
+                t: 14.0,
+                instrument: "phq-9",
+                answers: &[2, 1],
+            }]
+        );
     }
 
     #[cfg(unix)]

@@ -654,6 +654,7 @@ impl SessionRuntime {
             same_script: *sha256 == script.sha256,
         });
         self.enter_step(step, Duration::ZERO);
+        self.restore_questionnaire(&record);
         info!("resumed {shown} at step {}", step + 1);
         Ok(())
     }
@@ -829,6 +830,7 @@ impl SessionRuntime {
         }
         self.answers.given.push(value);
         self.answers.last_at = Some(self.step_secs());
+        self.write_progress(&instrument.id);
         let item = u32::try_from(self.answers.given.len()).unwrap_or(u32::MAX);
         // A safety item is the therapist's at once, before the answers are sent.
         if let Some(alert) = instrument.alert_for(item, value) {
@@ -851,6 +853,53 @@ impl SessionRuntime {
             return ignored("this is the first item");
         }
         self.answers.last_at = None;
+        if let Some(id) = self.questionnaire().map(|instrument| instrument.id.clone()) {
+            self.write_progress(&id);
+        }
+    }
+
+    /// Writes the answers given so far to `instrument`, so that a stop loses none of them.
+    fn write_progress(&mut self, instrument: &str) {
+        self.write(EventKind::QuestionnaireProgress {
+            instrument: instrument.to_owned(),
+            answers: self.answers.given.clone(),
+        });
+    }
+
+    /// Takes up the questionnaire of the step a session resumed in where `record` left it:
+    /// the answers given so far, or, when they were already sent, the thanks.
+    fn restore_questionnaire(&mut self, record: &ReadRecord) {
+        let Some(instrument) = self.questionnaire().cloned() else {
+            return;
+        };
+        let Some(so_far) = record.questionnaire_so_far(self.step, &instrument.id) else {
+            return;
+        };
+        let fits = so_far.answers.len() <= instrument.items.len()
+            && so_far
+                .answers
+                .iter()
+                .all(|&answer| answer <= instrument.max_answer());
+        if !fits {
+            warn!(
+                "the {} answers in the record do not fit {} as it is now: it starts again",
+                so_far.answers.len(),
+                instrument.short
+            );
+            return;
+        }
+        info!(
+            "{}: {} answers given before the stop are kept{}",
+            instrument.short,
+            so_far.answers.len(),
+            if so_far.sent { ", and were sent" } else { "" }
+        );
+        self.questionnaire_began = so_far.began;
+        self.answers.given = so_far.answers;
+        if so_far.sent {
+            self.answers.confirmed_at = Some(self.step_secs());
+        }
+        self.refresh_view();
     }
 
     fn confirm_answers(&mut self, ignored: &dyn Fn(&str)) {
