@@ -1,6 +1,7 @@
 //! The table of a patient's answers: one row per questionnaire item answered, then one per
 //! check-in answered, as CSV (RFC 4180: a header row, CRLF line ends, fields quoted when
-//! they hold a comma, a double quote or a line break, double quotes doubled).
+//! they hold a comma, a double quote or a line break, double quotes doubled). A field a
+//! spreadsheet would take for a formula is written as text.
 
 use super::{PatientExport, answer_label, item_text, record_name};
 use crate::instruments::InstrumentSet;
@@ -89,12 +90,19 @@ fn push_row<'a>(text: &mut String, fields: impl IntoIterator<Item = &'a str>) {
     text.push_str("\r\n");
 }
 
-/// One field as RFC 4180 writes it.
+/// One field as RFC 4180 writes it. Words from a clinic's files (an item, an answer, a
+/// check-in's id) that begin as a formula would (`=`, `+`, `-`, `@`, a tab or a carriage
+/// return) get a leading `'`, so that a spreadsheet shows them and never runs them.
 pub fn quoted(field: &str) -> String {
+    let field = if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{field}")
+    } else {
+        field.to_owned()
+    };
     if field.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
-        field.to_owned()
+        field
     }
 }
 
@@ -114,5 +122,19 @@ mod tests {
             "\"Being \"\"superalert\"\"\""
         );
         assert_eq!(quoted("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn a_field_that_would_be_a_formula_is_written_as_text() {
+        assert_eq!(quoted("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(quoted("+1"), "'+1");
+        assert_eq!(quoted("-2+3"), "'-2+3");
+        assert_eq!(quoted("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(quoted("\tx"), "'\tx");
+        assert_eq!(quoted("\r=1"), "\"'\r=1\"");
+        // Dates, codes and words as they are.
+        assert_eq!(quoted("2026-12-01T10:00:00Z"), "2026-12-01T10:00:00Z");
+        assert_eq!(quoted("P-014"), "P-014");
+        assert_eq!(quoted("suds-arrival"), "suds-arrival");
     }
 }
