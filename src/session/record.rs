@@ -523,9 +523,12 @@ impl ReadRecord {
                         answers,
                     });
                 }
-                EventKind::Questionnaire { .. } | EventKind::StepFinished { .. } => {
-                    under_way = None;
+                // Sent from the headset (one recorded at the desk meanwhile is another's).
+                EventKind::Questionnaire {
+                    via: AnsweredVia::Headset,
+                    ..
                 }
+                | EventKind::StepFinished { .. } => under_way = None,
                 _ => {}
             }
         }
@@ -694,12 +697,37 @@ mod tests {
         assert_eq!(begun_again.questionnaire_so_far(1, "phq-9"), None);
     }
 
+    fn sent(t: f64, instrument: &str, answers: &[u32], via: AnsweredVia) -> Event {
+        event(
+            t,
+            EventKind::Questionnaire {
+                instrument: instrument.into(),
+                name: instrument.to_uppercase(),
+                answers: answers.to_vec(),
+                total: answers.iter().sum(),
+                band: "Mild".into(),
+                subscales: Vec::new(),
+                provisional: None,
+                secs: 5.0,
+                taken_at: "2026-12-01T10:00:00Z".into(),
+                via,
+            },
+        )
+    }
+
     #[test]
     fn answers_given_are_left_only_once_the_record_can_no_longer_resume() {
         let mut events = vec![
-            entered(12.0, 1),
+            // GAD-7 sent from the headset: not left.
+            entered(2.0, 0),
+            progress(3.0, "gad-7", &[1]),
+            sent(4.0, "gad-7", &[1], AnsweredVia::Headset),
+            finished(5.0, 0),
+            entered(5.0, 1),
             progress(13.0, "phq-9", &[2]),
             progress(14.0, "phq-9", &[2, 1]),
+            // A form recorded at the desk meanwhile leaves PHQ-9 under way.
+            sent(14.0, "gad-7", &[0], AnsweredVia::Desk),
         ];
         assert_eq!(record(events.clone()).left_questionnaires(), []);
         events.push(event(
