@@ -65,17 +65,16 @@ fn numbers(value: &Value) -> Vec<u32> {
 }
 
 /// `simulate` on the outcome-measures session (a 12 s narration, then PHQ-9, then GAD-7),
-/// with `actions`; the record's events.
-fn simulate(actions: &[String]) -> Vec<Value> {
+/// with `options` and `actions`; what it printed.
+fn simulate_with(options: &[&str], actions: &[String]) -> String {
     let mut args = vec![
         "simulate",
         "--session",
         "outcome-measures",
-        "--patient",
-        "P-300",
         "--auto-continue",
         "120",
     ];
+    args.extend(options);
     for action in actions {
         args.extend(["--action", action]);
     }
@@ -86,7 +85,12 @@ fn simulate(actions: &[String]) -> Vec<Value> {
         stdout(&output),
         String::from_utf8_lossy(&output.stderr)
     );
-    events(&stdout(&output))
+    stdout(&output)
+}
+
+/// The outcome-measures session simulated with `actions`; the record's events.
+fn simulate(actions: &[String]) -> Vec<Value> {
+    events(&simulate_with(&["--patient", "P-300"], actions))
 }
 
 /// One `answer:N` per second from `from`, for `answers`.
@@ -168,33 +172,19 @@ fn answers_out_of_range_or_before_an_item_shows_change_nothing() {
     assert_eq!(numbers(&abandoned[0]["answers"]), [3]);
 }
 
-/// `simulate` on the outcome-measures session written to `record` (continuing it when
-/// `resume`), with `actions`; the record's events as the file holds them.
+/// The outcome-measures session simulated into `record` (continuing it when `resume`),
+/// with `actions`; the record's events as the file holds them.
 fn simulate_into(record: &Path, resume: bool, actions: &[String]) -> Vec<Value> {
-    let mut args = vec![
-        "simulate",
-        "--session",
-        "outcome-measures",
+    let mut options = vec![
         "--patient",
         "P-302",
-        "--auto-continue",
-        "120",
         "--record",
         record.to_str().expect("a UTF-8 path"),
     ];
     if resume {
-        args.push("--resume");
+        options.push("--resume");
     }
-    for action in actions {
-        args.extend(["--action", action]);
-    }
-    let output = stillpoint(&args);
-    assert!(
-        output.status.success(),
-        "{}\n{}",
-        stdout(&output),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    simulate_with(&options, actions);
     events(&std::fs::read_to_string(record).expect("the record"))
 }
 

@@ -452,13 +452,21 @@ impl ReadRecord {
         step: usize,
         instrument: &str,
     ) -> Option<QuestionnaireSoFar> {
-        let entered = |index: usize| matches!(self.events[index].kind, EventKind::StepEntered { step: entered, .. } if entered == step);
+        let entered = |index: usize| {
+            matches!(
+                self.events[index].kind,
+                EventKind::StepEntered { step: entered, .. } if entered == step
+            )
+        };
         let resumed_into = |index: usize| {
             index
                 .checked_sub(1)
                 .and_then(|before| self.events.get(before))
                 .is_some_and(|event| {
-                    matches!(event.kind, EventKind::SessionResumed { step: resumed, .. } if resumed == step)
+                    matches!(
+                        event.kind,
+                        EventKind::SessionResumed { step: resumed, .. } if resumed == step
+                    )
                 })
         };
         let began = (0..self.events.len())
