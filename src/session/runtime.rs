@@ -830,7 +830,7 @@ impl SessionRuntime {
         }
         self.answers.given.push(value);
         self.answers.last_at = Some(self.step_secs());
-        self.write_progress(&instrument.id);
+        self.write_progress();
         let item = u32::try_from(self.answers.given.len()).unwrap_or(u32::MAX);
         // A safety item is the therapist's at once, before the answers are sent.
         if let Some(alert) = instrument.alert_for(item, value) {
@@ -853,15 +853,18 @@ impl SessionRuntime {
             return ignored("this is the first item");
         }
         self.answers.last_at = None;
-        if let Some(id) = self.questionnaire().map(|instrument| instrument.id.clone()) {
-            self.write_progress(&id);
-        }
+        self.write_progress();
     }
 
-    /// Writes the answers given so far to `instrument`, so that a stop loses none of them.
-    fn write_progress(&mut self, instrument: &str) {
+    /// Writes the answers given so far to the questionnaire showing, so that a stop loses
+    /// none of them.
+    fn write_progress(&mut self) {
+        let Some(Step::Questionnaire(questionnaire)) = self.step() else {
+            return;
+        };
+        let instrument = questionnaire.instrument.clone();
         self.write(EventKind::QuestionnaireProgress {
-            instrument: instrument.to_owned(),
+            instrument,
             answers: self.answers.given.clone(),
         });
     }
