@@ -21,7 +21,7 @@ pub const HALO_SCALE: f32 = 2.4;
 const HALO_INNER: f32 = 0.9;
 /// The halo's opacity. Only the halo's side facing the patient is drawn: one layer of 0.26
 /// looks as a tube's front and back layers of 0.14 together would.
-pub const HALO_ALPHA: f32 = 0.26;
+const HALO_ALPHA: f32 = 0.26;
 
 /// The band shader, held in the app's shaders under a fixed handle.
 const STROKE_BAND_SHADER: Handle<Shader> = uuid_handle!("6f1d1f2e-93a8-4c52-8b7e-3f0d6a2c9e41");
