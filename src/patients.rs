@@ -6,6 +6,7 @@
 //! beside them) and their folder of reports: `<data>/records/<code>/` and
 //! `<data>/reports/<code>/`. An archive holds exactly those two folders, under those names.
 
+use std::collections::BTreeSet;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 use std::time::SystemTime;
@@ -20,6 +21,8 @@ use crate::session::runtime::check_patient_code;
 /// Where patients' files are kept.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PatientFolders {
+    /// The data folder itself, where an import unpacks before its files are moved in place.
+    pub data: PathBuf,
     /// `<data>/records`: a folder per patient.
     pub records: PathBuf,
     /// `<data>/reports`: a folder per patient.
@@ -32,6 +35,7 @@ impl PatientFolders {
     /// The folders in the data folder `data`.
     pub fn in_data_folder(data: &Path) -> Self {
         Self {
+            data: data.to_owned(),
             records: data.join("records"),
             reports: data.join("reports"),
             deletion_log: data.join("deletions.log"),
@@ -172,93 +176,158 @@ pub fn export(folders: &PatientFolders, code: &str, out: &Path) -> Result<usize,
     Ok(count)
 }
 
-/// Restores a patient's files from an archive made by [`export`]; returns the patient's
-/// code and how many files were restored. Nothing is overwritten: an archive that would
-/// replace a file already there is refused before anything is written.
-pub fn import(folders: &PatientFolders, archive: &Path) -> Result<(String, usize), String> {
-    let shown = archive.display();
-    let entries = read_archive(archive)?;
-    let mut code: Option<String> = None;
-    let mut planned = Vec::new();
-    for (name, bytes, modified) in entries {
-        let parts: Vec<&str> = name
-            .components()
-            .map(|part| match part {
-                Component::Normal(part) => part.to_str().ok_or(()),
-                _ => Err(()),
-            })
-            .collect::<Result<_, _>>()
-            .map_err(|()| {
-                format!(
-                    "{shown}: \"{}\" is not a file Stillpoint keeps",
-                    name.display()
-                )
-            })?;
-        let (root, this_code, rest) = match parts.as_slice() {
-            [root, this_code, rest @ ..] if !rest.is_empty() => (*root, *this_code, rest),
-            _ => {
-                return Err(format!(
-                    "{shown}: \"{}\" is not a file Stillpoint keeps",
-                    name.display()
-                ));
-            }
-        };
-        check_patient_code(this_code).map_err(|problem| format!("{shown}: {problem}"))?;
-        if code.as_deref().is_some_and(|code| code != this_code) {
-            return Err(format!("{shown} holds more than one patient"));
-        }
-        code = Some(this_code.to_owned());
-        let base = match root {
-            "records" => &folders.records,
-            "reports" => &folders.reports,
-            _ => {
-                return Err(format!(
-                    "{shown}: \"{}\" is not a file Stillpoint keeps",
-                    name.display()
-                ));
-            }
-        };
-        let target = rest
-            .iter()
-            .fold(base.join(this_code), |path, part| path.join(part));
-        if target.exists() {
-            return Err(format!(
-                "{} is already there; nothing was imported (delete or move the patient's \
-                 files first)",
-                target.display()
-            ));
-        }
-        planned.push((target, bytes, modified));
-    }
-    let code = code.ok_or_else(|| format!("{shown} holds no patient's files"))?;
-    for (target, bytes, modified) in &planned {
-        if let Some(folder) = target.parent() {
-            crate::private::create_dir(folder)
-                .map_err(|error| format!("{}: {error}", folder.display()))?;
-        }
-        crate::private::write_atomically(target, |out: &mut dyn Write| out.write_all(bytes))
-            .and_then(|()| {
-                // Keep when each file was last written, as a backup should.
-                std::fs::File::options()
-                    .write(true)
-                    .open(target)?
-                    .set_modified(*modified)
-            })
-            .map_err(|error| format!("{}: {error}", target.display()))?;
-    }
-    Ok((code, planned.len()))
+/// The most one file of a patient archive may hold, unpacked: far more than any record,
+/// painting or report (a long painting's artwork file takes a few megabytes).
+pub const MAX_ARCHIVE_FILE_BYTES: u64 = 512 << 20;
+
+/// The most all the files of a patient archive may hold together, unpacked.
+pub const MAX_ARCHIVE_BYTES: u64 = 2 << 30;
+
+/// How an import's temporary folder in the data folder begins
+/// (`.import.<process>-<n>.partial`); one left by a killed import is removed by the next.
+const IMPORTING: &str = ".import";
+
+/// How much an archive may unpack to: per file, and in all.
+#[derive(Clone, Copy, Debug)]
+struct Limits {
+    file: u64,
+    total: u64,
 }
 
-/// The files of an archive, by name, with when each was last written; only plain files and
-/// folders are accepted.
-fn read_archive(archive: &Path) -> Result<Vec<(PathBuf, Vec<u8>, SystemTime)>, String> {
+/// Restores a patient's files from an archive made by [`export`]; returns the patient's
+/// code and how many files were restored. The archive is unpacked into a temporary folder
+/// in the data folder, then renamed into place: an import that fails leaves nothing behind.
+/// It is refused when the patient already has files here (before anything is unpacked),
+/// when it names one file twice, or when a file holds more than [`MAX_ARCHIVE_FILE_BYTES`]
+/// or all of them more than [`MAX_ARCHIVE_BYTES`] (each told by the archive before it is
+/// unpacked).
+pub fn import(folders: &PatientFolders, archive: &Path) -> Result<(String, usize), String> {
+    let limits = Limits {
+        file: MAX_ARCHIVE_FILE_BYTES,
+        total: MAX_ARCHIVE_BYTES,
+    };
+    import_within(folders, archive, limits)
+}
+
+/// [`import`], within `limits`.
+fn import_within(
+    folders: &PatientFolders,
+    archive: &Path,
+    limits: Limits,
+) -> Result<(String, usize), String> {
+    let file =
+        std::fs::File::open(archive).map_err(|error| format!("{}: {error}", archive.display()))?;
+    crate::private::create_dir(&folders.data)
+        .map_err(|error| format!("{}: {error}", folders.data.display()))?;
+    crate::private::remove_stale_partials(&folders.data, IMPORTING);
+    let staging = Staging::new(&folders.data)?;
+    let (code, count) = unpack(folders, archive, file, &staging.0, limits)?;
+    let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for (base, root) in [(&folders.records, "records"), (&folders.reports, "reports")] {
+        let from = staging.0.join(root).join(&code);
+        if !from.exists() {
+            continue;
+        }
+        let to = base.join(&code);
+        let placed = not_there(&to).and_then(|()| {
+            crate::private::create_dir(base)
+                .and_then(|()| std::fs::rename(&from, &to))
+                .map_err(|error| {
+                    format!(
+                        "cannot move the patient's files into {}: {error}; nothing was imported",
+                        to.display()
+                    )
+                })
+        });
+        if let Err(problem) = placed {
+            for (from, to) in moved.iter().rev() {
+                let _ = std::fs::rename(to, from);
+            }
+            return Err(problem);
+        }
+        sync_folder(base);
+        moved.push((from, to));
+    }
+    Ok((code, count))
+}
+
+/// The temporary folder an import unpacks into, removed with anything left in it when
+/// dropped (after a failure, or emptied by the renames into place).
+struct Staging(PathBuf);
+
+impl Staging {
+    /// A new temporary folder in the data folder `data`.
+    fn new(data: &Path) -> Result<Self, String> {
+        static IMPORTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let number = IMPORTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let folder = data.join(format!(
+            "{IMPORTING}.{}-{number}.partial",
+            std::process::id()
+        ));
+        // One of this name is a leftover of an earlier process with this process's id.
+        let _ = std::fs::remove_dir_all(&folder);
+        crate::private::create_dir(&folder)
+            .map_err(|error| format!("{}: {error}", folder.display()))?;
+        Ok(Self(folder))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Refuses when `folder` (a patient's records or reports) holds anything already.
+fn not_there(folder: &Path) -> Result<(), String> {
+    let empty = match std::fs::read_dir(folder) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(error) => error.kind() == io::ErrorKind::NotFound,
+    };
+    if empty {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} is already there; nothing was imported (delete or move the patient's files \
+             first)",
+            folder.display()
+        ))
+    }
+}
+
+/// Puts `folder`'s entries (a file or folder just made or renamed in it) on the disk. Best
+/// effort: the files themselves are already there.
+fn sync_folder(folder: &Path) {
+    if let Ok(folder) = std::fs::File::open(folder) {
+        let _ = folder.sync_all();
+    }
+}
+
+/// Unpacks `archive` (opened as `file`) into `staging` as `records/<code>/…` and
+/// `reports/<code>/…`, checking each file before a byte of it is written; returns the
+/// patient's code and the number of files. Only plain files and folders are accepted.
+fn unpack(
+    folders: &PatientFolders,
+    archive: &Path,
+    file: std::fs::File,
+    staging: &Path,
+    limits: Limits,
+) -> Result<(String, usize), String> {
     let shown = archive.display();
-    let file = std::fs::File::open(archive).map_err(|error| format!("{shown}: {error}"))?;
+    let not_ours = |name: &Path| {
+        format!(
+            "{shown}: \"{}\" is not a file Stillpoint keeps",
+            name.display()
+        )
+    };
     let mut reader = tar::Archive::new(GzDecoder::new(file));
-    let mut files = Vec::new();
     let entries = reader
         .entries()
         .map_err(|error| format!("{shown}: not a patient archive ({error})"))?;
+    let mut code: Option<String> = None;
+    let mut seen = BTreeSet::new();
+    let mut made = BTreeSet::new();
+    let mut total: u64 = 0;
     for entry in entries {
         let mut entry =
             entry.map_err(|error| format!("{shown}: not a patient archive ({error})"))?;
@@ -276,20 +345,104 @@ fn read_archive(archive: &Path) -> Result<Vec<(PathBuf, Vec<u8>, SystemTime)>, S
                 name.display()
             ));
         }
+        let parts: Vec<&str> = name
+            .components()
+            .map(|part| match part {
+                Component::Normal(part) => part.to_str().ok_or(()),
+                _ => Err(()),
+            })
+            .collect::<Result<_, _>>()
+            .map_err(|()| not_ours(&name))?;
+        let this_code = match parts.as_slice() {
+            ["records" | "reports", this_code, rest @ ..] if !rest.is_empty() => *this_code,
+            _ => return Err(not_ours(&name)),
+        };
+        check_patient_code(this_code).map_err(|problem| format!("{shown}: {problem}"))?;
+        match &code {
+            Some(code) if code != this_code => {
+                return Err(format!("{shown} holds more than one patient"));
+            }
+            Some(_) => {}
+            None => {
+                for (folder, _) in folders.of(this_code) {
+                    not_there(&folder)?;
+                }
+                code = Some(this_code.to_owned());
+            }
+        }
+        let inside: PathBuf = parts.iter().collect();
+        let size = entry.size();
+        total = total.saturating_add(size);
+        if size > limits.file {
+            return Err(format!(
+                "{shown}: \"{}\" holds {}, more than the {} a file of a patient archive may \
+                 hold; nothing was imported",
+                inside.display(),
+                size_text(size),
+                size_text(limits.file)
+            ));
+        }
+        if total > limits.total {
+            return Err(format!(
+                "{shown} holds more than the {} a patient archive may hold in all; nothing \
+                 was imported",
+                size_text(limits.total)
+            ));
+        }
+        if !seen.insert(inside.clone()) {
+            return Err(format!(
+                "{shown}: \"{}\" is in the archive twice; nothing was imported",
+                inside.display()
+            ));
+        }
         let modified = entry.header().mtime().map_or(SystemTime::now(), |secs| {
             SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs)
         });
-        let mut bytes = Vec::new();
-        io::Read::read_to_end(&mut entry, &mut bytes)
-            .map_err(|error| format!("{shown}: {error}"))?;
-        files.push((name, bytes, modified));
+        let target = staging.join(&inside);
+        let unpacked = (|| {
+            if let Some(folder) = target.parent() {
+                crate::private::create_dir(folder)?;
+                made.insert(folder.to_owned());
+            }
+            let mut out = crate::private::file_options(&target)
+                .write(true)
+                .create_new(true)
+                .open(&target)?;
+            crate::private::settle(&out, &target);
+            io::copy(&mut entry, &mut out)?;
+            // Keep when each file was last written, as a backup should.
+            out.set_modified(modified)?;
+            out.sync_all()
+        })();
+        unpacked.map_err(|error| {
+            format!(
+                "cannot unpack \"{}\" from {shown} into {}: {error}; nothing was imported",
+                inside.display(),
+                folders.data.display()
+            )
+        })?;
     }
-    Ok(files)
+    let code = code.ok_or_else(|| format!("{shown} holds no patient's files"))?;
+    for folder in &made {
+        sync_folder(folder);
+    }
+    Ok((code, seen.len()))
 }
 
-/// Deletes every file of `code` (records, paintings and their exports, reports) and adds a
-/// line to the deletion log with the code, the time and the number of files, nothing else.
-/// Returns how many files were deleted.
+/// `bytes` as a person reads it: whole mebibytes, or bytes when less than one.
+fn size_text(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Deletes every file of `code` (records, paintings and their exports, reports). The
+/// deletion log gets a line before (the attempt) and one after (the outcome, done or failed),
+/// each with the time, the code and numbers of files, nothing else: no file's name, no
+/// session, no date of care. Nothing is deleted when the attempt cannot be logged. Returns
+/// how many files were deleted.
 pub fn delete(folders: &PatientFolders, code: &str) -> Result<usize, String> {
     check_patient_code(code)?;
     let present: Vec<PathBuf> = folders
@@ -302,22 +455,191 @@ pub fn delete(folders: &PatientFolders, code: &str) -> Result<usize, String> {
         return Err(format!("there are no files for patient \"{code}\""));
     }
     let count: usize = present.iter().map(|folder| files_under(folder).len()).sum();
-    for folder in &present {
-        std::fs::remove_dir_all(folder)
-            .map_err(|error| format!("{}: {error}", folder.display()))?;
+    let log = &folders.deletion_log;
+    let unlogged = |error: io::Error| {
+        format!(
+            "cannot write to the deletion log {}: {error}",
+            log.display()
+        )
+    };
+    log_deletion(log, &format!("deleting patient {code}: {count} files"))
+        .map_err(|error| format!("{}; nothing was deleted", unlogged(error)))?;
+    let removed = present
+        .iter()
+        .try_for_each(|folder| std::fs::remove_dir_all(folder).map_err(|error| (folder, error)));
+    match removed {
+        Ok(()) => {
+            log_deletion(log, &format!("deleted patient {code}: {count} files")).map_err(
+                |error| {
+                    format!(
+                        "deleted {count} files of patient {code}, but {}",
+                        unlogged(error)
+                    )
+                },
+            )?;
+            Ok(count)
+        }
+        Err((folder, error)) => {
+            let left: usize = present.iter().map(|folder| files_under(folder).len()).sum();
+            // The kind of error only: its message would name a file.
+            let logged = log_deletion(
+                log,
+                &format!(
+                    "deleting patient {code} failed: {left} of {count} files left ({})",
+                    error.kind()
+                ),
+            );
+            let also = logged
+                .err()
+                .map_or(String::new(), |error| format!("; {}", unlogged(error)));
+            Err(format!(
+                "{}: {error}; {left} of the patient's {count} files are left{also}",
+                folder.display()
+            ))
+        }
     }
-    let line = format!(
-        "{} deleted patient {code}: {count} files\n",
-        crate::clock::wall_clock()
-    );
-    let mut log = crate::private::file_options(&folders.deletion_log)
+}
+
+/// Adds `what`, after the time, as a line of the deletion log at `log`, on the disk.
+fn log_deletion(log: &Path, what: &str) -> io::Result<()> {
+    let line = format!("{} {what}\n", crate::clock::wall_clock());
+    let mut file = crate::private::file_options(log)
         .append(true)
         .create(true)
-        .open(&folders.deletion_log)
-        .map_err(|error| format!("{}: {error}", folders.deletion_log.display()))?;
-    crate::private::settle(&log, &folders.deletion_log);
-    log.write_all(line.as_bytes())
-        .and_then(|()| log.sync_data())
-        .map_err(|error| format!("{}: {error}", folders.deletion_log.display()))?;
-    Ok(count)
+        .open(log)?;
+    crate::private::settle(&file, log);
+    file.write_all(line.as_bytes())?;
+    file.sync_data()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes a gzip-compressed tar archive at `path` holding `files` (name, bytes).
+    fn archive(path: &Path, files: &[(&str, &[u8])]) {
+        let file = std::fs::File::create(path).expect("creates");
+        let mut builder = tar::Builder::new(GzEncoder::new(file, Compression::fast()));
+        for (name, bytes) in files {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(bytes.len() as u64);
+            header.set_mode(0o600);
+            builder
+                .append_data(&mut header, name, *bytes)
+                .expect("appends");
+        }
+        builder
+            .into_inner()
+            .expect("finishes")
+            .finish()
+            .expect("compresses");
+    }
+
+    /// The names in the data folder `data`, sorted.
+    fn names_in(data: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(data)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn an_archive_over_its_limits_or_with_a_name_twice_is_refused_and_leaves_nothing() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let folders = PatientFolders::in_data_folder(&dir.path().join("data"));
+        let limits = Limits {
+            file: 100,
+            total: 150,
+        };
+        let path = dir.path().join("P-1.tar.gz");
+        for (files, why) in [
+            (
+                vec![("records/P-1/a.jsonl", &[b'a'; 101][..])],
+                "holds 101 bytes, more than the 100 bytes a file",
+            ),
+            (
+                vec![
+                    ("records/P-1/a.jsonl", &[b'a'; 80][..]),
+                    ("reports/P-1/report.html", &[b'r'; 80][..]),
+                ],
+                "more than the 150 bytes a patient archive may hold in all",
+            ),
+            (
+                vec![
+                    ("records/P-1/a.jsonl", &b"first"[..]),
+                    ("records/P-1/a.jsonl", &b"second"[..]),
+                ],
+                "\"records/P-1/a.jsonl\" is in the archive twice",
+            ),
+        ] {
+            archive(&path, &files);
+            let refused = import_within(&folders, &path, limits);
+            assert!(
+                refused.as_ref().is_err_and(
+                    |problem| problem.contains(why) && problem.contains("nothing was imported")
+                ),
+                "{why}: {refused:?}"
+            );
+            assert!(!folders.records.exists() && !folders.reports.exists());
+            assert!(
+                names_in(&folders.data).is_empty(),
+                "no temporary folder stays"
+            );
+        }
+        archive(
+            &path,
+            &[
+                ("records/P-1/a.jsonl", &[b'a'; 100][..]),
+                ("reports/P-1/report.html", &[b'r'; 50][..]),
+            ],
+        );
+        assert_eq!(
+            import_within(&folders, &path, limits),
+            Ok(("P-1".to_owned(), 2)),
+            "at the limits, imported"
+        );
+        assert_eq!(names_in(&folders.data), ["records", "reports"]);
+    }
+
+    /// A killed import leaves its temporary folder behind: it is never a patient, and the
+    /// next import removes it and goes ahead.
+    #[test]
+    fn an_import_killed_part_way_blocks_nothing_and_is_cleaned_up_by_the_next() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let folders = PatientFolders::in_data_folder(&dir.path().join("data"));
+        let mut killed = std::process::Command::new("true")
+            .spawn()
+            .expect("a process that was killed");
+        let killed_id = killed.id();
+        killed.wait().expect("it has ended");
+        let stale = folders
+            .data
+            .join(format!("{IMPORTING}.{killed_id}-0.partial"));
+        std::fs::create_dir_all(stale.join("records/P-1")).expect("makes");
+        std::fs::write(stale.join("records/P-1/a.jsonl"), b"half").expect("writes");
+        assert_eq!(list(&folders).expect("lists"), []);
+        let path = dir.path().join("P-1.tar.gz");
+        archive(&path, &[("records/P-1/a.jsonl", &b"whole"[..])]);
+        assert_eq!(import(&folders, &path), Ok(("P-1".to_owned(), 1)));
+        assert_eq!(
+            std::fs::read(folders.records.join("P-1/a.jsonl")).expect("reads"),
+            b"whole"
+        );
+        assert_eq!(names_in(&folders.data), ["records"], "the leftover is gone");
+        // A second import of the same patient is refused before anything is unpacked.
+        let again = import(&folders, &path);
+        assert!(
+            again
+                .as_ref()
+                .is_err_and(|problem| problem.contains("already there")),
+            "{again:?}"
+        );
+        assert_eq!(names_in(&folders.data), ["records"]);
+    }
 }

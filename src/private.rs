@@ -162,7 +162,8 @@ const STALE_PARTIAL: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// Removes from `folder` the temporary files of [`write_atomically`] that a crash left
 /// behind, of the files whose names start with `name` (every file's, for ""): those of a
-/// process that no longer runs, and any older than [`STALE_PARTIAL`]. Best effort; a
+/// process that no longer runs, and any older than [`STALE_PARTIAL`]. A temporary folder
+/// named the same way (a patient import's) is removed with all it holds. Best effort; a
 /// temporary file is never read, so one left behind only takes space.
 pub fn remove_stale_partials(folder: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(folder) else {
@@ -189,7 +190,11 @@ pub fn remove_stale_partials(folder: &Path, name: &str) {
             .and_then(|modified| modified.elapsed().ok())
             .is_some_and(|age| age > STALE_PARTIAL);
         if writer_gone || old {
-            let _ = std::fs::remove_file(entry.path());
+            let _ = if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+                std::fs::remove_dir_all(entry.path())
+            } else {
+                std::fs::remove_file(entry.path())
+            };
         }
     }
 }
@@ -198,19 +203,6 @@ pub fn remove_stale_partials(folder: &Path, name: &str) {
 fn process_runs(id: u32) -> bool {
     let processes = Path::new("/proc");
     !processes.join("self").exists() || processes.join(id.to_string()).exists()
-}
-
-/// Writes `contents` to a file at `path` (private, or shared as its folder is), replacing
-/// what was there.
-pub fn write_file(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let mut file = file_options(path)
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(path)?;
-    settle(&file, path);
-    file.write_all(contents)?;
-    file.sync_data()
 }
 
 #[cfg(test)]
@@ -331,7 +323,7 @@ mod tests {
             write_atomically(&record, |out| out.write_all(b"{}")).expect("writes");
             assert_eq!(mode(&record), file_mode, "{}", record.display());
             let report = folder.join("report.html");
-            write_file(&report, b"<p>").expect("writes");
+            write_atomically(&report, |out| out.write_all(b"<p>")).expect("writes");
             assert_eq!(mode(&report), file_mode);
         }
         assert_eq!(

@@ -449,3 +449,117 @@ fn wait_for_event_after_painting(record: &Path, child: &mut std::process::Child)
     }
     false
 }
+
+/// Writes a patient archive at `path` with `files` (name, bytes), as `patient export` does.
+fn patient_archive(path: &Path, files: &[(String, Vec<u8>)]) {
+    let file = std::fs::File::create(path).expect("creates");
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        file,
+        flate2::Compression::fast(),
+    ));
+    for (name, bytes) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o600);
+        builder
+            .append_data(&mut header, name, bytes.as_slice())
+            .expect("appends");
+    }
+    builder
+        .into_inner()
+        .expect("finishes")
+        .finish()
+        .expect("compresses");
+}
+
+/// An import into a data folder whose disk fills up part-way fails with a clear message,
+/// leaves neither a half patient folder nor its temporary folder, and, once there is room,
+/// the same import goes through whole.
+#[test]
+#[ignore = "mounts a 4 MiB tmpfs, which needs root: tools/test.sh runs it as root"]
+fn an_import_onto_a_full_disk_leaves_nothing_half_and_goes_through_once_freed() {
+    use stillpoint::patients::{self, PatientFolders};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let _mounted = Mounted::tmpfs(&data, "4m", "");
+    // Three files of 1 MiB that do not compress, with 2 MiB of the disk already taken.
+    let mut state = 0x5eed_u64;
+    let files: Vec<(String, Vec<u8>)> = ["a.jsonl", "a.paint-1.artwork.json", "a.paint-1.png"]
+        .iter()
+        .map(|name| {
+            let bytes = (0..1 << 17)
+                .flat_map(|_| next_random(&mut state).to_le_bytes())
+                .collect();
+            (format!("records/P-9/{name}"), bytes)
+        })
+        .collect();
+    let archive = dir.path().join("P-9.tar.gz");
+    patient_archive(&archive, &files);
+    let taken = data.join("taken");
+    std::fs::write(&taken, vec![1_u8; 2 << 20]).expect("fills half the disk");
+    let folders = PatientFolders::in_data_folder(&data);
+
+    let failed = patients::import(&folders, &archive);
+    let problem = failed.expect_err("the disk fills up");
+    assert!(
+        problem.contains("No space left") && problem.contains("nothing was imported"),
+        "{problem}"
+    );
+    let mut left: Vec<String> = std::fs::read_dir(&data)
+        .expect("reads")
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["taken"], "no half folder, no temporary folder");
+    assert!(patients::list(&folders).expect("lists").is_empty());
+
+    std::fs::remove_file(&taken).expect("frees the space");
+    assert_eq!(
+        patients::import(&folders, &archive),
+        Ok(("P-9".to_owned(), 3)),
+        "the same import again, with room"
+    );
+    for (name, bytes) in &files {
+        assert!(
+            std::fs::read(data.join(name)).expect("imported") == *bytes,
+            "{name} whole"
+        );
+    }
+}
+
+/// A deletion that fails part-way (here a folder that cannot be removed, a mount point) is
+/// logged all the same: the attempt before, the failure after, with no file's name.
+#[test]
+#[ignore = "mounts a tmpfs, which needs root: tools/test.sh runs it as root"]
+fn a_deletion_that_fails_is_logged_as_attempted_and_failed() {
+    use stillpoint::patients::{self, PatientFolders};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let folders = PatientFolders::in_data_folder(&data);
+    let records = folders.records.join("P-8");
+    let _mounted = Mounted::tmpfs(&records, "1m", "");
+    let record = records.join("creative-integration-20261101-100000.jsonl");
+    std::fs::write(&record, b"{}\n").expect("a record");
+    std::fs::create_dir_all(folders.reports.join("P-8")).expect("reports");
+    std::fs::write(folders.reports.join("P-8/report.html"), b"<p>").expect("a report");
+
+    let failed = patients::delete(&folders, "P-8").expect_err("a mount point stays");
+    assert!(failed.contains("files are left"), "{failed}");
+    let log = std::fs::read_to_string(&folders.deletion_log).expect("a deletion log");
+    let [attempt, outcome] = log.lines().collect::<Vec<_>>()[..] else {
+        panic!("two lines: {log}");
+    };
+    assert!(
+        attempt.ends_with("Z deleting patient P-8: 2 files"),
+        "{log}"
+    );
+    assert!(
+        outcome.contains("Z deleting patient P-8 failed: 1 of 2 files left ("),
+        "{log}"
+    );
+    assert!(
+        !log.contains("creative") && !log.contains("records") && !log.contains("2026-11-01"),
+        "no file's name, no session, no date of care: {log}"
+    );
+}

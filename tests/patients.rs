@@ -177,11 +177,15 @@ fn a_patients_data_lists_exports_deletes_on_request_and_imports_back_unchanged()
     );
     assert!(!records.join("P-14").exists() && !data.join("reports/P-14").exists());
     assert!(records.join("P-15").exists(), "the other patient stays");
+    // The attempt is logged before the files are removed, and the outcome after.
     let log = std::fs::read_to_string(data.join("deletions.log")).expect("a deletion log");
-    assert_eq!(log.lines().count(), 1);
+    let [attempt, outcome] = log.lines().collect::<Vec<_>>()[..] else {
+        panic!("two lines: {log}");
+    };
     assert!(
-        log.ends_with(&format!("Z deleted patient P-14: {files} files\n")),
-        "the code, the date and the count, nothing else: {log}"
+        attempt.ends_with(&format!("Z deleting patient P-14: {files} files"))
+            && outcome.ends_with(&format!("Z deleted patient P-14: {files} files")),
+        "the code, the time and the count, nothing else: {log}"
     );
     assert!(!stdout(&stillpoint(&["--data", data_text, "patient", "list"])).contains("P-14"));
 
@@ -277,6 +281,88 @@ fn an_archive_that_reaches_outside_a_patients_folders_is_refused() {
         assert!(!dir.path().join("escaped.txt").exists());
         assert!(!data.join("records").exists(), "{name}: nothing written");
     }
+}
+
+#[test]
+fn an_archive_holding_a_file_larger_than_a_patients_file_can_be_is_refused_unread() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let archive = dir.path().join("big.tar.gz");
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        std::fs::File::create(&archive).expect("creates"),
+        flate2::Compression::fast(),
+    ));
+    // The header says 600 MiB: refused on the header's word, before a byte is read.
+    let mut header = tar::Header::new_gnu();
+    header.set_path("records/P-1/big.jsonl").expect("a name");
+    header.set_size(600 << 20);
+    header.set_mode(0o600);
+    header.set_cksum();
+    builder.append(&header, &b"data"[..]).expect("appends");
+    builder
+        .into_inner()
+        .expect("finishes")
+        .finish()
+        .expect("compresses");
+    let output = with_data(
+        &data,
+        &["patient", "import", archive.to_str().expect("utf-8")],
+        "",
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("\"records/P-1/big.jsonl\" holds 600 MiB, more than the 512 MiB")
+            && stderr.contains("nothing was imported"),
+        "{stderr}"
+    );
+    assert!(!data.join("records").exists());
+}
+
+/// A record with a damaged line: the export says which file and line it leaves out, and
+/// writes nothing unless a partial export is asked for.
+#[test]
+fn an_export_that_would_leave_lines_out_writes_only_when_allowed_to() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let record = data.join("records/P-3/box-breathing-reset-20261109-100000.jsonl");
+    std::fs::create_dir_all(record.parent().expect("a folder")).expect("makes");
+    common::simulated_record(&record, "P-3");
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&record)
+        .expect("opens");
+    file.write_all(b"{\"t\": 3\n").expect("damages it");
+    let lines = std::fs::read_to_string(&record)
+        .expect("reads")
+        .lines()
+        .count();
+    let out = dir.path().join("export");
+    let export = |more: &[&str]| {
+        let mut args = vec!["export", "--patient", "P-3", "--out"];
+        args.push(out.to_str().expect("utf-8"));
+        args.extend(more);
+        with_data(&data, &args, "")
+    };
+    let said = format!("{}: line {lines} could not be read", record.display());
+
+    let refused = export(&[]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&said) && stderr.contains("--allow-partial"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing written");
+
+    let partial = export(&["--allow-partial"]);
+    let stderr = String::from_utf8_lossy(&partial.stderr);
+    assert!(partial.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&said),
+        "still says what is left out: {stderr}"
+    );
+    assert!(out.join("P-3-fhir.json").exists() && out.join("P-3-answers.csv").exists());
 }
 
 /// User accounts and a group made for a test, removed again when it ends.

@@ -26,6 +26,7 @@ use stillpoint::script::SessionScript;
 use stillpoint::script::Step;
 use stillpoint::script::library::check_file;
 use stillpoint::script::validate::Context;
+use stillpoint::session::record::{Event, EventKind};
 use stillpoint::session::{SessionAction, SessionRuntime, SessionState, Volumes};
 use stillpoint::simulate::SyntheticPaint;
 
@@ -204,7 +205,12 @@ fn the_course_report_matches_the_records() {
     let records = data.path().join("records");
     let files = course(&records);
     let (sessions, problems) = summarise(&files);
-    assert!(problems.is_empty(), "{problems:?}");
+    // Only the line the kill cut short is left out.
+    let cut_short = format!(
+        "{}: line 12 could not be read and is left out",
+        files.last().expect("killed").display()
+    );
+    assert_eq!(problems, [cut_short.clone()]);
     assert_eq!(sessions.len(), 9);
     // Oldest first, whatever the file names.
     let dates: Vec<&str> = sessions.iter().map(|session| session.date()).collect();
@@ -305,7 +311,8 @@ fn the_course_report_matches_the_records() {
         "no painting where none was painted"
     );
 
-    // The command writes the report privately, with charts.
+    // The command writes the report privately, with charts, once told that the line cut
+    // short may be left out.
     let out = data.path().join("out");
     let output = stillpoint(&[
         "report",
@@ -315,11 +322,12 @@ fn the_course_report_matches_the_records() {
         data.path().to_str().expect("utf-8"),
         "--out",
         out.to_str().expect("utf-8"),
+        "--allow-partial",
     ]);
+    let said = String::from_utf8_lossy(&output.stderr);
     assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+        output.status.success() && said.contains(&cut_short),
+        "{said}"
     );
     assert!(stdout(&output).contains("report.html"));
     let html = std::fs::read_to_string(out.join("report.html")).expect("report");
@@ -402,6 +410,7 @@ fn the_course_report_matches_the_records() {
         killed_record,
         "--out",
         single.to_str().expect("utf-8"),
+        "--allow-partial",
     ]);
     assert!(
         output.status.success(),
@@ -531,17 +540,27 @@ fn damaged_records_are_read_around_their_bad_lines() {
         "{problems:?}"
     );
 
+    // The report says which lines it leaves out, and is written only when that is allowed.
     let out = dir.path().join("report");
-    let report = stillpoint(&[
-        "report",
-        "--record",
-        path.to_str().expect("utf-8"),
-        "--out",
-        out.to_str().expect("utf-8"),
-    ]);
-    let said = String::from_utf8_lossy(&report.stderr);
+    let report = |more: &[&str]| {
+        let mut args = vec!["report", "--record", path.to_str().expect("utf-8"), "--out"];
+        args.push(out.to_str().expect("utf-8"));
+        args.extend(more);
+        stillpoint(&args)
+    };
+    let left_out = format!("{}: lines 3, 5, 7 could not be read", path.display());
+    let refused = report(&[]);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{said}");
     assert!(
-        report.status.success() && !said.contains("panicked"),
+        said.contains(&left_out) && said.contains("--allow-partial") && !said.contains("panicked"),
+        "{said}"
+    );
+    assert!(!out.exists(), "nothing written");
+    let partial = report(&["--allow-partial"]);
+    let said = String::from_utf8_lossy(&partial.stderr);
+    assert!(
+        partial.status.success() && said.contains(&left_out) && !said.contains("panicked"),
         "{said}"
     );
     let page = std::fs::read_to_string(out.join("report.html")).expect("a report");
@@ -551,4 +570,112 @@ fn damaged_records_are_read_around_their_bad_lines() {
     );
     // Nothing here is unfinished; resume looks at every file and offers none, without a panic.
     assert!(stillpoint::session::resume::unfinished_records(&records, None).is_empty());
+}
+
+/// An imported record that names its painting outside its own folder (with `..`, or as an
+/// absolute path: here another patient's painting) never has that painting in its report;
+/// the report says what it left out.
+#[test]
+fn a_record_naming_a_painting_outside_its_folder_never_shows_that_painting() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let records = dir.path().join("records");
+    let theirs = records.join("P-99/box-breathing-reset-20261101-100000.paint-1.png");
+    std::fs::create_dir_all(theirs.parent().expect("a folder")).expect("folder");
+    image::RgbaImage::from_pixel(8, 8, image::Rgba([200, 120, 60, 255]))
+        .save(&theirs)
+        .expect("another patient's picture");
+    let record = records.join("P-40/box-breathing-reset-20261102-100000.jsonl");
+    std::fs::create_dir_all(record.parent().expect("a folder")).expect("folder");
+    common::simulated_record(&record, "P-40");
+    let artwork = theirs.with_extension("artwork.json");
+    let named = [
+        "../P-99/box-breathing-reset-20261101-100000.paint-1.artwork.json".to_owned(),
+        artwork.to_str().expect("utf-8").to_owned(),
+    ];
+    let mut text = std::fs::read_to_string(&record).expect("reads");
+    for (step, file) in named.iter().enumerate() {
+        let saved = Event {
+            t: 10.0,
+            kind: EventKind::ArtworkSaved {
+                step,
+                file: file.clone(),
+                strokes: 1,
+                points: 40,
+            },
+        };
+        text.push_str(&serde_json::to_string(&saved).expect("a line"));
+        text.push('\n');
+    }
+    std::fs::write(&record, text).expect("writes");
+
+    let (sessions, problems) = summarise(std::slice::from_ref(&record));
+    let pictures = pictures_of(&sessions[0]);
+    assert_eq!(pictures.len(), 2);
+    assert!(pictures.iter().all(|picture| picture.data_uri.is_none()));
+    for (step, file) in named.iter().enumerate() {
+        let said = format!(
+            "the picture of the painting of paint step {} is left out: \"{file}\" is not",
+            step + 1
+        );
+        assert!(
+            problems.iter().any(|problem| problem.contains(&said)),
+            "{said}: {problems:?}"
+        );
+    }
+
+    let out = dir.path().join("report");
+    let output = stillpoint(&[
+        "report",
+        "--record",
+        record.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--allow-partial",
+    ]);
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{said}");
+    assert!(
+        said.contains(&named[0]) && said.contains(&named[1]),
+        "{said}"
+    );
+    let page = std::fs::read_to_string(out.join("report.html")).expect("a report");
+    assert!(!page.contains("data:image/png"), "no painting embedded");
+    assert_eq!(page.matches("picture not available").count(), 2);
+}
+
+/// A report written again replaces each of its files whole (a new file renamed into place,
+/// as records are written), never rewriting the old one in place: a failed write leaves the
+/// last report, and a copy linked to the old page keeps it.
+#[test]
+fn a_report_written_again_replaces_its_files_whole() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let record = dir
+        .path()
+        .join("records/P-40/box-breathing-reset-20261102-100000.jsonl");
+    std::fs::create_dir_all(record.parent().expect("a folder")).expect("folder");
+    common::simulated_record(&record, "P-40");
+    let (sessions, _) = summarise(std::slice::from_ref(&record));
+    let out = dir.path().join("report");
+    let first = stillpoint::report::write(&out, "P-40", &sessions).expect("a report");
+    let kept = dir.path().join("kept.html");
+    std::fs::hard_link(&first.page, &kept).expect("links the page");
+    let old_page = std::fs::read(&kept).expect("reads");
+    let inode = |path: &Path| std::fs::metadata(path).expect("there").ino();
+    let before: Vec<u64> = first.charts.iter().map(|chart| inode(chart)).collect();
+    let second = stillpoint::report::write(&out, "P-41", &sessions).expect("a report");
+    assert_eq!(
+        std::fs::read(&kept).expect("reads"),
+        old_page,
+        "the old page is kept whole"
+    );
+    assert_ne!(inode(&second.page), inode(&kept), "a new page");
+    for (chart, old) in second.charts.iter().zip(before) {
+        assert_ne!(inode(chart), old, "{} is a new file", chart.display());
+    }
+    assert!(
+        std::fs::read_to_string(&second.page)
+            .expect("reads")
+            .contains("P-41")
+    );
 }

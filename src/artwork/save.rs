@@ -3,7 +3,7 @@
 //! beside it; finding a patient's paintings again.
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::time::SystemTime;
 
 use super::model::ArtworkFile;
@@ -44,6 +44,21 @@ impl ArtworkPaths {
             glb: PathBuf::from(format!("{stem}.glb")),
             png: PathBuf::from(format!("{stem}.png")),
         }
+    }
+}
+
+/// The file a record names `name` in the record's folder `folder`. Only a bare file name is
+/// taken (no folder in it, not `.` or `..`, not absolute), so that a record, an imported
+/// one too, can never point at a file elsewhere, such as another patient's painting.
+pub fn named_in(folder: &Path, name: &str) -> Result<PathBuf, String> {
+    let mut parts = Path::new(name).components();
+    match (parts.next(), parts.next()) {
+        (Some(Component::Normal(part)), None) if part == name && !name.contains('\\') => {
+            Ok(folder.join(name))
+        }
+        _ => Err(format!(
+            "\"{name}\" is not the name of a file in the record's folder"
+        )),
     }
 }
 
@@ -221,6 +236,34 @@ mod tests {
                 .permissions()
                 .mode();
             assert_eq!(mode & 0o777, 0o600, "private to the user");
+        }
+    }
+
+    #[test]
+    fn a_record_names_a_painting_by_its_bare_file_name_only() {
+        let folder = Path::new("/data/records/P-1");
+        assert_eq!(
+            named_in(folder, "s.paint-1.artwork.json"),
+            Ok(folder.join("s.paint-1.artwork.json"))
+        );
+        for name in [
+            "",
+            ".",
+            "..",
+            "../P-2/s.paint-1.artwork.json",
+            "/data/records/P-2/s.paint-1.artwork.json",
+            "sub/s.paint-1.artwork.json",
+            "./s.paint-1.artwork.json",
+            "s.paint-1.artwork.json/",
+            "..\\P-2\\s.paint-1.artwork.json",
+        ] {
+            let refused = named_in(folder, name);
+            assert!(
+                refused
+                    .as_ref()
+                    .is_err_and(|problem| problem.contains(name)),
+                "{name:?}: {refused:?}"
+            );
         }
     }
 

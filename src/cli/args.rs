@@ -143,6 +143,12 @@ pub enum Command {
         /// Folder to write the report into. Default: <data folder>/reports/<patient>.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Write the report even when something must be left out of it (a record or lines
+        /// of one that cannot be read, a painting's picture named outside its record's
+        /// folder). What is left out is listed either way; without this nothing is written
+        /// and the exit status is 1.
+        #[arg(long)]
+        allow_partial: bool,
     },
     /// Export a patient's questionnaires, check-ins and safety alerts for the clinic's
     /// records: a FHIR R4 Bundle and a CSV table of answers.
@@ -162,6 +168,11 @@ pub enum Command {
         /// The folder to write into (created if needed).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Write the export even when something must be left out of it (a record or lines
+        /// of one that cannot be read). What is left out is listed either way; without
+        /// this nothing is written and the exit status is 1.
+        #[arg(long)]
+        allow_partial: bool,
     },
     /// Render a session's whole sound to a WAV file, for practising at home.
     ///
@@ -219,8 +230,8 @@ pub enum PatientCommand {
         #[arg(long, value_name = "FILE.tar.gz")]
         out: PathBuf,
     },
-    /// Restore a patient's files from an archive made by `patient export`. Nothing that is
-    /// already there is overwritten.
+    /// Restore a patient's files from an archive made by `patient export`: refused when the
+    /// patient already has files here; one that fails leaves nothing behind.
     Import {
         /// The archive.
         archive: PathBuf,

@@ -16,6 +16,7 @@ pub(super) fn export(
     patient: &str,
     formats: &[ExportFormat],
     out: &Path,
+    allow_partial: bool,
 ) -> Result<ExitCode, String> {
     check_patient_code(patient)?;
     let records_folder = settings.records_folder();
@@ -37,9 +38,7 @@ pub(super) fn export(
         eprintln!("{problem}");
     }
     let export = PatientExport::read(patient, &records);
-    for problem in &export.problems {
-        eprintln!("{problem}");
-    }
+    super::left_out(&export.problems, allow_partial, "export")?;
     let formats: Vec<Format> = formats
         .iter()
         .map(|format| match format {

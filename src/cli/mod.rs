@@ -74,13 +74,15 @@ pub fn run(cli: Cli) -> ExitCode {
             patient,
             record,
             out,
-        } => report(&paths, &settings, patient, record, out),
+            allow_partial,
+        } => report(&paths, &settings, patient, record, out, allow_partial),
         Command::Patient { action } => patient(&settings, action),
         Command::Export {
             patient,
             format,
             out,
-        } => export(&paths, &settings, &patient, &format, &out),
+            allow_partial,
+        } => export(&paths, &settings, &patient, &format, &out, allow_partial),
         Command::Doctor => doctor(&paths, &settings),
         Command::Simulate {
             session,
@@ -165,5 +167,25 @@ pub(super) fn human_size(bytes: u64) -> String {
         1_000..1_000_000 => format!("{} KB", bytes / 1_000),
         1_000_000..1_000_000_000 => format!("{:.1} MB", bytes as f64 / 1e6),
         _ => format!("{:.1} GB", bytes as f64 / 1e9),
+    }
+}
+
+/// Lists on standard error what the `what` (a report, an export) leaves out; an error, with
+/// nothing written, when something is and `allow_partial` was not given.
+fn left_out(problems: &[String], allow_partial: bool, what: &str) -> Result<(), String> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    eprintln!("Left out of the {what}:");
+    for problem in problems {
+        eprintln!("  {problem}");
+    }
+    if allow_partial {
+        Ok(())
+    } else {
+        Err(format!(
+            "nothing was written: the {what} would be missing what is listed above; give \
+             --allow-partial to write it without that"
+        ))
     }
 }

@@ -13,6 +13,7 @@ pub(super) fn report(
     patient: Option<String>,
     record: Option<PathBuf>,
     out: Option<PathBuf>,
+    allow_partial: bool,
 ) -> Result<ExitCode, String> {
     let records = match (&patient, &record) {
         (Some(code), _) => {
@@ -32,12 +33,13 @@ pub(super) fn report(
         questionnaires,
         problems,
     } = crate::report::read(&records, &instruments);
-    for problem in &problems {
-        eprintln!("{problem}");
-    }
     if sessions.is_empty() && questionnaires.is_empty() {
+        for problem in &problems {
+            eprintln!("{problem}");
+        }
         return Err("there is no readable session record to report on".to_owned());
     }
+    super::left_out(&problems, allow_partial, "report")?;
     let from_record = || {
         record
             .as_ref()

@@ -66,7 +66,7 @@ pub struct PatientExport {
     pub alerts: Vec<RaisedAlert>,
     /// Every check-in answered (unanswered ones are left out), in session order.
     pub check_ins: Vec<CheckIn>,
-    /// Records, or parts of them, that could not be read.
+    /// What is left out: records, or lines of them, that could not be read.
     pub problems: Vec<String>,
     /// When each session record's session began.
     pub session_starts: BTreeMap<PathBuf, SystemTime>,
@@ -80,17 +80,20 @@ impl PatientExport {
         let mut check_ins = Vec::new();
         let mut sessions = Vec::new();
         for path in records {
-            match ReadRecord::read(path) {
-                Ok(record) if record.is_desk() => {}
-                Ok(record) => match SessionSummary::from_record(path, &record) {
-                    Some(summary) => sessions.push(summary),
-                    None => problems.push(format!(
-                        "{}: left out: it begins neither with session_started nor with questionnaire",
-                        path.display()
-                    )),
-                },
-                // `course` reports it.
-                Err(_) => {}
+            // One that cannot be read at all, `course` reports.
+            let Ok(record) = ReadRecord::read(path) else {
+                continue;
+            };
+            problems.extend(crate::report::damaged_lines(path, &record));
+            if record.is_desk() {
+                continue;
+            }
+            match SessionSummary::from_record(path, &record) {
+                Some(summary) => sessions.push(summary),
+                None => problems.push(format!(
+                    "{}: left out: it begins neither with session_started nor with questionnaire",
+                    path.display()
+                )),
             }
         }
         sessions.sort_by(|a, b| {
@@ -118,13 +121,6 @@ impl PatientExport {
                     at: answer.at,
                     answered_at,
                 });
-            }
-            if !session.damaged_lines.is_empty() {
-                problems.push(format!(
-                    "{}: lines {:?} could not be read and are left out",
-                    session.record.display(),
-                    session.damaged_lines
-                ));
             }
         }
         let (administrations, alerts, unreadable) = course(records);

@@ -46,9 +46,9 @@ pub fn patient_records(records_folder: &Path, patient: &str) -> Result<Vec<PathB
 }
 
 /// Summarises every readable session record, oldest first. Desk records (a questionnaire
-/// taken with no session) are not sessions and are left to [`outcomes::Questionnaires`];
-/// files that cannot be read at all are described in the second list and never hide the
-/// others.
+/// taken with no session) are not sessions and are left to [`outcomes::Questionnaires`].
+/// What is left out (files that cannot be read at all, damaged lines, paintings shown
+/// without their picture) is described in the second list and never hides the rest.
 pub fn summarise(records: &[PathBuf]) -> (Vec<SessionSummary>, Vec<String>) {
     let (sessions, _, problems) = read_each(records);
     (sessions, problems)
@@ -61,7 +61,8 @@ pub struct Reading {
     pub sessions: Vec<SessionSummary>,
     /// The questionnaires, in sessions and at the desk, with their safety alerts.
     pub questionnaires: Questionnaires,
-    /// Files that could not be read, or are not records.
+    /// What is left out: files that could not be read or are not records, damaged lines,
+    /// paintings shown without their picture.
     pub problems: Vec<String>,
 }
 
@@ -74,6 +75,22 @@ pub fn read(records: &[PathBuf], instruments: &InstrumentSet) -> Reading {
         questionnaires: Questionnaires::from_records(&read, instruments),
         problems,
     }
+}
+
+/// What a report or an export leaves out of `record` (read from `path`): its lines that
+/// could not be read, when there are any.
+pub fn damaged_lines(path: &Path, record: &ReadRecord) -> Option<String> {
+    let lines: Vec<String> = match record.damaged_lines.as_slice() {
+        [] => return None,
+        lines => lines.iter().map(usize::to_string).collect(),
+    };
+    let noun = if lines.len() == 1 { "line" } else { "lines" };
+    Some(format!(
+        "{}: {noun} {} could not be read and {} left out",
+        path.display(),
+        lines.join(", "),
+        if lines.len() == 1 { "is" } else { "are" }
+    ))
 }
 
 /// The sessions (oldest first), every record read, and what could not be read.
@@ -91,9 +108,13 @@ fn read_each(
                 continue;
             }
         };
+        problems.extend(damaged_lines(path, &record));
         if !record.is_desk() {
             match SessionSummary::from_record(path, &record) {
-                Some(session) => sessions.push(session),
+                Some(session) => {
+                    problems.extend(paintings::left_out(&session));
+                    sessions.push(session);
+                }
                 None => problems.push(format!(
                     "{}: not a session record (it does not begin with session_started)",
                     path.display()
@@ -147,6 +168,11 @@ pub fn write_with_questionnaires(
     );
     let failed =
         |path: &Path, error: std::io::Error| format!("cannot write {}: {error}", path.display());
+    // Each file is replaced whole, as records are: a failed write leaves the last report.
+    let write = |path: &Path, bytes: &[u8]| {
+        crate::private::write_atomically(path, |out| out.write_all(bytes))
+            .map_err(|error| failed(path, error))
+    };
     crate::private::create_dir(folder).map_err(|error| failed(folder, error))?;
     let page = folder.join("report.html");
     let mut written = Written {
@@ -165,12 +191,10 @@ pub fn write_with_questionnaires(
     }
     for (name, chart) in files {
         let path = folder.join(name);
-        crate::private::write_file(&path, chart.svg.as_bytes())
-            .map_err(|error| failed(&path, error))?;
+        write(&path, chart.svg.as_bytes())?;
         written.charts.push(path);
     }
-    crate::private::write_file(&page, page_text.as_bytes())
-        .map_err(|error| failed(&page, error))?;
+    write(&page, page_text.as_bytes())?;
     Ok(written)
 }
 

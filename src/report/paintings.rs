@@ -5,7 +5,7 @@ use std::io::Cursor;
 use std::path::Path;
 
 use super::summary::SessionSummary;
-use crate::artwork::save::ArtworkPaths;
+use crate::artwork::save::{self, ArtworkPaths};
 
 /// The side of a painting's picture in the report, pixels.
 pub const PICTURE_SIZE: u32 = 240;
@@ -25,23 +25,46 @@ pub struct PaintingPicture {
 }
 
 /// The pictures of `session`'s paintings: the exported PNG made small, or, when the session
-/// stopped before exporting it, a picture rendered from the artwork file.
+/// stopped before exporting it, a picture rendered from the artwork file. A painting whose
+/// file the record does not name by a bare file name has no picture ([`left_out`] says so).
 pub fn pictures_of(session: &SessionSummary) -> Vec<PaintingPicture> {
-    let folder = session.record.parent().unwrap_or(Path::new("."));
+    let folder = record_folder(session);
     session
         .artworks
         .iter()
-        .map(|painting| {
-            let paths = ArtworkPaths::of_artwork(&folder.join(&painting.file));
-            PaintingPicture {
-                step: painting.step,
-                strokes: painting.strokes,
-                points: painting.points,
-                data_uri: picture(&paths)
-                    .map(|png| format!("data:image/png;base64,{}", base64(&png))),
-            }
+        .map(|painting| PaintingPicture {
+            step: painting.step,
+            strokes: painting.strokes,
+            points: painting.points,
+            data_uri: save::named_in(folder, &painting.file)
+                .ok()
+                .and_then(|artwork| picture(&ArtworkPaths::of_artwork(&artwork)))
+                .map(|png| format!("data:image/png;base64,{}", base64(&png))),
         })
         .collect()
+}
+
+/// What [`pictures_of`] leaves out of `session`: one line for each painting whose picture
+/// is not shown because the record names its file by more than a bare file name.
+pub fn left_out(session: &SessionSummary) -> Vec<String> {
+    let folder = record_folder(session);
+    session
+        .artworks
+        .iter()
+        .filter_map(|painting| {
+            let problem = save::named_in(folder, &painting.file).err()?;
+            Some(format!(
+                "{}: the picture of the painting of paint step {} is left out: {problem}",
+                session.record.display(),
+                painting.step + 1
+            ))
+        })
+        .collect()
+}
+
+/// The folder of `session`'s record, where its paintings are.
+fn record_folder(session: &SessionSummary) -> &Path {
+    session.record.parent().unwrap_or(Path::new("."))
 }
 
 /// A small PNG of the painting at `paths`.
