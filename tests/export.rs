@@ -20,8 +20,11 @@ use serde_json::Value;
 
 use common::{project_path, stillpoint};
 use stillpoint::instruments::InstrumentSet;
-use stillpoint::session::questionnaire::{acknowledge_in_file, scored_event, write_desk_record};
+use stillpoint::session::questionnaire::{
+    acknowledge_in_file, new_administration, record_at_desk, scored_event,
+};
 use stillpoint::session::record::{AnsweredVia, EndReason, Event, EventKind, RecordWriter};
+use stillpoint::session::unsaved::UnsavedRecords;
 
 const PATIENT: &str = "P-014";
 
@@ -123,8 +126,14 @@ fn make_course(records: &Path) {
     let get = |id: &str| set.get(id).expect("bundled").clone();
     let folder = records.join(PATIENT);
 
-    let (phq9, alerts) =
-        scored_event(&get("phq-9"), &PHQ9_IN_SESSION, 95.0, AnsweredVia::Headset).unwrap();
+    let (phq9, alerts) = scored_event(
+        &get("phq-9"),
+        &new_administration("test"),
+        &PHQ9_IN_SESSION,
+        95.0,
+        AnsweredVia::Headset,
+    )
+    .unwrap();
     assert!(alerts.is_empty());
     write_record(
         &folder.join("centering-before-dosing-20261102-093000.jsonl"),
@@ -161,7 +170,14 @@ fn make_course(records: &Path) {
         ],
     );
 
-    let (pcl5, _) = scored_event(&get("pcl-5"), &PCL5, 300.0, AnsweredVia::Headset).unwrap();
+    let (pcl5, _) = scored_event(
+        &get("pcl-5"),
+        &new_administration("test"),
+        &PCL5,
+        300.0,
+        AnsweredVia::Headset,
+    )
+    .unwrap();
     write_record(
         &folder.join("creative-integration-20261109-100000.jsonl"),
         &[
@@ -170,6 +186,7 @@ fn make_course(records: &Path) {
                 60.0,
                 EventKind::SafetyAlert {
                     instrument: "phq-9".into(),
+                    administration: None,
                     item: 9,
                     answer: 1,
                     message: "PHQ-9 item 9: please review".into(),
@@ -179,6 +196,7 @@ fn make_course(records: &Path) {
                 70.0,
                 EventKind::QuestionnaireAbandoned {
                     instrument: "phq-9".into(),
+                    administration: None,
                     answers: vec![0, 1, 0, 0, 1, 0, 0, 0, 1],
                 },
             ),
@@ -192,12 +210,35 @@ fn make_course(records: &Path) {
         ],
     );
 
-    let (path, pending) =
-        write_desk_record(records, PATIENT, &get("phq-9"), &PHQ9_WITH_ALERT, 80.0).unwrap();
+    let (path, pending) = record_at_desk(
+        records,
+        PATIENT,
+        &get("phq-9"),
+        &PHQ9_WITH_ALERT,
+        80.0,
+        &mut UnsavedRecords::default(),
+    )
+    .unwrap();
     assert_eq!(pending.len(), 1, "item 9 above 0 alerts");
-    acknowledge_in_file(&path, &pending[0]).unwrap();
-    write_desk_record(records, PATIENT, &get("gad-7"), &GAD7, 50.0).unwrap();
-    write_desk_record(records, PATIENT, &get("phq-9"), &PHQ9_LATER, 70.0).unwrap();
+    acknowledge_in_file(&path, &pending[0], &mut UnsavedRecords::default()).unwrap();
+    record_at_desk(
+        records,
+        PATIENT,
+        &get("gad-7"),
+        &GAD7,
+        50.0,
+        &mut UnsavedRecords::default(),
+    )
+    .unwrap();
+    record_at_desk(
+        records,
+        PATIENT,
+        &get("phq-9"),
+        &PHQ9_LATER,
+        70.0,
+        &mut UnsavedRecords::default(),
+    )
+    .unwrap();
 }
 
 fn export(data: &Path, out: &Path, formats: &str) -> std::process::Output {
@@ -385,15 +426,14 @@ fn the_fhir_bundle_is_valid_r4_and_holds_every_answer() {
             "{}",
             response["authored"]
         );
-        let panel = match expected.instrument {
-            "phq-9" => "44249-1",
-            "gad-7" => "69737-5",
-            _ => "101697-1",
+        // LOINC's form where every item has its LOINC code; PCL-5's items have none here,
+        // so its answers name Stillpoint's own form, whose linkIds are the item numbers.
+        let questionnaire = match expected.instrument {
+            "phq-9" => "http://loinc.org/q/44249-1",
+            "gad-7" => "http://loinc.org/q/69737-5",
+            _ => "urn:stillpoint:questionnaire:pcl-5",
         };
-        assert_eq!(
-            response["questionnaire"],
-            format!("http://loinc.org/q/{panel}")
-        );
+        assert_eq!(response["questionnaire"], questionnaire);
         let items = response["item"].as_array().unwrap();
         assert_eq!(items.len(), expected.answers.len());
         for (index, item) in items.iter().enumerate() {
@@ -485,11 +525,21 @@ fn the_fhir_bundle_is_valid_r4_and_holds_every_answer() {
                 );
                 all_met &= answers.iter().filter(|&&answer| answer >= 2).count() >= needed;
             }
-            let provisional = components
-                .iter()
-                .find(|component| !component["valueBoolean"].is_null())
-                .expect("the provisional diagnosis");
-            assert_eq!(provisional["valueBoolean"], all_met && sum >= 33);
+            let result = |system: &str| {
+                components
+                    .iter()
+                    .find(|component| component["code"]["coding"][0]["system"] == system)
+                    .map(|component| component["valueBoolean"].clone())
+            };
+            assert_eq!(
+                result("urn:stillpoint:cluster-rule"),
+                Some(Value::from(all_met))
+            );
+            assert_eq!(
+                result("urn:stillpoint:cut-point"),
+                Some(Value::from(sum >= 33))
+            );
+            assert!(result("urn:stillpoint:provisional-diagnosis").is_none());
         }
     }
 
@@ -637,6 +687,19 @@ fn the_validator_rejects_a_broken_bundle() {
     }
 }
 
+/// The CSV's rows as maps from column name to field, after the header.
+fn csv_rows(text: &str) -> Vec<BTreeMap<String, String>> {
+    let rows = parse_csv(text);
+    let header = rows[0].clone();
+    rows[1..]
+        .iter()
+        .map(|row| {
+            assert_eq!(row.len(), header.len(), "{row:?}");
+            header.iter().cloned().zip(row.iter().cloned()).collect()
+        })
+        .collect()
+}
+
 #[test]
 fn the_csv_has_one_row_per_answer() {
     let data = tempfile::tempdir().unwrap();
@@ -648,11 +711,12 @@ fn the_csv_has_one_row_per_answer() {
     assert!(!out.join(format!("{PATIENT}-fhir.json")).exists());
     #[cfg(unix)]
     assert_eq!(mode(&file), 0o600);
-    let rows = parse_csv(&std::fs::read_to_string(&file).unwrap());
+    let text = std::fs::read_to_string(&file).unwrap();
     assert_eq!(
-        rows[0],
+        parse_csv(&text)[0],
         [
             "patient",
+            "row",
             "taken_at",
             "instrument",
             "item",
@@ -661,24 +725,35 @@ fn the_csv_has_one_row_per_answer() {
             "answer_label",
             "total",
             "band",
+            "cluster_rule",
+            "above_cutoff",
+            "alert_recorded",
+            "acknowledged (who acknowledged is not recorded)",
+            "note",
             "via",
             "record"
         ]
     );
-    let rows = &rows[1..];
-    assert!(rows.iter().all(|row| row.len() == 11 && row[0] == PATIENT));
+    let rows = csv_rows(&text);
+    assert!(rows.iter().all(|row| row["patient"] == PATIENT));
+    let of = |kind: &str| -> Vec<&BTreeMap<String, String>> {
+        rows.iter().filter(|row| row["row"] == kind).collect()
+    };
     let answers: usize = EXPECTED.iter().map(|expected| expected.answers.len()).sum();
-    assert_eq!(
-        rows.len(),
-        answers + 2,
-        "one row per answer and per check-in"
-    );
+    assert_eq!(of("answer").len(), answers, "one row per answer");
+    assert_eq!(of("safety_alert").len(), 2, "one row per alert");
+    assert_eq!(rows.len(), answers + 2 + 2, "and one per check-in");
 
     // Group the questionnaire rows by administration (record file and time taken).
-    let mut groups: BTreeMap<(String, String, String), Vec<&Vec<String>>> = BTreeMap::new();
-    for row in rows.iter().filter(|row| !row[3].is_empty()) {
+    let mut groups: BTreeMap<(String, String, String), Vec<&BTreeMap<String, String>>> =
+        BTreeMap::new();
+    for row in of("answer") {
         groups
-            .entry((row[10].clone(), row[1].clone(), row[2].clone()))
+            .entry((
+                row["record"].clone(),
+                row["taken_at"].clone(),
+                row["instrument"].clone(),
+            ))
             .or_default()
             .push(row);
     }
@@ -690,7 +765,7 @@ fn the_csv_has_one_row_per_answer() {
                 instrument == expected.instrument
                     && group
                         .iter()
-                        .map(|row| row[5].parse::<u32>().unwrap())
+                        .map(|row| row["answer_score"].parse::<u32>().unwrap())
                         .eq(expected.answers.iter().copied())
             })
             .collect();
@@ -699,31 +774,41 @@ fn the_csv_has_one_row_per_answer() {
         };
         let sum: u32 = expected.answers.iter().sum();
         for (index, row) in group.iter().enumerate() {
-            assert_eq!(row[3], (index + 1).to_string());
-            assert!(!row[4].is_empty(), "the item's words");
+            assert_eq!(row["item"], (index + 1).to_string());
+            assert!(!row["item_text"].is_empty(), "the item's words");
             let label = match expected.instrument {
                 "pcl-5" => PCL5_LABELS[expected.answers[index] as usize],
                 _ => FREQUENCY_ANSWERS[expected.answers[index] as usize].1,
             };
-            assert_eq!(row[6], label);
-            assert_eq!(row[7], sum.to_string());
+            assert_eq!(row["answer_label"], label);
+            assert_eq!(row["total"], sum.to_string());
             if expected.instrument == "phq-9" {
-                assert_eq!(row[8], common::phq9_band(sum));
+                assert_eq!(row["band"], common::phq9_band(sum));
+                assert_eq!(
+                    (row["cluster_rule"].as_str(), row["above_cutoff"].as_str()),
+                    ("", "")
+                );
             }
-            assert_eq!(row[9], expected.via);
-            assert!(row[10].ends_with(".jsonl"));
+            assert_eq!(row["via"], expected.via);
+            assert!(row["record"].ends_with(".jsonl"));
+            assert_eq!(row["note"], "", "no answer was changed");
         }
     }
     // A comma in an item's words comes back whole.
     assert!(
         rows.iter()
-            .any(|row| row[4] == "Feeling down, depressed, or hopeless")
+            .any(|row| row["item_text"] == "Feeling down, depressed, or hopeless")
     );
 
-    let check_ins: Vec<[&str; 3]> = rows
+    let check_ins: Vec<[&str; 3]> = of("check_in")
         .iter()
-        .filter(|row| row[3].is_empty())
-        .map(|row| [row[1].as_str(), row[2].as_str(), row[5].as_str()])
+        .map(|row| {
+            [
+                row["taken_at"].as_str(),
+                row["instrument"].as_str(),
+                row["answer_score"].as_str(),
+            ]
+        })
         .collect();
     assert_eq!(
         check_ins,
@@ -732,6 +817,62 @@ fn the_csv_has_one_row_per_answer() {
             ["2026-11-02T09:35:00Z", "suds-centered", "3"],
         ]
     );
+}
+
+#[test]
+fn the_csv_has_a_row_for_each_safety_alert() {
+    let data = tempfile::tempdir().unwrap();
+    make_course(&data.path().join("records"));
+    let out = data.path().join("export");
+    let run = export(data.path(), &out, "csv");
+    assert!(run.status.success(), "{run:?}");
+    let text = std::fs::read_to_string(out.join(format!("{PATIENT}-answers.csv"))).unwrap();
+    let rows = csv_rows(&text);
+    let alerts: Vec<&BTreeMap<String, String>> = rows
+        .iter()
+        .filter(|row| row["row"] == "safety_alert")
+        .collect();
+    let acknowledged = "acknowledged (who acknowledged is not recorded)";
+    // The desk PHQ-9 whose item 9 was answered 2: raised, recorded, acknowledged, right
+    // after that administration's answers.
+    let desk = alerts
+        .iter()
+        .find(|row| row["answer_score"] == "2")
+        .expect("the row of the alert on item 9 answered 2");
+    assert_eq!(desk["instrument"], "phq-9");
+    assert_eq!(desk["item"], "9");
+    assert!(desk["item_text"].contains("better off dead"), "{desk:?}");
+    assert_eq!(desk["answer_label"], "More than half the days");
+    assert_eq!(desk["alert_recorded"], "yes");
+    assert_eq!(desk[acknowledged], "yes");
+    assert_eq!(desk["via"], "desk");
+    assert_eq!(
+        desk["total"],
+        PHQ9_WITH_ALERT.iter().sum::<u32>().to_string()
+    );
+    let position =
+        |wanted: &BTreeMap<String, String>| rows.iter().position(|row| row == wanted).unwrap();
+    let before = &rows[position(desk) - 1];
+    assert_eq!(
+        (
+            before["row"].as_str(),
+            before["item"].as_str(),
+            before["taken_at"].as_str()
+        ),
+        ("answer", "9", desk["taken_at"].as_str())
+    );
+    // The PHQ-9 left half-way: its alert row too, not acknowledged, said to be unsent.
+    let left = alerts
+        .iter()
+        .find(|row| row["answer_score"] == "1")
+        .expect("the alert of the questionnaire left half-way");
+    assert_eq!(left[acknowledged], "no");
+    assert_eq!(left["taken_at"], "2026-11-09T10:01:00Z");
+    assert!(
+        left["note"].contains("left before its answers were sent"),
+        "{left:?}"
+    );
+    assert_eq!(left["total"], "");
 }
 
 #[test]

@@ -17,13 +17,15 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::project_path;
+use stillpoint::export::PatientExport;
 use stillpoint::instruments::InstrumentSet;
 use stillpoint::patients::{PatientFolders, list};
 use stillpoint::report::outcomes::Questionnaires;
 use stillpoint::report::{summarise, write_with_questionnaires};
 use stillpoint::script::Phase;
-use stillpoint::session::questionnaire::{scored_event, write_desk_record};
+use stillpoint::session::questionnaire::{new_administration, record_at_desk, scored_event};
 use stillpoint::session::record::{AnsweredVia, EndReason, Event, EventKind, RecordWriter};
+use stillpoint::session::unsaved::UnsavedRecords;
 
 const PATIENT: &str = "P-31";
 
@@ -91,12 +93,26 @@ fn session(records: &Path, day: u32, title: &str, events: Vec<(f64, EventKind)>)
     path
 }
 
-/// The questionnaire event for `answers`, dated 2026-11-`day` `at` seconds after 09:30.
+/// The questionnaire event for `answers`, dated 2026-11-`day` `at` seconds after 09:30,
+/// with no administration key, as records made before keys ([`keyed`] gives it one).
 fn taken(set: &InstrumentSet, id: &str, answers: &[u32], day: u32, at: u32) -> EventKind {
     let instrument = set.get(id).expect("bundled");
-    let (mut event, _) = scored_event(instrument, answers, 95.0, AnsweredVia::Headset).unwrap();
-    if let EventKind::Questionnaire { taken_at, .. } = &mut event {
+    let (mut event, _) = scored_event(
+        instrument,
+        &new_administration(id),
+        answers,
+        95.0,
+        AnsweredVia::Headset,
+    )
+    .unwrap();
+    if let EventKind::Questionnaire {
+        taken_at,
+        administration,
+        ..
+    } = &mut event
+    {
         *taken_at = format!("2026-11-{day:02}T09:{:02}:{:02}Z", 30 + at / 60, at % 60);
+        *administration = None;
     }
     event
 }
@@ -125,6 +141,7 @@ fn course(records: &Path) -> Vec<PathBuf> {
                 150.0,
                 EventKind::SafetyAlert {
                     instrument: "phq-9".into(),
+                    administration: None,
                     item: 9,
                     answer: 1,
                     message,
@@ -135,6 +152,7 @@ fn course(records: &Path) -> Vec<PathBuf> {
                 300.0,
                 EventKind::QuestionnaireAbandoned {
                     instrument: "gad-7".into(),
+                    administration: None,
                     answers: vec![1, 2, 1],
                 },
             ),
@@ -150,7 +168,15 @@ fn course(records: &Path) -> Vec<PathBuf> {
         ],
     ));
     let gad = set.get("gad-7").expect("bundled");
-    let (desk, alerts) = write_desk_record(records, PATIENT, gad, &GAD, 70.0).expect("desk");
+    let (desk, alerts) = record_at_desk(
+        records,
+        PATIENT,
+        gad,
+        &GAD,
+        70.0,
+        &mut UnsavedRecords::default(),
+    )
+    .expect("desk");
     assert!(alerts.is_empty());
     // Taken on day 10.
     let text = std::fs::read_to_string(&desk).expect("desk record");
@@ -285,8 +311,9 @@ fn the_course_report_charts_and_tabulates_each_questionnaire() {
     );
     assert!(gad.contains("2026-11-10"));
 
-    // PCL-5: clusters B–E with their endorsed items (answers of 2 or more), and the
-    // provisional diagnosis (every cluster met and the total at the cut-off 33 or above).
+    // PCL-5: clusters B–E with their endorsed items (answers of 2 or more), and its two
+    // screening results apart: the DSM-5 cluster rule (every cluster met) and the cut-point
+    // (a total of 33 or more).
     let pcl = between(&html, "id=\"questionnaire-pcl-5\"", "</table>");
     let clusters = [
         ("B", 0..5, 1),
@@ -307,10 +334,23 @@ fn the_course_report_charts_and_tabulates_each_questionnaire() {
     let total: u32 = PCL.iter().sum();
     assert_eq!(total, 34);
     assert!(all_met && total >= 33);
-    assert!(pcl.contains(">34 / 80<") && pcl.contains("Probable PTSD"));
-    assert!(pcl.contains("<b>met</b>"), "provisional diagnosis met");
+    assert!(pcl.contains(">34 / 80<") && pcl.contains("Total 33 or more"));
+    assert!(
+        pcl.contains("<th>DSM-5 cluster rule</th>") && pcl.contains("<th>Cut-point (33)</th>"),
+        "{pcl}"
+    );
+    assert!(
+        pcl.contains("<td><b>met</b></td><td><b>at or above</b></td>"),
+        "{pcl}"
+    );
+    assert!(!html.contains("Probable PTSD") && !html.contains("rovisional"));
     let pcl_svg = std::fs::read_to_string(out.join("questionnaire-pcl-5.svg")).expect("svg");
-    assert!(pcl_svg.contains("Probable PTSD (33)") && pcl_svg.contains("cut-off"));
+    assert!(pcl_svg.contains("Total 33 or more (33)") && pcl_svg.contains("cut-off"));
+    assert_eq!(
+        pcl_svg.matches("<rect").count() - 1,
+        1,
+        "the cluster rule met: one square"
+    );
 
     // The rules' sources under each table, and the questionnaire left unfinished.
     assert_eq!(html.matches("class=\"rules\"").count(), 3);
@@ -360,6 +400,7 @@ fn a_safety_alert_shows_in_every_report_until_acknowledged() {
             t: 310.0,
             kind: EventKind::SafetyAcknowledged {
                 instrument: "phq-9".into(),
+                administration: None,
                 item: 9,
             },
         })
@@ -405,4 +446,132 @@ fn desk_records_are_questionnaires_not_sessions_or_problems() {
         "sessions and desk questionnaires apart"
     );
     assert_eq!(listed[0].last.as_deref(), Some("2026-11-16"));
+}
+
+/// `event` (a `questionnaire` line) with the administration key `key`.
+fn keyed(mut event: EventKind, key: &str) -> EventKind {
+    if let EventKind::Questionnaire { administration, .. } = &mut event {
+        *administration = Some(key.to_owned());
+    }
+    event
+}
+
+#[test]
+fn alerts_follow_their_administration_and_show_revised_and_unrecorded_answers() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let set = instruments();
+    let phq = set.get("phq-9").expect("bundled");
+    let message = phq.alert_for(9, 1).expect("item 9 alerts").message;
+    // In the headset (key s1) the patient answers item 9 "More than half the days", goes
+    // back and answers "Not at all"; meanwhile a desk PHQ-9 (d1, item 9 at 0) is recorded
+    // into the session. A retake (s2) answers item 9 "Several days" with no alert line (the
+    // line was lost). The therapist acknowledged s1's alert.
+    let s1 = [1, 1, 1, 1, 1, 1, 1, 1, 0];
+    let d1 = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+    let s2 = [1, 1, 1, 1, 1, 1, 1, 1, 1];
+    let alert = |key: &str, answer: u32| EventKind::SafetyAlert {
+        instrument: "phq-9".into(),
+        administration: Some(key.into()),
+        item: 9,
+        answer,
+        message: message.clone(),
+    };
+    let record = session(
+        &data.path().join("records"),
+        20,
+        "Outcome measures",
+        vec![
+            (100.0, alert("s1", 2)),
+            (110.0, keyed(taken(&set, "phq-9", &d1, 20, 110), "d1")),
+            (
+                120.0,
+                EventKind::SafetyAcknowledged {
+                    instrument: "phq-9".into(),
+                    administration: Some("s1".into()),
+                    item: 9,
+                },
+            ),
+            (150.0, keyed(taken(&set, "phq-9", &s1, 20, 150), "s1")),
+            (300.0, keyed(taken(&set, "phq-9", &s2, 20, 300), "s2")),
+        ],
+    );
+    let records = vec![record];
+    let found = Questionnaires::read(&records, &set);
+    let phq_course = &found.instruments[0];
+    let alerts_of = |answers: &[u32]| {
+        phq_course
+            .taken
+            .iter()
+            .find(|taken| taken.administration.answers == answers)
+            .map(|taken| taken.administration.alerts.clone())
+            .expect("the administration")
+    };
+    // The desk PHQ-9 recorded in between does not take the headset's alert.
+    assert!(alerts_of(&d1).is_empty());
+    let [revised] = alerts_of(&s1).try_into().expect("s1 keeps its alert");
+    assert_eq!((revised.answer, revised.revised_to), (2, Some(0)));
+    assert!(revised.recorded && revised.acknowledged);
+    let [unrecorded] = alerts_of(&s2)
+        .try_into()
+        .expect("s2's alert, from its answers");
+    assert_eq!((unrecorded.answer, unrecorded.recorded), (1, false));
+    assert!(!unrecorded.acknowledged, "s1's acknowledgement is not s2's");
+    assert_eq!(found.unacknowledged(), 1);
+
+    let (html, _) = report(&records, &data.path().join("out"));
+    let listed = between(&html, "<section class=\"alerts\"", "</section>");
+    assert!(listed.contains("2 raised"), "{listed}");
+    assert!(
+        listed.contains(
+            "The patient answered 2 (More than half the days), then changed to 0 (Not at all)."
+        ),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("no alert line was recorded, so it may never have been shown"),
+        "{listed}"
+    );
+    let rows = between(&html, "id=\"questionnaire-phq-9\"", "</table>");
+    assert!(
+        rows.contains("safety alert: item 9, answer 2 changed to 0"),
+        "{rows}"
+    );
+    assert!(
+        rows.contains("safety alert: item 9, NOT acknowledged, found from the answers"),
+        "{rows}"
+    );
+    assert_eq!(
+        rows.matches("mark alert").count(),
+        2,
+        "none on the desk row"
+    );
+
+    // The export says the same.
+    let export = PatientExport::read(PATIENT, &records, &set);
+    assert_eq!(export.alerts.len(), 2);
+    let table = stillpoint::export::csv::table(&export, &set);
+    assert!(
+        table.contains(
+            "revised: answered 2 (More than half the days), then changed to 0 (Not at all)"
+        ),
+        "{table}"
+    );
+    let alert_rows: Vec<&str> = table
+        .lines()
+        .filter(|row| row.contains(",safety_alert,"))
+        .collect();
+    assert_eq!(alert_rows.len(), 2, "{table}");
+    assert!(
+        alert_rows.iter().any(|row| row.contains(",no,no,")),
+        "{table}"
+    );
+    let bundle = stillpoint::export::fhir::bundle(&export, &set).to_string();
+    assert!(
+        bundle.contains("then changed to 0 (Not at all)"),
+        "{bundle}"
+    );
+    assert!(
+        bundle.contains("found from the answers, no alert line recorded"),
+        "{bundle}"
+    );
 }

@@ -37,7 +37,7 @@ pub(super) fn export(
     for problem in &left_out {
         eprintln!("{problem}");
     }
-    let export = PatientExport::read(patient, &records);
+    let export = PatientExport::read(patient, &records, &instruments);
     super::left_out(&export.problems, allow_partial, "export")?;
     let formats: Vec<Format> = formats
         .iter()

@@ -4,9 +4,13 @@
 
 use serde_json::{Value, json};
 
-use super::{PatientExport, administration_keys, answer_label, item_text, record_name};
+use std::fmt::Write;
+
+use super::{PatientExport, administration_keys, record_name};
 use crate::instruments::{Instrument, InstrumentSet};
+use crate::report::alerts::NOT_RECORDED;
 use crate::report::outcomes::{Administration, RaisedAlert};
+use crate::session::record::AnsweredVia;
 
 /// LOINC.
 pub const LOINC: &str = "http://loinc.org";
@@ -14,7 +18,9 @@ pub const LOINC: &str = "http://loinc.org";
 pub const PATIENT_CODE: &str = "urn:stillpoint:patient-code";
 /// Where each resource came from: `<record file>#<key>` (identifiers, not codes).
 pub const RECORD_SOURCE: &str = "urn:stillpoint:record";
-/// A questionnaire without a LOINC panel: `urn:stillpoint:questionnaire:<instrument id>`.
+/// A questionnaire that is not sent as LOINC's form (no LOINC panel, or items without LOINC
+/// codes, as PCL-5's): `urn:stillpoint:questionnaire:<instrument id>`, whose `linkId`s are
+/// the item numbers.
 pub const LOCAL_QUESTIONNAIRE: &str = "urn:stillpoint:questionnaire";
 /// Answers without a LOINC answer code: `urn:stillpoint:answer:<instrument id>`, the code
 /// the answer's score (`0`, `1`, …), the display its words.
@@ -24,8 +30,10 @@ pub const LOCAL_TOTAL: &str = "urn:stillpoint:total";
 /// Subscales (PCL-5's DSM-5 clusters): `urn:stillpoint:subscale:<instrument id>`, the code
 /// the criterion (`B`…`E`).
 pub const LOCAL_SUBSCALE: &str = "urn:stillpoint:subscale";
-/// The provisional-diagnosis rule's result: the code is the instrument's id.
-pub const LOCAL_PROVISIONAL: &str = "urn:stillpoint:provisional-diagnosis";
+/// The cluster rule's result (PCL-5: the DSM-5 rule): the code is the instrument's id.
+pub const LOCAL_CLUSTER_RULE: &str = "urn:stillpoint:cluster-rule";
+/// The cut-point's result (the total at or above it): the code is the instrument's id.
+pub const LOCAL_CUT_POINT: &str = "urn:stillpoint:cut-point";
 /// Check-ins (SUDS and other 0–10 ratings): the code is the check-in's id from the script.
 pub const LOCAL_CHECK_IN: &str = "urn:stillpoint:check-in";
 /// Safety alerts: the code is `<instrument id>-item-<n>`.
@@ -47,7 +55,6 @@ pub fn bundle(export: &PatientExport, instruments: &InstrumentSet) -> Value {
         }),
     )];
     let keys = administration_keys(&export.administrations);
-    let mut claimed = vec![false; export.alerts.len()];
     for (taken, key) in export.administrations.iter().zip(&keys) {
         let instrument = instruments.get(&taken.instrument).map(AsRef::as_ref);
         let file = record_name(&taken.record);
@@ -70,14 +77,6 @@ pub fn bundle(export: &PatientExport, instruments: &InstrumentSet) -> Value {
             ),
         ));
         for alert in &own {
-            if let Some(index) = export
-                .alerts
-                .iter()
-                .enumerate()
-                .position(|(index, other)| !claimed[index] && other == *alert)
-            {
-                claimed[index] = true;
-            }
             entries.push(alert_entry(
                 patient,
                 alert,
@@ -89,19 +88,13 @@ pub fn bundle(export: &PatientExport, instruments: &InstrumentSet) -> Value {
         }
     }
     // Alerts of questionnaires left before their answers were confirmed: never lost.
-    for (alert, _) in export
-        .alerts
-        .iter()
-        .zip(&claimed)
-        .filter(|(_, claimed)| !**claimed)
-    {
+    for alert in export.alerts_left() {
         let instrument = instruments.get(&alert.instrument).map(AsRef::as_ref);
-        let when = export.session_time(&alert.record, alert.at);
         entries.push(alert_entry(
             patient,
             alert,
             instrument,
-            when.as_ref(),
+            alert.when.as_ref(),
             &patient_url,
             None,
         ));
@@ -144,18 +137,21 @@ fn questionnaire_response(
     file: &str,
     key: &str,
 ) -> Value {
-    let canonical = match instrument.and_then(|instrument| instrument.loinc_panel.as_deref()) {
+    // LOINC's form only when every item has its LOINC code, to be its `linkId`.
+    let loinc = instrument.filter(|known| known.has_loinc_items());
+    let canonical = match loinc.and_then(|known| known.loinc_panel.as_deref()) {
         Some(panel) => format!("http://loinc.org/q/{panel}"),
         None => format!("{LOCAL_QUESTIONNAIRE}:{}", taken.instrument),
     };
-    let items: Vec<Value> = taken
-        .answers
-        .iter()
-        .enumerate()
-        .map(|(index, &score)| {
-            let number = index + 1;
-            let item = instrument.and_then(|instrument| instrument.items.get(index));
-            let link_id = item
+    let items: Vec<Value> = (1u32..)
+        .zip(&taken.answers)
+        .map(|(number, &score)| {
+            let link_id = loinc
+                .and_then(|known| {
+                    known
+                        .items
+                        .get(usize::try_from(number).ok()?.checked_sub(1)?)
+                })
                 .and_then(|item| item.loinc.clone())
                 .unwrap_or_else(|| number.to_string());
             let response = instrument.and_then(|instrument| {
@@ -164,7 +160,7 @@ fn questionnaire_response(
                     .get(usize::try_from(score).ok()?)
                     .cloned()
             });
-            let label = answer_label(instrument, score);
+            let label = instrument.and_then(|known| known.answer_label(score));
             let coding = match response
                 .as_ref()
                 .and_then(|response| response.loinc.clone())
@@ -185,7 +181,8 @@ fn questionnaire_response(
                 "linkId": link_id,
                 "answer": [{ "valueCoding": coding }],
             });
-            if let (Some(text), Some(map)) = (item_text(instrument, number), item.as_object_mut()) {
+            let text = instrument.and_then(|known| known.item_text(number));
+            if let (Some(text), Some(map)) = (text, item.as_object_mut()) {
                 map.insert("text".to_owned(), json!(text));
             }
             item
@@ -234,8 +231,8 @@ fn total(
         "{} answered {} ({} s).",
         taken.name,
         match taken.via {
-            crate::session::record::AnsweredVia::Headset => "in the headset during a session",
-            crate::session::record::AnsweredVia::Desk => "at the desk",
+            AnsweredVia::Headset => "in the headset during a session",
+            AnsweredVia::Desk => "at the desk",
         },
         taken.secs
     ) })];
@@ -249,12 +246,7 @@ fn total(
     let mut components = Vec::new();
     for cluster in &taken.subscales {
         let name = instrument
-            .and_then(|instrument| {
-                instrument
-                    .clusters
-                    .iter()
-                    .find(|known| known.criterion == cluster.criterion)
-            })
+            .and_then(|instrument| instrument.cluster(&cluster.criterion))
             .map_or_else(String::new, |known| format!(" ({})", known.name));
         components.push(json!({
             "code": {
@@ -272,13 +264,25 @@ fn total(
             ) }],
         }));
     }
-    if let Some(provisional) = taken.provisional {
+    if let Some(met) = taken.cluster_rule {
         components.push(json!({
             "code": {
-                "coding": [{ "system": LOCAL_PROVISIONAL, "code": taken.instrument }],
-                "text": format!("{} provisional diagnosis", taken.name),
+                "coding": [{ "system": LOCAL_CLUSTER_RULE, "code": taken.instrument }],
+                "text": format!("{} DSM-5 cluster rule met (every cluster)", taken.name),
             },
-            "valueBoolean": provisional,
+            "valueBoolean": met,
+        }));
+    }
+    if let Some(above) = taken.above_cutoff {
+        let cutoff = instrument
+            .and_then(|instrument| instrument.cutoff)
+            .map_or_else(String::new, |cutoff| format!(" ({cutoff})"));
+        components.push(json!({
+            "code": {
+                "coding": [{ "system": LOCAL_CUT_POINT, "code": taken.instrument }],
+                "text": format!("{} total at or above the cut-point{cutoff}", taken.name),
+            },
+            "valueBoolean": above,
         }));
     }
     let mut observation = json!({
@@ -337,11 +341,15 @@ fn alert_entry(
         },
         "subject": reference(patient_url),
         "valueInteger": alert.answer,
-        "interpretation": [{ "text": if alert.acknowledged {
-            "Safety alert raised; acknowledged by the therapist"
-        } else {
-            "Safety alert raised; NOT acknowledged in Stillpoint"
-        } }],
+        "interpretation": [{ "text": format!(
+            "Safety alert {}; {}",
+            if alert.recorded { "raised" } else { "found from the answers, no alert line recorded" },
+            if alert.acknowledged {
+                "acknowledged by the therapist"
+            } else {
+                "NOT acknowledged in Stillpoint"
+            }
+        ) }],
         "note": [{ "text": alert_words(alert, instrument) }, { "text": alert.message }],
     });
     if let Some(map) = observation.as_object_mut() {
@@ -365,11 +373,14 @@ fn alert_entry(
     entry(&urn(&[patient, &file, &key]), observation)
 }
 
+/// The alert in a sentence: the item, the answer, whether it was acknowledged, and where
+/// it applies, that the answer was changed after it and that no line was recorded.
 fn alert_words(alert: &RaisedAlert, instrument: Option<&Instrument>) -> String {
-    let label = answer_label(instrument, alert.answer)
+    let label = instrument
+        .and_then(|known| known.answer_label(alert.answer))
         .map(|label| format!(" (\"{label}\")"))
         .unwrap_or_default();
-    format!(
+    let mut words = format!(
         "Safety alert: item {} answered {}{label}, above its safety threshold; {}.",
         alert.item,
         alert.answer,
@@ -378,7 +389,14 @@ fn alert_words(alert: &RaisedAlert, instrument: Option<&Instrument>) -> String {
         } else {
             "not acknowledged in Stillpoint"
         }
-    )
+    );
+    if let Some(revision) = alert.revision_in_words(instrument) {
+        let _ = write!(words, " Revised: the patient {revision}.");
+    }
+    if !alert.recorded {
+        let _ = write!(words, " This alert was {NOT_RECORDED}.");
+    }
+    words
 }
 
 fn entry(full_url: &str, resource: Value) -> Value {

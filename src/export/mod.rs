@@ -7,14 +7,13 @@ pub mod fhir;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
 
-use crate::instruments::{Instrument, InstrumentSet};
-use crate::report::outcomes::{Administration, RaisedAlert, course};
+use crate::instruments::InstrumentSet;
+use crate::report::outcomes::{Administration, RaisedAlert, course, wall_time};
 use crate::report::summary::SessionSummary;
-use crate::session::record::ReadRecord;
+use crate::session::record::{AnsweredVia, ReadRecord};
 
 /// What an export can be written as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -62,20 +61,19 @@ pub struct PatientExport {
     pub patient: String,
     /// Every questionnaire answered in full, oldest first.
     pub administrations: Vec<Administration>,
-    /// Every safety alert, including those of questionnaires left unfinished.
+    /// Every safety alert, including those of questionnaires left unfinished and those
+    /// found from the answers with no alert line.
     pub alerts: Vec<RaisedAlert>,
     /// Every check-in answered (unanswered ones are left out), in session order.
     pub check_ins: Vec<CheckIn>,
     /// What is left out: records, or lines of them, that could not be read.
     pub problems: Vec<String>,
-    /// When each session record's session began.
-    pub session_starts: BTreeMap<PathBuf, SystemTime>,
 }
 
 impl PatientExport {
     /// Reads `records` of `patient`: desk records (a questionnaire taken with no session)
-    /// and session records alike.
-    pub fn read(patient: &str, records: &[PathBuf]) -> Self {
+    /// and session records alike, with the safety rules of `instruments`.
+    pub fn read(patient: &str, records: &[PathBuf], instruments: &InstrumentSet) -> Self {
         let mut problems = Vec::new();
         let mut check_ins = Vec::new();
         let mut sessions = Vec::new();
@@ -89,29 +87,24 @@ impl PatientExport {
                 continue;
             }
             match SessionSummary::from_record(path, &record) {
-                Some(summary) => sessions.push(summary),
+                Some(summary) => sessions.push((summary, record)),
                 None => problems.push(format!(
                     "{}: left out: it begins neither with session_started nor with questionnaire",
                     path.display()
                 )),
             }
         }
-        sessions.sort_by(|a, b| {
+        sessions.sort_by(|(a, _), (b, _)| {
             a.started_at
                 .cmp(&b.started_at)
                 .then_with(|| a.record.cmp(&b.record))
         });
-        let mut session_starts = BTreeMap::new();
-        for session in &sessions {
-            let start = humantime::parse_rfc3339(&session.started_at).ok();
-            if let Some(start) = start {
-                session_starts.insert(session.record.clone(), start);
-            }
+        for (session, record) in &sessions {
             for answer in &session.answers {
                 let Some(value) = answer.value else {
                     continue;
                 };
-                let answered_at = start.and_then(|start| time_after(start, answer.at));
+                let answered_at = wall_time(record, answer.at);
                 check_ins.push(CheckIn {
                     record: session.record.clone(),
                     script: session.script.clone(),
@@ -123,7 +116,7 @@ impl PatientExport {
                 });
             }
         }
-        let (administrations, alerts, unreadable) = course(records);
+        let (administrations, alerts, unreadable) = course(records, instruments);
         problems.extend(unreadable);
         Self {
             patient: patient.to_owned(),
@@ -131,14 +124,27 @@ impl PatientExport {
             alerts,
             check_ins,
             problems,
-            session_starts,
         }
     }
 
-    /// The wall-clock time `at` seconds into the session of `record`, RFC 3339 UTC to the
-    /// second; `None` for a desk record or a start that cannot be read.
-    pub fn session_time(&self, record: &Path, at: f64) -> Option<String> {
-        time_after(*self.session_starts.get(record)?, at)
+    /// The alerts in no administration: those of questionnaires left before their answers
+    /// were sent.
+    pub fn alerts_left(&self) -> Vec<&RaisedAlert> {
+        let mut owned: Vec<&RaisedAlert> = self
+            .administrations
+            .iter()
+            .flat_map(|taken| &taken.alerts)
+            .collect();
+        self.alerts
+            .iter()
+            .filter(|alert| match owned.iter().position(|own| own == alert) {
+                Some(index) => {
+                    owned.swap_remove(index);
+                    false
+                }
+                None => true,
+            })
+            .collect()
     }
 
     /// Answers to questionnaires, over every administration.
@@ -183,10 +189,12 @@ impl PatientExport {
     }
 }
 
-/// `start` plus `secs` rounded to the second, RFC 3339 UTC.
-fn time_after(start: SystemTime, secs: f64) -> Option<String> {
-    let offset = Duration::try_from_secs_f64(secs.max(0.0).round()).ok()?;
-    Some(humantime::format_rfc3339_seconds(start.checked_add(offset)?).to_string())
+/// Where a questionnaire was answered, as exports write it: `headset` or `desk`.
+pub fn via_name(via: AnsweredVia) -> &'static str {
+    match via {
+        AnsweredVia::Headset => "headset",
+        AnsweredVia::Desk => "desk",
+    }
 }
 
 /// The record's file name, as exports name it (the folder is the patient's own).
@@ -237,23 +245,6 @@ pub(crate) fn administration_keys(administrations: &[Administration]) -> Vec<Str
             }
         })
         .collect()
-}
-
-/// The words of answer `score` to `instrument`, when it has that answer.
-pub(crate) fn answer_label(instrument: Option<&Instrument>, score: u32) -> Option<&str> {
-    let index = usize::try_from(score).ok()?;
-    instrument?
-        .responses
-        .get(index)
-        .map(|response| response.label.as_str())
-}
-
-/// The words of item `number` (from 1) of `instrument`, when it has that item.
-pub(crate) fn item_text(instrument: Option<&Instrument>, number: usize) -> Option<&str> {
-    instrument?
-        .items
-        .get(number.checked_sub(1)?)
-        .map(|item| item.text.as_str())
 }
 
 #[cfg(test)]

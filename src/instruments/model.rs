@@ -32,13 +32,14 @@ pub struct Instrument {
     pub loinc_total: Option<String>,
     /// Severity bands, ascending by their lowest total.
     pub bands: Vec<Band>,
-    /// Symptom clusters for a provisional diagnosis (PCL-5's DSM-5 criteria B–E).
+    /// Symptom clusters of a cluster rule (PCL-5's DSM-5 criteria B–E).
     #[serde(default)]
     pub clusters: Vec<Cluster>,
     /// The lowest answer that counts an item as endorsed, for [`Instrument::clusters`].
     #[serde(default)]
     pub endorsed_from: Option<u32>,
-    /// The total at or above which the result is flagged (PCL-5: 33).
+    /// The cut-point: a total at or above it screens positive (PCL-5: 33), a result apart
+    /// from the cluster rule. A band must begin at it, so that no band straddles it.
     #[serde(default)]
     pub cutoff: Option<u32>,
     /// Points of change between administrations that count as reliable.
@@ -126,8 +127,58 @@ impl Instrument {
         self.bands.iter().rev().find(|band| total >= band.from)
     }
 
+    /// The words of item `item` (numbered from 1), when the instrument has that item.
+    pub fn item_text(&self, item: u32) -> Option<&str> {
+        let index = usize::try_from(item).ok()?.checked_sub(1)?;
+        self.items.get(index).map(|item| item.text.as_str())
+    }
+
+    /// The words of the answer scored `answer`, e.g. "Several days", when there is one.
+    pub fn answer_label(&self, answer: u32) -> Option<&str> {
+        let index = usize::try_from(answer).ok()?;
+        self.responses
+            .get(index)
+            .map(|response| response.label.as_str())
+    }
+
+    /// The cluster of criterion `criterion` (e.g. "B"), when there is one.
+    pub fn cluster(&self, criterion: &str) -> Option<&Cluster> {
+        self.clusters
+            .iter()
+            .find(|cluster| cluster.criterion == criterion)
+    }
+
+    /// True when every item has a LOINC code: its answers can then be sent as LOINC's own
+    /// form (the panel's items by their codes), not as a form of Stillpoint's.
+    pub fn has_loinc_items(&self) -> bool {
+        self.loinc_panel.is_some() && self.items.iter().all(|item| item.loinc.is_some())
+    }
+
     /// The band lines a chart draws (every band's lowest total above 0).
     pub fn band_lines(&self) -> impl Iterator<Item = &Band> {
         self.bands.iter().filter(|band| band.from > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::instruments::library::bundled;
+
+    #[test]
+    fn items_and_answers_are_named_from_one_place() {
+        let phq = bundled("phq-9");
+        assert!(
+            phq.item_text(9)
+                .is_some_and(|text| text.contains("better off dead"))
+        );
+        assert_eq!(phq.item_text(0), None);
+        assert_eq!(phq.item_text(10), None);
+        assert_eq!(phq.answer_label(1), Some("Several days"));
+        assert_eq!(phq.answer_label(4), None);
+        assert!(phq.has_loinc_items());
+        assert!(
+            !bundled("pcl-5").has_loinc_items(),
+            "PCL-5's items have no LOINC codes here"
+        );
     }
 }

@@ -185,6 +185,14 @@ fn check(path: &str, source: &str, instrument: &Instrument) -> Vec<Diagnostic> {
             format!("the cut-off {cutoff} is not a total between 1 and {max_total}"),
             "PCL-5's cut-off is 31 to 33; 33 is usual",
         );
+    } else if let Some(cutoff) = instrument.cutoff
+        && !instrument.bands.iter().any(|band| band.from == cutoff)
+    {
+        problem(
+            "bands",
+            format!("no band begins at the cut-off {cutoff}, so a band would straddle it"),
+            "begin a band at the cut-off, named by the total alone, e.g. \"Total 33 or more\"",
+        );
     }
     if instrument.reliable_change == 0 || instrument.reliable_change > max_total {
         problem(
@@ -297,6 +305,21 @@ mod tests {
         assert!(
             problems[0].starts_with("clinic.instrument.ron:8:5: "),
             "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_band_that_straddles_the_cut_off_is_refused() {
+        let cut = SMALL.replace("SAFETY", "");
+        assert!(
+            problems_of(&cut.replace("reliable_change: 1,", "reliable_change: 1, cutoff: 1,"))
+                .is_empty()
+        );
+        assert_eq!(
+            problems_of(&cut.replace("reliable_change: 1,", "reliable_change: 1, cutoff: 2,")),
+            [
+                "clinic.instrument.ron:11:5: no band begins at the cut-off 2, so a band would straddle it"
+            ]
         );
     }
 

@@ -64,10 +64,11 @@ pub struct Scored {
     pub band: String,
     /// Each cluster's result (PCL-5).
     pub clusters: Vec<ClusterScore>,
-    /// The provisional-diagnosis rule's result, for an instrument with clusters: every
-    /// cluster met. With a cut-off, the total must also reach it.
-    pub provisional: Option<bool>,
-    /// True when the total reaches the cut-off.
+    /// The cluster rule's result, for an instrument with clusters: every cluster met
+    /// (PCL-5: the DSM-5 rule). One screening method, apart from the cut-point.
+    pub cluster_rule: Option<bool>,
+    /// The cut-point's result, for an instrument with one: the total reaches it. The other
+    /// screening method, apart from the cluster rule.
     pub above_cutoff: Option<bool>,
     /// Safety items that need the therapist now.
     pub alerts: Vec<SafetyAlert>,
@@ -85,6 +86,11 @@ impl Instrument {
                 answer,
                 message: safety.alert.clone(),
             })
+    }
+
+    /// The cut-point's result for `total`, for an instrument with a cut-point.
+    pub fn above_cutoff(&self, total: u32) -> Option<bool> {
+        self.cutoff.map(|cutoff| total >= cutoff)
     }
 
     /// Scores one answer per item, in item order.
@@ -136,9 +142,7 @@ impl Instrument {
                 }
             })
             .collect();
-        let above_cutoff = self.cutoff.map(|cutoff| total >= cutoff);
-        let provisional = (!clusters.is_empty())
-            .then(|| clusters.iter().all(|cluster| cluster.met) && above_cutoff.unwrap_or(true));
+        let cluster_rule = cluster_rule(&clusters);
         let alerts = self
             .safety
             .iter()
@@ -151,11 +155,16 @@ impl Instrument {
                 .map(|band| band.label.clone())
                 .unwrap_or_default(),
             clusters,
-            provisional,
-            above_cutoff,
+            cluster_rule,
+            above_cutoff: self.above_cutoff(total),
             alerts,
         })
     }
+}
+
+/// The cluster rule's result from each cluster's: every one met; `None` with no clusters.
+pub fn cluster_rule(clusters: &[ClusterScore]) -> Option<bool> {
+    (!clusters.is_empty()).then(|| clusters.iter().all(|cluster| cluster.met))
 }
 
 #[cfg(test)]
@@ -211,10 +220,10 @@ mod tests {
     }
 
     #[test]
-    fn pcl5_provisional_diagnosis_needs_every_cluster_and_the_cut_off() {
+    fn pcl5_cluster_rule_and_cut_point_are_two_results() {
         let pcl = bundled("pcl-5");
         // One endorsed intrusion, one avoidance, two cognition/mood, two arousal items (each
-        // answered 2, "Moderately"), plus enough 1s elsewhere to reach 33.
+        // answered 2, "Moderately"), 1 elsewhere: every cluster met, total 26 under 33.
         let mut answers = vec![1; 20];
         for item in [1, 6, 8, 9, 15, 16] {
             answers[item - 1] = 2;
@@ -222,30 +231,34 @@ mod tests {
         let scored = pcl.score(&answers).expect("scores");
         assert_eq!(scored.total, 26);
         assert!(scored.clusters.iter().all(|cluster| cluster.met));
-        assert_eq!(scored.above_cutoff, Some(false));
-        assert_eq!(scored.provisional, Some(false), "under the cut-off");
-        for item in [2, 3, 4, 5, 7, 10, 11] {
-            answers[item - 1] = 2;
+        assert_eq!(
+            (scored.cluster_rule, scored.above_cutoff),
+            (Some(true), Some(false))
+        );
+        assert_eq!(scored.band, "Total under 33");
+        // 33 with only one cognition/mood item endorsed: criterion D is not met, the
+        // cut-point is reached, and the band says only what the total is.
+        let mut no_d = vec![1; 20];
+        for item in [1, 2, 3, 4, 5, 6, 7, 8, 15, 16, 17] {
+            no_d[item - 1] = 2;
         }
-        let scored = pcl.score(&answers).expect("scores");
+        no_d[0] = 4;
+        let scored = pcl.score(&no_d).expect("scores");
         assert_eq!(scored.total, 33);
-        assert_eq!(scored.provisional, Some(true));
-        assert_eq!(scored.band, "Probable PTSD");
-        // The same total with no arousal item endorsed: criterion E is not met.
-        let mut no_arousal = answers.clone();
-        no_arousal[14] = 1;
-        no_arousal[15] = 1;
-        no_arousal[0] = 4;
-        no_arousal[1] = 3;
-        let scored = pcl.score(&no_arousal).expect("scores");
-        assert_eq!(scored.total, 34);
-        let e = scored
+        let d = scored
             .clusters
             .iter()
-            .find(|c| c.criterion == "E")
-            .expect("E");
-        assert_eq!((e.endorsed, e.met), (0, false));
-        assert_eq!(scored.provisional, Some(false));
+            .find(|c| c.criterion == "D")
+            .expect("D");
+        assert_eq!((d.endorsed, d.met), (1, false));
+        assert_eq!(
+            (scored.cluster_rule, scored.above_cutoff),
+            (Some(false), Some(true))
+        );
+        assert_eq!(scored.band, "Total 33 or more");
+        // An instrument with neither has neither result.
+        let phq = bundled("phq-9").score(&[0; 9]).expect("scores");
+        assert_eq!((phq.cluster_rule, phq.above_cutoff), (None, None));
     }
 
     #[test]

@@ -220,7 +220,8 @@ const BAND: RGBColor = RGBColor(150, 154, 170);
 
 /// One instrument's totals in date order, on its whole scale (0 to its highest total), with
 /// a dashed line at each severity band labelled with the band's name, the cut-off where
-/// there is one, and a ring round a total given with a safety alert.
+/// there is one, a ring round a total given with a safety alert and a square round one that
+/// meets the cluster rule (PCL-5's DSM-5 rule).
 pub fn questionnaire_totals(course: &InstrumentCourse) -> Result<Chart, String> {
     let top = f64::from(course.max_total());
     let count = course.taken.len();
@@ -344,6 +345,14 @@ pub fn questionnaire_totals(course: &InstrumentCourse) -> Result<Chart, String> 
                 root.draw(&Circle::new((px, py), 9, ALERT.stroke_width(2)))
                     .map_err(draw_error)?;
             }
+            // The cluster rule met: a square round the point (the cut-point is its line).
+            if taken.administration.cluster_rule == Some(true) {
+                root.draw(&Rectangle::new(
+                    [(px - 12, py - 12), (px + 12, py + 12)],
+                    CUTOFF.stroke_width(2),
+                ))
+                .map_err(draw_error)?;
+            }
         }
         root.present().map_err(draw_error)?;
     }
@@ -360,16 +369,23 @@ fn totals_description(course: &InstrumentCourse) -> String {
         .iter()
         .map(|taken| {
             let administration = &taken.administration;
-            let alert = if taken.has_alert() {
-                ", safety alert"
-            } else {
-                ""
-            };
+            let mut notes = vec![administration.band.clone()];
+            notes.extend(super::outcomes::screening_in_words(administration));
+            notes.extend(administration.alerts.iter().map(|alert| {
+                let mut words = format!("safety alert on item {}", alert.item);
+                if let Some(to) = alert.revised_to {
+                    let _ = write!(words, ", answer {} changed to {to}", alert.answer);
+                }
+                if !alert.recorded {
+                    words.push_str(", found from the answers with no alert line");
+                }
+                words
+            }));
             format!(
-                "{} {} ({}{alert})",
+                "{} {} ({})",
                 administration.date(),
                 administration.total,
-                administration.band
+                notes.join(", ")
             )
         })
         .collect();

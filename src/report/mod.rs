@@ -1,8 +1,10 @@
 //! `stillpoint report`: a patient's course, or one session, as a private, printable HTML
 //! page with charts, made from the session records.
 
+pub mod alerts;
 pub mod charts;
 pub mod html;
+mod html_questionnaires;
 pub mod outcomes;
 pub mod paintings;
 pub mod summary;

@@ -5,27 +5,12 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::instruments::{ClusterScore, CourseChange, Instrument, InstrumentSet, course_change};
+use super::alerts::matched_alerts;
+pub use super::alerts::{AlertShown, RaisedAlert, alerts_in};
+use crate::instruments::{
+    ClusterScore, CourseChange, Instrument, InstrumentSet, cluster_rule, course_change,
+};
 use crate::session::record::{AnsweredVia, EventKind, ReadRecord};
-
-/// A safety alert raised in a record.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RaisedAlert {
-    /// The record it is in.
-    pub record: PathBuf,
-    /// Session time it was raised, seconds.
-    pub at: f64,
-    /// The instrument's id.
-    pub instrument: String,
-    /// The item, from 1.
-    pub item: u32,
-    /// The answer given.
-    pub answer: u32,
-    /// What the therapist was shown.
-    pub message: String,
-    /// True once the therapist acknowledged it.
-    pub acknowledged: bool,
-}
 
 /// One questionnaire answered in full, as recorded.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,15 +29,19 @@ pub struct Administration {
     pub band: String,
     /// Subscale scores, when the instrument has them.
     pub subscales: Vec<ClusterScore>,
-    /// The provisional-diagnosis rule's result, when it has one.
-    pub provisional: Option<bool>,
+    /// The cluster rule's result (PCL-5: DSM-5), when the instrument has clusters; for a
+    /// record made before it was recorded, taken from the recorded `subscales`.
+    pub cluster_rule: Option<bool>,
+    /// The cut-point's result, when the instrument has one; for a record made before it was
+    /// recorded, the total against the instrument's cut-point (`None` when not available).
+    pub above_cutoff: Option<bool>,
     /// Seconds it took.
     pub secs: f64,
     /// Wall-clock time it was confirmed, RFC 3339 UTC.
     pub taken_at: String,
     /// Where it was answered.
     pub via: AnsweredVia,
-    /// Safety alerts raised while it was answered.
+    /// Its safety alerts: raised while it was answered, or found from its answers.
     pub alerts: Vec<RaisedAlert>,
 }
 
@@ -63,47 +52,16 @@ impl Administration {
     }
 }
 
-/// Every safety alert in `record`, in order, each marked acknowledged when a later
-/// acknowledgement names its instrument and item.
-pub fn alerts_in(path: &Path, record: &ReadRecord) -> Vec<RaisedAlert> {
-    let mut alerts: Vec<RaisedAlert> = Vec::new();
-    for event in &record.events {
-        match &event.kind {
-            EventKind::SafetyAlert {
-                instrument,
-                item,
-                answer,
-                message,
-            } => alerts.push(RaisedAlert {
-                record: path.to_owned(),
-                at: event.t,
-                instrument: instrument.clone(),
-                item: *item,
-                answer: *answer,
-                message: message.clone(),
-                acknowledged: false,
-            }),
-            EventKind::SafetyAcknowledged { instrument, item } => {
-                for alert in alerts.iter_mut().filter(|alert| {
-                    !alert.acknowledged && alert.instrument == *instrument && alert.item == *item
-                }) {
-                    alert.acknowledged = true;
-                }
-            }
-            _ => {}
-        }
-    }
-    alerts
-}
-
-/// Every questionnaire answered in full in `record`, in order. A safety alert belongs to
-/// the administration of its instrument that follows it (the alert is raised as the item is
-/// answered, before the answers are confirmed); an alert with none after it (the
-/// questionnaire was abandoned) is still returned by [`alerts_in`].
-pub fn administrations_in(path: &Path, record: &ReadRecord) -> Vec<Administration> {
-    let alerts = alerts_in(path, record);
+/// Every questionnaire answered in full in `record`, in order, each with its safety alerts
+/// ([`matched_alerts`]: by administration key, or by instrument and time in a record made
+/// before keys); an alert of a questionnaire left unsent is in no administration.
+pub fn administrations_in(
+    path: &Path,
+    record: &ReadRecord,
+    instruments: &InstrumentSet,
+) -> Vec<Administration> {
+    let alerts = matched_alerts(path, record, Some(instruments));
     let mut taken: Vec<Administration> = Vec::new();
-    let mut claimed = vec![false; alerts.len()];
     for event in &record.events {
         let EventKind::Questionnaire {
             instrument,
@@ -112,30 +70,35 @@ pub fn administrations_in(path: &Path, record: &ReadRecord) -> Vec<Administratio
             total,
             band,
             subscales,
-            provisional,
+            cluster_rule: recorded_rule,
+            above_cutoff,
             secs,
             taken_at,
             via,
+            ..
         } = &event.kind
         else {
             continue;
         };
-        let mut own = Vec::new();
-        for (alert, claimed) in alerts.iter().zip(claimed.iter_mut()) {
-            if !*claimed && alert.instrument == *instrument && alert.at <= event.t {
-                *claimed = true;
-                own.push(alert.clone());
-            }
-        }
+        let index = taken.len();
+        let own = alerts
+            .iter()
+            .filter(|(owner, _)| *owner == Some(index))
+            .map(|(_, alert)| alert.clone())
+            .collect();
+        let known = instruments.get(instrument);
         taken.push(Administration {
             record: path.to_owned(),
             instrument: instrument.clone(),
             name: name.clone(),
             answers: answers.clone(),
             total: *total,
-            band: band.clone(),
+            band: old_band(known.map(AsRef::as_ref), *recorded_rule, *total)
+                .unwrap_or_else(|| band.clone()),
             subscales: subscales.clone(),
-            provisional: *provisional,
+            cluster_rule: recorded_rule.or_else(|| cluster_rule(subscales)),
+            above_cutoff: above_cutoff
+                .or_else(|| known.and_then(|instrument| instrument.above_cutoff(*total))),
             secs: *secs,
             taken_at: taken_at.clone(),
             via: *via,
@@ -145,17 +108,40 @@ pub fn administrations_in(path: &Path, record: &ReadRecord) -> Vec<Administratio
     taken
 }
 
-/// Every administration in `records`, oldest first, and every safety alert; records that
-/// cannot be read are described in the last list and never hide the others.
-pub fn course(records: &[PathBuf]) -> (Vec<Administration>, Vec<RaisedAlert>, Vec<String>) {
+/// The band of `total` by `instrument` as it is now, for a line of an instrument with
+/// clusters recorded before the cluster rule was (`recorded_rule` absent): such lines name a
+/// band by the old rule ("Probable PTSD" by total alone), which could contradict the rule.
+fn old_band(
+    instrument: Option<&Instrument>,
+    recorded_rule: Option<bool>,
+    total: u32,
+) -> Option<String> {
+    let instrument = instrument.filter(|known| !known.clusters.is_empty())?;
+    recorded_rule
+        .is_none()
+        .then(|| instrument.band_of(total).map(|band| band.label.clone()))
+        .flatten()
+}
+
+/// Every administration in `records`, oldest first, and every safety alert (those found from
+/// the answers by `instruments` too); records that cannot be read are described in the last
+/// list and never hide the others.
+pub fn course(
+    records: &[PathBuf],
+    instruments: &InstrumentSet,
+) -> (Vec<Administration>, Vec<RaisedAlert>, Vec<String>) {
     let mut taken = Vec::new();
     let mut alerts = Vec::new();
     let mut problems = Vec::new();
     for path in records {
         match ReadRecord::read(path) {
             Ok(record) => {
-                taken.extend(administrations_in(path, &record));
-                alerts.extend(alerts_in(path, &record));
+                taken.extend(administrations_in(path, &record, instruments));
+                alerts.extend(
+                    matched_alerts(path, &record, Some(instruments))
+                        .into_iter()
+                        .map(|(_, alert)| alert),
+                );
             }
             Err(error) => problems.push(format!("{}: cannot read: {error}", path.display())),
         }
@@ -198,8 +184,9 @@ pub fn abandoned_in(path: &Path, record: &ReadRecord) -> Vec<Abandoned> {
         .collect()
 }
 
-/// The wall-clock time, RFC 3339 UTC, of session time `t` in `record`: from the session's
-/// start, or from a desk record's questionnaire.
+/// The wall-clock time, RFC 3339 UTC to the nearest second, of session time `t` in
+/// `record`: from the session's start, or from a desk record's questionnaire. Every report
+/// and export turns session time into wall time with this.
 pub fn wall_time(record: &ReadRecord, t: f64) -> Option<String> {
     let origin = match &record.events.first()?.kind {
         EventKind::SessionStarted { started_at, .. } => started_at,
@@ -207,8 +194,8 @@ pub fn wall_time(record: &ReadRecord, t: f64) -> Option<String> {
         _ => return None,
     };
     let origin = humantime::parse_rfc3339_weak(origin).ok()?;
-    let after = std::time::Duration::try_from_secs_f64(t.max(0.0)).ok()?;
-    Some(humantime::format_rfc3339_seconds(origin + after).to_string())
+    let after = std::time::Duration::try_from_secs_f64(t.max(0.0).round()).ok()?;
+    Some(humantime::format_rfc3339_seconds(origin.checked_add(after)?).to_string())
 }
 
 /// An administration with how it compares with the course's first on its instrument.
@@ -330,17 +317,21 @@ impl InstrumentCourse {
     }
 
     /// The latest result in words, e.g. "PHQ-9 4 (Minimal) on 2026-11-20, 14 lower than the
-    /// first (18): reliable improvement, response, remission."
+    /// first (18): reliable improvement, response, remission." (PCL-5's band is followed by
+    /// its two screening results.)
     pub fn latest_in_words(&self) -> String {
         let Some(latest) = self.latest() else {
             return format!("{}: not taken.", self.name);
         };
         let taken = &latest.administration;
+        let results = std::iter::once(taken.band.clone())
+            .chain(screening_in_words(taken))
+            .collect::<Vec<_>>()
+            .join("; ");
         let mut words = format!(
-            "{} {} ({}) on {}",
+            "{} {} ({results}) on {}",
             self.name,
             taken.total,
-            taken.band,
             taken.date()
         );
         let first = self
@@ -372,45 +363,19 @@ impl InstrumentCourse {
     }
 }
 
-/// A safety alert with the words it is about, as a report shows it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct AlertShown {
-    /// The alert.
-    pub alert: RaisedAlert,
-    /// The instrument's short name (its id when it is not available).
-    pub name: String,
-    /// The item's words, when the instrument is available.
-    pub item_text: Option<String>,
-    /// The words of the answer given, e.g. "Several days", when the instrument is available.
-    pub answer_words: Option<String>,
-    /// Wall-clock time it was raised, RFC 3339 UTC, when the record says.
-    pub when: Option<String>,
-    /// True when it was raised in a desk record (no session).
-    pub at_desk: bool,
-}
-
-impl AlertShown {
-    /// The alert in one line, e.g. "PHQ-9 item 9 answered “Several days” (1), 2026-11-09
-    /// 09:32 UTC: NOT acknowledged".
-    pub fn in_words(&self) -> String {
-        let answer = self.answer_words.as_deref().map_or_else(
-            || self.alert.answer.to_string(),
-            |words| format!("“{words}” ({})", self.alert.answer),
-        );
+/// The screening results of `taken` in words, each on its own: "DSM-5 cluster rule met",
+/// "total at or above the cut-point" (PCL-5); none for an instrument without them.
+pub fn screening_in_words(taken: &Administration) -> Vec<String> {
+    let rule = taken
+        .cluster_rule
+        .map(|met| format!("DSM-5 cluster rule {}", if met { "met" } else { "not met" }));
+    let cut = taken.above_cutoff.map(|above| {
         format!(
-            "{} item {} answered {answer}{}: {}",
-            self.name,
-            self.alert.item,
-            self.when
-                .as_deref()
-                .map_or_else(String::new, |when| format!(", {}", readable_time(when))),
-            if self.alert.acknowledged {
-                "acknowledged"
-            } else {
-                "NOT acknowledged"
-            }
+            "total {} the cut-point",
+            if above { "at or above" } else { "below" }
         )
-    }
+    });
+    rule.into_iter().chain(cut).collect()
 }
 
 /// An RFC 3339 time as a therapist reads it: "2026-11-09 09:41 UTC".
@@ -459,28 +424,12 @@ impl Questionnaires {
         let mut all: Vec<Administration> = Vec::new();
         let mut found = Self::default();
         for (path, record) in records {
-            all.extend(administrations_in(path, record));
+            all.extend(administrations_in(path, record, instruments));
             let desk = record.is_desk();
             found.desk_records += usize::from(desk);
-            for alert in alerts_in(path, record) {
-                let instrument = instruments.get(&alert.instrument);
-                let item_text = instrument.and_then(|instrument| {
-                    let item = usize::try_from(alert.item).ok()?.checked_sub(1)?;
-                    Some(instrument.items.get(item)?.text.clone())
-                });
-                let answer_words = instrument.and_then(|instrument| {
-                    let answer = usize::try_from(alert.answer).ok()?;
-                    Some(instrument.responses.get(answer)?.label.clone())
-                });
-                found.alerts.push(AlertShown {
-                    name: instrument
-                        .map_or_else(|| alert.instrument.clone(), |known| known.short.clone()),
-                    item_text,
-                    answer_words,
-                    when: wall_time(record, alert.at),
-                    at_desk: desk,
-                    alert,
-                });
+            for (_, alert) in matched_alerts(path, record, Some(instruments)) {
+                let instrument = instruments.get(&alert.instrument).map(AsRef::as_ref);
+                found.alerts.push(AlertShown::new(alert, instrument, desk));
             }
             found.abandoned.extend(abandoned_in(path, record));
         }
@@ -522,7 +471,7 @@ impl Questionnaires {
             });
         }
         let when = |text: &Option<String>| text.clone().unwrap_or_default();
-        found.alerts.sort_by_key(|shown| when(&shown.when));
+        found.alerts.sort_by_key(|shown| when(&shown.alert.when));
         found.abandoned.sort_by_key(|left| when(&left.when));
         found
     }
@@ -560,12 +509,14 @@ mod tests {
     fn taken(instrument: &str, total: u32, band: &str, day: u32) -> EventKind {
         EventKind::Questionnaire {
             instrument: instrument.into(),
+            administration: None,
             name: instrument.to_uppercase(),
             answers: Vec::new(),
             total,
             band: band.into(),
             subscales: Vec::new(),
-            provisional: None,
+            cluster_rule: None,
+            above_cutoff: None,
             secs: 60.0,
             taken_at: format!("2026-11-{day:02}T09:31:00Z"),
             via: AnsweredVia::Headset,
@@ -607,6 +558,7 @@ mod tests {
                         50.0,
                         EventKind::SafetyAlert {
                             instrument: "phq-9".into(),
+                            administration: None,
                             item: 9,
                             answer: 1,
                             message: "ask".into(),
@@ -659,7 +611,7 @@ mod tests {
                 .as_deref()
                 .is_some_and(|text| text.contains("better off dead"))
         );
-        assert_eq!(alert.when.as_deref(), Some("2026-11-09T09:30:50Z"));
+        assert_eq!(alert.alert.when.as_deref(), Some("2026-11-09T09:30:50Z"));
         assert_eq!(
             alert.in_words(),
             "PHQ-9 item 9 answered “Several days” (1), 2026-11-09 09:30 UTC: NOT acknowledged"
@@ -670,7 +622,8 @@ mod tests {
     #[test]
     fn a_worse_total_is_marked_and_pcl5_draws_its_cut_off() {
         let records = vec![
-            session(2, vec![(1.0, taken("pcl-5", 30, "Below the cut-off", 2))]),
+            session(2, vec![(1.0, taken("pcl-5", 30, "Total under 33", 2))]),
+            // As recorded before the cluster rule was: a band by total alone.
             session(9, vec![(1.0, taken("pcl-5", 45, "Probable PTSD", 9))]),
         ];
         let found = Questionnaires::from_records(&records, &set());
@@ -682,11 +635,20 @@ mod tests {
         assert!(
             lines
                 .iter()
-                .any(|line| !line.cutoff && line.label == "Probable PTSD")
+                .any(|line| !line.cutoff && line.label == "Total 33 or more")
         );
+        // A record made before the two results were recorded: the cut-point's from the
+        // total, the cluster rule's not known (no clusters recorded).
+        assert_eq!(pcl.taken[1].administration.above_cutoff, Some(true));
+        assert_eq!(pcl.taken[1].administration.cluster_rule, None);
+        assert_eq!(pcl.taken[1].administration.band, "Total 33 or more");
         assert!(
+            pcl.latest_in_words().starts_with(
+                "PCL-5 45 (Total 33 or more; total at or above the cut-point) on 2026-11-09, 15 \
+                 higher than the first (30): reliable worsening"
+            ),
+            "{}",
             pcl.latest_in_words()
-                .contains("15 higher than the first (30): reliable worsening")
         );
     }
 
@@ -708,6 +670,7 @@ mod tests {
                 75.0,
                 EventKind::QuestionnaireAbandoned {
                     instrument: "phq-9".into(),
+                    administration: None,
                     answers: vec![1, 0, 2],
                 },
             )],

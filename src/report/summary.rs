@@ -2,7 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use super::outcomes::{Administration, RaisedAlert, administrations_in, alerts_in};
 use crate::script::Phase;
 use crate::session::record::{EndReason, EventKind, ReadRecord, StepEnd};
 
@@ -72,13 +71,9 @@ pub struct SessionSummary {
     pub resumptions: usize,
     /// The paintings saved, the last save of each paint step, in step order.
     pub artworks: Vec<SavedPainting>,
-    /// Questionnaires answered in full during it (or entered at the desk into it).
-    pub questionnaires: Vec<Administration>,
     /// Questionnaires left before their answers were sent: the instrument and how many
     /// items were answered.
     pub questionnaires_abandoned: Vec<(String, usize)>,
-    /// Safety alerts raised, each with whether the therapist acknowledged it.
-    pub safety_alerts: Vec<RaisedAlert>,
     /// How the record ends.
     pub outcome: Outcome,
     /// Lines that could not be read (1-based), e.g. one cut off by a crash.
@@ -123,13 +118,11 @@ impl SessionSummary {
             intention: None,
             resumptions: 0,
             artworks: Vec::new(),
-            questionnaires: administrations_in(path, record),
             questionnaires_abandoned: record
                 .left_questionnaires()
                 .iter()
                 .map(|left| (left.instrument.to_owned(), left.answers.len()))
                 .collect(),
-            safety_alerts: alerts_in(path, record),
             outcome: Outcome::Unfinished,
             damaged_lines: record.damaged_lines.clone(),
         };
