@@ -23,8 +23,9 @@ use stillpoint::instruments::InstrumentSet;
 use stillpoint::session::questionnaire::{
     acknowledge_in_file, new_administration, record_at_desk, scored_event,
 };
-use stillpoint::session::record::{AnsweredVia, EndReason, Event, EventKind, RecordWriter};
+use stillpoint::session::record::{AnsweredVia, EndReason, Event, EventKind};
 use stillpoint::session::unsaved::UnsavedRecords;
+use stillpoint::session::writer::RecordWriter;
 
 const PATIENT: &str = "P-014";
 

@@ -15,7 +15,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use common::Mounted;
+
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -28,35 +30,6 @@ use stillpoint::script::validate::Context;
 use stillpoint::session::record::{EventKind, ReadRecord};
 use stillpoint::session::{SessionAction, SessionRuntime, SessionState, Volumes};
 use stillpoint::simulate::SyntheticPaint;
-
-/// A tmpfs mounted for the length of a test.
-struct Mounted(PathBuf);
-
-impl Mounted {
-    /// Mounts a tmpfs of `size` (e.g. "2m") at `at`, with `options` added (e.g. "ro").
-    fn tmpfs(at: &Path, size: &str, options: &str) -> Self {
-        std::fs::create_dir_all(at).expect("the mount point");
-        let status = Command::new("mount")
-            .args(["-t", "tmpfs", "-o"])
-            .arg(format!("size={size},mode=0700{options}"))
-            .arg("tmpfs")
-            .arg(at)
-            .status()
-            .expect("mount runs");
-        assert!(
-            status.success(),
-            "cannot mount a tmpfs at {} (this test needs root)",
-            at.display()
-        );
-        Self(at.to_owned())
-    }
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
-    }
-}
 
 fn creative_integration() -> Arc<SessionScript> {
     let path = common::project_path("assets/sessions/creative-integration.session.ron");

@@ -21,15 +21,18 @@ use bevy::time::TimeUpdateStrategy;
 use common::{project_path, stdout, stillpoint};
 use serde_json::Value;
 use stillpoint::LogicPlugin;
+use stillpoint::export::{PatientExport, csv, fhir};
 use stillpoint::instruments::InstrumentSet;
 use stillpoint::panel::intent::{self, PanelIntent};
+use stillpoint::report::outcomes::Questionnaires;
 use stillpoint::script::SessionScript;
 use stillpoint::script::library::check_file;
 use stillpoint::script::validate::Context;
-use stillpoint::session::questionnaire::{DeskQuestionnaireRecorded, SafetyAlerts};
+use stillpoint::session::questionnaire::{DeskOutcome, DeskQuestionnaireRecorded, SafetyAlerts};
 use stillpoint::session::record::{EventKind, ReadRecord};
 use stillpoint::session::resume::unfinished_in;
-use stillpoint::session::{ReadyScript, SessionRuntime};
+use stillpoint::session::unsaved::UnsavedRecords;
+use stillpoint::session::{ReadyScript, SessionAction, SessionRuntime};
 
 /// GAD-7's severity bands (Spitzer et al. 2006).
 fn gad7_band(total: u32) -> &'static str {
@@ -392,7 +395,7 @@ fn gad7_at_the_desk_through_the_panel_is_a_desk_record_of_its_own() {
 }
 
 /// What became of each desk questionnaire sent, in order.
-fn desk_outcomes(app: &App) -> Vec<Result<String, String>> {
+fn desk_outcomes(app: &App) -> Vec<DeskOutcome> {
     let messages = app
         .world()
         .resource::<Messages<DeskQuestionnaireRecorded>>();
@@ -403,32 +406,74 @@ fn desk_outcomes(app: &App) -> Vec<Result<String, String>> {
         .collect()
 }
 
+/// The event names of `record`, in order.
+fn event_names(record: &Path) -> Vec<String> {
+    ReadRecord::read(record)
+        .unwrap()
+        .events
+        .iter()
+        .map(|event| {
+            serde_json::to_value(event).unwrap()["event"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
 #[test]
-fn a_desk_questionnaire_that_cannot_be_written_says_why_so_the_form_can_stay_open() {
+fn item_nine_at_a_desk_that_cannot_be_written_alerts_at_once_and_is_saved_once_whole_later() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = panel_app(dir.path());
     // The patient's folder cannot be made: a file stands where it would be.
     std::fs::write(dir.path().join("P-309"), b"").unwrap();
-    app.world_mut()
-        .write_message(desk("P-309", "gad-7", &[1; 7]));
-    app.update();
+    press(
+        &mut app,
+        desk("P-309", "phq-9", &[0, 0, 0, 0, 0, 0, 1, 0, 2]),
+    );
+    // The alert shows whatever became of the write.
+    assert_eq!(waiting_alerts(&app), 1);
     let outcomes = desk_outcomes(&app);
-    match outcomes.as_slice() {
-        [Err(problem)] => assert!(problem.contains("cannot create the record"), "{problem}"),
-        other => panic!("one failure, said: {other:?}"),
-    }
-    // Once the disk is usable again, the same answers are recorded and say where.
+    let place = match outcomes.as_slice() {
+        [DeskOutcome::Waiting { place, problem }] => {
+            assert!(problem.contains("kept in memory"), "{problem}");
+            place.clone()
+        }
+        other => panic!("kept to be written, said: {other:?}"),
+    };
+    // Never called recorded; the panel names the record not saved.
+    let unsaved = app.world().resource::<UnsavedRecords>().unsaved();
+    assert_eq!(unsaved.len(), 1);
+    assert!(
+        place.contains(&unsaved[0].path.display().to_string()),
+        "{place}"
+    );
+    assert_eq!(unsaved[0].lines, 2, "the alert line and the answers");
+    // Acknowledged while still unsaved: the acknowledgement waits behind them.
+    press(&mut app, PanelIntent::AcknowledgeSafetyAlert);
+    assert_eq!(waiting_alerts(&app), 0);
+    assert_eq!(
+        app.world().resource::<UnsavedRecords>().unsaved()[0].lines,
+        3
+    );
+
+    // The disk is usable again: the timer writes the record, whole and once.
     std::fs::remove_file(dir.path().join("P-309")).unwrap();
-    app.update();
-    app.world_mut()
-        .write_message(desk("P-309", "gad-7", &[1; 7]));
-    app.update();
-    let outcomes = desk_outcomes(&app);
-    match outcomes.last() {
-        Some(Ok(place)) => assert!(place.contains("questionnaire-gad-7-"), "{place}"),
-        other => panic!("recorded, said: {other:?}"),
+    let started = std::time::Instant::now();
+    while !app.world().resource::<UnsavedRecords>().is_empty() {
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "the record is written again in time"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+        app.update();
     }
-    assert_eq!(records_of(dir.path(), "P-309").len(), 1);
+    let records = records_of(dir.path(), "P-309");
+    assert_eq!(records.len(), 1);
+    assert_eq!(
+        event_names(&records[0]),
+        ["questionnaire", "safety_alert", "safety_acknowledged"]
+    );
 }
 
 #[test]
@@ -533,10 +578,11 @@ fn at_the_desk_during_the_patients_session_the_answers_go_into_its_record() {
     assert!(unfinished_in(&session).is_some());
 }
 
-/// PCL-5's provisional diagnosis (Weathers et al. 2013; DSM-5): each item scored 2 or more
-/// counts as endorsed; B needs 1 of items 1-5, C 1 of 6-7, D 2 of 8-14, E 2 of 15-20; and
-/// the total reaches the cut-off of 33.
-fn pcl5_expected(answers: &[u32; 20]) -> (u32, bool) {
+/// PCL-5's two screening results, each on its own (Weathers et al. 2013; National Center
+/// for PTSD): the DSM-5 cluster rule (an item scored 2 or more counts as endorsed; B needs 1
+/// of items 1-5, C 1 of 6-7, D 2 of 8-14, E 2 of 15-20) and the cut-point (a total of 33 or
+/// more). Returns the total, the cluster rule's result and the cut-point's.
+fn pcl5_expected(answers: &[u32; 20]) -> (u32, bool, bool) {
     let endorsed = |items: std::ops::RangeInclusive<usize>| {
         items.filter(|&item| answers[item - 1] >= 2).count()
     };
@@ -545,57 +591,127 @@ fn pcl5_expected(answers: &[u32; 20]) -> (u32, bool) {
         && endorsed(6..=7) >= 1
         && endorsed(8..=14) >= 2
         && endorsed(15..=20) >= 2;
-    (total, clusters && total >= 33)
+    (total, clusters, total >= 33)
 }
 
 #[test]
-fn pcl5_at_the_desk_follows_the_provisional_diagnosis_rule() {
+fn pcl5_records_reports_and_exports_the_cluster_rule_and_the_cut_point_apart() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = panel_app(dir.path());
-    let cases: [[u32; 20]; 3] = [
-        // Every cluster met and 40 in all: provisional PTSD.
+    let cases: [[u32; 20]; 4] = [
+        // Every cluster met and 40 in all: both.
         [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2],
-        // 40 in all, but only one item of E endorsed.
+        // 43 in all, but only one item of E endorsed: the cut-point alone.
         [4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 2, 1, 1, 1, 2, 1, 0, 0, 1, 0],
-        // Every cluster met with 20 in all: under the cut-off.
+        // Every cluster met with 20 in all, under 33: the cluster rule alone.
         [2, 0, 0, 0, 0, 2, 0, 2, 2, 0, 0, 0, 0, 0, 2, 2, 4, 2, 2, 0],
+        // 33 exactly, with one item of D endorsed: the cut-point alone.
+        [4, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 2, 2, 2, 1, 1, 1],
     ];
+    let expected: Vec<(u32, bool, bool)> = cases.iter().map(pcl5_expected).collect();
+    assert_eq!(
+        expected,
+        [
+            (40, true, true),
+            (43, false, true),
+            (20, true, false),
+            (33, false, true)
+        ]
+    );
     for answers in &cases {
         press(&mut app, desk("P-305", "pcl-5", answers));
     }
     let files = records_of(dir.path(), "P-305");
-    assert_eq!(files.len(), 3);
-    let mut found: Vec<(u32, Option<bool>, Vec<u32>)> = files
-        .iter()
-        .map(
-            |file| match &ReadRecord::read(file).unwrap().events[0].kind {
-                EventKind::Questionnaire {
-                    total,
-                    provisional,
-                    answers,
-                    ..
-                } => (*total, *provisional, answers.clone()),
-                other => panic!("{other:?}"),
-            },
-        )
-        .collect();
-    found.sort_by_key(|(_, _, answers)| {
+    assert_eq!(files.len(), 4);
+    let position = |answers: &[u32]| {
         cases
             .iter()
-            .position(|case| case.as_slice() == answers.as_slice())
-    });
-    for (case, (total, provisional, _)) in cases.iter().zip(&found) {
-        let (expected_total, expected) = pcl5_expected(case);
-        assert_eq!(*total, expected_total);
-        assert_eq!(*provisional, Some(expected), "{case:?}");
+            .position(|case| case.as_slice() == answers)
+            .expect("one of the cases")
+    };
+    // Recorded: both results in the `questionnaire` line, never `provisional`.
+    for file in &files {
+        let line = std::fs::read_to_string(file).unwrap();
+        let first: Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
+        let answers: Vec<u32> = serde_json::from_value(first["answers"].clone()).unwrap();
+        let (total, rule, cut) = expected[position(&answers)];
+        assert_eq!(first["total"], total);
+        assert_eq!(first["cluster_rule"], rule, "{line}");
+        assert_eq!(first["above_cutoff"], cut, "{line}");
+        assert!(first.get("provisional").is_none(), "{line}");
+        // The band speaks of the total alone, so it agrees with the cut-point.
+        let band = if cut {
+            "Total 33 or more"
+        } else {
+            "Total under 33"
+        };
+        assert_eq!(first["band"], band);
     }
-    assert_eq!(
-        found
+    // Reported: each administration carries both, and the page shows both columns.
+    let found = Questionnaires::read(&files, &instruments());
+    let pcl = &found.instruments[0];
+    assert_eq!(pcl.taken.len(), 4);
+    for taken in &pcl.taken {
+        let administration = &taken.administration;
+        let (_, rule, cut) = expected[position(&administration.answers)];
+        assert_eq!(administration.cluster_rule, Some(rule));
+        assert_eq!(administration.above_cutoff, Some(cut));
+    }
+    // Exported: two components in FHIR, two columns in the CSV.
+    let export = PatientExport::read("P-305", &files, &instruments());
+    let bundle = fhir::bundle(&export, &instruments());
+    let totals: Vec<&Value> = bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| &entry["resource"])
+        .filter(|resource| resource["code"]["coding"][0]["code"] == "101698-9")
+        .collect();
+    assert_eq!(totals.len(), 4);
+    for total in totals {
+        let value = total["valueInteger"].as_u64().unwrap();
+        let component = |system: &str| {
+            total["component"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|component| component["code"]["coding"][0]["system"] == system)
+                .map(|component| component["valueBoolean"].clone())
+        };
+        let case = expected
             .iter()
-            .map(|(_, provisional, _)| *provisional)
-            .collect::<Vec<_>>(),
-        [Some(true), Some(false), Some(false)]
-    );
+            .filter(|(total, _, _)| u64::from(*total) == value)
+            .map(|(_, rule, cut)| (Value::from(*rule), Value::from(*cut)))
+            .collect::<Vec<_>>();
+        let got = (
+            component(fhir::LOCAL_CLUSTER_RULE).unwrap(),
+            component(fhir::LOCAL_CUT_POINT).unwrap(),
+        );
+        assert!(case.contains(&got), "{value}: {got:?}");
+    }
+    let table = csv::table(&export, &instruments());
+    // Counted from the end: the words of an item may hold commas, these columns never do.
+    let header: Vec<&str> = table.lines().next().unwrap().rsplit(',').collect();
+    let column = |name: &str| header.iter().position(|column| *column == name).unwrap();
+    for row in table.lines().skip(1).filter(|row| row.contains(",answer,")) {
+        let fields: Vec<&str> = row.rsplit(',').collect();
+        let total: u32 = fields[column("total")].parse().unwrap();
+        let rows: Vec<(&str, &str)> = expected
+            .iter()
+            .filter(|(expected, _, _)| *expected == total)
+            .map(|(_, rule, cut)| {
+                (
+                    if *rule { "met" } else { "not met" },
+                    if *cut { "yes" } else { "no" },
+                )
+            })
+            .collect();
+        let got = (
+            fields[column("cluster_rule")],
+            fields[column("above_cutoff")],
+        );
+        assert!(rows.contains(&got), "{row}");
+    }
 }
 
 /// Waits (frames of the real task pool) until `done` holds.
@@ -611,25 +727,10 @@ fn until(app: &mut App, what: &str, done: impl Fn(&App) -> bool) {
 
 #[test]
 fn an_alert_left_unacknowledged_when_stillpoint_closed_is_raised_again_at_the_next_start() {
-    use stillpoint::config::{Paths, Settings};
     use stillpoint::panel::live;
     let data = tempfile::tempdir().unwrap();
     let records = data.path().join("records");
-    let start = |records: &Path| {
-        let mut app = panel_app(records);
-        app.insert_resource(Settings {
-            data_folder: Some(data.path().to_path_buf()),
-            ..Settings::default()
-        })
-        .insert_resource(Paths {
-            assets: project_path("assets"),
-            settings: data.path().join("settings.ron"),
-            clinic_sessions: data.path().join("sessions"),
-        })
-        .add_plugins(live::plugin);
-        app.update();
-        app
-    };
+    let start = |records: &Path| library_app(data.path(), records);
     // An alert raised, then Stillpoint closed before the therapist saw it.
     let mut first = start(&records);
     press(
@@ -671,6 +772,190 @@ fn an_alert_left_unacknowledged_when_stillpoint_closed_is_raised_again_at_the_ne
         third.update();
     }
     assert_eq!(waiting_alerts(&third), 0);
+}
+
+/// The panel's headless app with its live library (which reads the records) on `data`.
+fn library_app(data: &Path, records: &Path) -> App {
+    use stillpoint::config::{Paths, Settings};
+    let mut app = panel_app(records);
+    app.insert_resource(Settings {
+        data_folder: Some(data.to_path_buf()),
+        ..Settings::default()
+    })
+    .insert_resource(Paths {
+        assets: project_path("assets"),
+        settings: data.join("settings.ron"),
+        clinic_sessions: data.join("sessions"),
+    })
+    .add_plugins(stillpoint::panel::live::plugin);
+    app.update();
+    app
+}
+
+#[test]
+fn an_alert_whose_questionnaire_is_no_longer_loaded_is_still_shown_in_plain_words() {
+    let data = tempfile::tempdir().unwrap();
+    let records = data.path().join("records");
+    let mut first = library_app(data.path(), &records);
+    press(
+        &mut first,
+        desk("P-307", "phq-9", &[0, 0, 0, 0, 0, 0, 0, 0, 2]),
+    );
+    assert_eq!(waiting_alerts(&first), 1);
+    drop(first);
+    // The clinic renamed or removed PHQ-9 before the next start.
+    let mut again = library_app(data.path(), &records);
+    let mut without = (*instruments().0).clone();
+    without.remove("phq-9");
+    again.insert_resource(InstrumentSet(Arc::new(without)));
+    until(&mut again, "the alert raised again", |app| {
+        waiting_alerts(app) == 1
+    });
+    let alert = app_alert(&again);
+    assert_eq!(
+        (alert.patient.as_str(), alert.item, alert.answer),
+        ("P-307", 9, 2)
+    );
+    assert!(
+        alert.item_text.contains("no longer loaded") && alert.item_text.contains("item 9"),
+        "{}",
+        alert.item_text
+    );
+    assert_eq!(alert.answer_label, "answer 2 of the scale");
+    assert!(!alert.message.is_empty());
+    press(&mut again, PanelIntent::AcknowledgeSafetyAlert);
+    assert_eq!(waiting_alerts(&again), 0);
+}
+
+#[test]
+fn an_item_nine_answer_changed_to_0_in_the_headset_keeps_its_alert_marked_as_revised() {
+    let records = tempfile::tempdir().unwrap();
+    let mut app = panel_app(records.path());
+    answer_phq9_in_the_headset(&mut app, "P-308", &[1, 1, 1, 1, 1, 1, 1, 1, 2]);
+    assert_eq!(waiting_alerts(&app), 1);
+    assert_eq!(app_alert(&app).revised_to, None);
+    // Back on item 9, answered "Not at all".
+    app.world_mut().write_message(SessionAction::AnswerBack);
+    app.update();
+    answer_in_the_headset(&mut app, 0);
+    assert_eq!(waiting_alerts(&app), 1, "the alert stays: it was raised");
+    let alert = app_alert(&app);
+    assert_eq!(alert.answer, 2);
+    assert_eq!(alert.revised_to.as_deref(), Some("Not at all (0)"));
+    // The record keeps the alert and the answers as given in the end, one key for both.
+    app.world_mut().write_message(SessionAction::ConfirmAnswers);
+    app.update();
+    let record = app
+        .world()
+        .resource::<SessionRuntime>()
+        .record_path()
+        .expect("recording")
+        .to_owned();
+    let read = ReadRecord::read(&record).unwrap();
+    let alert_key = read.events.iter().find_map(|event| match &event.kind {
+        EventKind::SafetyAlert {
+            administration,
+            answer: 2,
+            ..
+        } => administration.clone(),
+        _ => None,
+    });
+    let answers_key = read.events.iter().find_map(|event| match &event.kind {
+        EventKind::Questionnaire {
+            administration,
+            answers,
+            ..
+        } => {
+            assert_eq!(answers[8], 0);
+            administration.clone()
+        }
+        _ => None,
+    });
+    assert!(alert_key.is_some());
+    assert_eq!(alert_key, answers_key);
+}
+
+/// What the log receives, kept for a test to read.
+#[derive(Clone, Default)]
+struct CapturedLog(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLog {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn the_log_says_an_alert_waits_but_never_what_was_answered() {
+    use bevy::log::tracing_subscriber::{self, util::SubscriberInitExt};
+    let log = CapturedLog::default();
+    let writer = log.clone();
+    let _logging = tracing_subscriber::fmt()
+        .with_max_level(bevy::log::Level::INFO)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish()
+        .set_default();
+    let records = tempfile::tempdir().unwrap();
+    let mut app = panel_app(records.path());
+    // Item 9 answered 2 in the headset, sent, then an answer where none is waiting.
+    answer_phq9_in_the_headset(&mut app, "P-303", &[1, 1, 1, 1, 1, 1, 1, 1, 2]);
+    app.world_mut().write_message(SessionAction::ConfirmAnswers);
+    app.update();
+    app.world_mut().write_message(SessionAction::Answer(3));
+    app.update();
+    // And at the desk, item 9 answered 3.
+    press(
+        &mut app,
+        desk("P-304", "phq-9", &[0, 0, 0, 0, 0, 0, 0, 0, 3]),
+    );
+    assert_eq!(waiting_alerts(&app), 2);
+    press(&mut app, PanelIntent::AcknowledgeSafetyAlert);
+    press(&mut app, PanelIntent::AcknowledgeSafetyAlert);
+    let log = String::from_utf8_lossy(&log.0.lock().unwrap()).into_owned();
+    assert_eq!(log.matches("a safety alert waits").count(), 2, "{log}");
+    assert!(log.contains("ignored Answer:"), "{log}");
+    for clinical in [
+        "item 9",
+        "better off dead",
+        "More than half",
+        "Nearly every day",
+        "Answer(3)",
+        "answers: [",
+    ] {
+        assert!(
+            !log.contains(clinical),
+            "the log holds \"{clinical}\": {log}"
+        );
+    }
+}
+
+/// Starts the outcome-measures session for `patient` and answers PHQ-9's items in the
+/// headset with `answers`, each after the last one's acknowledgement.
+fn answer_phq9_in_the_headset(app: &mut App, patient: &str, answers: &[u32]) {
+    app.world_mut().write_message(SessionAction::Start {
+        patient: patient.into(),
+        record: None,
+    });
+    // Past the narration, to PHQ-9's first item.
+    for _ in 0..140 {
+        app.update();
+    }
+    for &value in answers {
+        answer_in_the_headset(app, value);
+    }
+}
+
+fn answer_in_the_headset(app: &mut App, value: u32) {
+    app.world_mut().write_message(SessionAction::Answer(value));
+    for _ in 0..20 {
+        app.update();
+    }
 }
 
 fn app_alert(app: &App) -> stillpoint::session::questionnaire::PendingAlert {

@@ -24,8 +24,9 @@ use stillpoint::report::outcomes::Questionnaires;
 use stillpoint::report::{summarise, write_with_questionnaires};
 use stillpoint::script::Phase;
 use stillpoint::session::questionnaire::{new_administration, record_at_desk, scored_event};
-use stillpoint::session::record::{AnsweredVia, EndReason, Event, EventKind, RecordWriter};
+use stillpoint::session::record::{AnsweredVia, EndReason, Event, EventKind};
 use stillpoint::session::unsaved::UnsavedRecords;
+use stillpoint::session::writer::RecordWriter;
 
 const PATIENT: &str = "P-31";
 

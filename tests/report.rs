@@ -210,7 +210,7 @@ fn the_course_report_matches_the_records() {
         "{}: line 12 could not be read and is left out",
         files.last().expect("killed").display()
     );
-    assert_eq!(problems, [cut_short.clone()]);
+    assert_eq!(problems, std::slice::from_ref(&cut_short));
     assert_eq!(sessions.len(), 9);
     // Oldest first, whatever the file names.
     let dates: Vec<&str> = sessions.iter().map(|session| session.date()).collect();

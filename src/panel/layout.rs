@@ -14,7 +14,7 @@ use super::live::{Course, Library, LiveRecord, PatientCode};
 use super::painting::{self, ArtworkPictures};
 use super::progress::{check_ins, course};
 use super::questionnaire::{DeskForm, desk_button, desk_form, safety_alert};
-use super::session::{calm_button, confirm_end, current_session, state_chip};
+use super::session::{calm_button, confirm_end, current_session, state_chip, unsaved_records};
 use super::sound::sound;
 use super::start::start_section;
 use crate::audio::AudioStatus;
@@ -23,6 +23,7 @@ use crate::controls::TypingInPanel;
 use crate::instruments::InstrumentSet;
 use crate::posture::PlacementComfort;
 use crate::session::questionnaire::SafetyAlerts;
+use crate::session::unsaved::UnsavedRecords;
 use crate::session::{ReadyScript, SessionRuntime, SessionState, Volumes};
 use crate::viewpoint::PatientCamera;
 use crate::xr::XrStatus;
@@ -99,6 +100,7 @@ pub struct PanelView<'w> {
     pub(super) settings: Option<Res<'w, Settings>>,
     pub(super) instruments: Res<'w, InstrumentSet>,
     pub(super) alerts: Res<'w, SafetyAlerts>,
+    pub(super) unsaved: Res<'w, UnsavedRecords>,
     pub(super) time: Res<'w, Time<Real>>,
 }
 
@@ -251,6 +253,7 @@ fn panel_contents(
         });
     });
     calm_button(ui, runtime.state(), asked);
+    unsaved_records(ui, &view.unsaved);
     ui.add_space(4.0);
     if runtime.is_under_way() || runtime.state() == SessionState::Finished {
         current_session(ui, view, state, asked);

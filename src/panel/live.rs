@@ -365,15 +365,6 @@ fn collect_library(
         .unfinished
         .retain(|record| Some(record.path.as_path()) != current);
     for raised in &fresh.unacknowledged {
-        if alerts.knows(Some(&raised.record), &raised.instrument, raised.item) {
-            continue;
-        }
-        let instrument = instruments
-            .as_ref()
-            .and_then(|instruments| instruments.get(&raised.instrument));
-        let Some(instrument) = instrument else {
-            continue;
-        };
         let patient = raised
             .record
             .parent()
@@ -385,8 +376,34 @@ fn collect_library(
             answer: raised.answer,
             message: raised.message.clone(),
         };
-        let mut pending =
-            PendingAlert::new(instrument, &alert, &patient, Some(raised.record.clone()));
+        let record = Some(raised.record.clone());
+        let administration = raised.administration.clone();
+        let instrument = instruments
+            .as_ref()
+            .and_then(|instruments| instruments.get(&raised.instrument));
+        // An instrument no longer loaded (renamed, removed, now invalid) still shows its
+        // alert, in plain words from the record.
+        let mut pending = match instrument {
+            Some(instrument) => {
+                PendingAlert::new(instrument, &alert, &patient, record, administration)
+            }
+            None => PendingAlert::without_instrument(
+                &raised.instrument,
+                &alert,
+                &patient,
+                record,
+                administration,
+            ),
+        };
+        if alerts.knows(&pending) {
+            continue;
+        }
+        pending.revised_to = raised.revised_to.map(|answer| {
+            let words = instrument
+                .and_then(|instrument| instrument.answer_label(answer))
+                .unwrap_or_default();
+            format!("{words} ({answer})")
+        });
         pending.raised_at = "in an earlier session, and not yet acknowledged".to_owned();
         alerts.raise([pending]);
     }

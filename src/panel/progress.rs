@@ -177,12 +177,14 @@ mod tests {
                 t: 0.0,
                 kind: EventKind::Questionnaire {
                     instrument: "phq-9".into(),
+                    administration: None,
                     name: "PHQ-9".into(),
                     answers: Vec::new(),
                     total,
                     band: band.into(),
                     subscales: Vec::new(),
-                    provisional: None,
+                    cluster_rule: None,
+                    above_cutoff: None,
                     secs: 60.0,
                     taken_at: format!("2026-11-{day:02}T09:00:00Z"),
                     via: AnsweredVia::Desk,
@@ -193,6 +195,7 @@ mod tests {
                     t: 0.0,
                     kind: EventKind::SafetyAlert {
                         instrument: "phq-9".into(),
+                        administration: None,
                         item: 9,
                         answer: 2,
                         message: "ask".into(),

@@ -10,7 +10,7 @@ use bevy_egui::egui;
 use super::intent::PanelIntent;
 use super::layout::{BAD, WARN};
 use crate::instruments::{Instrument, InstrumentSet};
-use crate::session::questionnaire::{DeskQuestionnaireRecorded, PendingAlert};
+use crate::session::questionnaire::{DeskOutcome, DeskQuestionnaireRecorded, PendingAlert};
 
 /// The desk form, while it is open.
 #[derive(Resource, Debug, Default, Clone, PartialEq)]
@@ -45,16 +45,19 @@ impl DeskForm {
         };
     }
 
-    /// Hears what became of the answers sent: recorded, the form closes; not, it stays open
-    /// with its answers and says why, to try again.
-    pub fn recorded(&mut self, outcome: &Result<String, String>) {
+    /// Hears what became of the answers sent. Recorded, or kept to be written as soon as the
+    /// disk allows (the panel says so until they are: sending them again would double them),
+    /// the form closes; refused, it stays open with its answers and says why.
+    pub fn recorded(&mut self, outcome: &DeskOutcome) {
         if !self.recording {
             return;
         }
         self.recording = false;
         match outcome {
-            Ok(_) => self.open = false,
-            Err(problem) => self.problem = Some(format!("Not recorded: {problem}")),
+            DeskOutcome::Recorded(_) | DeskOutcome::Waiting { .. } => self.open = false,
+            DeskOutcome::Refused(problem) => {
+                self.problem = Some(format!("Not recorded: {problem}"))
+            }
         }
     }
 
@@ -245,6 +248,15 @@ pub(super) fn safety_alert(
                 ))
                 .strong(),
             );
+            if let Some(revised) = &alert.revised_to {
+                ui.colored_label(
+                    WARN,
+                    format!(
+                        "The patient has since changed this answer to {revised}. The alert \
+                         stays: it was raised."
+                    ),
+                );
+            }
             ui.add_space(4.0);
             ui.label(&alert.message);
             ui.label(
@@ -290,23 +302,35 @@ mod tests {
     }
 
     #[test]
-    fn the_form_closes_only_once_its_answers_are_recorded() {
+    fn the_form_closes_once_its_answers_are_recorded_or_kept_to_be() {
         let mut form = sent_form();
-        form.recorded(&Err("cannot create the record: disk full".into()));
+        form.recorded(&DeskOutcome::Refused(
+            "there is no questionnaire \"x\"".into(),
+        ));
         assert!(form.open, "the answers stay on screen to try again");
         assert!(!form.recording);
         assert_eq!(form.answers, vec![Some(1); 7]);
         let problem = form.problem.clone().expect("says why");
-        assert!(problem.contains("disk full"), "{problem}");
+        assert!(problem.contains("no questionnaire"), "{problem}");
 
         let mut form = sent_form();
-        form.recorded(&Ok("in P-1/questionnaire-gad-7.jsonl".into()));
+        form.recorded(&DeskOutcome::Recorded(
+            "in P-1/questionnaire-gad-7.jsonl".into(),
+        ));
+        assert!(!form.open);
+
+        // Kept in memory to be written once the disk allows: sending again would double them.
+        let mut form = sent_form();
+        form.recorded(&DeskOutcome::Waiting {
+            place: "in P-1/questionnaire-gad-7.jsonl".into(),
+            problem: "No space left on device".into(),
+        });
         assert!(!form.open);
 
         // An outcome of a form that sent nothing (another form's) changes nothing.
         let mut form = sent_form();
         form.recording = false;
-        form.recorded(&Ok("elsewhere".into()));
+        form.recorded(&DeskOutcome::Recorded("elsewhere".into()));
         assert!(form.open);
     }
 }

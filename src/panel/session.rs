@@ -7,6 +7,7 @@ use super::intent::PanelIntent;
 use super::layout::{BAD, CALM, CALM_ON, GOOD, PanelState, PanelView, WARN};
 use crate::script::Step;
 use crate::script::duration::format_length;
+use crate::session::unsaved::{RETRY_EVERY, UnsavedRecords};
 use crate::session::{SessionRuntime, SessionState};
 
 pub(super) fn state_chip(state: SessionState) -> egui::RichText {
@@ -38,6 +39,26 @@ pub(super) fn calm_button(ui: &mut egui::Ui, state: SessionState, asked: &mut Ve
     );
     if response.clicked() {
         asked.push(PanelIntent::Calm);
+    }
+}
+
+/// Records not saved yet (the disk is full, the data folder read-only or gone), in plain
+/// words with where they belong, until every line is on the disk.
+pub(super) fn unsaved_records(ui: &mut egui::Ui, unsaved: &UnsavedRecords) {
+    for record in unsaved.unsaved() {
+        ui.colored_label(
+            BAD,
+            format!(
+                "⚠ Not saved: {} {} of the record {} are only in memory ({}). Stillpoint tries \
+                 again every {} s. Free space or fix the folder, and keep Stillpoint open until \
+                 this goes away.",
+                record.lines,
+                if record.lines == 1 { "line" } else { "lines" },
+                record.path.display(),
+                record.problem,
+                RETRY_EVERY.as_secs()
+            ),
+        );
     }
 }
 

@@ -8,20 +8,23 @@ pub mod record;
 pub mod resume;
 pub mod runtime;
 pub mod selection;
+pub mod unsaved;
+pub mod writer;
 
 use bevy::prelude::*;
 
 use crate::AppSystems;
 use crate::config::Settings;
 use crate::instruments::InstrumentSet;
-use questionnaire::DeskQuestionnaireRecorded;
+use questionnaire::{DeskAnswers, DeskOutcome, DeskQuestionnaireRecorded};
 use record::Bus;
 pub use runtime::{RecordsFolder, SessionAction, SessionRuntime, SessionState, Volumes};
 pub use selection::{ActiveScript, PendingStart, ReadyScript};
+use unsaved::UnsavedRecords;
 
 /// Plays sessions: reads [`SessionAction`] messages, advances time, writes the record.
 pub fn plugin(app: &mut App) {
-    app.add_plugins(painting::plugin)
+    app.add_plugins((painting::plugin, unsaved::plugin))
         .init_resource::<SessionRuntime>()
         .init_resource::<ReadyScript>()
         .init_resource::<Volumes>()
@@ -40,6 +43,7 @@ fn apply_actions(
     mut runtime: ResMut<SessionRuntime>,
     mut volumes: ResMut<Volumes>,
     mut alerts: ResMut<questionnaire::SafetyAlerts>,
+    mut unsaved: ResMut<UnsavedRecords>,
     mut outcomes: MessageWriter<DeskQuestionnaireRecorded>,
     instruments: Res<InstrumentSet>,
     prepared: Res<ReadyScript>,
@@ -57,33 +61,15 @@ fn apply_actions(
                 answers,
                 secs,
             } => {
-                let Some(instrument) = instruments.get(instrument) else {
-                    let problem = format!("there is no questionnaire \"{instrument}\"");
-                    warn!("ignored a desk questionnaire: {problem}");
-                    outcomes.write(DeskQuestionnaireRecorded(Err(problem)));
-                    continue;
-                };
-                let recorded =
-                    match runtime.record_desk_questionnaire(patient, instrument, answers, *secs) {
-                        Some(recorded) => {
-                            recorded.map(|raised| ("in this session's record".to_owned(), raised))
-                        }
-                        None => questionnaire::write_desk_record(
-                            &folder.0, patient, instrument, answers, *secs,
-                        )
-                        .map(|(path, raised)| (format!("in {}", path.display()), raised)),
-                    };
-                match recorded {
-                    Ok((place, raised)) => {
-                        info!("{} recorded {place}", instrument.short);
-                        alerts.raise(raised);
-                        outcomes.write(DeskQuestionnaireRecorded(Ok(place)));
-                    }
-                    Err(problem) => {
-                        error!("the desk questionnaire was not recorded: {problem}");
-                        outcomes.write(DeskQuestionnaireRecorded(Err(problem)));
-                    }
-                }
+                let outcome = desk_questionnaire(
+                    (patient, instrument, answers, *secs),
+                    &instruments,
+                    &folder.0,
+                    &mut runtime,
+                    &mut alerts,
+                    &mut unsaved,
+                );
+                outcomes.write(DeskQuestionnaireRecorded(outcome));
             }
             SessionAction::AcknowledgeSafetyAlert => {
                 let Some(alert) = alerts.acknowledge_first() else {
@@ -92,14 +78,12 @@ fn apply_actions(
                 };
                 if !runtime.acknowledge(&alert)
                     && let Some(path) = &alert.record
-                    && let Err(problem) = questionnaire::acknowledge_in_file(path, &alert)
+                    && let Err(problem) =
+                        questionnaire::acknowledge_in_file(path, &alert, &mut unsaved)
                 {
-                    error!("the acknowledgement was not recorded: {problem}");
+                    error!("{problem}");
                 }
-                info!(
-                    "safety alert acknowledged: {} item {}",
-                    alert.name, alert.item
-                );
+                info!("a safety alert was acknowledged in the panel");
             }
             SessionAction::Start { patient, record } => {
                 if runtime.is_under_way() {
@@ -121,7 +105,7 @@ fn apply_actions(
                         "ignored closing {}: it is the session under way",
                         path.display()
                     );
-                } else if let Err(problem) = record::close_unfinished(path) {
+                } else if let Err(problem) = writer::close_unfinished(path) {
                     warn!("cannot close the unfinished session: {problem}");
                 } else {
                     info!(
@@ -164,6 +148,63 @@ fn apply_actions(
             other => runtime.apply(other, &mut volumes),
         }
         alerts.raise(runtime.take_raised_alerts());
+        for writer in runtime.take_unsaved_records() {
+            unsaved.keep(writer);
+        }
+    }
+}
+
+/// Takes a questionnaire entered at the desk: scores it, shows its safety alerts at once
+/// (before anything is written, so that no disk problem can hide one), then writes the alert
+/// lines and the answers together, in the session under way when it is the same patient's,
+/// else in a desk record of their own.
+fn desk_questionnaire(
+    (patient, instrument, answers, secs): (&str, &str, &[u32], f64),
+    instruments: &InstrumentSet,
+    folder: &std::path::Path,
+    runtime: &mut SessionRuntime,
+    alerts: &mut questionnaire::SafetyAlerts,
+    unsaved: &mut UnsavedRecords,
+) -> DeskOutcome {
+    let Some(instrument) = instruments.get(instrument) else {
+        let problem = format!("there is no questionnaire \"{instrument}\"");
+        warn!("ignored a desk questionnaire: {problem}");
+        return DeskOutcome::Refused(problem);
+    };
+    let in_session = runtime
+        .record_path()
+        .filter(|_| runtime.is_under_way() && runtime.patient() == patient)
+        .map(std::path::Path::to_owned);
+    let path = in_session
+        .clone()
+        .unwrap_or_else(|| questionnaire::desk_record_path(folder, patient, &instrument.id));
+    let scored = match DeskAnswers::score(instrument, patient, answers, secs, &path) {
+        Ok(scored) => scored,
+        Err(problem) => {
+            warn!("ignored a desk questionnaire: {problem}");
+            return DeskOutcome::Refused(problem);
+        }
+    };
+    if !scored.alerts.is_empty() {
+        warn!("a safety alert waits for the therapist in the panel");
+    }
+    alerts.raise(scored.alerts.clone());
+    let (place, written) = if in_session.is_some() {
+        let written = runtime.record_desk_answers(&scored);
+        ("in this session's record".to_owned(), written)
+    } else {
+        let written = questionnaire::write_desk_record(&path, &scored, unsaved);
+        (format!("in {}", path.display()), written)
+    };
+    match written {
+        Ok(()) => {
+            info!("{} recorded {place}", instrument.short);
+            DeskOutcome::Recorded(place)
+        }
+        Err(problem) => {
+            error!("the desk questionnaire is not saved yet: {problem}");
+            DeskOutcome::Waiting { place, problem }
+        }
     }
 }
 

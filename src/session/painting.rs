@@ -431,7 +431,9 @@ pub fn latest_of_record(record: &Path) -> Result<(PathBuf, Artwork), String> {
             _ => None,
         })
         .ok_or_else(|| format!("the record {shown} has no saved painting"))?;
-    let path = record.parent().unwrap_or(Path::new(".")).join(file);
+    // A bare name only: an imported record must never open another patient's painting.
+    let path = save::named_in(record.parent().unwrap_or(Path::new(".")), &file)
+        .map_err(|problem| format!("the record {shown}: {problem}"))?;
     let loaded = save::load(&path)?;
     Ok((path, loaded.artwork()))
 }
@@ -439,6 +441,29 @@ pub fn latest_of_record(record: &Path) -> Result<(PathBuf, Artwork), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_naming_a_painting_outside_its_folder_opens_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let other = dir.path().join("P-2/own.artwork.json");
+        let record = dir.path().join("P-1/r.jsonl");
+        let mut writer = crate::session::writer::RecordWriter::create(&record).expect("record");
+        for file in ["../P-2/own.artwork.json", other.to_string_lossy().as_ref()] {
+            writer
+                .append(&crate::session::record::Event {
+                    t: 1.0,
+                    kind: EventKind::ArtworkSaved {
+                        step: 0,
+                        file: file.to_owned(),
+                        strokes: 1,
+                        points: 2,
+                    },
+                })
+                .expect("written");
+            let problem = latest_of_record(&record).expect_err("refused");
+            assert!(problem.contains("is not the name of a file"), "{problem}");
+        }
+    }
 
     /// A paint step's painting, saved beside `record`.
     fn begin_beside(record: &Path) -> (PaintStep, Option<EventKind>) {

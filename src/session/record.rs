@@ -1,13 +1,13 @@
 //! Session records: one file per run, one JSON object per line, written and flushed as
 //! each event happens so that a crash or a kill loses nothing already said.
 
-use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::instruments::ClusterScore;
+use crate::instruments::{ClusterScore, SafetyAlert};
 use crate::script::{Phase, Posture};
 
 /// Why a step ended.
@@ -142,6 +142,10 @@ pub enum EventKind {
     Questionnaire {
         /// The instrument's id, e.g. "phq-9".
         instrument: String,
+        /// The administration this belongs to: one key per questionnaire taken, shared by
+        /// its progress, its answers and its alerts (absent in records made before keys).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        administration: Option<String>,
         /// Its short name, e.g. "PHQ-9".
         name: String,
         /// Every item's answer, in item order (0 is the first response).
@@ -153,9 +157,15 @@ pub enum EventKind {
         /// Each subscale (symptom cluster) scored, when the instrument has them.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         subscales: Vec<ClusterScore>,
-        /// The provisional-diagnosis rule's result, when the instrument has one.
+        /// The cluster rule's result (PCL-5's DSM-5 rule: every cluster met), when the
+        /// instrument has clusters. Records made before it carry `provisional` instead, which
+        /// is not read: readers take the rule from `subscales`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        provisional: Option<bool>,
+        cluster_rule: Option<bool>,
+        /// The cut-point's result (the total at or above it), when the instrument has one;
+        /// absent in records made before it (readers compare the total with the cut-point).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        above_cutoff: Option<bool>,
         /// Seconds from the first item shown to the answers confirmed.
         secs: f64,
         /// Wall-clock time the answers were confirmed, RFC 3339 UTC.
@@ -169,6 +179,10 @@ pub enum EventKind {
     QuestionnaireProgress {
         /// The instrument's id.
         instrument: String,
+        /// The administration this belongs to: one key per questionnaire taken, shared by
+        /// its progress, its answers and its alerts (absent in records made before keys).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        administration: Option<String>,
         /// The answers given, in item order.
         answers: Vec<u32>,
     },
@@ -177,6 +191,10 @@ pub enum EventKind {
     QuestionnaireAbandoned {
         /// The instrument's id.
         instrument: String,
+        /// The administration this belongs to: one key per questionnaire taken, shared by
+        /// its progress, its answers and its alerts (absent in records made before keys).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        administration: Option<String>,
         /// The answers given, in item order, up to where it stopped.
         answers: Vec<u32>,
     },
@@ -185,6 +203,10 @@ pub enum EventKind {
     SafetyAlert {
         /// The instrument's id.
         instrument: String,
+        /// The administration this belongs to: one key per questionnaire taken, shared by
+        /// its progress, its answers and its alerts (absent in records made before keys).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        administration: Option<String>,
         /// The item, from 1.
         item: u32,
         /// The answer given.
@@ -196,6 +218,10 @@ pub enum EventKind {
     SafetyAcknowledged {
         /// The instrument's id.
         instrument: String,
+        /// The administration this belongs to: one key per questionnaire taken, shared by
+        /// its progress, its answers and its alerts (absent in records made before keys).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        administration: Option<String>,
         /// The item, from 1.
         item: u32,
     },
@@ -248,132 +274,6 @@ pub struct Event {
     /// What happened.
     #[serde(flatten)]
     pub kind: EventKind,
-}
-
-/// An open record file, appended to one flushed line at a time. A line that cannot be
-/// written (the disk is full) is kept and written, in order, before the next one once it
-/// can be; a write cut short is taken back, so no half line is left between two whole ones.
-#[derive(Debug)]
-pub struct RecordWriter {
-    path: PathBuf,
-    file: File,
-    /// Lines not on the disk yet, oldest first, each ending in a newline.
-    unwritten: Vec<String>,
-}
-
-impl RecordWriter {
-    /// Creates a new record file (and its folder), private to the user.
-    pub fn create(path: &Path) -> io::Result<Self> {
-        if let Some(folder) = path.parent() {
-            crate::private::create_dir(folder)?;
-        }
-        let file = private_options(path).create_new(true).open(path)?;
-        crate::private::settle(&file, path);
-        Ok(Self {
-            path: path.to_owned(),
-            file,
-            unwritten: Vec::new(),
-        })
-    }
-
-    /// Opens an existing record to continue it. A last line cut off by a crash is closed
-    /// with a newline first, so that it stays one unreadable line instead of spoiling the
-    /// next one.
-    pub fn reopen(path: &Path) -> io::Result<Self> {
-        let mut file = private_options(path).open(path)?;
-        let length = file.seek(SeekFrom::End(0))?;
-        if length > 0 {
-            let mut last = [0u8; 1];
-            file.seek(SeekFrom::End(-1))?;
-            file.read_exact(&mut last)?;
-            if last[0] != b'\n' {
-                file.write_all(b"\n")?;
-            }
-        }
-        Ok(Self {
-            path: path.to_owned(),
-            file,
-            unwritten: Vec::new(),
-        })
-    }
-
-    /// The record's file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Writes one event as one line, after any earlier lines that could not be written,
-    /// and makes sure they are on the disk. On failure the line is kept for the next time.
-    pub fn append(&mut self, event: &Event) -> io::Result<String> {
-        let line = serde_json::to_string(event).map_err(io::Error::other)?;
-        self.unwritten.push(format!("{line}\n"));
-        self.write_unwritten()?;
-        Ok(line)
-    }
-
-    /// How many lines wait to be written.
-    pub fn unwritten_lines(&self) -> usize {
-        self.unwritten.len()
-    }
-
-    fn write_unwritten(&mut self) -> io::Result<()> {
-        let length = self.file.metadata()?.len();
-        // One write call: a kill can cut the last line short but never interleave two.
-        let text = self.unwritten.concat();
-        // On the disk before the session moves on: even a power cut keeps these lines.
-        let written = self
-            .file
-            .write_all(text.as_bytes())
-            .and_then(|()| self.file.sync_data());
-        match written {
-            Ok(()) => {
-                self.unwritten.clear();
-                Ok(())
-            }
-            Err(error) => {
-                // Take back what part of it reached the file, so that the next line does
-                // not join a half one.
-                if let Err(truncating) = self.file.set_len(length) {
-                    bevy::log::error!(
-                        "cannot take back a part-written line of {}: {truncating}",
-                        self.path.display()
-                    );
-                }
-                Err(error)
-            }
-        }
-    }
-}
-
-/// Closes the unfinished record at `path` without resuming it: a `session_ended` line with
-/// the reason `abandoned`, at the time of its last event. Nothing is deleted.
-pub fn close_unfinished(path: &Path) -> Result<(), String> {
-    let shown = path.display();
-    let record = ReadRecord::read(path)
-        .map_err(|error| format!("cannot read the record {shown}: {error}"))?;
-    if record.start().is_none() {
-        return Err(format!("{shown} does not start like a session record"));
-    }
-    if record.is_finished() {
-        return Err(format!("{shown} is already finished"));
-    }
-    let mut writer = RecordWriter::reopen(path)
-        .map_err(|error| format!("cannot close the record {shown}: {error}"))?;
-    writer
-        .append(&Event {
-            t: record.last_t(),
-            kind: EventKind::SessionEnded {
-                reason: EndReason::Abandoned,
-            },
-        })
-        .map_err(|error| format!("cannot close the record {shown}: {error}"))?;
-    Ok(())
-}
-
-fn private_options(path: &Path) -> OpenOptions {
-    let mut options = crate::private::file_options(path);
-    options.append(true).read(true);
-    options
 }
 
 /// A record read back: every complete line that parses, and what could not be read.
@@ -474,15 +374,35 @@ impl ReadRecord {
             .find(|&index| entered(index) && !resumed_into(index))?;
         let mut so_far = QuestionnaireSoFar {
             began: self.events[began].t,
+            administration: None,
             answers: Vec::new(),
             sent: false,
+            alerts: Vec::new(),
         };
         for event in &self.events[began + 1..] {
             match &event.kind {
                 EventKind::QuestionnaireProgress {
                     instrument: id,
+                    administration,
                     answers,
-                } if id == instrument => so_far.answers.clone_from(answers),
+                } if id == instrument => {
+                    so_far.answers.clone_from(answers);
+                    so_far.administration.clone_from(administration);
+                }
+                // A desk questionnaire recorded meanwhile has a key of its own.
+                EventKind::SafetyAlert {
+                    instrument: id,
+                    administration,
+                    item,
+                    answer,
+                    message,
+                } if id == instrument && *administration == so_far.administration => {
+                    so_far.alerts.push(SafetyAlert {
+                        item: *item,
+                        answer: *answer,
+                        message: message.clone(),
+                    });
+                }
                 EventKind::Questionnaire {
                     instrument: id,
                     answers,
@@ -512,22 +432,26 @@ impl ReadRecord {
             match &event.kind {
                 EventKind::QuestionnaireProgress {
                     instrument,
+                    administration,
                     answers,
                 } => {
                     under_way = Some(LeftQuestionnaire {
                         t: event.t,
                         instrument,
+                        administration: administration.as_deref(),
                         answers,
                     });
                 }
                 EventKind::QuestionnaireAbandoned {
                     instrument,
+                    administration,
                     answers,
                 } => {
                     under_way = None;
                     left.push(LeftQuestionnaire {
                         t: event.t,
                         instrument,
+                        administration: administration.as_deref(),
                         answers,
                     });
                 }
@@ -554,6 +478,8 @@ pub struct LeftQuestionnaire<'a> {
     pub t: f64,
     /// The instrument's id.
     pub instrument: &'a str,
+    /// Its administration's key, when the record has one.
+    pub administration: Option<&'a str>,
     /// The answers given, in item order.
     pub answers: &'a [u32],
 }
@@ -563,6 +489,10 @@ pub struct LeftQuestionnaire<'a> {
 pub struct QuestionnaireSoFar {
     /// Session time its step began.
     pub began: f64,
+    /// Its administration's key (`None` in records made before keys).
+    pub administration: Option<String>,
+    /// The safety alerts its answers raised, in order.
+    pub alerts: Vec<SafetyAlert>,
     /// The answers given, in item order.
     pub answers: Vec<u32>,
     /// True when they were sent (confirmed and scored).
@@ -595,30 +525,6 @@ mod tests {
         assert_eq!(paused, r#"{"t":3.0,"event":"paused"}"#);
     }
 
-    #[test]
-    fn a_cut_off_line_is_reported_and_the_rest_kept() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("records/p1/r.jsonl");
-        let mut writer = RecordWriter::create(&path).unwrap();
-        writer.append(&event(0.0, EventKind::Paused)).unwrap();
-        writer.append(&event(1.0, EventKind::Resumed)).unwrap();
-        writer.append(&event(2.0, EventKind::CalmOn)).unwrap();
-        drop(writer);
-        // A kill in the middle of the last write.
-        let bytes = std::fs::read(&path).unwrap();
-        std::fs::write(&path, &bytes[..bytes.len() - 7]).unwrap();
-        let record = ReadRecord::read(&path).unwrap();
-        assert_eq!(record.events.len(), 2);
-        assert_eq!(record.damaged_lines, vec![3]);
-        // Continuing the record closes the broken line first.
-        let mut writer = RecordWriter::reopen(&path).unwrap();
-        writer.append(&event(3.0, EventKind::CalmOff)).unwrap();
-        let record = ReadRecord::read(&path).unwrap();
-        assert_eq!(record.events.len(), 3);
-        assert_eq!(record.events[2].kind, EventKind::CalmOff);
-        assert_eq!(record.damaged_lines, vec![3]);
-    }
-
     fn entered(t: f64, step: usize) -> Event {
         event(
             t,
@@ -634,6 +540,7 @@ mod tests {
             t,
             EventKind::QuestionnaireProgress {
                 instrument: instrument.into(),
+                administration: None,
                 answers: answers.to_vec(),
             },
         )
@@ -685,6 +592,8 @@ mod tests {
             so_far,
             Some(QuestionnaireSoFar {
                 began: 12.0,
+                administration: None,
+                alerts: Vec::new(),
                 answers: vec![2, 1, 0],
                 sent: false,
             }),
@@ -710,12 +619,14 @@ mod tests {
             t,
             EventKind::Questionnaire {
                 instrument: instrument.into(),
+                administration: None,
                 name: instrument.to_uppercase(),
                 answers: answers.to_vec(),
                 total: answers.iter().sum(),
                 band: "Mild".into(),
                 subscales: Vec::new(),
-                provisional: None,
+                cluster_rule: None,
+                above_cutoff: None,
                 secs: 5.0,
                 taken_at: "2026-12-01T10:00:00Z".into(),
                 via,
@@ -749,20 +660,9 @@ mod tests {
             [LeftQuestionnaire {
                 t: 14.0,
                 instrument: "phq-9",
+                administration: None,
                 answers: &[2, 1],
             }]
         );
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn records_are_private_to_the_user() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("records/p1/r.jsonl");
-        RecordWriter::create(&path).unwrap();
-        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode(&path), 0o600);
-        assert_eq!(mode(path.parent().unwrap()), 0o700);
     }
 }

@@ -10,9 +10,10 @@ use std::time::Duration;
 use bevy::prelude::*;
 
 use super::painting::PaintStep;
-use super::questionnaire::{PendingAlert, scored_event};
+use super::questionnaire::{DeskAnswers, PendingAlert, new_administration, scored_event};
 use super::record::AnsweredVia;
-use super::record::{Bus, EndReason, Event, EventKind, ReadRecord, RecordWriter, StepEnd};
+use super::record::{Bus, EndReason, Event, EventKind, ReadRecord, StepEnd};
+use super::writer::RecordWriter;
 use crate::artwork::PaintAction;
 use crate::clock::wall_clock;
 use crate::config::AudioSettings;
@@ -114,6 +115,18 @@ pub enum SessionAction {
 }
 
 /// A volume from an action, made safe: 0..1, and 1 (the clinic's level) for nonsense.
+impl SessionAction {
+    /// The action as the log may name it: what a patient answered is clinical and stays in
+    /// the private record, never in the log.
+    pub fn without_answers(&self) -> String {
+        match self {
+            Self::Answer(_) => "Answer".to_owned(),
+            Self::DeskQuestionnaire { .. } => "DeskQuestionnaire".to_owned(),
+            other => format!("{other:?}"),
+        }
+    }
+}
+
 fn volume_level(level: f32) -> f32 {
     if level.is_finite() {
         level.clamp(0.0, 1.0)
@@ -214,8 +227,14 @@ pub struct SessionRuntime {
     answers: Answers,
     /// Session time the questionnaire showing began.
     questionnaire_began: f64,
-    /// Safety alerts raised and not yet handed to the panel.
+    /// The key of the questionnaire showing's administration.
+    administration: String,
+    /// The safety alerts the questionnaire showing has raised.
+    alerted: Vec<PendingAlert>,
+    /// Safety alerts raised (or revised) and not yet handed to the panel.
     raised: Vec<PendingAlert>,
+    /// Records of sessions that ended with lines still waiting, for the session plugin.
+    unsaved: Vec<RecordWriter>,
 }
 
 impl SessionRuntime {
@@ -321,47 +340,40 @@ impl SessionRuntime {
         if alert.record.is_none() || alert.record.as_deref() != self.record_path() {
             return false;
         }
-        self.write(EventKind::SafetyAcknowledged {
-            instrument: alert.instrument.clone(),
-            item: alert.item,
-        });
+        self.write(alert.acknowledged());
         true
     }
 
-    /// Records a questionnaire taken at the desk in this session's record, when the session
-    /// under way is `patient`'s; returns its alerts, or `None` when it is not.
-    pub fn record_desk_questionnaire(
-        &mut self,
-        patient: &str,
-        instrument: &Instrument,
-        answers: &[u32],
-        secs: f64,
-    ) -> Option<Result<Vec<PendingAlert>, String>> {
-        if !self.is_under_way() || self.patient != patient || self.record.is_none() {
-            return None;
+    /// Records ended with lines that could not be written yet, to keep until they are.
+    pub fn take_unsaved_records(&mut self) -> Vec<RecordWriter> {
+        std::mem::take(&mut self.unsaved)
+    }
+
+    /// Writes the lines of this session's record that wait, if any.
+    pub fn retry_record(&mut self) {
+        let Some(record) = &mut self.record else {
+            return;
+        };
+        if record.flush().is_ok() && self.record_problem.take().is_some() {
+            info!(
+                "the session record {} is written again",
+                record.path().display()
+            );
         }
-        Some(
-            scored_event(instrument, answers, secs, AnsweredVia::Desk)
-                .map_err(|error| error.to_string())
-                .map(|(event, alerts)| {
-                    let pending: Vec<PendingAlert> = alerts
-                        .iter()
-                        .map(|alert| {
-                            PendingAlert::new(
-                                instrument,
-                                alert,
-                                patient,
-                                self.record_path().map(Path::to_owned),
-                            )
-                        })
-                        .collect();
-                    for alert in &pending {
-                        self.write(alert.event());
-                    }
-                    self.write(event);
-                    pending
-                }),
-        )
+    }
+
+    /// Writes a questionnaire taken at the desk during this session (the same patient's) in
+    /// its record: the alert lines first, then the answers. An error says the lines wait in
+    /// memory.
+    pub fn record_desk_answers(&mut self, answers: &DeskAnswers) -> Result<(), String> {
+        for alert in &answers.alerts {
+            self.write(alert.event());
+        }
+        self.write(answers.event.clone());
+        match &self.record_problem {
+            Some(problem) => Err(problem.clone()),
+            None => Ok(()),
+        }
     }
 
     /// The painting of the paint step showing, if one is.
@@ -469,6 +481,10 @@ impl SessionRuntime {
         self.input = Input::default();
         self.answers = Answers::default();
         self.questionnaire_began = self.session_secs();
+        self.alerted.clear();
+        if let Some(Step::Questionnaire(questionnaire)) = self.steps().get(index) {
+            self.administration = new_administration(&questionnaire.instrument);
+        }
         let kind = self.step().map(Step::kind).unwrap_or_default().to_owned();
         self.write(EventKind::StepEntered { step: index, kind });
         if let Some(Step::Paint(paint)) = self.step() {
@@ -507,6 +523,7 @@ impl SessionRuntime {
             Step::Questionnaire(questionnaire) if self.answers.confirmed_at.is_none() => {
                 self.write(EventKind::QuestionnaireAbandoned {
                     instrument: questionnaire.instrument.clone(),
+                    administration: Some(self.administration.clone()),
                     answers: self.answers.given.clone(),
                 });
             }
@@ -540,7 +557,15 @@ impl SessionRuntime {
         self.write(EventKind::SessionEnded { reason });
         self.state = SessionState::Finished;
         self.view = None;
-        self.record = None;
+        // Lines that wait are kept until they are written; the panel goes on saying so.
+        if let Some(record) = self
+            .record
+            .take()
+            .filter(|record| record.unwritten_lines() > 0)
+        {
+            self.unsaved.push(record);
+            self.record_problem = None;
+        }
         info!("session ended: {reason:?}");
     }
 
@@ -555,20 +580,20 @@ impl SessionRuntime {
             instruments: std::mem::take(&mut self.instruments),
             ..Self::default()
         };
-        match RecordWriter::create(record_path) {
-            Ok(record) => {
-                info!("recording to {}", record.path().display());
-                self.record = Some(record);
-            }
-            Err(error) => {
+        let record = RecordWriter::create_or_hold(record_path);
+        match record.problem() {
+            None => info!("recording to {}", record_path.display()),
+            Some(error) => {
                 let problem = format!(
-                    "the session record {} could not be created: {error}",
+                    "the session record {} could not be created (its lines wait in memory \
+                     and are written as soon as it can be): {error}",
                     record_path.display()
                 );
                 error!("{problem}");
                 self.record_problem = Some(problem);
             }
         }
+        self.record = Some(record);
         self.write(EventKind::SessionStarted {
             script: script.session.id.clone(),
             title: script.session.title.clone(),
@@ -662,7 +687,7 @@ impl SessionRuntime {
     /// Applies one action; actions that make no sense now are ignored with a log line.
     pub fn apply(&mut self, action: &SessionAction, volumes: &mut Volumes) {
         use SessionState::*;
-        let ignored = |why: &str| info!("ignored {action:?}: {why}");
+        let ignored = |why: &str| info!("ignored {}: {why}", action.without_answers());
         match (action, self.state) {
             (
                 SessionAction::Start { .. }
@@ -832,16 +857,23 @@ impl SessionRuntime {
         self.answers.last_at = Some(self.step_secs());
         self.write_progress();
         let item = u32::try_from(self.answers.given.len()).unwrap_or(u32::MAX);
-        // A safety item is the therapist's at once, before the answers are sent.
+        // A safety item is the therapist's at once, before the answers are sent. The log
+        // says only that one waits: what was answered stays in the record.
         if let Some(alert) = instrument.alert_for(item, value) {
             let record = self.record_path().map(Path::to_owned);
-            let pending = PendingAlert::new(&instrument, &alert, &self.patient, record);
-            warn!(
-                "safety alert: {} item {item} answered \"{}\"",
-                pending.name, pending.answer_label
-            );
+            let administration = Some(self.administration.clone());
+            let pending =
+                PendingAlert::new(&instrument, &alert, &self.patient, record, administration);
+            warn!("a safety alert waits for the therapist in the panel");
             self.write(pending.event());
+            self.alerted.retain(|earlier| earlier.item != item);
+            self.alerted.push(pending.clone());
             self.raised.push(pending);
+        } else if let Some(earlier) = self.alerted.iter_mut().find(|alert| alert.item == item) {
+            // Answered again below the threshold: the alert stays, marked as revised.
+            let words = instrument.answer_label(value).unwrap_or_default();
+            earlier.revised_to = Some(format!("{words} ({value})"));
+            self.raised.push(earlier.clone());
         }
     }
 
@@ -865,6 +897,7 @@ impl SessionRuntime {
         let instrument = questionnaire.instrument.clone();
         self.write(EventKind::QuestionnaireProgress {
             instrument,
+            administration: Some(self.administration.clone()),
             answers: self.answers.given.clone(),
         });
     }
@@ -898,6 +931,24 @@ impl SessionRuntime {
             if so_far.sent { ", and were sent" } else { "" }
         );
         self.questionnaire_began = so_far.began;
+        if let Some(administration) = so_far.administration {
+            self.administration = administration;
+        }
+        let record = self.record_path().map(Path::to_owned);
+        let administration = Some(self.administration.clone());
+        self.alerted = so_far
+            .alerts
+            .iter()
+            .map(|alert| {
+                PendingAlert::new(
+                    &instrument,
+                    alert,
+                    &self.patient,
+                    record.clone(),
+                    administration.clone(),
+                )
+            })
+            .collect();
         self.answers.given = so_far.answers;
         if so_far.sent {
             self.answers.confirmed_at = Some(self.step_secs());
@@ -913,7 +964,14 @@ impl SessionRuntime {
             return ignored("the questionnaire is not available");
         };
         let secs = self.session_secs() - self.questionnaire_began;
-        match scored_event(&instrument, &self.answers.given, secs, AnsweredVia::Headset) {
+        let answers = &self.answers.given;
+        match scored_event(
+            &instrument,
+            &self.administration,
+            answers,
+            secs,
+            AnsweredVia::Headset,
+        ) {
             Ok((event, _)) => {
                 self.write(event);
                 self.answers.confirmed_at = Some(self.step_secs());

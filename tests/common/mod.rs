@@ -84,3 +84,32 @@ pub fn phq9_band(total: u32) -> &'static str {
         _ => "Severe",
     }
 }
+
+/// A tmpfs mounted for the length of a test.
+pub struct Mounted(PathBuf);
+
+impl Mounted {
+    /// Mounts a tmpfs of `size` (e.g. "2m") at `at`, with `options` added (e.g. "ro").
+    pub fn tmpfs(at: &Path, size: &str, options: &str) -> Self {
+        std::fs::create_dir_all(at).expect("the mount point");
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o"])
+            .arg(format!("size={size},mode=0700{options}"))
+            .arg("tmpfs")
+            .arg(at)
+            .status()
+            .expect("mount runs");
+        assert!(
+            status.success(),
+            "cannot mount a tmpfs at {} (this test needs root)",
+            at.display()
+        );
+        Self(at.to_owned())
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
