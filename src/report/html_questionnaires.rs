@@ -285,27 +285,20 @@ fn instrument_section(course: &InstrumentCourse, chart: Option<&Chart>) -> Strin
                 subscales(taken, course)
             );
         }
-        if rule {
-            let _ = write!(
-                html,
-                "<td>{}</td>",
-                administration.cluster_rule.map_or("–", |yes| if yes {
-                    "<b>met</b>"
-                } else {
-                    "not met"
-                })
-            );
-        }
-        if cut {
-            let _ = write!(
-                html,
-                "<td>{}</td>",
-                administration.above_cutoff.map_or("–", |yes| if yes {
-                    "<b>at or above</b>"
-                } else {
-                    "below"
-                })
-            );
+        let results = [
+            (rule, administration.cluster_rule, "<b>met</b>", "not met"),
+            (
+                cut,
+                administration.above_cutoff,
+                "<b>at or above</b>",
+                "below",
+            ),
+        ];
+        for (shown, result, yes, no) in results {
+            if shown {
+                let words = result.map_or("–", |met| if met { yes } else { no });
+                let _ = write!(html, "<td>{words}</td>");
+            }
         }
         let _ = write!(
             html,
