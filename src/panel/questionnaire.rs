@@ -278,7 +278,7 @@ pub(super) fn safety_alert(
                 asked.push(PanelIntent::AcknowledgeSafetyAlert);
             }
             ui.label(
-                egui::RichText::new("The acknowledgement is written in the record.")
+                egui::RichText::new("The acknowledgement is written in the record (kept until it can be, if the disk fails).")
                     .small()
                     .color(ui.visuals().weak_text_color()),
             );
