@@ -24,6 +24,7 @@ pub mod limits;
 pub mod linker;
 pub mod paint;
 pub mod panel;
+pub mod patient_code;
 pub mod patients;
 pub mod pointing;
 pub mod posture;

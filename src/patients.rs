@@ -15,8 +15,8 @@ use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 
+use crate::patient_code;
 use crate::session::record::{EventKind, ReadRecord};
-use crate::session::runtime::check_patient_code;
 
 /// Where patients' files are kept.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,7 +78,7 @@ pub fn list(folders: &PatientFolders) -> io::Result<Vec<PatientSummary>> {
         let Some(code) = entry.file_name().to_str().map(str::to_owned) else {
             continue;
         };
-        if !entry.path().is_dir() || check_patient_code(&code).is_err() {
+        if !entry.path().is_dir() || patient_code::check(&code).is_err() {
             continue;
         }
         let records = crate::report::patient_records(&folders.records, &code).unwrap_or_default();
@@ -147,7 +147,7 @@ fn files_under(folder: &Path) -> Vec<(PathBuf, u64)> {
 /// Writes every file of `code` into a gzip-compressed tar archive at `out` (written
 /// atomically, private to the user); returns how many files it holds.
 pub fn export(folders: &PatientFolders, code: &str, out: &Path) -> Result<usize, String> {
-    check_patient_code(code)?;
+    patient_code::check(code)?;
     let mut files = Vec::new();
     for (folder, name) in folders.of(code) {
         for (path, _) in files_under(&folder) {
@@ -357,7 +357,7 @@ fn unpack(
             ["records" | "reports", this_code, rest @ ..] if !rest.is_empty() => *this_code,
             _ => return Err(not_ours(&name)),
         };
-        check_patient_code(this_code).map_err(|problem| format!("{shown}: {problem}"))?;
+        patient_code::check(this_code).map_err(|problem| format!("{shown}: {problem}"))?;
         match &code {
             Some(code) if code != this_code => {
                 return Err(format!("{shown} holds more than one patient"));
@@ -444,7 +444,7 @@ fn size_text(bytes: u64) -> String {
 /// session, no date of care. Nothing is deleted when the attempt cannot be logged. Returns
 /// how many files were deleted.
 pub fn delete(folders: &PatientFolders, code: &str) -> Result<usize, String> {
-    check_patient_code(code)?;
+    patient_code::check(code)?;
     let present: Vec<PathBuf> = folders
         .of(code)
         .into_iter()

@@ -26,6 +26,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "instruments",
             "limits",
             "linker",
+            "patient_code",
             "patients",
             "private",
             "report",

@@ -3,7 +3,7 @@
 //! One node holding one mesh: the core tube of every stroke (every piece
 //! and symmetry copy: the core vertices and triangles [`TubeBuilder`] makes, Y up) around
 //! each stroke's [`lean`] points: the points a viewer could tell apart, no more than
-//! [`LEAN_TOLERANCE`](super::tube::LEAN_TOLERANCE) from the painted tube. Vertices are
+//! [`LEAN_TOLERANCE`](super::stroke_shape::LEAN_TOLERANCE) from the painted tube. Vertices are
 //! quantised (`KHR_mesh_quantization`): `POSITION` as 16-bit integers over the painting's
 //! bounds (with bounds), `NORMAL` as normalised bytes, and `COLOR_0` as normalised bytes
 //! (linear RGBA: the stroke's colour, alpha 1), interleaved in one buffer view, 16 bytes a
@@ -21,7 +21,8 @@ use bevy::math::Vec3;
 use serde_json::{Value, json};
 
 use super::model::{Artwork, CANVAS_CENTRE};
-use super::tube::{PIECE_POINTS, Profile, SIDES, TubeBuilder, TubeMesh, lean};
+use super::stroke_shape::lean;
+use super::tube::{PIECE_POINTS, Profile, SIDES, TubeBuilder, TubeMesh};
 
 /// The most bytes the binary chunk may hold (GLB lengths are `u32`); strokes that would
 /// pass it are left out rather than writing a broken file.

@@ -9,6 +9,7 @@ pub mod glb;
 pub mod model;
 pub mod picture;
 pub mod save;
+pub mod stroke_shape;
 pub mod tube;
 
 use std::io::Write;

@@ -21,7 +21,7 @@ use image::{ImageError, ImageFormat, RgbaImage};
 
 use super::model::{Artwork, Stroke, srgb_to_linear};
 use super::save::ArtworkPaths;
-use super::tube::{MIN_PRESSURE_WIDTH, taper};
+use super::stroke_shape::{MIN_PRESSURE_WIDTH, taper};
 
 /// How far the viewpoint turns to the side, and looks down.
 const YAW: f32 = 20.0 * PI / 180.0;

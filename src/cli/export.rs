@@ -8,7 +8,7 @@ use super::args::ExportFormat;
 use crate::config::{Paths, Settings};
 use crate::export::{Format, PatientExport};
 use crate::instruments::InstrumentSet;
-use crate::session::runtime::check_patient_code;
+use crate::patient_code;
 
 pub(super) fn export(
     paths: &Paths,
@@ -18,7 +18,7 @@ pub(super) fn export(
     out: &Path,
     allow_partial: bool,
 ) -> Result<ExitCode, String> {
-    check_patient_code(patient)?;
+    patient_code::check(patient)?;
     let records_folder = settings.records_folder();
     if !records_folder.join(patient).is_dir() {
         return Err(format!(

@@ -48,7 +48,7 @@ pub(super) fn patient(settings: &Settings, action: PatientCommand) -> Result<Exi
             println!("Imported {files} files of patient {code}");
         }
         PatientCommand::Delete { code } => {
-            crate::session::runtime::check_patient_code(&code)?;
+            crate::patient_code::check(&code)?;
             eprint!(
                 "This deletes every record, painting and report of patient {code} for good.\n\
                  Type the code again to confirm: "

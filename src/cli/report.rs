@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use crate::config::{Paths, Settings};
 use crate::instruments::InstrumentSet;
-use crate::session::runtime::check_patient_code;
+use crate::patient_code;
 
 pub(super) fn report(
     paths: &Paths,
@@ -17,7 +17,7 @@ pub(super) fn report(
 ) -> Result<ExitCode, String> {
     let records = match (&patient, &record) {
         (Some(code), _) => {
-            check_patient_code(code)?;
+            patient_code::check(code)?;
             crate::report::patient_records(&settings.records_folder(), code)?
         }
         (None, Some(file)) => vec![file.clone()],
@@ -48,7 +48,7 @@ pub(super) fn report(
     let code = patient
         .or_else(|| sessions.first().map(|first| first.patient.clone()))
         .or_else(from_record)
-        .filter(|code| check_patient_code(code).is_ok())
+        .filter(|code| patient_code::check(code).is_ok())
         .ok_or("cannot tell whose record this is: give --out DIR")?;
     let folder = out.unwrap_or_else(|| {
         let base = settings.reports_folder().join(&code);

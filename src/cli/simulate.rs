@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use super::find_session;
 use crate::config::{Paths, Settings};
+use crate::patient_code;
 use crate::session::preview::ThrowawayRecord;
-use crate::session::runtime::check_patient_code;
 
 #[expect(
     clippy::too_many_arguments,
@@ -26,7 +26,7 @@ pub(super) fn simulate(
     synthetic_paint: usize,
     artwork_from: Option<PathBuf>,
 ) -> Result<ExitCode, String> {
-    check_patient_code(&patient)?;
+    patient_code::check(&patient)?;
     check_artwork_from(artwork_from.as_deref())?;
     let actions = actions
         .iter()

@@ -8,9 +8,9 @@ use super::args::WindowArgs;
 use super::find_session;
 use crate::config::{Paths, Settings};
 use crate::launch::{self, Launch};
+use crate::patient_code;
 use crate::session::SessionAction;
 use crate::session::resume::unfinished_records;
-use crate::session::runtime::check_patient_code;
 
 pub(super) fn open_window(
     paths: Paths,
@@ -21,7 +21,7 @@ pub(super) fn open_window(
     window: WindowArgs,
 ) -> Result<ExitCode, String> {
     if let Some(code) = &patient {
-        check_patient_code(code)?;
+        patient_code::check(code)?;
     }
     window.check_moment()?;
     let capture = window.capture()?;

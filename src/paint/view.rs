@@ -23,7 +23,8 @@ use super::light::{HALO_SCALE, StrokeLayer, StrokeLight};
 use crate::AppSystems;
 use crate::artwork::canvas::{ERASER_REACH, Tool};
 use crate::artwork::model::Stroke;
-use crate::artwork::tube::{Profile, TubeBuilder, TubeMesh, lean};
+use crate::artwork::stroke_shape::lean;
+use crate::artwork::tube::{Profile, TubeBuilder, TubeMesh};
 use crate::session::{SessionRuntime, SessionState};
 use crate::visuals::Unlit;
 

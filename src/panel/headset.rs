@@ -3,7 +3,7 @@
 use bevy_egui::egui;
 
 use super::intent::PanelIntent;
-use super::layout::{BAD, GOOD, WARN};
+use super::view::{BAD, GOOD, WARN};
 use crate::script::Posture;
 use crate::session::SessionState;
 use crate::xr::{XrMode, XrStatus};

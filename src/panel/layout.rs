@@ -1,7 +1,5 @@
-//! The panel's frame: its width, colours and order of sections, and what it reads. It only
-//! reads state and writes [`PanelIntent`]s; the mirror's camera gets the rest of the window.
-
-use std::collections::HashMap;
+//! The panel's frame: its width and order of sections. It only reads state (through
+//! [`PanelView`]) and writes [`PanelIntent`]s; the mirror's camera gets the rest of the window.
 
 use bevy::camera::Viewport;
 use bevy::prelude::*;
@@ -10,33 +8,20 @@ use bevy_egui::{EguiContexts, EguiTextureHandle, egui};
 use super::headset::headset;
 use super::intent::PanelIntent;
 use super::library::library;
-use super::live::{Course, Library, LiveRecord, PatientCode};
+use super::live::PatientCode;
 use super::painting::{self, ArtworkPictures};
 use super::progress::{check_ins, course};
 use super::questionnaire::{DeskForm, desk_button, desk_form, safety_alert};
 use super::session::{calm_button, confirm_end, current_session, state_chip, unsaved_records};
 use super::sound::sound;
 use super::start::start_section;
-use crate::audio::AudioStatus;
-use crate::config::{Paths, Settings};
+use super::view::{PanelState, PanelView, Previews};
 use crate::controls::TypingInPanel;
-use crate::instruments::InstrumentSet;
-use crate::posture::PlacementComfort;
-use crate::session::questionnaire::SafetyAlerts;
-use crate::session::unsaved::UnsavedRecords;
-use crate::session::{ReadyScript, SessionRuntime, SessionState, Volumes};
+use crate::session::SessionState;
 use crate::viewpoint::PatientCamera;
-use crate::xr::XrStatus;
 
 /// The panel's width in points.
 const WIDTH: f32 = 390.0;
-/// Calm's colour: a deep, soft teal, the panel's one strong colour.
-pub(super) const CALM: egui::Color32 = egui::Color32::from_rgb(46, 120, 128);
-pub(super) const CALM_ON: egui::Color32 = egui::Color32::from_rgb(150, 110, 60);
-pub(super) const GOOD: egui::Color32 = egui::Color32::from_rgb(130, 200, 160);
-pub(super) const WARN: egui::Color32 = egui::Color32::from_rgb(230, 170, 100);
-pub(super) const BAD: egui::Color32 = egui::Color32::from_rgb(235, 120, 110);
-
 /// The shortcuts, as the panel lists them.
 pub const SHORTCUTS: [(&str, &str); 13] = [
     ("Space", "pause / resume"),
@@ -56,53 +41,6 @@ pub const SHORTCUTS: [(&str, &str); 13] = [
     ("Ctrl+Z / Ctrl+Y", "undo / redo painting"),
     ("Tab", "hide / show this panel"),
 ];
-
-/// Whether the panel shows, and what it is in the middle of.
-#[derive(Resource, Debug, Clone, PartialEq)]
-pub struct PanelState {
-    /// False for a clean full-window mirror (Tab).
-    pub visible: bool,
-    /// The End confirmation is open.
-    pub confirming_end: bool,
-    /// The confirmation to clear the painting is open.
-    pub confirming_clear: bool,
-}
-
-impl Default for PanelState {
-    fn default() -> Self {
-        Self {
-            visible: true,
-            confirming_end: false,
-            confirming_clear: false,
-        }
-    }
-}
-
-/// Preview pictures registered with egui, by file.
-#[derive(Resource, Debug, Default)]
-pub struct Previews(pub(super) HashMap<std::path::PathBuf, (Handle<Image>, egui::TextureId)>);
-
-/// Everything the panel reads.
-#[derive(bevy::ecs::system::SystemParam)]
-pub struct PanelView<'w> {
-    pub(super) runtime: Res<'w, SessionRuntime>,
-    pub(super) prepared: Res<'w, ReadyScript>,
-    pub(super) volumes: Res<'w, Volumes>,
-    pub(super) library: Res<'w, Library>,
-    pub(super) live: Res<'w, LiveRecord>,
-    pub(super) course: Res<'w, Course>,
-    pub(super) audio: Option<Res<'w, AudioStatus>>,
-    pub(super) xr: Option<Res<'w, XrStatus>>,
-    pub(super) comfort: Option<Res<'w, PlacementComfort>>,
-    pub(super) images: Res<'w, Assets<Image>>,
-    pub(super) assets: Res<'w, AssetServer>,
-    pub(super) paths: Res<'w, Paths>,
-    pub(super) settings: Option<Res<'w, Settings>>,
-    pub(super) instruments: Res<'w, InstrumentSet>,
-    pub(super) alerts: Res<'w, SafetyAlerts>,
-    pub(super) unsaved: Res<'w, UnsavedRecords>,
-    pub(super) time: Res<'w, Time<Real>>,
-}
 
 /// Draws the panel, hands the rest of the window to the mirror's camera, and collects the
 /// therapist's requests.

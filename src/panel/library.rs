@@ -4,8 +4,8 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 
 use super::intent::PanelIntent;
-use super::layout::{BAD, GOOD, PanelView, Previews, WARN};
 use super::live::LibraryItem;
+use super::view::{BAD, GOOD, PanelView, Previews, WARN};
 use crate::script::duration::format_length;
 
 pub(super) fn library(

@@ -15,13 +15,13 @@ use bevy::time::common_conditions::on_real_timer;
 use crate::AppSystems;
 use crate::config::{Paths, Settings};
 use crate::instruments::{InstrumentSet, SafetyAlert};
+use crate::patient_code;
 use crate::report::outcomes::{Questionnaires, RaisedAlert, alerts_in};
 use crate::report::summary::SessionSummary;
 use crate::script::library::{self, Entry};
 use crate::session::questionnaire::{PendingAlert, SafetyAlerts};
 use crate::session::record::ReadRecord;
 use crate::session::resume::{Unfinished, unfinished_in};
-use crate::session::runtime::check_patient_code;
 use crate::session::{SessionRuntime, SessionState};
 
 /// How often the panel looks at the disk again.
@@ -473,7 +473,7 @@ fn follow_course(
         ..Course::default()
     };
     let Some(settings) = settings else { return };
-    if check_patient_code(patient).is_err() {
+    if patient_code::check(patient).is_err() {
         return;
     }
     // The session under way is shown live, not as part of the course so far.

@@ -15,6 +15,7 @@ pub mod questionnaire;
 mod session;
 mod sound;
 mod start;
+pub mod view;
 
 use bevy::camera::visibility::RenderLayers;
 use bevy::camera::{CameraOutputMode, ClearColorConfig};
@@ -26,7 +27,7 @@ use crate::AppSystems;
 use crate::controls::TypingInPanel;
 use crate::script::SessionScript;
 use crate::session::{ActiveScript, SessionRuntime, SessionState};
-use layout::{PanelState, Previews};
+use view::{PanelState, Previews};
 
 /// The panel: egui on its own camera over the whole window, the mirror's camera in the
 /// space beside it. `visible` is whether the panel shows at first.

@@ -10,8 +10,8 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 
 use super::intent::PanelIntent;
-use super::layout::PanelState;
 use super::live::{Background, Course};
+use super::view::PanelState;
 use crate::artwork::canvas::BRUSH_WIDTHS;
 use crate::artwork::picture::thumbnail;
 use crate::artwork::save::{ArtworkPaths, SavedArtwork};
@@ -156,13 +156,13 @@ pub fn painting(
     let strokes = canvas.artwork().strokes.len();
     let points = canvas.point_count();
     let saving = match (painting.problem(), painting.paths()) {
-        (Some(problem), _) => egui::RichText::new(problem).color(super::layout::BAD),
+        (Some(problem), _) => egui::RichText::new(problem).color(super::view::BAD),
         (None, None) => {
-            egui::RichText::new("not saved: this session has no record").color(super::layout::WARN)
+            egui::RichText::new("not saved: this session has no record").color(super::view::WARN)
         }
         (None, Some(_)) if painting.is_saving() => egui::RichText::new("saving…"),
         (None, Some(_)) if painting.is_saved() => {
-            egui::RichText::new("saved beside the record").color(super::layout::GOOD)
+            egui::RichText::new("saved beside the record").color(super::view::GOOD)
         }
         (None, Some(_)) => egui::RichText::new(format!(
             "saves every {:.0} s and at the end of the step",
@@ -187,7 +187,7 @@ pub fn confirm_clear(ctx: &egui::Context, state: &mut PanelState, asked: &mut Ve
         ui.label("Every stroke is taken away. Undo brings them back.");
         ui.horizontal(|ui| {
             if ui
-                .button(egui::RichText::new("Clear").color(super::layout::BAD))
+                .button(egui::RichText::new("Clear").color(super::view::BAD))
                 .clicked()
             {
                 asked.push(PanelIntent::Paint(PaintAction::Clear));

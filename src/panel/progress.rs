@@ -4,8 +4,8 @@
 use bevy_egui::egui;
 
 use super::chart::{ALERT, Series, line_chart, totals_chart};
-use super::layout::PanelView;
 use super::live::Course;
+use super::view::PanelView;
 use crate::report::charts::check_in_series;
 use crate::report::outcomes::Questionnaires;
 use crate::report::summary::{Outcome, SessionSummary};

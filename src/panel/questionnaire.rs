@@ -8,7 +8,7 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 
 use super::intent::PanelIntent;
-use super::layout::{BAD, WARN};
+use super::view::{BAD, WARN};
 use crate::instruments::{Instrument, InstrumentSet};
 use crate::session::questionnaire::{DeskOutcome, DeskQuestionnaireRecorded, PendingAlert};
 
@@ -177,7 +177,7 @@ fn footer(
     asked: &mut Vec<PanelIntent>,
 ) {
     let answered = form.answers.iter().flatten().count();
-    let code_problem = crate::session::runtime::check_patient_code(form.patient.trim()).err();
+    let code_problem = crate::patient_code::check(form.patient.trim()).err();
     ui.horizontal(|ui| {
         let complete = form.complete();
         let ready = complete.is_some() && code_problem.is_none() && !form.recording;

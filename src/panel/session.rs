@@ -4,7 +4,7 @@
 use bevy_egui::egui;
 
 use super::intent::PanelIntent;
-use super::layout::{BAD, CALM, CALM_ON, GOOD, PanelState, PanelView, WARN};
+use super::view::{BAD, CALM, CALM_ON, GOOD, PanelState, PanelView, WARN};
 use crate::script::Step;
 use crate::script::duration::format_length;
 use crate::session::unsaved::{RETRY_EVERY, UnsavedRecords};

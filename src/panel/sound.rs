@@ -3,7 +3,7 @@
 use bevy_egui::egui;
 
 use super::intent::PanelIntent;
-use super::layout::{GOOD, PanelView, WARN};
+use super::view::{GOOD, PanelView, WARN};
 use crate::audio::AudioStatus;
 use crate::session::record::Bus;
 

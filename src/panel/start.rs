@@ -3,10 +3,10 @@
 use bevy_egui::egui;
 
 use super::intent::PanelIntent;
-use super::layout::{PanelView, WARN};
 use super::live::PatientCode;
+use super::view::{PanelView, WARN};
+use crate::patient_code;
 use crate::script::duration::format_length;
-use crate::session::runtime::check_patient_code;
 
 pub(super) fn start_section(
     ui: &mut egui::Ui,
@@ -36,7 +36,7 @@ pub(super) fn start_section(
     });
     let problem = match code.0.trim() {
         "" => Some("Type the patient's code (never a name).".to_owned()),
-        typed => check_patient_code(typed).err(),
+        typed => patient_code::check(typed).err(),
     };
     if let Some(problem) = &problem {
         ui.small(problem);

@@ -88,11 +88,11 @@ fn apply_actions(
             SessionAction::Start { patient, record } => {
                 if runtime.is_under_way() {
                     info!("ignored start: a session is under way; end it first");
-                } else if let Err(problem) = runtime::check_patient_code(patient) {
+                } else if let Err(problem) = crate::patient_code::check(patient) {
                     warn!("ignored start: {problem}");
                 } else if let Some(script) = &prepared.0 {
                     let path = record.clone().unwrap_or_else(|| {
-                        runtime::new_record_path(&folder.0, patient, &script.session.id)
+                        record::new_record_path(&folder.0, patient, &script.session.id)
                     });
                     runtime.start(script.clone(), patient, &path);
                 } else {

@@ -282,7 +282,7 @@ impl DeskAnswers {
         secs: f64,
         record: &Path,
     ) -> Result<Self, String> {
-        super::runtime::check_patient_code(patient)?;
+        crate::patient_code::check(patient)?;
         let administration = new_administration(&instrument.id);
         let (event, alerts) = scored_event(
             instrument,
@@ -316,7 +316,7 @@ impl DeskAnswers {
 
 /// `<folder>/<patient>/questionnaire-<instrument>-<YYYYMMDD-HHMMSS>.jsonl`, made unique.
 pub fn desk_record_path(folder: &Path, patient: &str, instrument: &str) -> PathBuf {
-    super::runtime::new_record_path(folder, patient, &format!("questionnaire-{instrument}"))
+    super::record::new_record_path(folder, patient, &format!("questionnaire-{instrument}"))
 }
 
 /// Writes a desk record of `answers` in one write: the whole record reaches the disk or

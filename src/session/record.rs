@@ -3,10 +3,11 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::clock::wall_clock;
 use crate::instruments::{ClusterScore, SafetyAlert};
 use crate::script::{Phase, Posture};
 
@@ -497,6 +498,26 @@ pub struct QuestionnaireSoFar {
     pub answers: Vec<u32>,
     /// True when they were sent (confirmed and scored).
     pub sent: bool,
+}
+
+/// `<folder>/<patient>/<session>-<YYYYMMDD-HHMMSS>.jsonl`, made unique if needed.
+pub fn new_record_path(folder: &Path, patient: &str, session: &str) -> PathBuf {
+    let stamp: String = wall_clock()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(14)
+        .collect();
+    let (date, time) = stamp.split_at(stamp.len().min(8));
+    let base = folder
+        .join(patient)
+        .join(format!("{session}-{date}-{time}"));
+    (1..)
+        .map(|attempt| match attempt {
+            1 => base.with_extension("jsonl"),
+            n => PathBuf::from(format!("{}-{n}.jsonl", base.display())),
+        })
+        .find(|path| !path.exists())
+        .unwrap_or_else(|| base.with_extension("jsonl"))
 }
 
 #[cfg(test)]

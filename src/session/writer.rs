@@ -99,6 +99,11 @@ impl RecordWriter {
         self.flush()
     }
 
+    /// True once the record's file exists (it could be created, or was reopened).
+    pub fn is_created(&self) -> bool {
+        self.file.is_some()
+    }
+
     /// How many lines wait to be written.
     pub fn unwritten_lines(&self) -> usize {
         self.unwritten.len()

@@ -1,0 +1,71 @@
+//! What every section of the panel shares: its colours, its state, and [`PanelView`], the
+//! state it reads. The frame (`layout.rs`) and the sections all build on this.
+
+use std::collections::HashMap;
+
+use bevy::prelude::*;
+use bevy_egui::egui;
+
+use super::live::{Course, Library, LiveRecord};
+use crate::audio::AudioStatus;
+use crate::config::{Paths, Settings};
+use crate::instruments::InstrumentSet;
+use crate::posture::PlacementComfort;
+use crate::session::questionnaire::SafetyAlerts;
+use crate::session::unsaved::UnsavedRecords;
+use crate::session::{ReadyScript, SessionRuntime, Volumes};
+use crate::xr::XrStatus;
+
+/// Calm's colour: a deep, soft teal, the panel's one strong colour.
+pub(super) const CALM: egui::Color32 = egui::Color32::from_rgb(46, 120, 128);
+pub(super) const CALM_ON: egui::Color32 = egui::Color32::from_rgb(150, 110, 60);
+pub(super) const GOOD: egui::Color32 = egui::Color32::from_rgb(130, 200, 160);
+pub(super) const WARN: egui::Color32 = egui::Color32::from_rgb(230, 170, 100);
+pub(super) const BAD: egui::Color32 = egui::Color32::from_rgb(235, 120, 110);
+
+/// Whether the panel shows, and what it is in the middle of.
+#[derive(Resource, Debug, Clone, PartialEq)]
+pub struct PanelState {
+    /// False for a clean full-window mirror (Tab).
+    pub visible: bool,
+    /// The End confirmation is open.
+    pub confirming_end: bool,
+    /// The confirmation to clear the painting is open.
+    pub confirming_clear: bool,
+}
+
+impl Default for PanelState {
+    fn default() -> Self {
+        Self {
+            visible: true,
+            confirming_end: false,
+            confirming_clear: false,
+        }
+    }
+}
+
+/// Preview pictures registered with egui, by file.
+#[derive(Resource, Debug, Default)]
+pub struct Previews(pub(super) HashMap<std::path::PathBuf, (Handle<Image>, egui::TextureId)>);
+
+/// Everything the panel reads.
+#[derive(bevy::ecs::system::SystemParam)]
+pub struct PanelView<'w> {
+    pub(super) runtime: Res<'w, SessionRuntime>,
+    pub(super) prepared: Res<'w, ReadyScript>,
+    pub(super) volumes: Res<'w, Volumes>,
+    pub(super) library: Res<'w, Library>,
+    pub(super) live: Res<'w, LiveRecord>,
+    pub(super) course: Res<'w, Course>,
+    pub(super) audio: Option<Res<'w, AudioStatus>>,
+    pub(super) xr: Option<Res<'w, XrStatus>>,
+    pub(super) comfort: Option<Res<'w, PlacementComfort>>,
+    pub(super) images: Res<'w, Assets<Image>>,
+    pub(super) assets: Res<'w, AssetServer>,
+    pub(super) paths: Res<'w, Paths>,
+    pub(super) settings: Option<Res<'w, Settings>>,
+    pub(super) instruments: Res<'w, InstrumentSet>,
+    pub(super) alerts: Res<'w, SafetyAlerts>,
+    pub(super) unsaved: Res<'w, UnsavedRecords>,
+    pub(super) time: Res<'w, Time<Real>>,
+}
