@@ -1,6 +1,8 @@
 //! The shape of the code, enforced: every module of `src/` sits in one of three layers, and
-//! imports only from its own layer or the layers below, with no cycle between modules.
-//! `docs/architecture.md` explains the layers; the table here is the one that counts.
+//! imports only from its own layer or the layers below, with no cycle between modules, nor
+//! between the files of one folder; and no file of `src/` or `tests/` grows past
+//! [`MAX_LINES`]. `docs/architecture.md` explains the layers; the table here is the one that
+//! counts.
 
 #![allow(
     clippy::expect_used,
@@ -8,8 +10,12 @@
     reason = "a test stops at the first thing that is wrong"
 )]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+use common::rust_source::{group_heads, paths_after, without_comments};
 
 /// The layers, lowest first, and their modules (the first part of a `crate::` path).
 const LAYERS: &[(&str, &[&str])] = &[
@@ -69,6 +75,13 @@ const LAYERS: &[(&str, &[&str])] = &[
 /// headless logic plugin.
 const CRATE_ROOT_ITEMS: &[&str] = &["AppSystems", "LogicPlugin", "frame_stages_on_one_thread"];
 
+/// The most lines a file of `src/` or `tests/` may have: past it, a file holds more than one
+/// thing and is split along its seams.
+const MAX_LINES: usize = 700;
+
+/// Files allowed past [`MAX_LINES`], each with its reason. Empty: every file fits.
+const LONG_FILES: &[(&str, &str)] = &[];
+
 /// One `crate::` import: in which file, of which module, as written.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Import {
@@ -83,107 +96,6 @@ fn layer_of(module: &str) -> Option<usize> {
     LAYERS
         .iter()
         .position(|(_, modules)| modules.contains(&module))
-}
-
-/// `source` with its comments and the insides of its string and character literals
-/// blanked, keeping line breaks so that line numbers stay right.
-fn without_comments(source: &str) -> String {
-    let chars: Vec<char> = source.chars().collect();
-    let mut kept = String::with_capacity(source.len());
-    let mut at = 0;
-    let blank = |kept: &mut String, skipped: &[char]| {
-        kept.extend(skipped.iter().filter(|&&c| c == '\n'));
-    };
-    while at < chars.len() {
-        let c = chars[at];
-        let next = chars.get(at + 1).copied();
-        let after_ident = at > 0 && (chars[at - 1].is_alphanumeric() || chars[at - 1] == '_');
-        if c == '/' && next == Some('/') {
-            let end = chars[at..]
-                .iter()
-                .position(|&c| c == '\n')
-                .map_or(chars.len(), |offset| at + offset);
-            at = end;
-        } else if c == '/' && next == Some('*') {
-            let end = (at + 2..chars.len())
-                .find(|&k| chars[k - 1] == '*' && chars[k] == '/')
-                .map_or(chars.len(), |k| k + 1);
-            blank(&mut kept, &chars[at..end]);
-            at = end;
-        } else if c == 'r' && !after_ident && matches!(next, Some('"' | '#')) {
-            // A raw string: r"…", r#"…"#, …
-            let hashes = chars[at + 1..].iter().take_while(|&&c| c == '#').count();
-            let open = at + 1 + hashes;
-            if chars.get(open) != Some(&'"') {
-                kept.push(c);
-                at += 1;
-                continue;
-            }
-            let closing: Vec<char> = std::iter::once('"')
-                .chain(std::iter::repeat_n('#', hashes))
-                .collect();
-            let end = (open + 1..chars.len())
-                .find(|&k| chars[k..].starts_with(&closing))
-                .map_or(chars.len(), |k| k + closing.len());
-            kept.push_str("\"\"");
-            blank(&mut kept, &chars[at..end]);
-            at = end;
-        } else if c == '"' {
-            let mut end = at + 1;
-            while end < chars.len() && chars[end] != '"' {
-                end += if chars[end] == '\\' { 2 } else { 1 };
-            }
-            let end = (end + 1).min(chars.len());
-            kept.push_str("\"\"");
-            blank(&mut kept, &chars[at..end]);
-            at = end;
-        } else if c == '\'' && (next == Some('\\') || chars.get(at + 2) == Some(&'\'')) {
-            // A character literal ('"', '\n'), not a lifetime ('a).
-            let end = (at + 2..chars.len())
-                .find(|&k| chars[k] == '\'' && (chars[k - 1] != '\\' || chars[k - 2] == '\\'))
-                .map_or(chars.len(), |k| k + 1);
-            kept.push_str("' '");
-            at = end;
-        } else {
-            kept.push(c);
-            at += 1;
-        }
-    }
-    kept
-}
-
-/// The first name of each item in a `{…}` group (nested groups skipped).
-fn group_heads(group: &str) -> Vec<String> {
-    let mut heads = Vec::new();
-    let mut depth = 0;
-    let mut at_item_start = true;
-    let mut current = String::new();
-    for c in group.chars() {
-        match c {
-            '{' => depth += 1,
-            '}' => depth -= 1,
-            ',' if depth == 0 => {
-                if !current.is_empty() {
-                    heads.push(std::mem::take(&mut current));
-                }
-                at_item_start = true;
-                continue;
-            }
-            _ => {}
-        }
-        if depth == 0 && at_item_start {
-            if c.is_alphanumeric() || c == '_' {
-                current.push(c);
-            } else if !current.is_empty() {
-                heads.push(std::mem::take(&mut current));
-                at_item_start = false;
-            }
-        }
-    }
-    if !current.is_empty() {
-        heads.push(current);
-    }
-    heads
 }
 
 /// Every `crate::` path in `source` (a file of module `module`), outside comments.
@@ -354,6 +266,103 @@ fn cycles(edges: &BTreeMap<(String, String), Import>) -> Vec<String> {
     messages
 }
 
+/// Where a file of `src/` sits in the module tree: the folder its module is declared in, and
+/// its module's name (`a/b.rs` and `a/b/mod.rs` are both `b` in `a`). `None` for the crate
+/// root and for the top-level modules, whose imports between each other the layer test
+/// checks.
+fn file_place(relative: &Path) -> Option<(Vec<String>, String)> {
+    let mut parts: Vec<String> = relative
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let file = parts.pop()?;
+    let name = match file.as_str() {
+        "mod.rs" => parts.pop()?,
+        other => other.trim_end_matches(".rs").to_owned(),
+    };
+    (!parts.is_empty()).then_some((parts, name))
+}
+
+/// One message for each cycle of imports between the files of one folder of `src/` (a
+/// folder's `mod.rs` left out: it declares the files and wires them together).
+fn file_cycles(files: &[(PathBuf, String)]) -> Vec<String> {
+    let known: BTreeSet<PathBuf> = files.iter().map(|(path, _)| path.clone()).collect();
+    // The file a module path names: `a/b.rs`, or `a/b/mod.rs`.
+    let file_of = |segments: &[String]| -> Option<PathBuf> {
+        (1..=segments.len()).rev().find_map(|length| {
+            let base: PathBuf = segments[..length].iter().collect();
+            [base.with_extension("rs"), base.join("mod.rs")]
+                .into_iter()
+                .find(|path| known.contains(path))
+        })
+    };
+    let mut edges: BTreeMap<(String, String), Import> = BTreeMap::new();
+    for (relative, source) in files {
+        let Some((folder, own)) = file_place(relative) else {
+            continue;
+        };
+        // A file's tests (its `#[cfg(test)]` module, last in the file) may borrow a sibling's
+        // helpers: only what the program itself is built from counts.
+        let code = without_comments(source);
+        let code = code.split("#[cfg(test)]").next().unwrap_or_default();
+        let shown = format!("src/{}", relative.display());
+        let reached = paths_after(code, "super::")
+            .into_iter()
+            .map(|(line, path)| {
+                let written = format!("super::{}", path.join("::"));
+                (line, [folder.clone(), path].concat(), written)
+            })
+            .chain(
+                paths_after(code, "crate::")
+                    .into_iter()
+                    .map(|(line, path)| {
+                        (line, path.clone(), format!("crate::{}", path.join("::")))
+                    }),
+            );
+        for (line, path, written) in reached {
+            let Some(target) = file_of(&path) else {
+                continue;
+            };
+            let Some((target_folder, target_name)) = file_place(&target) else {
+                continue;
+            };
+            if target_folder != folder || target_name == own {
+                continue;
+            }
+            edges
+                .entry((shown.clone(), format!("src/{}", target.display())))
+                .or_insert(Import {
+                    file: shown.clone(),
+                    line,
+                    target: target_name,
+                    written,
+                });
+        }
+    }
+    cycles(&edges)
+        .into_iter()
+        .map(|message| message.replace("between modules", "between files of one folder"))
+        .collect()
+}
+
+/// Every file of `folder` (and below) with more than [`MAX_LINES`] lines, unless it is in
+/// [`LONG_FILES`].
+fn long_files(files: &[(PathBuf, String)], shown_under: &str) -> Vec<String> {
+    files
+        .iter()
+        .filter_map(|(path, text)| {
+            let shown = format!("{shown_under}/{}", path.display());
+            let lines = text.lines().count();
+            (lines > MAX_LINES && !LONG_FILES.iter().any(|(long, _)| *long == shown)).then(|| {
+                format!(
+                    "{shown} has {lines} lines, over {MAX_LINES}: split it along its seams \
+                     into files whose names say what each holds"
+                )
+            })
+        })
+        .collect()
+}
+
 /// Every `.rs` file under `folder`, with its path relative to `root`.
 fn rust_files(root: &Path, folder: &Path, into: &mut Vec<(PathBuf, String)>) {
     let mut entries: Vec<_> = std::fs::read_dir(folder)
@@ -388,6 +397,99 @@ fn every_import_follows_the_layers_and_no_modules_import_each_other() {
         problems.is_empty(),
         "the layers are broken:\n{}",
         problems.join("\n")
+    );
+}
+
+#[test]
+fn no_files_of_one_folder_import_each_other() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &src, &mut files);
+    let cycles = file_cycles(&files);
+    assert!(cycles.is_empty(), "{}", cycles.join("\n"));
+}
+
+#[test]
+fn no_file_of_src_or_tests_is_over_the_line_limit() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut problems = Vec::new();
+    for folder in ["src", "tests"] {
+        let mut files = Vec::new();
+        rust_files(&root.join(folder), &root.join(folder), &mut files);
+        assert!(!files.is_empty(), "{folder}/ has files");
+        problems.extend(long_files(&files, folder));
+    }
+    for (long, reason) in LONG_FILES {
+        assert!(
+            root.join(long).exists() && !reason.is_empty(),
+            "{long}: an exception names a file that is gone, or gives no reason"
+        );
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Planted files whose folder has a cycle (through `super::`, through `crate::`, a group)
+/// and a long file: each is named; a folder's `mod.rs` importing its files is not a cycle.
+#[test]
+fn a_planted_cycle_between_files_or_a_long_file_is_named() {
+    let planted = vec![
+        (
+            PathBuf::from("panel/layout.rs"),
+            "use super::{session::calm_button, view::PanelView};\n".to_owned(),
+        ),
+        (
+            PathBuf::from("panel/session.rs"),
+            "//! Session.\n\nfn f() { crate::panel::layout::draw_panel(); }\n".to_owned(),
+        ),
+        (
+            PathBuf::from("panel/view.rs"),
+            "use super::live::Course;\n".to_owned(),
+        ),
+        (
+            PathBuf::from("panel/mod.rs"),
+            "use layout::draw_panel;\nuse view::PanelView;\n".to_owned(),
+        ),
+        (
+            PathBuf::from("panel/live.rs"),
+            "use super::PanelState;\n".to_owned(),
+        ),
+        (
+            PathBuf::from("session/runtime/mod.rs"),
+            "use super::questionnaire::PendingAlert;\n".to_owned(),
+        ),
+        (
+            PathBuf::from("session/questionnaire.rs"),
+            "use super::runtime::new_record_path;\n".to_owned(),
+        ),
+    ];
+    assert_eq!(
+        file_cycles(&planted),
+        [
+            "an import cycle between files of one folder: src/panel/layout.rs → \
+             src/panel/session.rs (src/panel/layout.rs:1 `super::session::calm_button`), \
+             src/panel/session.rs → src/panel/layout.rs (src/panel/session.rs:3 \
+             `crate::panel::layout::draw_panel`)",
+            "an import cycle between files of one folder: src/session/questionnaire.rs → \
+             src/session/runtime/mod.rs (src/session/questionnaire.rs:1 \
+             `super::runtime::new_record_path`), src/session/runtime/mod.rs → \
+             src/session/questionnaire.rs (src/session/runtime/mod.rs:1 \
+             `super::questionnaire::PendingAlert`)",
+        ]
+    );
+    let long = vec![
+        (PathBuf::from("short.rs"), "fn f() {}\n".repeat(MAX_LINES)),
+        (
+            PathBuf::from("long.rs"),
+            "fn f() {}\n".repeat(MAX_LINES + 1),
+        ),
+    ];
+    assert_eq!(
+        long_files(&long, "tests"),
+        [format!(
+            "tests/long.rs has {} lines, over {MAX_LINES}: split it along its seams into \
+             files whose names say what each holds",
+            MAX_LINES + 1
+        )]
     );
 }
 

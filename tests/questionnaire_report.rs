@@ -386,7 +386,7 @@ fn a_safety_alert_shows_in_every_report_until_acknowledged() {
         );
         assert!(alerts.contains("PHQ-9 item 9"), "{name}: {alerts}");
         assert!(
-            alerts.contains(&stillpoint::report::html::escape(item_text)),
+            alerts.contains(&stillpoint::report::words::escape(item_text)),
             "{name}: the item's words"
         );
         assert!(alerts.contains("“Several days” (1)"), "{name}: {alerts}");

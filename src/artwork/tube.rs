@@ -363,6 +363,7 @@ fn any_perpendicular(tangent: Vec3) -> Vec3 {
 mod tests {
     use super::*;
     use crate::artwork::model::{CANVAS_CENTRE, Rgb};
+    use crate::artwork::stroke_shape::MIN_PRESSURE_WIDTH;
     use bevy::math::Vec2;
 
     fn stroke(points: usize, symmetry: u32) -> Stroke {

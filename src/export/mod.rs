@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::instruments::InstrumentSet;
-use crate::report::outcomes::{Administration, RaisedAlert, course, wall_time};
+use crate::report::outcomes::{Administration, RaisedAlert, course};
 use crate::report::summary::SessionSummary;
+use crate::report::words::wall_time;
 use crate::session::record::{AnsweredVia, ReadRecord};
 
 /// What an export can be written as.

@@ -11,7 +11,7 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use super::outcomes::{readable_time, wall_time};
+use super::words::{readable_time, wall_time};
 use crate::instruments::{Instrument, InstrumentSet};
 use crate::session::record::{EventKind, ReadRecord};
 

@@ -10,45 +10,8 @@ use super::html_questionnaires::{
 use super::outcomes::Questionnaires;
 use super::paintings::PaintingPicture;
 use super::summary::{Outcome, SessionSummary, Stretch};
+use super::words::{clock, escape, length};
 use crate::session::record::EndReason;
-
-/// Escapes text for HTML.
-pub fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
-}
-
-/// A session time as `m:ss` (or `h:mm:ss`).
-pub fn clock(secs: f64) -> String {
-    let total = secs.max(0.0).round() as u64;
-    let (hours, minutes, seconds) = (total / 3600, total / 60 % 60, total % 60);
-    if hours > 0 {
-        format!("{hours}:{minutes:02}:{seconds:02}")
-    } else {
-        format!("{minutes}:{seconds:02}")
-    }
-}
-
-/// A length as the therapist says it: `45 s`, `3 min 10 s`, `1 h 02 min`.
-pub fn length(secs: f64) -> String {
-    let total = secs.max(0.0).round() as u64;
-    match (total / 3600, total / 60 % 60, total % 60) {
-        (0, 0, seconds) => format!("{seconds} s"),
-        (0, minutes, 0) => format!("{minutes} min"),
-        (0, minutes, seconds) => format!("{minutes} min {seconds} s"),
-        (hours, minutes, _) => format!("{hours} h {minutes:02} min"),
-    }
-}
 
 fn stretches(list: &[Stretch]) -> String {
     if list.is_empty() {

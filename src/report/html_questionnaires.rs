@@ -4,9 +4,9 @@
 use std::fmt::Write;
 
 use super::charts::Chart;
-use super::html::{clock, escape};
-use super::outcomes::{AlertShown, InstrumentCourse, Questionnaires, Taken, readable_time as when};
+use super::outcomes::{AlertShown, InstrumentCourse, Questionnaires, Taken};
 use super::summary::SessionSummary;
+use super::words::{clock, escape, readable_time as when};
 
 /// ", 5 questionnaire(s), 2 at the desk" for the header, or nothing.
 pub(super) fn questionnaires_taken(questionnaires: &Questionnaires) -> String {

@@ -8,6 +8,7 @@ mod html_questionnaires;
 pub mod outcomes;
 pub mod paintings;
 pub mod summary;
+pub mod words;
 
 use std::path::{Path, PathBuf};
 

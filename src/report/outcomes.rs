@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::alerts::matched_alerts;
 pub use super::alerts::{AlertShown, RaisedAlert, alerts_in};
+use super::words::wall_time;
 use crate::instruments::{
     ClusterScore, CourseChange, Instrument, InstrumentSet, cluster_rule, course_change,
 };
@@ -182,20 +183,6 @@ pub fn abandoned_in(path: &Path, record: &ReadRecord) -> Vec<Abandoned> {
             when: wall_time(record, left.t),
         })
         .collect()
-}
-
-/// The wall-clock time, RFC 3339 UTC to the nearest second, of session time `t` in
-/// `record`: from the session's start, or from a desk record's questionnaire. Every report
-/// and export turns session time into wall time with this.
-pub fn wall_time(record: &ReadRecord, t: f64) -> Option<String> {
-    let origin = match &record.events.first()?.kind {
-        EventKind::SessionStarted { started_at, .. } => started_at,
-        EventKind::Questionnaire { taken_at, .. } => taken_at,
-        _ => return None,
-    };
-    let origin = humantime::parse_rfc3339_weak(origin).ok()?;
-    let after = std::time::Duration::try_from_secs_f64(t.max(0.0).round()).ok()?;
-    Some(humantime::format_rfc3339_seconds(origin.checked_add(after)?).to_string())
 }
 
 /// An administration with how it compares with the course's first on its instrument.
@@ -376,15 +363,6 @@ pub fn screening_in_words(taken: &Administration) -> Vec<String> {
         )
     });
     rule.into_iter().chain(cut).collect()
-}
-
-/// An RFC 3339 time as a therapist reads it: "2026-11-09 09:41 UTC".
-pub fn readable_time(rfc3339: &str) -> String {
-    match (rfc3339.get(..10), rfc3339.get(11..16)) {
-        (Some(day), Some(time)) if rfc3339.ends_with('Z') => format!("{day} {time} UTC"),
-        (Some(day), Some(time)) => format!("{day} {time}"),
-        _ => rfc3339.to_owned(),
-    }
 }
 
 /// Everything about questionnaires in a set of records: each instrument's course, the
@@ -684,7 +662,7 @@ mod tests {
             Some("2026-11-04T09:31:15Z")
         );
         assert_eq!(
-            readable_time("2026-11-04T09:31:15Z"),
+            super::super::words::readable_time("2026-11-04T09:31:15Z"),
             "2026-11-04 09:31 UTC"
         );
     }
