@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Stillpoint needs to build and run on Debian 12/13 or Ubuntu 24.04, skipping
 # what is already there. `--test` adds what the test suite needs (a virtual display, a browser
-# for the report's check, Node.js for the Khronos glTF Validator, Python's venv for the FHIR
+# for the report's check, Node.js and npm with the Khronos glTF Validator from the npm registry
+# at the version pinned in tools/gltf-validator/package-lock.json, Python's venv for the FHIR
 # validator of tools/fhir-validate.sh, and for the headset check, debootstrap). Uses sudo
 # when not run as root. Sourced by tools/run.sh and tools/test.sh; it can also be run on its
 # own.
@@ -47,6 +48,9 @@ packages+=(libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libvulka
            mesa-vulkan-drivers "$(first_offered libasound2t64 libasound2)")
 if [ "${1:-}" = "--test" ]; then
     packages+=(xvfb xauth chromium debootstrap desktop-file-utils nodejs python3-venv)
+    # Debian's nodejs comes without npm, which is a package of its own; a Node.js that brings
+    # its own npm (NodeSource's, which conflicts with Debian's npm) is left as it is.
+    command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 
 missing=()
@@ -57,6 +61,18 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "Installing: ${missing[*]}"
     refresh_lists
     sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The Khronos glTF Validator that the tests check each GLB export with: `npm ci` installs the
+# version pinned in package-lock.json into tools/gltf-validator/node_modules, again whenever
+# that lockfile changes (a copy of the one installed is kept in node_modules).
+if [ "${1:-}" = "--test" ]; then
+    validator_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/gltf-validator"
+    if ! cmp -s "$validator_dir/package-lock.json" "$validator_dir/node_modules/.installed-lock.json"; then
+        echo "Installing the Khronos glTF Validator (npm ci in tools/gltf-validator)"
+        (cd "$validator_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error \
+            && cp package-lock.json node_modules/.installed-lock.json)
+    fi
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then

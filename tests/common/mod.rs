@@ -59,14 +59,21 @@ pub fn stdout(output: &Output) -> String {
 }
 
 /// The Khronos glTF Validator's report on a glTF or GLB file (`issues` and `info`), through
-/// `node` and the validator vendored in `tools/gltf-validator` (tools/setup.sh --test
-/// installs Node.js).
+/// `node` and `tools/gltf-validator/validate.mjs`, which runs the npm package `gltf-validator`
+/// at the version pinned in `tools/gltf-validator/package-lock.json` (tools/setup.sh --test
+/// installs Node.js and, with `npm ci`, the package into `tools/gltf-validator/node_modules`).
 pub fn khronos_gltf_report(path: &Path) -> serde_json::Value {
+    const INSTALL: &str = "run tools/setup.sh --test (installs Node.js and the Khronos glTF \
+                           Validator from npm into tools/gltf-validator/node_modules)";
+    assert!(
+        project_path("tools/gltf-validator/node_modules/gltf-validator/package.json").exists(),
+        "the Khronos glTF Validator is not installed: {INSTALL}"
+    );
     let output = Command::new("node")
         .arg(project_path("tools/gltf-validator/validate.mjs"))
         .arg(path)
         .output()
-        .expect("node runs (tools/setup.sh --test installs it)");
+        .unwrap_or_else(|error| panic!("node does not run ({error}): {INSTALL}"));
     serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
         panic!(
             "the validator's report is JSON ({error}): {}",

@@ -1,13 +1,23 @@
-// Validates a glTF or GLB file with the Khronos glTF Validator (vendored beside this file,
-// version 2.0.0-dev.3.10, Apache-2.0: see LICENSE and NOTICES here) and prints its report as
-// JSON: `issues` (numErrors, numWarnings, messages) and `info` (extensions, vertex and
-// triangle counts). Exits 1 when the file has errors, 2 when it cannot be read.
+// Validates a glTF or GLB file with the Khronos glTF Validator (the npm package
+// `gltf-validator`, Apache-2.0, at the version pinned in package.json and package-lock.json
+// beside this file; tools/setup.sh --test installs it into node_modules here with `npm ci`) and
+// prints its report as JSON: `issues` (numErrors, numWarnings, messages) and `info`
+// (extensions, vertex and triangle counts). Exits 1 when the file has errors, 2 when it cannot
+// be read or the validator is not installed.
 //
 // Usage: node tools/gltf-validator/validate.mjs FILE.glb
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 
-const validator = createRequire(import.meta.url)('./index.js');
+let validator;
+try {
+    validator = (await import('gltf-validator')).default;
+} catch (error) {
+    console.error(
+        'The Khronos glTF Validator is not installed: run tools/setup.sh --test (installs it ' +
+            'from npm into tools/gltf-validator/node_modules). ' + error.message
+    );
+    process.exit(2);
+}
 const path = process.argv[2];
 let bytes;
 try {
