@@ -2,6 +2,10 @@
 
 #![allow(dead_code, reason = "each test file uses a different subset")]
 
+pub mod export;
+pub mod questionnaire;
+pub mod session;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
