@@ -5,6 +5,7 @@
 pub mod export;
 pub mod questionnaire;
 pub mod session;
+pub mod window;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
