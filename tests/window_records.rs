@@ -223,7 +223,8 @@ fn closing_the_window_mid_painting_saves_the_painting_first() {
     );
     // The therapist closes the window with the painting unsaved (autosave is 20 s away),
     // once the window shows the step (its title says so: the app is drawing it). Like a
-    // therapist, the test clicks again if a click is not taken.
+    // therapist, the test clicks again if a click is not taken, after 2 s (well before the
+    // autosave, which must not be what saves the painting here).
     let mut clicked = None;
     let ended = loop {
         if let Some(status) = app.try_wait().expect("its status") {
@@ -234,7 +235,7 @@ fn closing_the_window_mid_painting_saves_the_painting_first() {
             break None;
         }
         let click_again = clicked
-            .is_none_or(|at: std::time::Instant| at.elapsed() > std::time::Duration::from_secs(20));
+            .is_none_or(|at: std::time::Instant| at.elapsed() > std::time::Duration::from_secs(2));
         if click_again && close_the_window("step 1 of 1 (Paint)") {
             clicked = Some(std::time::Instant::now());
         }
