@@ -4,10 +4,14 @@
 //! way, through the same action path as everything else.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bevy::prelude::*;
+use bevy::render::render_resource::PipelineCache;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
+use bevy::render::{Render, RenderApp, RenderSystems};
 
 use crate::AppSystems;
 use crate::environment::ShownEnvironment;
@@ -16,8 +20,18 @@ use crate::session::{SessionAction, SessionRuntime, SessionState};
 use crate::simulate::{ScriptedActions, send_due_actions};
 use crate::visuals::fade::Veil;
 
-/// Frames rendered after the moment is reached, so every pipeline has compiled.
+/// Frames rendered after the moment is reached, at most, before the picture is taken: by
+/// then every pipeline has compiled (or never will).
 const SETTLE_FRAMES: u32 = 45;
+
+/// The picture is taken sooner once this many frames in a row had no pipeline compiling (a
+/// thing drawn for the first time compiles its pipeline a frame or two after it shows)...
+const QUIET_FRAMES: u32 = 4;
+
+/// ...and this many seconds of real time have passed since the moment was reached, so that
+/// the words, the board and the orb have faded in (they fade in real time, each in under a
+/// second and a half).
+const SETTLE_SECS: f32 = 1.5;
 
 /// A picture asked for on the command line.
 #[derive(Debug, Clone, Default)]
@@ -43,7 +57,21 @@ struct Request {
     path: PathBuf,
     at: Option<f64>,
     settle_frames: u32,
+    quiet_frames: u32,
+    settle_secs: f32,
     thumbnail: bool,
+}
+
+/// How many pipelines the render world has still waiting to compile, as it last counted
+/// them (shared by the main and the render world).
+#[derive(Resource, Debug, Clone)]
+struct PipelinesWaiting(Arc<AtomicUsize>);
+
+/// Counts the render world's pipelines still waiting to compile, after this frame's
+/// compiling has been looked at.
+fn count_waiting_pipelines(cache: Option<Res<PipelineCache>>, waiting: Res<PipelinesWaiting>) {
+    let count = cache.map_or(usize::MAX, |cache| cache.waiting_pipelines().count());
+    waiting.0.store(count, Ordering::Relaxed);
 }
 
 impl Plugin for CapturePlugin {
@@ -52,9 +80,19 @@ impl Plugin for CapturePlugin {
             path: self.0.path.clone(),
             at: self.0.at,
             settle_frames: SETTLE_FRAMES,
+            quiet_frames: 0,
+            settle_secs: 0.0,
             thumbnail: self.0.thumbnail,
         })
         .add_systems(Update, capture_when_ready.in_set(AppSystems::Present));
+        if let Some(render_app) = app.get_sub_app_mut(RenderApp) {
+            let waiting = PipelinesWaiting(Arc::new(AtomicUsize::new(usize::MAX)));
+            render_app.insert_resource(waiting.clone()).add_systems(
+                Render,
+                count_waiting_pipelines.in_set(RenderSystems::Cleanup),
+            );
+            app.insert_resource(waiting);
+        }
         if self.0.at.is_some() {
             app.insert_resource(ScriptedActions::new(self.0.actions.clone()))
                 .add_systems(Startup, stop_the_frame_clock)
@@ -100,6 +138,8 @@ fn capture_when_ready(
     veil: Res<Veil>,
     glide: Option<Res<Glide>>,
     runtime: Res<SessionRuntime>,
+    time: Res<Time<Real>>,
+    waiting: Option<Res<PipelinesWaiting>>,
     request: Option<ResMut<Request>>,
 ) {
     let Some(mut request) = request else { return };
@@ -110,7 +150,16 @@ fn capture_when_ready(
     if shown.0.is_none() || !veil.is_clear() || !settled || !reached {
         return;
     }
-    if request.settle_frames > 0 {
+    // Without a count from the render world, every one of the settling frames is waited.
+    let compiling = waiting.is_none_or(|waiting| waiting.0.load(Ordering::Relaxed) > 0);
+    request.quiet_frames = if compiling {
+        0
+    } else {
+        request.quiet_frames + 1
+    };
+    request.settle_secs += time.delta_secs();
+    let quiet = request.quiet_frames >= QUIET_FRAMES;
+    if request.settle_frames > 0 && !(quiet && request.settle_secs >= SETTLE_SECS) {
         request.settle_frames -= 1;
         return;
     }

@@ -18,6 +18,10 @@ use crate::visuals::fade::Veil;
 /// Frames rendered before measuring, so pipelines have compiled and fades have settled.
 const WARM_UP_FRAMES: u32 = 120;
 
+/// When set, the frames rendered before measuring instead of [`WARM_UP_FRAMES`]: for tests,
+/// which check what the benchmark reports rather than its figures.
+pub const WARM_UP_OVERRIDE: &str = "STILLPOINT_BENCH_WARM_UP_FRAMES";
+
 /// A benchmark asked for on the command line.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RenderBench {
@@ -68,7 +72,10 @@ impl Plugin for RenderBenchPlugin {
         app.insert_resource(Measurements {
             wanted: self.0.frames,
             at: self.0.at,
-            warm_up: WARM_UP_FRAMES,
+            warm_up: std::env::var(WARM_UP_OVERRIDE)
+                .ok()
+                .and_then(|frames| frames.parse().ok())
+                .unwrap_or(WARM_UP_FRAMES),
             frame_ms: Vec::new(),
             app_us: Vec::new(),
             opened: None,

@@ -2,7 +2,11 @@
 
 #![allow(dead_code, reason = "each test file uses a different subset")]
 
+pub mod export;
+pub mod questionnaire;
 pub mod rust_source;
+pub mod session;
+pub mod window;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
