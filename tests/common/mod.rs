@@ -1,6 +1,12 @@
 //! Helpers shared by the integration tests.
 
 #![allow(dead_code, reason = "each test file uses a different subset")]
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test helper stops the test at the first thing that is wrong"
+)]
 
 pub mod export;
 pub mod questionnaire;
