@@ -398,12 +398,9 @@ fn collect_library(
         if alerts.knows(&pending) {
             continue;
         }
-        pending.revised_to = raised.revised_to.map(|answer| {
-            let words = instrument
-                .and_then(|instrument| instrument.answer_label(answer))
-                .unwrap_or_default();
-            format!("{words} ({answer})")
-        });
+        if let Some(answer) = raised.revised_to {
+            pending.revise(instrument.map(AsRef::as_ref), answer);
+        }
         pending.raised_at = "in an earlier session, and not yet acknowledged".to_owned();
         alerts.raise([pending]);
     }

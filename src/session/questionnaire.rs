@@ -89,24 +89,16 @@ impl PendingAlert {
         administration: Option<String>,
     ) -> Self {
         Self {
-            record,
-            administration,
-            patient: patient.to_owned(),
-            instrument: instrument.id.clone(),
             name: instrument.short.clone(),
-            item: alert.item,
             item_text: instrument
                 .item_text(alert.item)
                 .unwrap_or_default()
                 .to_owned(),
-            answer: alert.answer,
             answer_label: instrument
                 .answer_label(alert.answer)
                 .unwrap_or_default()
                 .to_owned(),
-            revised_to: None,
-            message: alert.message.clone(),
-            raised_at: format!("at {} (UTC)", wall_clock()),
+            ..Self::raised(&instrument.id, alert, patient, record, administration)
         }
     }
 
@@ -119,30 +111,57 @@ impl PendingAlert {
         record: Option<PathBuf>,
         administration: Option<String>,
     ) -> Self {
+        let raised = Self::raised(instrument, alert, patient, record, administration);
         Self {
-            record,
-            administration,
-            patient: patient.to_owned(),
-            instrument: instrument.to_owned(),
             name: format!("\"{instrument}\""),
-            item: alert.item,
             item_text: format!(
                 "The questionnaire \"{instrument}\" is no longer loaded, so its wording cannot \
                  be shown: see item {} on the paper form.",
                 alert.item
             ),
-            answer: alert.answer,
             answer_label: format!("answer {} of the scale", alert.answer),
-            revised_to: None,
             message: if alert.message.is_empty() {
                 "A safety item was answered above its threshold. Please check in with the \
                  patient."
                     .to_owned()
             } else {
-                alert.message.clone()
+                raised.message.clone()
             },
+            ..raised
+        }
+    }
+
+    /// What every alert holds from the record, its wording left for the caller.
+    fn raised(
+        instrument: &str,
+        alert: &SafetyAlert,
+        patient: &str,
+        record: Option<PathBuf>,
+        administration: Option<String>,
+    ) -> Self {
+        Self {
+            record,
+            administration,
+            patient: patient.to_owned(),
+            instrument: instrument.to_owned(),
+            name: String::new(),
+            item: alert.item,
+            item_text: String::new(),
+            answer: alert.answer,
+            answer_label: String::new(),
+            revised_to: None,
+            message: alert.message.clone(),
             raised_at: format!("at {} (UTC)", wall_clock()),
         }
+    }
+
+    /// Marks the alert's answer as since changed to `answer` (below the threshold: the alert
+    /// stays), in the words of `instrument` when it is loaded.
+    pub fn revise(&mut self, instrument: Option<&Instrument>, answer: u32) {
+        let words = instrument
+            .and_then(|instrument| instrument.answer_label(answer))
+            .unwrap_or_default();
+        self.revised_to = Some(format!("{words} ({answer})"));
     }
 
     /// The same alert: its record, administration, instrument and item.

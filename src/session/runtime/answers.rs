@@ -70,8 +70,7 @@ impl SessionRuntime {
             self.raised.push(pending);
         } else if let Some(earlier) = self.alerted.iter_mut().find(|alert| alert.item == item) {
             // Answered again below the threshold: the alert stays, marked as revised.
-            let words = instrument.answer_label(value).unwrap_or_default();
-            earlier.revised_to = Some(format!("{words} ({value})"));
+            earlier.revise(Some(&instrument), value);
             self.raised.push(earlier.clone());
         }
     }
