@@ -18,52 +18,15 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bevy::prelude::*;
-use bevy::time::TimeUpdateStrategy;
-use common::{Mounted, project_path};
-use stillpoint::LogicPlugin;
-use stillpoint::instruments::InstrumentSet;
-use stillpoint::script::SessionScript;
-use stillpoint::script::library::check_file;
-use stillpoint::script::validate::Context;
+use common::Mounted;
+use common::questionnaire::panel_app;
 use stillpoint::session::questionnaire::{DeskOutcome, DeskQuestionnaireRecorded, SafetyAlerts};
 use stillpoint::session::record::ReadRecord;
 use stillpoint::session::unsaved::{RETRY_EVERY, UnsavedRecords};
-use stillpoint::session::{ReadyScript, SessionAction, SessionRuntime};
-
-/// The session logic, headless, recording into `records`, with the bundled instruments and
-/// the outcome-measures session ready to start.
-fn logic_app(records: &Path) -> App {
-    let path = project_path("assets/sessions/outcome-measures.session.ron");
-    let session = check_file(&path, &Context::default())
-        .outcome
-        .expect("bundled session is valid")
-        .session;
-    let (instruments, problems) = InstrumentSet::load(&[project_path("assets/instruments")]);
-    assert!(problems.is_empty(), "{problems:?}");
-    let mut app = App::new();
-    app.add_plugins((
-        MinimalPlugins,
-        LogicPlugin {
-            records_folder: records.to_path_buf(),
-        },
-    ))
-    .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
-        100,
-    )))
-    .insert_resource(instruments)
-    .insert_resource(ReadyScript(Some(Arc::new(SessionScript {
-        session,
-        sha256: "0".repeat(64),
-        warnings: Vec::new(),
-    }))));
-    stillpoint::simulate::single_threaded(&mut app);
-    app.update();
-    app
-}
+use stillpoint::session::{SessionAction, SessionRuntime};
 
 fn send(app: &mut App, action: SessionAction) {
     app.world_mut().write_message(action);
@@ -151,7 +114,7 @@ fn on_a_full_disk_the_desk_alert_shows_and_the_session_end_waits_until_there_is_
     let dir = tempfile::tempdir().expect("temp dir");
     let records = dir.path().join("records");
     let _mounted = Mounted::tmpfs(&records, "1m", "");
-    let mut app = logic_app(&records);
+    let mut app = panel_app(&records);
     // A session under way for one patient, whose record has its first lines.
     send(
         &mut app,
@@ -249,7 +212,7 @@ fn in_a_read_only_folder_the_desk_alert_shows_and_the_answers_are_saved_once_it_
     let dir = tempfile::tempdir().expect("temp dir");
     let records = dir.path().join("records");
     let _mounted = Mounted::tmpfs(&records, "1m", ",ro");
-    let mut app = logic_app(&records);
+    let mut app = panel_app(&records);
     send(&mut app, desk_phq9("P-403"));
     assert_eq!(waiting_alerts(&app), 1, "the alert shows");
     let place = match last_outcome(&app) {
@@ -280,7 +243,7 @@ fn in_a_read_only_folder_the_desk_alert_shows_and_the_answers_are_saved_once_it_
 fn a_records_folder_removed_during_a_session_gets_the_whole_record_back() {
     let dir = tempfile::tempdir().expect("temp dir");
     let records = dir.path().join("records");
-    let mut app = logic_app(&records);
+    let mut app = panel_app(&records);
     send(
         &mut app,
         SessionAction::Start {

@@ -92,23 +92,6 @@ mod tests {
     use super::*;
     use crate::artwork::model::{CANVAS_CENTRE, Rgb, Symmetry};
 
-    fn stroke(points: usize) -> Stroke {
-        Stroke {
-            colour: Rgb([143, 184, 222]),
-            width: 0.02,
-            symmetry: Symmetry::new(1),
-            points: (0..points)
-                .map(|i| {
-                    let a = i as f32 * 0.05;
-                    StrokePoint {
-                        at: CANVAS_CENTRE + Vec3::new(a.cos() * 0.2, a.sin() * 0.2, a * 0.01),
-                        pressure: 0.8,
-                    }
-                })
-                .collect(),
-        }
-    }
-
     #[test]
     fn a_lean_stroke_keeps_its_tips_and_stays_within_the_tolerance() {
         // A wavy line with pressure that swells: many points on gentle curves.
@@ -123,8 +106,10 @@ mod tests {
             })
             .collect();
         let stroke = Stroke {
+            colour: Rgb([143, 184, 222]),
+            width: 0.02,
+            symmetry: Symmetry::new(1),
             points,
-            ..stroke(0)
         };
         let lean_stroke = lean(&stroke);
         let kept = lean_stroke.points.len();
