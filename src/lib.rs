@@ -37,6 +37,7 @@ pub mod session;
 pub mod simulate;
 pub mod viewpoint;
 pub mod visuals;
+pub mod voice;
 pub mod xr;
 
 use bevy::ecs::schedule::SingleThreadedExecutor;

@@ -38,6 +38,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "report",
             "script",
             "session",
+            "voice",
         ],
     ),
     (

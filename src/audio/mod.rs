@@ -7,6 +7,7 @@
 //! plays it on the sound card ([`plugin`]); `export-audio` renders the same mix offline
 //! ([`export`]). Without a sound card the app runs on silently and says so once.
 
+pub mod capture;
 pub mod conductor;
 pub mod cues;
 pub mod dsp;
