@@ -8,11 +8,16 @@
 //! An edited text has a new key, so it goes back to having no voice until one is made or
 //! recorded. Everything here is headless: it names files, it plays nothing.
 
+pub mod synthetic;
 pub mod wav;
 
 use std::path::{Path, PathBuf};
 
+use bevy::prelude::Resource;
 use sha2::{Digest, Sha256};
+
+use crate::exercises::spoken_texts;
+use crate::script::Session;
 
 /// The folder of voice clips, in the data folder and in `assets/`.
 pub const VOICE_FOLDER: &str = "voice";
@@ -28,6 +33,47 @@ pub fn voice_key(text: &str) -> String {
         .iter()
         .take(8)
         .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Counts changes to the data folder's voice clips made while the app runs (a take recorded,
+/// redone or deleted, a synthetic clip made): whatever holds clips loaded reloads them when
+/// it changes.
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct VoiceRevision(pub u64);
+
+impl VoiceRevision {
+    /// Says that the clips changed.
+    pub fn bump(&mut self) {
+        self.0 = self.0.wrapping_add(1);
+    }
+}
+
+/// One text a session speaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpokenText {
+    /// The words.
+    pub text: String,
+    /// Their [`voice_key`].
+    pub key: String,
+    /// The first step (from 0) that speaks them.
+    pub step: usize,
+}
+
+/// Every text `session` speaks, once each, in the order they first come.
+pub fn session_texts(session: &Session) -> Vec<SpokenText> {
+    let mut seen = std::collections::HashSet::new();
+    session
+        .steps
+        .iter()
+        .enumerate()
+        .flat_map(|(step, kind)| spoken_texts(kind).into_iter().map(move |text| (step, text)))
+        .filter(|(_, text)| seen.insert(voice_key(text)))
+        .map(|(step, text)| SpokenText {
+            key: voice_key(&text),
+            text,
+            step,
+        })
         .collect()
 }
 
