@@ -71,6 +71,8 @@ pub struct SessionSummary {
     pub resumptions: usize,
     /// The paintings saved, the last save of each paint step, in step order.
     pub artworks: Vec<SavedPainting>,
+    /// The voice notes the patient kept, in the order they were spoken.
+    pub voice_notes: Vec<KeptVoiceNote>,
     /// Questionnaires left before their answers were sent: the instrument and how many
     /// items were answered.
     pub questionnaires_abandoned: Vec<(String, usize)>,
@@ -118,6 +120,7 @@ impl SessionSummary {
             intention: None,
             resumptions: 0,
             artworks: Vec::new(),
+            voice_notes: Vec::new(),
             questionnaires_abandoned: record
                 .left_questionnaires()
                 .iter()
@@ -190,6 +193,18 @@ impl SessionSummary {
                         None => summary.artworks.push(saved),
                     }
                 }
+                EventKind::VoiceNote {
+                    step,
+                    file,
+                    seconds,
+                    prompt,
+                } => summary.voice_notes.push(KeptVoiceNote {
+                    step: *step,
+                    file: file.clone(),
+                    seconds: *seconds,
+                    prompt: prompt.clone(),
+                    at: t,
+                }),
                 EventKind::SessionEnded { reason } => summary.outcome = Outcome::Ended(*reason),
                 EventKind::SessionStarted { .. }
                 | EventKind::StepEntered { .. }
@@ -200,7 +215,8 @@ impl SessionSummary {
                 | EventKind::QuestionnaireAbandoned { .. }
                 | EventKind::SafetyAlert { .. }
                 | EventKind::SafetyAcknowledged { .. }
-                | EventKind::ArtworkOpened { .. } => {}
+                | EventKind::ArtworkOpened { .. }
+                | EventKind::VoiceNoteSkipped { .. } => {}
             }
         }
         // A step skipped once but completed later counts as completed.
@@ -237,6 +253,21 @@ pub struct SavedPainting {
     pub strokes: usize,
     /// Its points.
     pub points: usize,
+}
+
+/// A voice note a session kept.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeptVoiceNote {
+    /// The voice-note step, from 0.
+    pub step: usize,
+    /// The sound file's name, in the record's folder.
+    pub file: String,
+    /// Seconds it lasts.
+    pub seconds: f64,
+    /// The prompt the patient answered.
+    pub prompt: String,
+    /// Session time it was kept.
+    pub at: f64,
 }
 
 /// Ends the last open stretch at `t`.
@@ -352,5 +383,40 @@ mod tests {
     fn a_record_without_a_start_is_not_a_session() {
         let read = record(&[(1.0, EventKind::Paused)]);
         assert_eq!(SessionSummary::from_record(Path::new("r"), &read), None);
+    }
+
+    #[test]
+    fn a_kept_voice_note_is_listed_with_its_prompt_and_length() -> Result<(), serde_json::Error> {
+        let line = r#"{"t":42.5,"event":"voice_note","step":3,"file":"P-001.note-3.wav","seconds":12.25,"prompt":"Say what you want to remember."}"#;
+        let event: Event = serde_json::from_str(line)?;
+        let start = EventKind::SessionStarted {
+            script: "s".into(),
+            title: "S".into(),
+            phase: None,
+            sha256: String::new(),
+            patient: "P-001".into(),
+            started_at: "2026-12-04T10:00:00Z".into(),
+            steps: 5,
+        };
+        let skipped = EventKind::VoiceNoteSkipped {
+            step: 4,
+            reason: "no microphone".into(),
+        };
+        let read = record(&[(0.0, start), (event.t, event.kind), (50.0, skipped)]);
+        let summary = SessionSummary::from_record(Path::new("r"), &read);
+        let notes = summary
+            .map(|summary| summary.voice_notes)
+            .unwrap_or_default();
+        assert_eq!(
+            notes,
+            vec![KeptVoiceNote {
+                step: 3,
+                file: "P-001.note-3.wav".into(),
+                seconds: 12.25,
+                prompt: "Say what you want to remember.".into(),
+                at: 42.5,
+            }]
+        );
+        Ok(())
     }
 }
