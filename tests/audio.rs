@@ -14,6 +14,7 @@ mod common;
 use common::{project_path, stdout, stillpoint};
 use stillpoint::script::validate::Context;
 use stillpoint::script::{BreathingPattern, Step, parse_session};
+use stillpoint::voice::VoiceStore;
 
 /// Samples per second for the test export (enough for the cue tones, quick to analyse).
 const RATE: u32 = 16_000;
@@ -180,18 +181,22 @@ fn every_prompt_a_patient_follows_is_spoken() {
         let session = parse_session(&path.display().to_string(), &bytes, &Context::default())
             .unwrap()
             .session;
-        let prompts = stillpoint::audio::voice::session_prompts(&session);
+        let prompts = stillpoint::voice::session_texts(&session);
         // Only the questionnaires' session has none: its items are read, not spoken, and
         // its welcome and closing are recordings.
         if session.id != "outcome-measures" {
             assert!(!prompts.is_empty(), "{} speaks no prompt", session.id);
         }
         spoken += prompts.len();
-        for (text, clip) in prompts {
+        let store = VoiceStore::new(&project_path("assets"), &project_path("no-data-folder"));
+        for spoken in prompts {
+            let clip = store.bundled(&spoken.key);
             assert!(
-                project_path("assets").join(&clip).is_file(),
-                "{}: \"{text}\" has no voice ({clip}); run tools/narrate.py",
-                session.id
+                clip.is_file(),
+                "{}: \"{}\" has no voice ({}); run tools/narrate.py",
+                session.id,
+                spoken.text,
+                clip.display()
             );
         }
     }

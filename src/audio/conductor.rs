@@ -3,7 +3,6 @@
 //! backend: the sound card in the app, the offline renderer for export and tests.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use bevy::log::{info, warn};
@@ -16,10 +15,11 @@ use super::cues::BreathTone;
 use super::score::{Score, SpokenLine};
 use super::soundscapes::soundscape;
 use super::synth::{Synth, SynthHandle};
-use super::voice::{VOICE_FOLDER, session_prompts};
+use super::voice::{Clip, session_clips};
 use crate::config::AudioSettings;
-use crate::script::{Session, Step};
+use crate::script::Session;
 use crate::session::Volumes;
+use crate::voice::VoiceStore;
 
 /// Seconds the whole mix takes to rise from silence when sound starts.
 pub const MASTER_FADE_IN_SECS: f32 = 3.0;
@@ -60,7 +60,7 @@ fn tween(secs: f32) -> Tween {
 struct PlayingLine {
     step: usize,
     part: usize,
-    clip: String,
+    clip: Clip,
     handle: StaticSoundHandle,
     paused: bool,
     last_at: f64,
@@ -81,9 +81,9 @@ pub struct Conductor<B: Backend> {
     narration: TrackHandle,
     soundscape: TrackHandle,
     cues: TrackHandle,
-    assets: PathBuf,
+    store: VoiceStore,
     settings: AudioSettings,
-    clips: HashMap<String, Option<StaticSoundData>>,
+    clips: HashMap<Clip, Option<StaticSoundData>>,
     playing_soundscape: Option<(String, SynthHandle)>,
     speaking: Option<PlayingLine>,
     cue: Option<((usize, u32, super::cues::CueDirection), SynthHandle)>,
@@ -92,11 +92,11 @@ pub struct Conductor<B: Backend> {
 
 impl<B: Backend> Conductor<B> {
     /// Opens the backend and sets up the mix, starting silent and rising to the master
-    /// level over [`MASTER_FADE_IN_SECS`].
+    /// level over [`MASTER_FADE_IN_SECS`]. Clips are found through `store`.
     pub fn new(
         backend_settings: B::Settings,
         settings: AudioSettings,
-        assets: &Path,
+        store: VoiceStore,
     ) -> Result<Self, String>
     where
         B::Error: std::fmt::Display,
@@ -121,7 +121,7 @@ impl<B: Backend> Conductor<B> {
             narration,
             soundscape,
             cues,
-            assets: assets.to_path_buf(),
+            store,
             settings,
             clips: HashMap::new(),
             playing_soundscape: None,
@@ -136,48 +136,39 @@ impl<B: Backend> Conductor<B> {
         self.manager.backend_mut()
     }
 
-    /// Loads the session's recordings and the voice of its prompts ahead of time (again,
-    /// after the script is edited). A recording the script names that cannot be played is
-    /// said once; prompts without a voice clip (words a clinic wrote or changed) are counted
-    /// in one line. Either way the caption shows alone.
+    /// Loads the session's recordings and the voice of its texts ahead of time (again, after
+    /// the script is edited or the data folder's clips change). A recording the script names
+    /// that cannot be played is said once; texts without a voice (words a clinic wrote or
+    /// changed) are counted in one line. Either way the caption shows alone.
     pub fn prepare(&mut self, session: &Session) {
         self.clips.clear();
-        let recordings = session.steps.iter().filter_map(|step| match step {
-            Step::Narration(narration) => narration.audio.clone(),
-            Step::Closing(closing) => closing.audio.clone(),
-            _ => None,
-        });
-        for clip in recordings {
-            if self.clips.contains_key(&clip) {
-                continue;
-            }
-            let path = self.assets.join(&clip);
-            let loaded = match StaticSoundData::from_file(&path) {
-                Ok(data) => Some(data),
-                Err(error) => {
-                    warn!(
-                        "the recording {} cannot be played ({error}); its caption shows without sound",
-                        path.display()
-                    );
-                    None
-                }
-            };
-            self.clips.insert(clip, loaded);
-        }
         let mut unvoiced = 0;
-        for (_, clip) in session_prompts(session) {
-            let loaded = StaticSoundData::from_file(self.assets.join(&clip)).ok();
-            unvoiced += usize::from(loaded.is_none());
+        for clip in session_clips(session) {
+            let loaded = self.load(&clip);
+            unvoiced += usize::from(matches!(clip, Clip::Voice { .. }) && loaded.is_none());
             self.clips.insert(clip, loaded);
         }
         if unvoiced > 0 {
             info!(
-                "{unvoiced} prompt(s) of \"{}\" have no voice clip in {}/{VOICE_FOLDER}; they show as \
-                 captions only (tools/narrate.py makes the clips)",
-                session.id,
-                self.assets.display()
+                "{unvoiced} text(s) of \"{}\" have no voice; they show as captions only \
+                 (`stillpoint voice make` makes their clips, or the clinic records them)",
+                session.id
             );
         }
+    }
+
+    /// The sound of `clip`, when it has a file that plays; a file that cannot be played is
+    /// said once.
+    fn load(&self, clip: &Clip) -> Option<StaticSoundData> {
+        let path = clip.path(&self.store)?;
+        StaticSoundData::from_file(&path)
+            .map_err(|error| {
+                warn!(
+                    "the sound {} cannot be played ({error}); its caption shows without sound",
+                    path.display()
+                );
+            })
+            .ok()
     }
 
     /// Makes the mix sound like `score` at the therapist's `volumes`.
@@ -250,6 +241,12 @@ impl<B: Backend> Conductor<B> {
             }
         }
         let Some(line) = line else { return };
+        if !self.clips.contains_key(&line.clip) {
+            // A clip the session's steps do not name (a voice note played back) loads when
+            // it is first wanted.
+            let loaded = self.load(&line.clip);
+            self.clips.insert(line.clip.clone(), loaded);
+        }
         let Some(Some(data)) = self.clips.get(&line.clip) else {
             return;
         };
@@ -270,7 +267,7 @@ impl<B: Backend> Conductor<B> {
                     last_at: line.at,
                 });
             }
-            Err(error) => warn!("the recording {} cannot play: {error}", line.clip),
+            Err(error) => warn!("the sound {:?} cannot play: {error}", line.clip),
         }
     }
 

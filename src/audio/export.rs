@@ -15,6 +15,7 @@ use crate::exercises::Status;
 use crate::script::{SessionScript, Step};
 use crate::session::preview::{PREVIEW_PATIENT, ThrowawayRecord};
 use crate::session::{SessionAction, SessionRuntime, SessionState, Volumes};
+use crate::voice::VoiceStore;
 
 /// Session steps advance this many times a second while rendering (cues start within
 /// this much of their breath).
@@ -86,16 +87,21 @@ fn hold_is_over(runtime: &SessionRuntime) -> bool {
 }
 
 /// Renders the whole of `script` at `sample_rate` into `samples` (interleaved stereo),
-/// calling `sink` with each block. The record of the run goes into a temporary folder.
+/// calling `sink` with each block. Clips are found through `store`, as in the app. The
+/// record of the run goes into a temporary folder.
 pub fn render_session(
     script: SessionScript,
     settings: AudioSettings,
-    assets: &Path,
+    store: &VoiceStore,
     sample_rate: u32,
     mut sink: impl FnMut(&[f32]) -> Result<(), String>,
 ) -> Result<Exported, String> {
     let mut conductor =
-        Conductor::<OfflineBackend>::new(OfflineSettings { sample_rate }, settings, assets)?;
+        Conductor::<OfflineBackend>::new(
+        OfflineSettings { sample_rate },
+        settings,
+        store.clone(),
+    )?;
     conductor.prepare(&script.session);
     let volumes = Volumes::starting(&settings);
     let record = ThrowawayRecord::new("export.jsonl")?;
@@ -129,11 +135,12 @@ pub fn render_session(
     })
 }
 
-/// Exports `script`'s sound to a 16-bit stereo WAV file at `path`.
+/// Exports `script`'s sound to a 16-bit stereo WAV file at `path`, its clips found through
+/// `store`.
 pub fn export_wav(
     script: SessionScript,
     settings: AudioSettings,
-    assets: &Path,
+    store: &VoiceStore,
     sample_rate: u32,
     path: &Path,
 ) -> Result<Exported, String> {
@@ -146,7 +153,7 @@ pub fn export_wav(
     let shown = path.display();
     let mut writer = hound::WavWriter::create(path, spec)
         .map_err(|error| format!("cannot write {shown}: {error}"))?;
-    let exported = render_session(script, settings, assets, sample_rate, |block| {
+    let exported = render_session(script, settings, store, sample_rate, |block| {
         for sample in block {
             let value = (sample.clamp(-1.0, 1.0) * f32::from(i16::MAX)).round() as i16;
             writer

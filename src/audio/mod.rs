@@ -1,5 +1,6 @@
 //! Stillpoint's sound, built on kira: soundscapes synthesized as they play, breathing cues
-//! that follow the pacer, recorded narration that dips the soundscape while it speaks, and
+//! that follow the pacer, recorded narration and the voice of every text (found through
+//! [`crate::voice::VoiceStore`]) that dips the soundscape while it speaks, and
 //! the therapist's volumes under a master cap from the settings.
 //!
 //! [`score::Score`] says what should sound at a moment of the session (a pure function of
@@ -26,6 +27,7 @@ use crate::AppSystems;
 use crate::config::{Paths, Settings};
 use crate::script::SessionScript;
 use crate::session::{ReadyScript, SessionRuntime, Volumes};
+use crate::voice::{VoiceRevision, VoiceStore};
 use conductor::Conductor;
 use score::Score;
 
@@ -42,24 +44,30 @@ pub enum AudioStatus {
 struct LiveMix {
     conductor: Conductor<DefaultBackend>,
     prepared: Option<Arc<SessionScript>>,
+    /// The data folder's clips the session's clips were loaded from.
+    revision: VoiceRevision,
 }
 
 /// Plays the session's sound on the default output device, or runs on silently without one.
-/// Needs [`Settings`] and [`Paths`] as resources.
+/// Needs [`Settings`] and [`Paths`] as resources; the session's clips are loaded again when
+/// [`VoiceRevision`] changes.
 pub fn plugin(app: &mut App) {
-    app.add_systems(Startup, open_output)
+    app.init_resource::<VoiceRevision>()
+        .add_systems(Startup, open_output)
         .add_systems(Update, conduct.in_set(AppSystems::Present));
 }
 
 fn open_output(world: &mut World) {
-    let settings = world.resource::<Settings>().audio;
-    let assets = world.resource::<Paths>().assets.clone();
-    let status = match Conductor::<DefaultBackend>::new(Default::default(), settings, &assets) {
+    let settings = world.resource::<Settings>();
+    let (audio, data_root) = (settings.audio, settings.data_root());
+    let store = VoiceStore::new(&world.resource::<Paths>().assets, &data_root);
+    let status = match Conductor::<DefaultBackend>::new(Default::default(), audio, store) {
         Ok(conductor) => {
             info!("sound is playing on the default output device");
             world.insert_non_send(LiveMix {
                 conductor,
                 prepared: None,
+                revision: VoiceRevision::default(),
             });
             AudioStatus::Playing
         }
@@ -78,15 +86,17 @@ fn conduct(
     prepared: Res<ReadyScript>,
     runtime: Res<SessionRuntime>,
     volumes: Res<Volumes>,
+    revision: Res<VoiceRevision>,
 ) {
     let Some(mut mix) = mix else { return };
     let script = prepared.0.clone();
     let changed = match (&mix.prepared, &script) {
-        (Some(before), Some(now)) => !Arc::ptr_eq(before, now),
+        (Some(before), Some(now)) => !Arc::ptr_eq(before, now) || mix.revision != *revision,
         (None, Some(_)) => true,
         _ => false,
     };
     if changed && let Some(script) = script {
+        mix.revision = *revision;
         mix.conductor.prepare(&script.session);
         mix.prepared = Some(script);
     }

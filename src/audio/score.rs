@@ -3,7 +3,7 @@
 //! shared by the live app and the offline export so both play the same mix.
 
 use super::cues::CueDirection;
-use super::voice::prompt_clip;
+use super::voice::Clip;
 use crate::catalog::SAFE_PLACE;
 use crate::exercises::breathing::BreathPhase;
 use crate::exercises::{Detail, spoken};
@@ -30,8 +30,8 @@ pub struct SpokenLine {
     pub step: usize,
     /// Which of the step's prompts (0 for a step's one recording).
     pub part: usize,
-    /// The file, relative to `assets/`.
-    pub clip: String,
+    /// What plays.
+    pub clip: Clip,
     /// Seconds into the clip.
     pub at: f64,
     /// False while the session is paused: the voice waits.
@@ -97,17 +97,17 @@ impl Score {
         };
         let playing = state == SessionState::Running;
         let narration = match (clip, step) {
-            (Some(clip), _) => Some(SpokenLine {
+            (Some(audio), _) => Some(SpokenLine {
                 step: step_index,
                 part: 0,
-                clip: clip.clone(),
+                clip: Clip::Recording(audio.clone()),
                 at: runtime.step_secs(),
                 playing,
             }),
             (None, Some(step)) => spoken(step, runtime.step_secs()).map(|line| SpokenLine {
                 step: step_index,
                 part: line.part,
-                clip: prompt_clip(&line.text),
+                clip: Clip::voice(&line.text),
                 at: line.since,
                 playing,
             }),
@@ -168,8 +168,8 @@ mod tests {
         let (mut runtime, _dir) = at(3.0);
         let line = Score::of(&runtime).narration.expect("a spoken line");
         assert_eq!(
-            (line.step, line.clip.as_str()),
-            (0, "narration/welcome.ogg")
+            (line.step, line.clip),
+            (0, Clip::Recording("narration/welcome.ogg".to_owned()))
         );
         assert!((line.at - 3.0).abs() < 1e-9 && line.playing);
         runtime.apply(&SessionAction::Pause, &mut Volumes::default());
@@ -227,7 +227,7 @@ mod tests {
             .expect("the second prompt speaks");
         let caption = runtime.view().expect("a step").caption.clone();
         assert_eq!((line.step, line.part), (0, 1));
-        assert_eq!(line.clip, prompt_clip(&caption));
+        assert_eq!(line.clip, Clip::voice(&caption));
         assert!((line.at - 5.0).abs() < 1e-6, "{}", line.at);
         runtime.tick(Duration::from_secs(80));
         let line = Score::of(&runtime)
@@ -238,9 +238,24 @@ mod tests {
             (
                 1,
                 0,
-                prompt_clip("How much distress do you feel right now?")
+                Clip::voice("How much distress do you feel right now?")
             )
         );
+    }
+
+    #[test]
+    fn words_the_clinic_wrote_without_a_recording_speak_through_their_voice() {
+        let (mut runtime, _dir) = test_runtime(
+            r#"Narration(text: "Settle in.", duration: "10s"),
+               Closing(text: "Go gently.", duration: "10s")"#,
+        );
+        runtime.tick(Duration::from_secs(2));
+        let line = Score::of(&runtime).narration.expect("the narration speaks");
+        assert_eq!((line.step, line.clip), (0, Clip::voice("Settle in.")));
+        assert!((line.at - 2.0).abs() < 1e-6, "{}", line.at);
+        runtime.tick(Duration::from_secs(10));
+        let line = Score::of(&runtime).narration.expect("the closing speaks");
+        assert_eq!((line.step, line.clip), (1, Clip::voice("Go gently.")));
     }
 
     #[test]

@@ -1,55 +1,118 @@
-//! The recorded voice of the prompts a patient follows: grounding and body-scan prompts,
-//! check-in questions, intention prompts, breathing and rest captions. Each text has its
-//! clip in `assets/voice/`, named by a hash of the words, so a prompt is voiced wherever it
-//! appears and an edited prompt simply has no clip until `tools/narrate.py` makes one.
+//! The clips a session speaks and where each is found. A text's voice is found by the hash
+//! of its words through [`VoiceStore`]: the clinic's recording, then a clip made here by the
+//! synthetic voice, then the bundled one, so a prompt the clinic wrote is spoken exactly as
+//! a bundled one. A step's `audio:` recording is read from the data folder's `recordings/`
+//! or from `assets/`; any other file (a patient's voice note played back) is named as it is.
 
-use sha2::{Digest, Sha256};
+use std::path::PathBuf;
 
-use crate::exercises::spoken_texts;
-use crate::script::Session;
+use crate::script::{Session, Step};
+use crate::voice::{VoiceStore, session_texts, voice_key};
 
-/// The folder of prompt clips, relative to `assets/`.
-pub const VOICE_FOLDER: &str = "voice";
-
-/// The clip that speaks `text`, relative to `assets/`: `voice/<16 hex digits>.ogg`.
-pub fn prompt_clip(text: &str) -> String {
-    let digest = Sha256::digest(text.trim().as_bytes());
-    let hex: String = digest
-        .iter()
-        .take(8)
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
-    format!("{VOICE_FOLDER}/{hex}.ogg")
+/// A sound the narration track plays.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Clip {
+    /// The voice of a text, by its [`voice_key`].
+    Voice {
+        /// The key of the words.
+        key: String,
+    },
+    /// A narration or closing step's `audio:` recording, as the script names it.
+    Recording(String),
+    /// Any other sound file.
+    File(PathBuf),
 }
 
-/// Every prompt `session` speaks, once each, in the order they come: (text, clip).
-pub fn session_prompts(session: &Session) -> Vec<(String, String)> {
-    let mut seen = std::collections::HashSet::new();
-    session
-        .steps
-        .iter()
-        .flat_map(spoken_texts)
-        .filter(|text| seen.insert(text.clone()))
-        .map(|text| {
-            let clip = prompt_clip(&text);
-            (text, clip)
-        })
-        .collect()
+impl Clip {
+    /// The voice of `text`.
+    pub fn voice(text: &str) -> Self {
+        Self::Voice {
+            key: voice_key(text),
+        }
+    }
+
+    /// The file that plays it, when there is one.
+    pub fn path(&self, store: &VoiceStore) -> Option<PathBuf> {
+        match self {
+            Self::Voice { key } => store.find_key(key).1,
+            Self::Recording(audio) => Some(store.recording(audio)),
+            Self::File(path) => Some(path.clone()),
+        }
+    }
+}
+
+/// Every clip `session` plays, once each: its steps' recordings, then the voice of every
+/// text it speaks.
+pub fn session_clips(session: &Session) -> Vec<Clip> {
+    let mut clips: Vec<Clip> = Vec::new();
+    let recordings = session.steps.iter().filter_map(|step| match step {
+        Step::Narration(narration) => narration.audio.clone(),
+        Step::Closing(closing) => closing.audio.clone(),
+        _ => None,
+    });
+    for recording in recordings.map(Clip::Recording) {
+        if !clips.contains(&recording) {
+            clips.push(recording);
+        }
+    }
+    clips.extend(
+        session_texts(session)
+            .into_iter()
+            .map(|spoken| Clip::Voice { key: spoken.key }),
+    );
+    clips
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::script::parse_session;
+    use crate::script::validate::Context;
 
     #[test]
-    fn a_clip_is_named_by_its_words() {
-        let clip = prompt_clip("Notice five things you can see.");
-        assert!(
-            clip.starts_with("voice/") && clip.ends_with(".ogg"),
-            "{clip}"
+    fn a_session_plays_its_recordings_and_the_voice_of_each_text_once() {
+        let source = r#"Session(
+            format: 1, id: "t", title: "T", phase: Integration,
+            environment: "dusk-lake", soundscape: "silence",
+            steps: [
+                Narration(text: "Welcome.", audio: "recordings/welcome.wav", duration: "5s"),
+                Narration(text: "Our own words.", duration: "5s"),
+                Reflection(prompt: "Our own words."),
+                Closing(text: "Thank you.", audio: "recordings/welcome.wav", duration: "5s"),
+            ],
+        )"#;
+        let session = parse_session("t.session.ron", source.as_bytes(), &Context::default())
+            .expect("valid")
+            .session;
+        assert_eq!(
+            session_clips(&session),
+            [
+                Clip::Recording("recordings/welcome.wav".to_owned()),
+                Clip::voice("Our own words."),
+            ]
         );
-        assert_eq!(clip.len(), "voice/".len() + 16 + ".ogg".len());
-        assert_eq!(clip, prompt_clip("  Notice five things you can see.\n"));
-        assert_ne!(clip, prompt_clip("Notice four things you can feel."));
+    }
+
+    #[test]
+    fn a_clip_is_found_in_the_data_folder_before_the_assets() -> std::io::Result<()> {
+        let assets = tempfile::tempdir()?;
+        let data = tempfile::tempdir()?;
+        let store = VoiceStore::new(assets.path(), data.path());
+        let clip = Clip::voice("Rest here.");
+        assert_eq!(clip.path(&store), None);
+        let Clip::Voice { key } = &clip else {
+            panic!("a voice clip");
+        };
+        let synthetic = store.synthetic(key);
+        std::fs::create_dir_all(synthetic.parent().unwrap_or(data.path()))?;
+        std::fs::write(&synthetic, b"clip")?;
+        assert_eq!(clip.path(&store), Some(synthetic));
+        assert_eq!(
+            Clip::Recording("narration/a.ogg".to_owned()).path(&store),
+            Some(assets.path().join("narration/a.ogg"))
+        );
+        let note = data.path().join("records/note.wav");
+        assert_eq!(Clip::File(note.clone()).path(&store), Some(note));
+        Ok(())
     }
 }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use super::find_session;
 use crate::config::{Paths, Settings};
 use crate::script::duration::format_length;
+use crate::voice::VoiceStore;
 
 pub(super) fn export_audio(
     paths: &Paths,
@@ -16,9 +17,10 @@ pub(super) fn export_audio(
 ) -> Result<ExitCode, String> {
     let (_, checked) = find_session(paths, settings, id)?;
     let script = checked;
+    let store = VoiceStore::new(&paths.assets, &settings.data_root());
     let started = std::time::Instant::now();
     let exported =
-        crate::audio::export::export_wav(script, settings.audio, &paths.assets, sample_rate, out)?;
+        crate::audio::export::export_wav(script, settings.audio, &store, sample_rate, out)?;
     let took = started.elapsed().as_secs_f64();
     println!(
         "wrote {}: {} of sound, peak {:.1} dBFS, rendered in {:.1} s ({:.0}x real time)",

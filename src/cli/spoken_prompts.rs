@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use super::validate::check_sessions;
 use crate::config::{Paths, Settings};
+use crate::voice::{VOICE_FOLDER, session_texts};
 
 pub(super) fn spoken_prompts(paths: &Paths, settings: &Settings) -> Result<ExitCode, String> {
     let entries = check_sessions(paths, settings, &[])?;
@@ -15,8 +16,10 @@ pub(super) fn spoken_prompts(paths: &Paths, settings: &Settings) -> Result<ExitC
         .filter_map(|entry| entry.outcome.as_ref().ok())
     {
         let session = &checked.session;
-        for (text, clip) in crate::audio::voice::session_prompts(session) {
-            let line = serde_json::json!({ "session": session.id, "text": text, "clip": clip });
+        for spoken in session_texts(session) {
+            let clip = format!("{VOICE_FOLDER}/{}.ogg", spoken.key);
+            let line =
+                serde_json::json!({ "session": session.id, "text": spoken.text, "clip": clip });
             let _ = writeln!(out, "{line}");
         }
     }

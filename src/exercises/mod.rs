@@ -227,7 +227,8 @@ pub struct Spoken {
 }
 
 /// What step `step` speaks after `elapsed` seconds, besides a recording named in the script
-/// (narration and closing steps speak that instead, so they have none here).
+/// (a narration or closing step with `audio:` speaks that instead, so it has none here; one
+/// without speaks its text like any prompt).
 pub fn spoken(step: &Step, elapsed: f64) -> Option<Spoken> {
     match step {
         Step::Grounding(grounding) => grounding::spoken(grounding, elapsed),
@@ -260,11 +261,17 @@ pub fn spoken_texts(step: &Step) -> Vec<String> {
         .collect()
 }
 
-/// The one prompt a step shows for its whole length, if it has one to speak (narration and
-/// closing speak their own recording; grounding and body scan have several prompts).
+/// The one prompt a step shows for its whole length, if it has one to speak (a narration or
+/// closing with `audio:` speaks its own recording; grounding and body scan have several
+/// prompts).
 fn whole_step_prompt(step: &Step) -> Option<&str> {
     let text = match step {
-        Step::Narration(_) | Step::Closing(_) | Step::Grounding(_) | Step::BodyScan(_) => None,
+        Step::Narration(narration) => narration
+            .audio
+            .is_none()
+            .then_some(narration.text.as_str()),
+        Step::Closing(closing) => closing.audio.is_none().then_some(closing.text.as_str()),
+        Step::Grounding(_) | Step::BodyScan(_) => None,
         Step::Breathing(breathing) => breathing.caption.as_deref(),
         Step::CheckIn(check_in) => Some(check_in.scale.wording().0),
         Step::Intention(intention) => Some(intention.prompt.as_str()),

@@ -8,6 +8,7 @@
 //! An edited text has a new key, so it goes back to having no voice until one is made or
 //! recorded. Everything here is headless: it names files, it plays nothing.
 
+pub mod shape;
 pub mod synthetic;
 pub mod wav;
 
