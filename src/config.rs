@@ -143,6 +143,7 @@ impl Settings {
     pub fn validation_context(&self, paths: &Paths, instruments: &InstrumentSet) -> Context {
         Context {
             assets_dir: Some(paths.assets.clone()),
+            data_root: Some(self.data_root()),
             brightness_ceiling: self.brightness_ceiling,
             instruments: Some(instruments.ids().map(str::to_owned).collect()),
         }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use super::voice::VoiceCommand;
 use crate::bench::RenderBench;
 use crate::capture::Capture;
 use crate::session::SessionAction;
@@ -190,6 +191,15 @@ pub enum Command {
         #[arg(long, value_name = "HZ", default_value_t = 44_100,
               value_parser = clap::value_parser!(u32).range(8_000..=192_000))]
         sample_rate: u32,
+    },
+    /// Where the voice of every spoken text comes from, and making the missing ones.
+    ///
+    /// A recording the clinic made always wins; then a clip made here by the synthetic
+    /// voice; then the bundled voice. Clips made here go into the data folder's voice/.
+    Voice {
+        /// What to do.
+        #[command(subcommand)]
+        action: VoiceCommand,
     },
     /// For tools/narrate.py: every prompt the valid sessions speak, one JSON object a line
     /// (`session`, `text`, and `clip`, the voice file it plays, relative to the assets).

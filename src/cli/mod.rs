@@ -10,6 +10,7 @@ mod report;
 mod simulate;
 mod spoken_prompts;
 mod validate;
+mod voice;
 mod window;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use crate::script::SessionScript;
 use crate::script::library;
 
 pub use args::{Cli, Command, ExportFormat, PatientCommand, WindowArgs};
+pub use voice::VoiceCommand;
 use doctor::doctor;
 use export::export;
 use export_audio::export_audio;
@@ -29,6 +31,7 @@ use report::report;
 use simulate::simulate;
 use spoken_prompts::spoken_prompts;
 use validate::{check_sessions, validate};
+use voice::voice;
 use window::open_window;
 
 /// Runs the command line; the return value is the process's exit code.
@@ -84,6 +87,7 @@ pub fn run(cli: Cli) -> ExitCode {
             allow_partial,
         } => export(&paths, &settings, &patient, &format, &out, allow_partial),
         Command::Doctor => doctor(&paths, &settings),
+        Command::Voice { action } => voice(&paths, &settings, action),
         Command::Simulate {
             session,
             actions,

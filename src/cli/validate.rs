@@ -9,6 +9,8 @@ use crate::config::{Paths, Settings};
 use crate::instruments::library::{self as instruments, InstrumentEntry};
 use crate::script::diagnostic::Diagnostic;
 use crate::script::library::{self, Entry};
+use crate::script::unvoiced::unvoiced_warnings;
+use crate::voice::{VoiceSource, VoiceStore, session_texts};
 
 /// The files named on the command line (folders expanded), or every bundled and clinic
 /// session.
@@ -67,6 +69,32 @@ pub(super) fn check_sessions(
     ))
 }
 
+/// The entries with a warning added for each spoken text of a valid session that has no
+/// voice, in file order with the other warnings.
+fn with_voice_warnings(mut entries: Vec<Entry>, store: &VoiceStore) -> Vec<Entry> {
+    for entry in &mut entries {
+        let Ok(checked) = &mut entry.outcome else {
+            continue;
+        };
+        let texts = session_texts(&checked.session);
+        let unvoiced: Vec<(usize, &str)> = texts
+            .iter()
+            .filter(|spoken| store.find_key(&spoken.key).0 == VoiceSource::None)
+            .map(|spoken| (spoken.step, spoken.text.as_str()))
+            .collect();
+        let shown = entry.path.display().to_string();
+        let found = unvoiced_warnings(&shown, &entry.source, &checked.session, &unvoiced);
+        checked.warnings.extend(found);
+        checked.warnings.sort_by_key(|diagnostic| {
+            diagnostic
+                .location
+                .as_ref()
+                .map_or((0, 0), |location| (location.line, location.column))
+        });
+    }
+    entries
+}
+
 pub(super) fn validate(
     paths: &Paths,
     settings: &Settings,
@@ -82,6 +110,7 @@ pub(super) fn validate(
             return ExitCode::FAILURE;
         }
     };
+    let entries = with_voice_warnings(entries, &VoiceStore::new(&paths.assets, &settings.data_root()));
     let instrument_entries = instruments::read_all(&instrument_files);
     if entries.is_empty() && instrument_entries.is_empty() {
         eprintln!(

@@ -7,6 +7,7 @@ pub mod library;
 pub mod model;
 pub mod outline;
 pub mod parse;
+pub mod unvoiced;
 pub mod validate;
 
 use bevy::asset::{AssetLoader, LoadContext, io::Reader};

@@ -30,6 +30,9 @@ pub mod breathing_limits {
 const MAX_STEP: HumanDuration = HumanDuration::from_secs(3 * 60 * 60);
 /// Captions longer than this are hard to read at 2 m in a headset.
 const LONG_CAPTION_CHARS: usize = 320;
+/// The data folder's folder of the clinic's own narration recordings (the same name as
+/// `voice::RECORDINGS_FOLDER`, which this module cannot import: voice reads sessions).
+const RECORDINGS_FOLDER: &str = "recordings";
 /// Audio formats the player reads.
 const AUDIO_EXTENSIONS: &[&str] = &["ogg", "wav", "flac"];
 
@@ -38,6 +41,8 @@ const AUDIO_EXTENSIONS: &[&str] = &["ogg", "wav", "flac"];
 pub struct Context {
     /// The `assets/` folder audio paths are relative to; audio is not checked when absent.
     pub assets_dir: Option<std::path::PathBuf>,
+    /// The clinic's data folder, whose `recordings/` a narration's `audio:` may name.
+    pub data_root: Option<std::path::PathBuf>,
     /// The clinic's brightness ceiling, which colours in scripts must stay under.
     pub brightness_ceiling: f32,
     /// The ids of the questionnaires a session may use; not checked when absent.
@@ -48,6 +53,7 @@ impl Default for Context {
     fn default() -> Self {
         Self {
             assets_dir: None,
+            data_root: None,
             brightness_ceiling: limits::DEFAULT_BRIGHTNESS_CEILING,
             instruments: None,
         }
@@ -555,18 +561,30 @@ fn check_audio(
             step,
             "audio",
             audio,
-            format!("\"{audio}\" points outside the assets folder"),
-            "give the path inside assets/, e.g. \"narration/arrival.ogg\"",
+            format!("\"{audio}\" points outside the assets and data folders"),
+            "give the path inside assets/, e.g. \"narration/arrival.ogg\", or a recording of \
+             the clinic's in the data folder, e.g. \"recordings/arrival.wav\"",
         );
         return;
     }
+    let in_data = context
+        .data_root
+        .as_ref()
+        .filter(|_| path.starts_with(RECORDINGS_FOLDER))
+        .map(|data| data.join(path));
     if let Some(assets) = &context.assets_dir
         && !assets.join(path).is_file()
+        && !in_data.as_ref().is_some_and(|file| file.is_file())
     {
-        let message = format!(
-            "the recording \"{audio}\" was not found in {}",
-            assets.display()
-        );
+        let places = match &in_data {
+            Some(file) => format!(
+                "{} or {}",
+                file.parent().unwrap_or(file).display(),
+                assets.display()
+            ),
+            None => assets.display().to_string(),
+        };
+        let message = format!("the recording \"{audio}\" was not found in {places}");
         let help = "the caption will be shown without sound until the file is added";
         checker.value_problem(index, step, "audio", audio, message, help);
         checker.demote_last();
