@@ -76,6 +76,10 @@ depends="libc6 (>= ${glibc}), libgcc-s1, libasound2t64 | libasound2, libx11-6, \
 libx11-xcb1, libxcursor1, libxrandr2, libxi6, libxkbcommon0, libxkbcommon-x11-0, libvulkan1, \
 mesa-vulkan-drivers | vulkan-icd"
 
+# Recommended rather than required: Festival and its voice speak the clinic's own words
+# (`stillpoint voice make`); without them the rest of Stillpoint works and `voice make` says
+# what to install.
+
 mkdir -p "$stage/DEBIAN"
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 cat > "$stage/DEBIAN/control" <<EOF
@@ -85,7 +89,7 @@ Architecture: ${arch}
 Maintainer: Stillpoint developers <stillpoint@example.org>
 Installed-Size: ${size}
 Depends: ${depends}
-Recommends: libopenxr-loader1
+Recommends: libopenxr-loader1, festival, festvox-us-slt-hts
 Suggests: monado-service
 Section: science
 Priority: optional

@@ -3,7 +3,8 @@
 # what is already there. `--test` adds what the test suite needs (a virtual display, a browser
 # for the report's check, Node.js and npm with the Khronos glTF Validator from the npm registry
 # at the version pinned in tools/gltf-validator/package-lock.json, Python's venv for the FHIR
-# validator of tools/fhir-validate.sh, and for the headset check, debootstrap). Uses sudo
+# validator of tools/fhir-validate.sh, Festival and its voice for `stillpoint voice make`, and
+# for the headset check, debootstrap). Uses sudo
 # when not run as root. Sourced by tools/run.sh and tools/test.sh; it can also be run on its
 # own.
 set -euo pipefail
@@ -48,6 +49,8 @@ packages+=(libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libvulka
            mesa-vulkan-drivers "$(first_offered libasound2t64 libasound2)")
 if [ "${1:-}" = "--test" ]; then
     packages+=(xvfb xauth chromium debootstrap desktop-file-utils nodejs python3-venv)
+    # The synthetic voice that `stillpoint voice make` speaks with (tests/voice.rs).
+    packages+=(festival festvox-us-slt-hts)
     # Debian's nodejs comes without npm, which is a package of its own; a Node.js that brings
     # its own npm (NodeSource's, which conflicts with Debian's npm) is left as it is.
     command -v npm >/dev/null 2>&1 || packages+=(npm)

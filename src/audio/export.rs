@@ -97,11 +97,7 @@ pub fn render_session(
     mut sink: impl FnMut(&[f32]) -> Result<(), String>,
 ) -> Result<Exported, String> {
     let mut conductor =
-        Conductor::<OfflineBackend>::new(
-        OfflineSettings { sample_rate },
-        settings,
-        store.clone(),
-    )?;
+        Conductor::<OfflineBackend>::new(OfflineSettings { sample_rate }, settings, store.clone())?;
     conductor.prepare(&script.session);
     let volumes = Volumes::starting(&settings);
     let record = ThrowawayRecord::new("export.jsonl")?;

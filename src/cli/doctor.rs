@@ -72,6 +72,7 @@ pub(super) fn doctor(paths: &Paths, settings: &Settings) -> Result<ExitCode, Str
     check_runtime(&mut report);
     check_data_folder(&mut report, &settings.data_root());
     check_sessions(&mut report, paths, settings);
+    check_voice(&mut report);
     check_font(
         &mut report,
         &paths.assets.join(crate::visuals::caption::FONT),
@@ -81,6 +82,22 @@ pub(super) fn doctor(paths: &Paths, settings: &Settings) -> Result<ExitCode, Str
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Whether the synthetic voice that speaks the clinic's own words is installed.
+fn check_voice(report: &mut Report) {
+    match crate::voice::synthetic::check_installed() {
+        Ok(()) => report.line(
+            Verdict::Ok,
+            "voice",
+            "the synthetic voice is installed (`stillpoint voice make` speaks the clinic's words)",
+        ),
+        Err(error) => report.line(
+            Verdict::Warn,
+            "voice",
+            &format!("{error}; until then the clinic's own words show as captions only"),
+        ),
+    }
 }
 
 /// Opens Stillpoint as for a session and reads what it found.

@@ -21,7 +21,6 @@ use crate::script::SessionScript;
 use crate::script::library;
 
 pub use args::{Cli, Command, ExportFormat, PatientCommand, WindowArgs};
-pub use voice::VoiceCommand;
 use doctor::doctor;
 use export::export;
 use export_audio::export_audio;
@@ -31,6 +30,7 @@ use report::report;
 use simulate::simulate;
 use spoken_prompts::spoken_prompts;
 use validate::{check_sessions, validate};
+pub use voice::VoiceCommand;
 use voice::voice;
 use window::open_window;
 

@@ -110,7 +110,10 @@ pub(super) fn validate(
             return ExitCode::FAILURE;
         }
     };
-    let entries = with_voice_warnings(entries, &VoiceStore::new(&paths.assets, &settings.data_root()));
+    let entries = with_voice_warnings(
+        entries,
+        &VoiceStore::new(&paths.assets, &settings.data_root()),
+    );
     let instrument_entries = instruments::read_all(&instrument_files);
     if entries.is_empty() && instrument_entries.is_empty() {
         eprintln!(

@@ -195,7 +195,11 @@ fn make(store: &VoiceStore, sessions: &[Listed], force: bool) -> ExitCode {
     println!(
         "Making {} clip(s) with the synthetic voice into {}",
         wanted.len(),
-        store.synthetic("").parent().unwrap_or(&store.data_root).display()
+        store
+            .synthetic("")
+            .parent()
+            .unwrap_or(&store.data_root)
+            .display()
     );
     let started = Instant::now();
     let (mut made, mut speech, mut failed) = (0, 0.0, 0);

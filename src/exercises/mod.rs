@@ -266,10 +266,7 @@ pub fn spoken_texts(step: &Step) -> Vec<String> {
 /// prompts).
 fn whole_step_prompt(step: &Step) -> Option<&str> {
     let text = match step {
-        Step::Narration(narration) => narration
-            .audio
-            .is_none()
-            .then_some(narration.text.as_str()),
+        Step::Narration(narration) => narration.audio.is_none().then_some(narration.text.as_str()),
         Step::Closing(closing) => closing.audio.is_none().then_some(closing.text.as_str()),
         Step::Grounding(_) | Step::BodyScan(_) => None,
         Step::Breathing(breathing) => breathing.caption.as_deref(),

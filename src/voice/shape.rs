@@ -28,8 +28,7 @@ pub fn soften(samples: &[f32], rate: u32, cutoff_hz: f32) -> Vec<f32> {
     let mut kernel: Vec<f64> = (-HALF..=HALF)
         .enumerate()
         .map(|(n, tap)| {
-            let window =
-                0.54 - 0.46 * (2.0 * std::f64::consts::PI * n as f64 / (taps - 1.0)).cos();
+            let window = 0.54 - 0.46 * (2.0 * std::f64::consts::PI * n as f64 / (taps - 1.0)).cos();
             2.0 * cutoff * sinc(2.0 * cutoff * f64::from(tap)) * window
         })
         .collect();
@@ -49,7 +48,9 @@ pub fn soften(samples: &[f32], rate: u32, cutoff_hz: f32) -> Vec<f32> {
 
 /// The loudest sample's size, 0..1 of full scale.
 pub fn peak(samples: &[f32]) -> f32 {
-    samples.iter().fold(0.0, |peak, sample| peak.max(sample.abs()))
+    samples
+        .iter()
+        .fold(0.0, |peak, sample| peak.max(sample.abs()))
 }
 
 /// `samples` without their quiet ends (quieter than `below_db` under the loudest sample),
@@ -58,8 +59,10 @@ pub fn peak(samples: &[f32]) -> f32 {
 pub fn trim_and_fade(samples: &[f32], below_db: f32, fade_in: usize, fade_out: usize) -> Vec<f32> {
     let threshold = peak(samples) * 10f32.powf(below_db / 20.0);
     let loud = |sample: &f32| sample.abs() > threshold;
-    let (Some(first), Some(last)) = (samples.iter().position(loud), samples.iter().rposition(loud))
-    else {
+    let (Some(first), Some(last)) = (
+        samples.iter().position(loud),
+        samples.iter().rposition(loud),
+    ) else {
         return Vec::new();
     };
     let end = (last + 1 + fade_out).min(samples.len());

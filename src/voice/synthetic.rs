@@ -50,7 +50,7 @@ pub enum SynthError {
     /// The synthetic voice is not installed on this machine.
     #[error(
         "the synthetic voice is not installed ({0}); install the Debian packages {PACKAGES} \
-         (`sudo apt install {PACKAGES}`), then try again"
+         (`sudo apt install {PACKAGES}`)"
     )]
     NotInstalled(String),
     /// The voice is there but could not speak these words.
