@@ -84,7 +84,7 @@ mod tests {
             [
                 "t.session.ron:5:25: warning: step 1 (Narration): \"Settle in.\" has no voice; \
                  the patient only reads it",
-                "t.session.ron:6:30: warning: step 2 (CheckIn): \"How much distress do you feel \
+                "t.session.ron:6:29: warning: step 2 (CheckIn): \"How much distress do you feel \
                  right now?\" has no voice; the patient only reads it",
             ]
         );
