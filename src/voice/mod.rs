@@ -9,6 +9,7 @@
 //! recorded. Everything here is headless: it names files, it plays nothing.
 
 pub mod synthetic;
+pub mod take;
 pub mod wav;
 
 use std::path::{Path, PathBuf};
