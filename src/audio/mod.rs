@@ -12,6 +12,7 @@ pub mod conductor;
 pub mod cues;
 pub mod dsp;
 pub mod export;
+pub mod preview;
 pub mod score;
 pub mod soundscapes;
 pub mod synth;
@@ -47,7 +48,8 @@ struct LiveMix {
 /// Plays the session's sound on the default output device, or runs on silently without one.
 /// Needs [`Settings`] and [`Paths`] as resources.
 pub fn plugin(app: &mut App) {
-    app.add_systems(Startup, open_output)
+    app.add_plugins(preview::plugin)
+        .add_systems(Startup, open_output)
         .add_systems(Update, conduct.in_set(AppSystems::Present));
 }
 

@@ -151,7 +151,12 @@ impl Recorder {
 
     /// Stops: during the count-in nothing was recorded; otherwise the take is made into a
     /// clip and saved as the clinic's recording of its text, or refused.
-    pub fn stop(&mut self, sound_in: &mut SoundIn, store: &VoiceStore, revision: &mut VoiceRevision) {
+    pub fn stop(
+        &mut self,
+        sound_in: &mut SoundIn,
+        store: &VoiceStore,
+        revision: &mut VoiceRevision,
+    ) {
         let recording = matches!(self.phase, Phase::Recording(_));
         if recording && let Some(source) = sound_in.source() {
             self.take.samples.extend(source.pull(0.0));
@@ -236,20 +241,28 @@ mod tests {
         revision: &mut VoiceRevision,
         seconds: f64,
     ) {
-        recorder.record("0123456789abcdef", sound_in, false).expect("starts");
+        recorder
+            .record("0123456789abcdef", sound_in, false)
+            .expect("starts");
         let frame = 1.0 / 30.0;
         let mut counted = 0;
         while matches!(recorder.phase(), Phase::CountIn(_)) {
             recorder.advance(frame, sound_in, store, revision);
             counted += 1;
         }
-        assert!((89..=91).contains(&counted), "three seconds of count-in: {counted} frames");
+        assert!(
+            (89..=91).contains(&counted),
+            "three seconds of count-in: {counted} frames"
+        );
         let mut loudest = -120.0_f32;
         while matches!(recorder.phase(), Phase::Recording(done) if *done < seconds) {
             recorder.advance(frame, sound_in, store, revision);
             loudest = loudest.max(recorder.level_db());
         }
-        assert!(loudest > -40.0, "the meter showed the voice: {loudest} dBFS");
+        assert!(
+            loudest > -40.0,
+            "the meter showed the voice: {loudest} dBFS"
+        );
         recorder.stop(sound_in, store, revision);
         assert_eq!(recorder.phase(), &Phase::Idle);
     }
@@ -275,7 +288,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).expect("saved").permissions().mode();
+            let mode = std::fs::metadata(&path)
+                .expect("saved")
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }
@@ -299,21 +315,32 @@ mod tests {
             panic!("refused: {:?}", recorder.outcome(key));
         };
         assert!(reason.starts_with("it clipped"), "{reason}");
-        assert_eq!(std::fs::read(store.clinic_recording(key)).expect("kept"), kept);
+        assert_eq!(
+            std::fs::read(store.clinic_recording(key)).expect("kept"),
+            kept
+        );
         assert_eq!(revision, VoiceRevision(1), "nothing changed on disk");
     }
 
     #[test]
     fn no_take_starts_during_a_session_without_a_microphone_or_beside_another() {
         let mut recorder = Recorder::default();
-        let missing = SoundIn::none("No microphone: no microphone is connected, so voice recording and voice notes are off.");
-        let refusal = recorder.record("k", &missing, false).expect_err("no microphone");
+        let missing = SoundIn::none(
+            "No microphone: no microphone is connected, so voice recording and voice notes are off.",
+        );
+        let refusal = recorder
+            .record("k", &missing, false)
+            .expect_err("no microphone");
         assert!(refusal.starts_with("No microphone"), "{refusal}");
         let sound_in = SoundIn::from_source(WavSource::new("take.wav", spoken(1.0, -20.0)));
-        let refusal = recorder.record("k", &sound_in, true).expect_err("a session is under way");
+        let refusal = recorder
+            .record("k", &sound_in, true)
+            .expect_err("a session is under way");
         assert!(refusal.contains("session is under way"), "{refusal}");
         recorder.record("k", &sound_in, false).expect("starts");
-        let refusal = recorder.record("j", &sound_in, false).expect_err("one at a time");
+        let refusal = recorder
+            .record("j", &sound_in, false)
+            .expect_err("one at a time");
         assert!(refusal.starts_with("One recording at a time"), "{refusal}");
         assert_eq!(recorder.key(), Some("k"));
     }

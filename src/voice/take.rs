@@ -60,9 +60,7 @@ pub enum Refusal {
         level_db: f32,
     },
     /// Nothing was heard.
-    #[error(
-        "no speech was heard: check that the right microphone is connected and not muted"
-    )]
+    #[error("no speech was heard: check that the right microphone is connected and not muted")]
     NoSpeech,
     /// Too little was said.
     #[error(
@@ -79,8 +77,11 @@ pub fn level_dbfs(samples: &[f32]) -> f32 {
     if samples.is_empty() {
         return -120.0;
     }
-    let mean_square =
-        samples.iter().map(|&s| f64::from(s) * f64::from(s)).sum::<f64>() / samples.len() as f64;
+    let mean_square = samples
+        .iter()
+        .map(|&s| f64::from(s) * f64::from(s))
+        .sum::<f64>()
+        / samples.len() as f64;
     to_db(mean_square.sqrt() as f32)
 }
 
@@ -121,11 +122,7 @@ impl Speech {
 /// above the room's quiet (any within 15 dB of the loudest). `None` when the loudest frame is below [`SILENCE_DBFS`].
 pub fn find_speech(sound: &MonoSound) -> Option<Speech> {
     let frame_len = ((f64::from(sound.rate) * FRAME_SECS).round() as usize).max(1);
-    let levels: Vec<f32> = sound
-        .samples
-        .chunks(frame_len)
-        .map(level_dbfs)
-        .collect();
+    let levels: Vec<f32> = sound.samples.chunks(frame_len).map(level_dbfs).collect();
     let loudest = levels.iter().copied().fold(f32::MIN, f32::max);
     if levels.is_empty() || loudest < SILENCE_DBFS {
         return None;
@@ -243,8 +240,7 @@ fn fade(samples: &mut [f32], length: usize) {
     let length = length.min(samples.len() / 2);
     let total = samples.len();
     for index in 0..length {
-        let gain =
-            0.5 - 0.5 * (std::f32::consts::PI * index as f32 / length.max(1) as f32).cos();
+        let gain = 0.5 - 0.5 * (std::f32::consts::PI * index as f32 / length.max(1) as f32).cos();
         samples[index] *= gain;
         samples[total - 1 - index] *= gain;
     }
@@ -363,7 +359,10 @@ mod tests {
         };
         assert_eq!(shape(&nothing), Err(Refusal::NoSpeech));
         let short = shape(&take(1.0, 0.15, 1.0, -20.0)).expect_err("refused");
-        assert!(matches!(short, Refusal::TooShort { seconds } if seconds < 0.3), "{short}");
+        assert!(
+            matches!(short, Refusal::TooShort { seconds } if seconds < 0.3),
+            "{short}"
+        );
     }
 
     #[test]
