@@ -15,7 +15,7 @@ use bevy_egui::{EguiContexts, egui};
 
 use super::intent::PanelIntent;
 use super::recorder::{COUNT_IN_SECS, Outcome, Phase, Recorder};
-use super::view::{BAD, CALM, GOOD, PanelState, WARN};
+use super::view::{BAD, GOOD, PanelState, WARN};
 use crate::AppSystems;
 use crate::audio::capture::SoundIn;
 use crate::audio::preview::{PreviewStatus, PreviewVoice};
@@ -32,6 +32,12 @@ const LOOK_AGAIN: Duration = Duration::from_secs(2);
 const METER_RANGE: (f32, f32) = (-60.0, 0.0);
 /// Above this (dBFS) the meter turns amber: close to too loud.
 const METER_LOUD: f32 = -6.0;
+/// The tag of a synthetic voice: the panel's teal, lighter to read on the dark window.
+const SYNTHETIC: egui::Color32 = egui::Color32::from_rgb(110, 190, 200);
+/// The tag of a bundled voice: a quiet grey.
+const BUNDLED: egui::Color32 = egui::Color32::from_gray(175);
+/// The words of each text: light, to read at a glance.
+const WORDS: egui::Color32 = egui::Color32::from_gray(225);
 
 /// The Voice window: the session it shows, if it is open, and what it is waiting for.
 #[derive(Resource, Default)]
@@ -279,7 +285,7 @@ fn rows(ui: &mut egui::Ui, parts: &VoiceParts, cannot_record: bool, asked: &mut 
                 egui::vec2(150.0, 20.0),
                 egui::Label::new(source_tag(source)),
             );
-            ui.add(egui::Label::new(egui::RichText::new(&text.text)).wrap());
+            ui.add(egui::Label::new(egui::RichText::new(&text.text).color(WORDS)).wrap());
         });
         ui.horizontal(|ui| {
             ui.add_space(158.0);
@@ -302,12 +308,12 @@ fn rows(ui: &mut egui::Ui, parts: &VoiceParts, cannot_record: bool, asked: &mut 
 
 fn source_tag(source: VoiceSource) -> egui::RichText {
     let (words, colour) = match source {
-        VoiceSource::ClinicRecording => ("● Your recording", GOOD),
-        VoiceSource::Synthetic => ("● Synthetic voice", CALM.gamma_multiply(1.6)),
-        VoiceSource::Bundled => ("● Bundled voice", egui::Color32::from_gray(170)),
-        VoiceSource::None => ("○ No voice", WARN),
+        VoiceSource::ClinicRecording => ("Your recording", GOOD),
+        VoiceSource::Synthetic => ("Synthetic voice", SYNTHETIC),
+        VoiceSource::Bundled => ("Bundled voice", BUNDLED),
+        VoiceSource::None => ("No voice", WARN),
     };
-    egui::RichText::new(words).color(colour)
+    egui::RichText::new(words).color(colour).strong()
 }
 
 #[allow(
@@ -335,7 +341,7 @@ fn buttons(
         }
         return;
     }
-    let record = if recorded { "Redo" } else { "● Record" };
+    let record = if recorded { "Redo" } else { "Record" };
     if ui
         .add_enabled(!cannot_record, egui::Button::new(record))
         .clicked()
@@ -347,7 +353,7 @@ fn buttons(
         .as_ref()
         .is_some_and(|preview| preview.playing.is_some() && preview.playing == clip);
     let listen = if playing {
-        "■ Stop listening"
+        "Stop listening"
     } else {
         "▶ Listen"
     };
@@ -384,15 +390,12 @@ fn take_under_way(ui: &mut egui::Ui, recorder: &Recorder, asked: &mut Vec<Ask>) 
         }
         Phase::Recording(seconds) => {
             ui.label(
-                egui::RichText::new(format!("● {seconds:.0} s"))
+                egui::RichText::new(format!("Recording  {seconds:.0} s"))
                     .size(20.0)
                     .color(BAD),
             );
             meter(ui, recorder.level_db());
-            if ui
-                .button(egui::RichText::new("■ Stop").size(18.0))
-                .clicked()
-            {
+            if ui.button(egui::RichText::new("Stop").size(18.0)).clicked() {
                 asked.push(Ask::Stop);
             }
         }
