@@ -62,3 +62,26 @@ fn the_voice_window_lists_a_sessions_texts_beside_the_panel() {
     });
     assert!(tags > 300, "{tags} pixels of source tags");
 }
+
+#[test]
+fn a_microphone_file_that_is_not_a_wav_file_is_named_before_the_window_opens() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("take.wav");
+    std::fs::write(&file, b"not a sound").expect("written");
+    let output = common::stillpoint(&[
+        "run",
+        "--session",
+        "centering-before-dosing",
+        "--microphone-from",
+        file.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains(&format!(
+            "{}: not a WAV file to record from",
+            file.display()
+        )),
+        "{said}"
+    );
+}
