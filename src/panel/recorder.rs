@@ -187,6 +187,19 @@ impl Recorder {
         self.end(outcome);
     }
 
+    /// Stops without keeping anything, saying `why` (a session started: the patient must
+    /// not be recorded).
+    pub fn cancel(&mut self, sound_in: &mut SoundIn, why: &str) {
+        if matches!(self.phase, Phase::Recording(_))
+            && let Some(source) = sound_in.source()
+        {
+            source.stop();
+        }
+        if self.busy() {
+            self.end(Outcome::Refused(why.to_owned()));
+        }
+    }
+
     /// The level of the last tenth of a second of the take, dBFS (-120 when none).
     pub fn level_db(&self) -> f32 {
         let recent = (f64::from(self.take.rate) * METER_SECS) as usize;
@@ -343,6 +356,27 @@ mod tests {
             .expect_err("one at a time");
         assert!(refusal.starts_with("One recording at a time"), "{refusal}");
         assert_eq!(recorder.key(), Some("k"));
+    }
+
+    #[test]
+    fn a_take_cancelled_when_a_session_starts_keeps_nothing() {
+        let data = tempfile::tempdir().expect("temp dir");
+        let store = VoiceStore::new(data.path(), data.path());
+        let mut sound_in = SoundIn::from_source(WavSource::new("take.wav", spoken(2.0, -20.0)));
+        let mut recorder = Recorder::default();
+        let mut revision = VoiceRevision::default();
+        recorder.record("k", &sound_in, false).expect("starts");
+        recorder.advance(3.0, &mut sound_in, &store, &mut revision);
+        recorder.advance(2.0, &mut sound_in, &store, &mut revision);
+        assert_eq!(recorder.phase(), &Phase::Recording(2.0));
+        recorder.cancel(&mut sound_in, "a session started.");
+        assert_eq!(recorder.phase(), &Phase::Idle);
+        assert_eq!(
+            recorder.outcome("k"),
+            Some(&Outcome::Refused("a session started.".to_owned()))
+        );
+        assert!(!store.clinic_recording("k").exists());
+        assert_eq!(revision, VoiceRevision(0));
     }
 
     #[test]

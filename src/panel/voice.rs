@@ -146,9 +146,17 @@ fn record(
     mut recorder: ResMut<Recorder>,
     mut revision: ResMut<VoiceRevision>,
     sound_in: Option<ResMut<SoundIn>>,
+    runtime: Res<SessionRuntime>,
 ) {
     let store = store(&paths, settings.as_deref());
     if let Some(mut sound_in) = sound_in {
+        if runtime.is_under_way() {
+            recorder.cancel(
+                &mut sound_in,
+                "the take was stopped because a session started, so that nothing of it is \
+                 recorded.",
+            );
+        }
         recorder.advance(time.delta_secs_f64(), &mut sound_in, &store, &mut revision);
     }
     let mut made = Vec::new();
