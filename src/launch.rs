@@ -8,9 +8,11 @@ use bevy::prelude::*;
 use bevy::window::{PresentMode, WindowResolution};
 
 use crate::LogicPlugin;
+use crate::audio::capture::{SoundIn, WavSource};
 use crate::bench::{RenderBench, RenderBenchPlugin};
 use crate::capture::{Capture, CapturePlugin};
 use crate::config::{Paths, Settings};
+use crate::panel::voice::VoiceWindow;
 use crate::script::ScriptPlugin;
 use crate::session::preview::ThrowawayRecord;
 use crate::session::{ActiveScript, PendingStart, SessionAction, Volumes};
@@ -46,6 +48,10 @@ pub struct Launch {
     pub probe: bool,
     /// An earlier painting for paint steps to continue (artwork file or record).
     pub artwork_from: Option<PathBuf>,
+    /// Record from this WAV file instead of the microphone.
+    pub microphone_from: Option<PathBuf>,
+    /// Open the Voice window on the session at start.
+    pub voice_window: bool,
 }
 
 /// Builds the desktop app for `launch`.
@@ -125,6 +131,20 @@ pub fn desktop_app(launch: Launch) -> App {
     .insert_resource(launch.paths.clone());
     if let Some(pitch) = launch.head_pitch {
         app.insert_resource(crate::viewpoint::HeadPitch(pitch));
+    }
+    if let Some(file) = &launch.microphone_from {
+        app.insert_resource(match WavSource::open(file) {
+            Ok(source) => SoundIn::from_source(source),
+            Err(error) => SoundIn::none(format!(
+                "The sound file {} cannot be read ({error}), so voice recording and voice \
+                 notes are off.",
+                file.display()
+            )),
+        });
+    }
+    app.add_plugins(crate::audio::capture::plugin);
+    if launch.voice_window {
+        app.insert_resource(VoiceWindow::on(launch.script.clone()));
     }
     if let Some(from) = launch.artwork_from {
         app.insert_resource(crate::session::painting::ArtworkToReopen(from));

@@ -7,22 +7,19 @@ use std::time::Duration;
 
 use bevy::log::{info, warn};
 use kira::backend::Backend;
-use kira::sound::static_sound::{StaticSoundData, StaticSoundHandle, StaticSoundSettings};
+use kira::sound::static_sound::{StaticSoundData, StaticSoundHandle};
 use kira::track::{MainTrackBuilder, TrackBuilder, TrackHandle};
-use kira::{
-    AudioManager, AudioManagerSettings, Capacities, Decibels, Easing, Frame, StartTime, Tween,
-};
+use kira::{AudioManager, AudioManagerSettings, Capacities, Decibels, Easing, StartTime, Tween};
 
 use super::cues::BreathTone;
 use super::score::{Score, SpokenLine};
 use super::soundscapes::soundscape;
 use super::synth::{Synth, SynthHandle};
-use super::voice::{Clip, session_clips};
+use super::voice::{Clip, read_sound, session_clips};
 use crate::config::AudioSettings;
 use crate::script::Session;
 use crate::session::Volumes;
 use crate::voice::VoiceStore;
-use crate::voice::wav::read_mono;
 
 /// Seconds the whole mix takes to rise from silence when sound starts.
 pub const MASTER_FADE_IN_SECS: f32 = 3.0;
@@ -164,23 +161,7 @@ impl<B: Backend> Conductor<B> {
     /// said once.
     fn load(&self, clip: &Clip) -> Option<StaticSoundData> {
         let path = clip.path(&self.store)?;
-        let is_wav = path
-            .extension()
-            .is_some_and(|extension| extension.eq_ignore_ascii_case("wav"));
-        let loaded = if is_wav {
-            // WAV files (the clinic's takes, the clips made here) are read as mono by hound,
-            // whatever their sample format.
-            read_mono(&path)
-                .map(|sound| StaticSoundData {
-                    sample_rate: sound.rate,
-                    frames: sound.samples.into_iter().map(Frame::from_mono).collect(),
-                    settings: StaticSoundSettings::default(),
-                    slice: None,
-                })
-                .map_err(|error| error.to_string())
-        } else {
-            StaticSoundData::from_file(&path).map_err(|error| error.to_string())
-        };
+        let loaded = read_sound(&path);
         loaded
             .map_err(|error| {
                 warn!(

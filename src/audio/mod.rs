@@ -13,6 +13,7 @@ pub mod conductor;
 pub mod cues;
 pub mod dsp;
 pub mod export;
+pub mod preview;
 pub mod score;
 pub mod soundscapes;
 pub mod synth;
@@ -53,6 +54,7 @@ struct LiveMix {
 /// [`VoiceRevision`] changes.
 pub fn plugin(app: &mut App) {
     app.init_resource::<VoiceRevision>()
+        .add_plugins(preview::plugin)
         .add_systems(Startup, open_output)
         .add_systems(Update, conduct.in_set(AppSystems::Present));
 }

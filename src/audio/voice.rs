@@ -4,9 +4,13 @@
 //! a bundled one. A step's `audio:` recording is read from the data folder's `recordings/`
 //! or from `assets/`; any other file (a patient's voice note played back) is named as it is.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use kira::Frame;
+use kira::sound::static_sound::{StaticSoundData, StaticSoundSettings};
 
 use crate::script::{Session, Step};
+use crate::voice::wav::read_mono;
 use crate::voice::{VoiceStore, session_texts, voice_key};
 
 /// A sound the narration track plays.
@@ -38,6 +42,27 @@ impl Clip {
             Self::Recording(audio) => Some(store.recording(audio)),
             Self::File(path) => Some(path.clone()),
         }
+    }
+}
+
+/// The sound in the file at `path`, ready to play. WAV files (the clinic's takes, the clips
+/// made here, a patient's voice notes) are read as mono by hound, whatever their sample
+/// format; other files (the bundled Ogg clips) by kira.
+pub fn read_sound(path: &Path) -> Result<StaticSoundData, String> {
+    let is_wav = path
+        .extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("wav"));
+    if is_wav {
+        read_mono(path)
+            .map(|sound| StaticSoundData {
+                sample_rate: sound.rate,
+                frames: sound.samples.into_iter().map(Frame::from_mono).collect(),
+                settings: StaticSoundSettings::default(),
+                slice: None,
+            })
+            .map_err(|error| error.to_string())
+    } else {
+        StaticSoundData::from_file(path).map_err(|error| error.to_string())
     }
 }
 

@@ -314,6 +314,13 @@ pub struct WindowArgs {
     /// an artwork file, or a session record whose last painting is meant.
     #[arg(long, value_name = "PATH")]
     pub artwork_from: Option<PathBuf>,
+    /// Record from this WAV file, played in as if spoken, instead of the microphone (for
+    /// trying the Voice window on a computer without one, and for the tests).
+    #[arg(long, value_name = "FILE.wav")]
+    pub microphone_from: Option<PathBuf>,
+    /// Open the Voice window on the session, to record the clinic's voice for its words.
+    #[arg(long)]
+    pub voice: bool,
 }
 
 impl WindowArgs {

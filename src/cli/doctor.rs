@@ -70,6 +70,7 @@ pub(super) fn doctor(paths: &Paths, settings: &Settings) -> Result<ExitCode, Str
     }
     check_loader(&mut report);
     check_runtime(&mut report);
+    check_microphone(&mut report, &crate::audio::capture::input_devices());
     check_data_folder(&mut report, &settings.data_root());
     check_sessions(&mut report, paths, settings);
     check_voice(&mut report);
@@ -227,6 +228,20 @@ fn run_probe(paths: &Paths, settings: &Settings) -> Result<Vec<String>, String> 
         ));
     }
     Ok(lines)
+}
+
+/// The microphones, which the Voice window and voice notes record from.
+fn check_microphone(report: &mut Report, devices: &[String]) {
+    if devices.is_empty() {
+        report.line(
+            Verdict::Warn,
+            "mic",
+            "no microphone, so voice recording and voice notes are off: connect one and \
+             check it in the desktop's sound settings",
+        );
+    } else {
+        report.line(Verdict::Ok, "mic", &devices.join(", "));
+    }
 }
 
 fn check_loader(report: &mut Report) {

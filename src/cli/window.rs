@@ -24,6 +24,11 @@ pub(super) fn open_window(
         patient_code::check(code)?;
     }
     window.check_moment()?;
+    if let Some(file) = &window.microphone_from {
+        crate::voice::wav::read_mono(file).map_err(|error| {
+            format!("{}: not a WAV file to record from: {error}", file.display())
+        })?;
+    }
     let capture = window.capture()?;
     let bench = window.bench();
     // In a picture or a benchmark, actions lead to the moment shown; otherwise they are
@@ -90,6 +95,8 @@ pub(super) fn open_window(
         head_pitch: window.head_pitch,
         probe: window.probe,
         artwork_from: window.artwork_from,
+        microphone_from: window.microphone_from,
+        voice_window: window.voice,
     }))
 }
 

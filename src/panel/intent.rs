@@ -76,6 +76,8 @@ pub enum PanelIntent {
     },
     /// The therapist has seen the safety alert showing.
     AcknowledgeSafetyAlert,
+    /// Open the Voice window on this session file, to record the clinic's voice.
+    Voice(PathBuf),
 }
 
 /// The session action for a panel request, given where the session is. `None` for requests
@@ -132,7 +134,7 @@ pub fn action_for(intent: &PanelIntent, state: SessionState) -> Option<SessionAc
             secs: *secs,
         }),
         PanelIntent::AcknowledgeSafetyAlert => Some(SessionAction::AcknowledgeSafetyAlert),
-        PanelIntent::Open(_) | PanelIntent::Recentre => None,
+        PanelIntent::Open(_) | PanelIntent::Recentre | PanelIntent::Voice(_) => None,
     }
 }
 

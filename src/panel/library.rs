@@ -83,13 +83,19 @@ fn library_item(
                 for warning in &item.problems {
                     ui.small(egui::RichText::new(format!("⚠ {warning}")).color(WARN));
                 }
-                if !chosen
-                    && ui
-                        .add_enabled(can_open, egui::Button::new("Open").small())
-                        .clicked()
-                {
-                    asked.push(PanelIntent::Open(item.path.clone()));
-                }
+                ui.horizontal(|ui| {
+                    if !chosen
+                        && ui
+                            .add_enabled(can_open, egui::Button::new("Open").small())
+                            .clicked()
+                    {
+                        asked.push(PanelIntent::Open(item.path.clone()));
+                    }
+                    // The words this session speaks, to record in the clinic's own voice.
+                    if ui.add(egui::Button::new("Voice…").small()).clicked() {
+                        asked.push(PanelIntent::Voice(item.path.clone()));
+                    }
+                });
             }
             None => {
                 ui.label(egui::RichText::new(format!("{} (cannot be used)", item.id)).color(BAD));

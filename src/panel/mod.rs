@@ -12,10 +12,12 @@ pub mod live;
 mod painting;
 pub mod progress;
 pub mod questionnaire;
+mod recorder;
 mod session;
 mod sound;
 mod start;
 pub mod view;
+pub mod voice;
 
 use bevy::camera::visibility::RenderLayers;
 use bevy::camera::{CameraOutputMode, ClearColorConfig};
@@ -33,30 +35,35 @@ use view::{PanelState, Previews};
 /// space beside it. `visible` is whether the panel shows at first.
 pub fn plugin(visible: bool) -> impl Fn(&mut App) {
     move |app: &mut App| {
-        app.add_plugins((EguiPlugin::default(), intent::plugin, live::plugin))
-            .insert_resource(EguiGlobalSettings {
-                auto_create_primary_context: false,
-                ..default()
-            })
-            .insert_resource(PanelState {
-                visible,
-                ..default()
-            })
-            .init_resource::<Previews>()
-            .init_resource::<painting::ArtworkPictures>()
-            .init_resource::<TypingInPanel>()
-            .init_resource::<questionnaire::DeskForm>()
-            .add_systems(Startup, spawn_panel_camera)
-            .add_systems(Update, toggle_panel.in_set(AppSystems::Input))
-            .add_systems(
-                Update,
-                questionnaire::hear_desk_outcome.in_set(AppSystems::Present),
-            )
-            .add_systems(
-                Update,
-                title_window_after_session.in_set(AppSystems::Present),
-            )
-            .add_systems(EguiPrimaryContextPass, layout::draw_panel);
+        app.add_plugins((
+            EguiPlugin::default(),
+            intent::plugin,
+            live::plugin,
+            voice::plugin,
+        ))
+        .insert_resource(EguiGlobalSettings {
+            auto_create_primary_context: false,
+            ..default()
+        })
+        .insert_resource(PanelState {
+            visible,
+            ..default()
+        })
+        .init_resource::<Previews>()
+        .init_resource::<painting::ArtworkPictures>()
+        .init_resource::<TypingInPanel>()
+        .init_resource::<questionnaire::DeskForm>()
+        .add_systems(Startup, spawn_panel_camera)
+        .add_systems(Update, toggle_panel.in_set(AppSystems::Input))
+        .add_systems(
+            Update,
+            questionnaire::hear_desk_outcome.in_set(AppSystems::Present),
+        )
+        .add_systems(
+            Update,
+            title_window_after_session.in_set(AppSystems::Present),
+        )
+        .add_systems(EguiPrimaryContextPass, layout::draw_panel);
     }
 }
 

@@ -1,4 +1,4 @@
-//! Sound: the volumes, and whether the sound card is there.
+//! Sound: the volumes, and whether the sound card and a microphone are there.
 
 use bevy_egui::egui;
 
@@ -14,6 +14,13 @@ pub(super) fn sound(ui: &mut egui::Ui, view: &PanelView, asked: &mut Vec<PanelIn
         Some(AudioStatus::Silent(reason)) => ui.colored_label(WARN, format!("⚠ {reason}")),
         None => ui.colored_label(WARN, "⚠ no sound output"),
     };
+    if let Some(missing) = view
+        .sound_in
+        .as_ref()
+        .and_then(|sound_in| sound_in.missing.as_ref())
+    {
+        ui.colored_label(WARN, format!("⚠ {missing}"));
+    }
     let volumes = &view.volumes;
     let master_cap = view
         .settings

@@ -8,6 +8,7 @@ use bevy_egui::egui;
 
 use super::live::{Course, Library, LiveRecord};
 use crate::audio::AudioStatus;
+use crate::audio::capture::SoundIn;
 use crate::config::{Paths, Settings};
 use crate::instruments::InstrumentSet;
 use crate::posture::PlacementComfort;
@@ -58,6 +59,7 @@ pub struct PanelView<'w> {
     pub(super) live: Res<'w, LiveRecord>,
     pub(super) course: Res<'w, Course>,
     pub(super) audio: Option<Res<'w, AudioStatus>>,
+    pub(super) sound_in: Option<Res<'w, SoundIn>>,
     pub(super) xr: Option<Res<'w, XrStatus>>,
     pub(super) comfort: Option<Res<'w, PlacementComfort>>,
     pub(super) images: Res<'w, Assets<Image>>,

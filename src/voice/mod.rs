@@ -10,6 +10,7 @@
 
 pub mod shape;
 pub mod synthetic;
+pub mod take;
 pub mod wav;
 
 use std::path::{Path, PathBuf};
