@@ -398,7 +398,8 @@ mod tests {
     }
 
     #[test]
-    fn a_kept_voice_note_is_listed_once_with_its_prompt_and_its_last_take() -> Result<(), serde_json::Error> {
+    fn a_kept_voice_note_is_listed_once_with_its_prompt_and_its_last_take()
+    -> Result<(), serde_json::Error> {
         let line = r#"{"t":42.5,"event":"voice_note","step":3,"file":"P-001.note-3.wav","seconds":12.25,"prompt":"Say what you want to remember."}"#;
         let event: Event = serde_json::from_str(line)?;
         let start = EventKind::SessionStarted {
