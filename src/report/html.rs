@@ -115,7 +115,7 @@ footer { margin-top: 28px; color: var(--soft); font-size: 12px; }
 .painting img { display: block; border-radius: 6px; background: #0b0f16; }
 .painting figcaption, .painting .missing { font-size: 12px; color: var(--soft); }
 .voice-note { margin: 2px 0 10px; }
-.voice-note figcaption { display: flex; flex-direction: column; }
+.voice-note figcaption { display: flex; flex-direction: column; color: var(--ink); font-size: 13px; }
 .voice-note .prompt { font-style: italic; }
 .voice-note small, .voice-note .missing { font-size: 12px; color: var(--soft); }
 .voice-note audio { display: block; width: 100%; max-width: 420px; height: 36px; margin-top: 4px; }
