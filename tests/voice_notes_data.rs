@@ -223,6 +223,9 @@ fn each_note_is_in_its_sessions_part_of_the_report_with_its_sound_in_the_page() 
             assert!(part.contains(words), "{words} in {part}");
         }
     }
+    assert!(parts[0].contains(
+        "</audio><small class=\"file\">integration-voice-20261201-100000.note-3.wav</small>"
+    ));
     assert_eq!(parts[0].matches("<audio").count(), 1);
     assert_eq!(parts[1].matches("<audio").count(), 2);
     // The note whose file is gone says so, with no player.

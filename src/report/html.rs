@@ -120,6 +120,7 @@ footer { margin-top: 28px; color: var(--soft); font-size: 12px; }
 .voice-note small, .voice-note .missing { font-size: 12px; color: var(--soft); }
 .voice-note audio { display: block; width: 100%; max-width: 420px; height: 36px; margin-top: 4px; }
 .voice-note .missing { margin: 4px 0 0; }
+.voice-note .file { display: block; font-size: 11px; }
 .alerts { border: 2px solid #b24a34; border-radius: 8px; background: #fdf4f0; padding: 10px 16px;
           margin: 0 0 20px; break-inside: avoid; }
 .alerts h2 { margin: 0 0 6px; color: #8c3420; font-size: 18px; }

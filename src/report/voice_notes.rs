@@ -112,15 +112,17 @@ fn sound(folder: &Path, file: &str) -> Result<String, String> {
 }
 
 /// The notes of one session as the lines of its part of the report: when, the prompt, the
-/// length, and a player (or the plain reason there is none).
+/// length, and a player with the file's name below it (or the plain reason there is none).
 pub(super) fn html(players: &[NotePlayer]) -> String {
     let mut html = String::new();
     for (number, note) in (1..).zip(players) {
         let player = match &note.sound {
             Ok(uri) => format!(
                 "<audio controls preload=\"metadata\" src=\"{uri}\" \
-                 aria-label=\"voice note {number}, step {step}\"></audio>",
-                step = note.step + 1
+                 aria-label=\"voice note {number}, step {step}\"></audio>\
+                 <small class=\"file\">{file}</small>",
+                step = note.step + 1,
+                file = escape(&note.file),
             ),
             Err(why) => format!("<p class=\"missing\">{}</p>", escape(why)),
         };
