@@ -2,8 +2,8 @@
 //! patient's files exported as an archive (for a backup or a transfer) and imported again,
 //! and deleted on request with a line in the deletion log that names no content.
 //!
-//! A patient's files are their folder of records (with the paintings and their exports
-//! beside them) and their folder of reports: `<data>/records/<code>/` and
+//! A patient's files are their folder of records (with the paintings and their exports, and
+//! the voice notes, beside them) and their folder of reports: `<data>/records/<code>/` and
 //! `<data>/reports/<code>/`. An archive holds exactly those two folders, under those names.
 
 use std::collections::BTreeSet;
@@ -60,6 +60,8 @@ pub struct PatientSummary {
     pub sessions: usize,
     /// How many questionnaires were taken at the desk, with no session (desk records).
     pub desk_questionnaires: usize,
+    /// How many voice notes the patient kept, as their records name them.
+    pub voice_notes: usize,
     /// The day of the latest session (`YYYY-MM-DD`), if any record says.
     pub last: Option<String>,
     /// The bytes their records, paintings and reports take.
@@ -93,6 +95,7 @@ pub fn list(folders: &PatientFolders) -> io::Result<Vec<PatientSummary>> {
         // Only session records are sessions; a desk record is one questionnaire.
         let sessions = read.iter().filter(|read| started(read).is_some()).count();
         let desk_questionnaires = read.iter().filter(|read| read.is_desk()).count();
+        let voice_notes = read.iter().map(voice_notes).sum();
         let last = read
             .iter()
             .filter_map(started)
@@ -112,12 +115,27 @@ pub fn list(folders: &PatientFolders) -> io::Result<Vec<PatientSummary>> {
             code,
             sessions,
             desk_questionnaires,
+            voice_notes,
             last,
             bytes,
         });
     }
     patients.sort_by(|a, b| a.code.cmp(&b.code));
     Ok(patients)
+}
+
+/// How many voice notes `record` names: each file once (a note recorded again replaces its
+/// file).
+fn voice_notes(record: &ReadRecord) -> usize {
+    record
+        .events
+        .iter()
+        .filter_map(|event| match &event.kind {
+            EventKind::VoiceNote { file, .. } => Some(file),
+            _ => None,
+        })
+        .collect::<BTreeSet<_>>()
+        .len()
 }
 
 /// Every file under `folder` (none when it is missing), with its size, in name order.
@@ -438,7 +456,8 @@ fn size_text(bytes: u64) -> String {
     }
 }
 
-/// Deletes every file of `code` (records, paintings and their exports, reports). The
+/// Deletes every file of `code` (records, paintings and their exports, voice notes,
+/// reports). The
 /// deletion log gets a line before (the attempt) and one after (the outcome, done or failed),
 /// each with the time, the code and numbers of files, nothing else: no file's name, no
 /// session, no date of care. Nothing is deleted when the attempt cannot be logged. Returns

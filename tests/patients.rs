@@ -136,8 +136,9 @@ fn a_patients_data_lists_exports_deletes_on_request_and_imports_back_unchanged()
     let p14 = line("P-14");
     assert_eq!(p14[1], "2", "two sessions: {listed}");
     assert_eq!(p14[2], "0", "no questionnaires at the desk: {listed}");
-    assert_eq!(p14[3].len(), 10, "the last date: {listed}");
-    assert_eq!(p14[5], "MB", "a painting takes megabytes: {listed}");
+    assert_eq!(p14[3], "0", "no voice notes: {listed}");
+    assert_eq!(p14[4].len(), 10, "the last date: {listed}");
+    assert_eq!(p14[6], "MB", "a painting takes megabytes: {listed}");
     assert_eq!(line("P-15")[1], "1");
 
     let before_records = contents(&records.join("P-14"));

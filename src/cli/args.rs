@@ -246,8 +246,8 @@ pub enum PatientCommand {
         /// The archive.
         archive: PathBuf,
     },
-    /// Delete every record, painting and report of one patient, after the code is typed
-    /// again. The deletion log keeps the code, the date and the number of files.
+    /// Delete every record, painting, voice note and report of one patient, after the code
+    /// is typed again. The deletion log keeps the code, the date and the number of files.
     Delete {
         /// The patient's pseudonymous code.
         code: String,

@@ -21,16 +21,17 @@ pub(super) fn patient(settings: &Settings, action: PatientCommand) -> Result<Exi
             }
             let _ = writeln!(
                 out,
-                "{:<16} {:>8}  {:>4}  {:<10}  {:>9}",
-                "patient", "sessions", "desk", "last", "space"
+                "{:<16} {:>8}  {:>4}  {:>5}  {:<10}  {:>9}",
+                "patient", "sessions", "desk", "notes", "last", "space"
             );
             for patient in listed {
                 let _ = writeln!(
                     out,
-                    "{:<16} {:>8}  {:>4}  {:<10}  {:>9}",
+                    "{:<16} {:>8}  {:>4}  {:>5}  {:<10}  {:>9}",
                     patient.code,
                     patient.sessions,
                     patient.desk_questionnaires,
+                    patient.voice_notes,
                     patient.last.as_deref().unwrap_or("-"),
                     human_size(patient.bytes)
                 );
@@ -50,7 +51,8 @@ pub(super) fn patient(settings: &Settings, action: PatientCommand) -> Result<Exi
         PatientCommand::Delete { code } => {
             crate::patient_code::check(&code)?;
             eprint!(
-                "This deletes every record, painting and report of patient {code} for good.\n\
+                "This deletes every record, painting, voice note and report of patient {code} for \
+                 good.\n\
                  Type the code again to confirm: "
             );
             let mut typed = String::new();

@@ -10,6 +10,7 @@ use super::html_questionnaires::{
 use super::outcomes::Questionnaires;
 use super::paintings::PaintingPicture;
 use super::summary::{Outcome, SessionSummary, Stretch};
+use super::voice_notes::{self, NotePlayer};
 use super::words::{clock, escape, length};
 use crate::session::record::EndReason;
 
@@ -113,6 +114,13 @@ footer { margin-top: 28px; color: var(--soft); font-size: 12px; }
 .painting { display: inline-block; margin: 4px 12px 4px 0; }
 .painting img { display: block; border-radius: 6px; background: #0b0f16; }
 .painting figcaption, .painting .missing { font-size: 12px; color: var(--soft); }
+.voice-note { margin: 2px 0 10px; }
+.voice-note figcaption { display: flex; flex-direction: column; color: var(--ink); font-size: 13px; }
+.voice-note .prompt { font-style: italic; }
+.voice-note small, .voice-note .missing { font-size: 12px; color: var(--soft); }
+.voice-note audio { display: block; width: 100%; max-width: 420px; height: 36px; margin-top: 4px; }
+.voice-note .missing { margin: 4px 0 0; }
+.voice-note .file { display: block; font-size: 11px; }
 .alerts { border: 2px solid #b24a34; border-radius: 8px; background: #fdf4f0; padding: 10px 16px;
           margin: 0 0 20px; break-inside: avoid; }
 .alerts h2 { margin: 0 0 6px; color: #8c3420; font-size: 18px; }
@@ -128,7 +136,7 @@ footer { margin-top: 28px; color: var(--soft); font-size: 12px; }
 .instrument { margin: 12px 0 22px; break-inside: avoid; }
 .rules { color: var(--soft); font-size: 12px; margin: 6px 0 0; max-width: 900px; }
 .subscales { white-space: nowrap; }
-@media print { body { padding: 0; } .session { page-break-inside: avoid; } }
+@media print { body { padding: 0; } .session { page-break-inside: avoid; } .voice-note audio { display: none; } }
 "#;
 
 /// The course charts a report shows.
@@ -163,13 +171,21 @@ fn paintings(pictures: &[PaintingPicture]) -> String {
         .collect()
 }
 
-/// The whole report page; `pictures` holds each session's paintings, in session order.
+/// What the patient made and kept in each session, in session order.
+pub struct Kept<'a> {
+    /// Each session's paintings.
+    pub pictures: &'a [Vec<PaintingPicture>],
+    /// Each session's voice notes.
+    pub voice_notes: &'a [Vec<NotePlayer>],
+}
+
+/// The whole report page.
 pub fn page(
     patient: &str,
     sessions: &[SessionSummary],
     charts: &Charts,
     questionnaires: &Questionnaires,
-    pictures: &[Vec<PaintingPicture>],
+    kept: &Kept,
     generated_at: &str,
 ) -> String {
     let (check_ins, phases) = (charts.check_ins, charts.phases);
@@ -213,6 +229,10 @@ pub fn page(
     }
     card(length(total_secs), "in sessions");
     card(unfinished.to_string(), "unfinished");
+    let notes: usize = kept.voice_notes.iter().map(Vec::len).sum();
+    if notes > 0 {
+        card(notes.to_string(), "voice notes");
+    }
     html.push_str("</section>\n");
 
     let _ = writeln!(
@@ -273,11 +293,17 @@ pub fn page(
     html.push_str("</tbody></table>\n<h2>Session details</h2>\n");
     for (index, session) in sessions.iter().enumerate() {
         let number = index + 1;
-        let painted = pictures.get(index).map_or(&[][..], Vec::as_slice);
+        let painted = kept.pictures.get(index).map_or(&[][..], Vec::as_slice);
         let painted = if painted.is_empty() {
             String::new()
         } else {
             format!("<dt>Paintings</dt><dd>{}</dd>", paintings(painted))
+        };
+        let spoken = kept.voice_notes.get(index).map_or(&[][..], Vec::as_slice);
+        let spoken = if spoken.is_empty() {
+            String::new()
+        } else {
+            format!("<dt>Voice notes</dt><dd>{}</dd>", voice_notes::html(spoken))
         };
         let _ = writeln!(
             html,
@@ -288,7 +314,7 @@ pub fn page(
              <dt>Pauses</dt><dd>{pauses}</dd>\
              <dt>Calm</dt><dd>{calm}</dd>{headset}\
              <dt>Check-ins</dt><dd>{answers}</dd>\
-             <dt>Intention</dt><dd>{intention}</dd>{taken}{painted}\
+             <dt>Intention</dt><dd>{intention}</dd>{taken}{painted}{spoken}\
              <dt>Status</dt><dd{status_class}>{status}</dd>\
              <dt>Record</dt><dd><small>{record}</small></dd></dl></article>",
             title = escape(&session.title),

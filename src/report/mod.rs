@@ -8,6 +8,7 @@ mod html_questionnaires;
 pub mod outcomes;
 pub mod paintings;
 pub mod summary;
+pub mod voice_notes;
 pub mod words;
 
 use std::path::{Path, PathBuf};
@@ -51,7 +52,7 @@ pub fn patient_records(records_folder: &Path, patient: &str) -> Result<Vec<PathB
 /// Summarises every readable session record, oldest first. Desk records (a questionnaire
 /// taken with no session) are not sessions and are left to [`outcomes::Questionnaires`].
 /// What is left out (files that cannot be read at all, damaged lines, paintings shown
-/// without their picture) is described in the second list and never hides the rest.
+/// without their picture, voice notes named outside the record's folder) is described in the second list and never hides the rest.
 pub fn summarise(records: &[PathBuf]) -> (Vec<SessionSummary>, Vec<String>) {
     let (sessions, _, problems) = read_each(records);
     (sessions, problems)
@@ -116,6 +117,7 @@ fn read_each(
             match SessionSummary::from_record(path, &record) {
                 Some(session) => {
                     problems.extend(paintings::left_out(&session));
+                    problems.extend(voice_notes::left_out(&session));
                     sessions.push(session);
                 }
                 None => problems.push(format!(
@@ -157,6 +159,7 @@ pub fn write_with_questionnaires(
         .collect::<Result<Vec<_>, _>>()?;
     let generated = crate::clock::wall_clock();
     let paintings: Vec<_> = sessions.iter().map(paintings::pictures_of).collect();
+    let notes: Vec<_> = sessions.iter().map(voice_notes::players_of).collect();
     let page_text = html::page(
         patient,
         sessions,
@@ -166,7 +169,10 @@ pub fn write_with_questionnaires(
             questionnaires: &totals,
         },
         questionnaires,
-        &paintings,
+        &html::Kept {
+            pictures: &paintings,
+            voice_notes: &notes,
+        },
         &generated,
     );
     let failed =

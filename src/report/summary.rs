@@ -71,7 +71,8 @@ pub struct SessionSummary {
     pub resumptions: usize,
     /// The paintings saved, the last save of each paint step, in step order.
     pub artworks: Vec<SavedPainting>,
-    /// The voice notes the patient kept, in the order they were spoken.
+    /// The voice notes the patient kept, in the order they were spoken; a file named twice
+    /// (a note recorded again) once, as its later line says.
     pub voice_notes: Vec<KeptVoiceNote>,
     /// Questionnaires left before their answers were sent: the instrument and how many
     /// items were answered.
@@ -198,13 +199,24 @@ impl SessionSummary {
                     file,
                     seconds,
                     prompt,
-                } => summary.voice_notes.push(KeptVoiceNote {
-                    step: *step,
-                    file: file.clone(),
-                    seconds: *seconds,
-                    prompt: prompt.clone(),
-                    at: t,
-                }),
+                } => {
+                    let kept = KeptVoiceNote {
+                        step: *step,
+                        file: file.clone(),
+                        seconds: *seconds,
+                        prompt: prompt.clone(),
+                        at: t,
+                    };
+                    // A file named again holds the later take only (a note recorded again).
+                    match summary
+                        .voice_notes
+                        .iter_mut()
+                        .find(|known| known.file == *file)
+                    {
+                        Some(known) => *known = kept,
+                        None => summary.voice_notes.push(kept),
+                    }
+                }
                 EventKind::SessionEnded { reason } => summary.outcome = Outcome::Ended(*reason),
                 EventKind::SessionStarted { .. }
                 | EventKind::StepEntered { .. }
@@ -386,7 +398,8 @@ mod tests {
     }
 
     #[test]
-    fn a_kept_voice_note_is_listed_with_its_prompt_and_length() -> Result<(), serde_json::Error> {
+    fn a_kept_voice_note_is_listed_once_with_its_prompt_and_its_last_take()
+    -> Result<(), serde_json::Error> {
         let line = r#"{"t":42.5,"event":"voice_note","step":3,"file":"P-001.note-3.wav","seconds":12.25,"prompt":"Say what you want to remember."}"#;
         let event: Event = serde_json::from_str(line)?;
         let start = EventKind::SessionStarted {
@@ -402,7 +415,16 @@ mod tests {
             step: 4,
             reason: "no microphone".into(),
         };
-        let read = record(&[(0.0, start), (event.t, event.kind), (50.0, skipped)]);
+        let mut again = event.kind.clone();
+        if let EventKind::VoiceNote { seconds, .. } = &mut again {
+            *seconds = 9.5;
+        }
+        let read = record(&[
+            (0.0, start),
+            (event.t - 20.0, event.kind),
+            (event.t, again),
+            (50.0, skipped),
+        ]);
         let summary = SessionSummary::from_record(Path::new("r"), &read);
         let notes = summary
             .map(|summary| summary.voice_notes)
@@ -412,7 +434,7 @@ mod tests {
             vec![KeptVoiceNote {
                 step: 3,
                 file: "P-001.note-3.wav".into(),
-                seconds: 12.25,
+                seconds: 9.5,
                 prompt: "Say what you want to remember.".into(),
                 at: 42.5,
             }]

@@ -13,6 +13,12 @@ pub fn wall_time(record: &ReadRecord, t: f64) -> Option<String> {
         EventKind::Questionnaire { taken_at, .. } => taken_at,
         _ => return None,
     };
+    time_after(origin, t)
+}
+
+/// The wall-clock time, RFC 3339 UTC to the nearest second, `t` seconds after `origin`
+/// (RFC 3339).
+pub fn time_after(origin: &str, t: f64) -> Option<String> {
     let origin = humantime::parse_rfc3339_weak(origin).ok()?;
     let after = std::time::Duration::try_from_secs_f64(t.max(0.0).round()).ok()?;
     Some(humantime::format_rfc3339_seconds(origin.checked_add(after)?).to_string())
