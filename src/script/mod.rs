@@ -8,6 +8,7 @@ pub mod model;
 pub mod outline;
 pub mod parse;
 pub mod validate;
+pub mod voice_note;
 
 use bevy::asset::{AssetLoader, LoadContext, io::Reader};
 use bevy::prelude::*;
