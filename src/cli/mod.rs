@@ -94,6 +94,7 @@ pub fn run(cli: Cli) -> ExitCode {
             resume,
             synthetic_paint,
             artwork_from,
+            voice_from,
         } => simulate(
             &paths,
             &settings,
@@ -106,6 +107,7 @@ pub fn run(cli: Cli) -> ExitCode {
             resume,
             synthetic_paint,
             artwork_from,
+            voice_from.as_deref(),
         ),
     };
     outcome.unwrap_or_else(|message| {
