@@ -13,7 +13,7 @@ use kira::track::{MainTrackBuilder, TrackBuilder, TrackHandle};
 use kira::{AudioManager, AudioManagerSettings, Capacities, Decibels, Easing, StartTime, Tween};
 
 use super::cues::BreathTone;
-use super::score::{Score, SpokenLine};
+use super::score::{OWN_VOICE_PART, Score, SpokenLine};
 use super::soundscapes::soundscape;
 use super::synth::{Synth, SynthHandle};
 use super::voice::{VOICE_FOLDER, session_prompts};
@@ -245,11 +245,22 @@ impl<B: Backend> Conductor<B> {
                 }
                 _ => {
                     playing.handle.stop(tween(VOICE_FADE_SECS));
+                    if playing.part == OWN_VOICE_PART {
+                        // A take recorded again is saved under the same name: read it anew.
+                        self.clips.remove(&playing.clip);
+                    }
                     self.speaking = None;
                 }
             }
         }
         let Some(line) = line else { return };
+        if line.part == OWN_VOICE_PART && !self.clips.contains_key(&line.clip) {
+            // A patient's voice note, read from the records folder when it first plays.
+            let loaded = StaticSoundData::from_file(&line.clip)
+                .inspect_err(|error| warn!("the voice note {} cannot play: {error}", line.clip))
+                .ok();
+            self.clips.insert(line.clip.clone(), loaded);
+        }
         let Some(Some(data)) = self.clips.get(&line.clip) else {
             return;
         };

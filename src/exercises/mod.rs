@@ -116,7 +116,7 @@ pub enum Detail {
         phase: voice_note::NotePhase,
         /// The choices on the board (Done while recording; Keep, Listen back, Record again).
         choices: Vec<String>,
-        /// Seconds into the recording, or into the note playing back.
+        /// Seconds into the recording, into the note playing back, or since the take.
         seconds: f64,
     },
     /// One of the patient's earlier notes played back.

@@ -158,7 +158,11 @@ pub fn view(step: &VoiceNote, elapsed: f64, progress: &NoteProgress) -> StepView
         .map_or(take.at, |from| from + take.seconds + LISTEN_PAUSE_SECS);
     waiting(
         REVIEW_CAPTION,
-        detail(NotePhase::Review, review_choices(progress), 0.0),
+        detail(
+            NotePhase::Review,
+            review_choices(progress),
+            elapsed - take.at,
+        ),
         elapsed,
         review_from + REVIEW_KEEPS_AFTER_SECS,
     )
