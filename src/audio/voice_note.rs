@@ -42,6 +42,8 @@ struct OpenTake {
     key: (usize, u32),
     /// Samples per second of what the source gives.
     rate: u32,
+    /// Seconds the step's recording had been open when this take began.
+    offset: f64,
     samples: Vec<f32>,
     /// Samples not yet judged speech or silence (less than a frame).
     judged: usize,
@@ -53,10 +55,11 @@ struct OpenTake {
 }
 
 impl OpenTake {
-    fn new(key: (usize, u32), rate: u32) -> Self {
+    fn new(key: (usize, u32), rate: u32, offset: f64) -> Self {
         Self {
             key,
             rate,
+            offset,
             samples: Vec::new(),
             judged: 0,
             heard_speech: false,
@@ -89,7 +92,7 @@ impl OpenTake {
     fn is_over(&self, recording: &NoteRecording) -> bool {
         recording.stop_asked
             || (self.heard_speech && self.silent_for >= recording.silence_secs)
-            || self.seconds() >= recording.max_secs
+            || self.offset + self.seconds() >= recording.max_secs
     }
 }
 
@@ -174,7 +177,7 @@ fn open_take(
         }
     };
     match started {
-        Ok(rate) => OpenTake::new(key, rate),
+        Ok(rate) => OpenTake::new(key, rate, recording.into),
         Err(reason) => {
             actions.write(SessionAction::VoiceNoteMissed {
                 reason: reason.trim_end_matches('.').to_owned(),
@@ -182,7 +185,7 @@ fn open_take(
             });
             OpenTake {
                 closed: true,
-                ..OpenTake::new(key, 1)
+                ..OpenTake::new(key, 1, recording.into)
             }
         }
     }
@@ -200,12 +203,13 @@ mod tests {
             silence_secs: 1.0,
             stop_asked: false,
             running: true,
+            into: 0.0,
         }
     }
 
     #[test]
     fn a_take_ends_on_silence_after_speech_not_before() {
-        let mut take = OpenTake::new((0, 0), 1000);
+        let mut take = OpenTake::new((0, 0), 1000, 0.0);
         take.hear(&[0.0; 3000]);
         assert!(
             !take.is_over(&recording(60.0)),
@@ -219,8 +223,14 @@ mod tests {
             take.is_over(&recording(60.0)),
             "a second of silence after speech"
         );
-        let mut quiet = OpenTake::new((0, 0), 1000);
+        let mut quiet = OpenTake::new((0, 0), 1000, 0.0);
         quiet.hear(&[0.0; 10_000]);
         assert!(quiet.is_over(&recording(10.0)), "the longest length");
+        // Reopened 7 s into the step's recording (after Calm): 3 s are left.
+        let mut reopened = OpenTake::new((0, 0), 1000, 7.0);
+        reopened.hear(&[0.0; 2_990]);
+        assert!(!reopened.is_over(&recording(10.0)));
+        reopened.hear(&[0.0; 10]);
+        assert!(reopened.is_over(&recording(10.0)));
     }
 }

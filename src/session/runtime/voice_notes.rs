@@ -30,6 +30,8 @@ pub struct NoteRecording {
     pub stop_asked: bool,
     /// False while the session is paused: what the microphone hears is not part of the note.
     pub running: bool,
+    /// Seconds the recording has been open (a recording reopened after Calm has less left).
+    pub into: f64,
 }
 
 /// The words the therapist reads when a voice note cannot be recorded for want of a
@@ -44,6 +46,7 @@ impl SessionRuntime {
         };
         let Some(Detail::VoiceNote {
             phase: NotePhase::Recording,
+            seconds,
             ..
         }) = self.view.as_ref().map(|view| &view.detail)
         else {
@@ -57,6 +60,7 @@ impl SessionRuntime {
             silence_secs: step.silence_ends_after.secs(),
             stop_asked: self.note.stop_asked,
             running: self.state == Running,
+            into: *seconds,
         })
     }
 
