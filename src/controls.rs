@@ -264,6 +264,30 @@ mod tests {
             Some(SessionAction::Choose(1))
         );
         assert_eq!(action_for_key(KeyCode::Digit4, false, running, None), None);
+        let note = |phase, choices: &[&str]| Detail::VoiceNote {
+            phase,
+            choices: choices.iter().map(|&choice| choice.to_owned()).collect(),
+            seconds: 0.0,
+        };
+        let recording = note(NotePhase::Recording, &["Done"]);
+        assert_eq!(
+            action_for_key(KeyCode::Space, false, running, Some(&recording)),
+            Some(SessionAction::StopRecording),
+            "while a voice note records, the space bar ends it rather than pausing"
+        );
+        let review = note(NotePhase::Review, &["Keep it", "Listen back"]);
+        assert_eq!(
+            action_for_key(KeyCode::Space, false, running, Some(&review)),
+            Some(SessionAction::Pause)
+        );
+        assert_eq!(
+            action_for_key(KeyCode::Digit2, false, running, Some(&review)),
+            Some(SessionAction::Choose(1))
+        );
+        assert_eq!(
+            action_for_key(KeyCode::Digit3, false, running, Some(&review)),
+            None
+        );
     }
 
     #[test]
