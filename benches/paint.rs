@@ -97,6 +97,7 @@ fn app_reopening(folder: &std::path::Path, earlier: std::path::PathBuf) -> App {
         synthetic_paint: 1,
         artwork_from: Some(earlier),
         instruments: Default::default(),
+        voice: None,
     };
     let mut app = headless_app(&simulation, folder.to_path_buf());
     app.add_plugins(AssetPlugin::default())

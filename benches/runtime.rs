@@ -42,6 +42,7 @@ fn runtime_frame(c: &mut Criterion) {
         synthetic_paint: 0,
         artwork_from: None,
         instruments: Default::default(),
+        voice: None,
     };
     let mut app = headless_app(&simulation, records.path().to_path_buf());
     let mut runs = 0;

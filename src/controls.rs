@@ -2,12 +2,12 @@
 //!
 //! | key | action |
 //! | --- | --- |
-//! | Space | pause / resume |
+//! | Space | pause / resume (while a voice note records: the patient is done speaking) |
 //! | → / ← | next / previous step |
 //! | C | Calm on / off |
 //! | Ctrl+E | end the session: opens the panel's question first (see `mirror`) |
 //! | 0–9, T | check-in answer (T = 10) |
-//! | 1–6 | intention choice, while choices show |
+//! | 1–6 | intention choice, while choices show (a voice note's choices too) |
 //! | − / = | master volume down / up a step (never above the clinic's cap) |
 //! | B | breathing cues off / back on |
 //! | 1–9 | paint colour, while painting |
@@ -24,6 +24,7 @@ use crate::artwork::{Canvas, PaintAction, Tool};
 use crate::config::Settings;
 use crate::exercises::Detail;
 use crate::exercises::questionnaire::Page;
+use crate::exercises::voice_note::NotePhase;
 use crate::session::record::Bus;
 use crate::session::{SessionAction, SessionRuntime, SessionState, Volumes};
 
@@ -93,6 +94,18 @@ pub fn action_for_key(
         .position(|&digit| digit == key)
         .map(|value| value as u32);
     match (key, state) {
+        // While a voice note records, the space bar says the patient is done speaking.
+        (KeyCode::Space, SessionState::Running)
+            if matches!(
+                detail,
+                Some(Detail::VoiceNote {
+                    phase: NotePhase::Recording,
+                    ..
+                })
+            ) =>
+        {
+            Some(SessionAction::StopRecording)
+        }
         (KeyCode::Space, SessionState::Running) => Some(SessionAction::Pause),
         (KeyCode::Space, SessionState::Paused) => Some(SessionAction::Resume),
         (KeyCode::ArrowRight, _) => Some(SessionAction::Next),
@@ -133,6 +146,11 @@ pub fn action_for_key(
                 Some(card),
             ) if card >= 1 => Some(SessionAction::Answer(card - 1)),
             (Some(Detail::Choices { .. }), Some(choice)) if choice >= 1 => {
+                Some(SessionAction::Choose(choice - 1))
+            }
+            (Some(Detail::VoiceNote { choices, .. }), Some(choice))
+                if choice >= 1 && (choice as usize) <= choices.len() =>
+            {
                 Some(SessionAction::Choose(choice - 1))
             }
             _ => None,
@@ -246,6 +264,30 @@ mod tests {
             Some(SessionAction::Choose(1))
         );
         assert_eq!(action_for_key(KeyCode::Digit4, false, running, None), None);
+        let note = |phase, choices: &[&str]| Detail::VoiceNote {
+            phase,
+            choices: choices.iter().map(|&choice| choice.to_owned()).collect(),
+            seconds: 0.0,
+        };
+        let recording = note(NotePhase::Recording, &["Done"]);
+        assert_eq!(
+            action_for_key(KeyCode::Space, false, running, Some(&recording)),
+            Some(SessionAction::StopRecording),
+            "while a voice note records, the space bar ends it rather than pausing"
+        );
+        let review = note(NotePhase::Review, &["Keep it", "Listen back"]);
+        assert_eq!(
+            action_for_key(KeyCode::Space, false, running, Some(&review)),
+            Some(SessionAction::Pause)
+        );
+        assert_eq!(
+            action_for_key(KeyCode::Digit2, false, running, Some(&review)),
+            Some(SessionAction::Choose(1))
+        );
+        assert_eq!(
+            action_for_key(KeyCode::Digit3, false, running, Some(&review)),
+            None
+        );
     }
 
     #[test]

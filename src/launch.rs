@@ -121,6 +121,7 @@ pub fn desktop_app(launch: Launch) -> App {
         crate::pointing::plugin,
         crate::controls::plugin,
         crate::audio::plugin,
+        crate::audio::voice_note::plugin,
         crate::panel::plugin(launch.panel),
         crate::paint::plugin,
     ))

@@ -218,27 +218,11 @@ pub fn board_for(runtime: &SessionRuntime) -> Option<Board> {
             })
         }
         Detail::Choices { choices, chosen } if !choices.is_empty() => {
-            let cells = (0u32..)
-                .zip(choices)
-                .map(|(index, choice)| {
-                    let top = CHOICE_TOP - index as f32 * (CHOICE_SIZE.y + CHOICE_GAP);
-                    let centre = Vec2::new(0.0, top - CHOICE_SIZE.y / 2.0);
-                    Cell {
-                        label: format!("{}   {choice}", index + 1),
-                        action: SessionAction::Choose(index),
-                        rect: Rect::from_center_size(centre, CHOICE_SIZE),
-                        swatch: None,
-                    }
-                })
-                .collect();
-            Some(Board {
-                step,
-                cells,
-                chosen: chosen.map(|index| index as usize),
-                gaze_dwell: true,
-                question: 0,
-                heading: None,
-            })
+            Some(choice_board(step, choices, *chosen))
+        }
+        // A voice note's Done while recording; Keep it, Listen back, Record again after.
+        Detail::VoiceNote { choices, .. } if !choices.is_empty() => {
+            Some(choice_board(step, choices, None))
         }
         Detail::Questionnaire {
             stem,
@@ -258,6 +242,31 @@ pub fn board_for(runtime: &SessionRuntime) -> Option<Board> {
             heading: None,
         }),
         _ => None,
+    }
+}
+
+/// Choices stacked as cards, each chosen by pointing or by gaze dwell.
+fn choice_board(step: usize, choices: &[String], chosen: Option<u32>) -> Board {
+    let cells = (0u32..)
+        .zip(choices)
+        .map(|(index, choice)| {
+            let top = CHOICE_TOP - index as f32 * (CHOICE_SIZE.y + CHOICE_GAP);
+            let centre = Vec2::new(0.0, top - CHOICE_SIZE.y / 2.0);
+            Cell {
+                label: format!("{}   {choice}", index + 1),
+                action: SessionAction::Choose(index),
+                rect: Rect::from_center_size(centre, CHOICE_SIZE),
+                swatch: None,
+            }
+        })
+        .collect();
+    Board {
+        step,
+        cells,
+        chosen: chosen.map(|index| index as usize),
+        gaze_dwell: true,
+        question: 0,
+        heading: None,
     }
 }
 

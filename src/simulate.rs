@@ -10,10 +10,12 @@ use bevy::ecs::schedule::SingleThreadedExecutor;
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 
+use crate::audio::capture::{SoundIn, WavSource};
 use crate::exercises::Status;
 use crate::script::{Posture, SessionScript};
 use crate::session::record::Bus;
 use crate::session::{ReadyScript, SessionAction, SessionRuntime, SessionState};
+use crate::voice::wav::MonoSound;
 use crate::{AppSystems, LogicPlugin};
 
 /// Actions to apply at given session times (seconds), soonest first.
@@ -201,7 +203,8 @@ fn paint_synthetically(
 /// Parses `T=ACTION`: T in seconds (`90`, `12.5`) or as a duration (`"3m"`); ACTION one of
 /// pause, resume, next, back, calm, calm-end, end, answer:N (a check-in, or the questionnaire
 /// item showing), item-back, confirm (send a questionnaire's answers), acknowledge (the first
-/// safety alert waiting), choose:N, volume:BUS:LEVEL,
+/// safety alert waiting), choose:N (an intention's choice, or a voice note's board),
+/// stop-recording (the patient is done speaking a voice note), volume:BUS:LEVEL,
 /// posture:seated|reclined|lying.
 pub fn parse_timed_action(text: &str) -> Result<(f64, SessionAction), String> {
     let (time, action) = text
@@ -249,6 +252,7 @@ fn parse_action(text: &str) -> Result<SessionAction, String> {
         ["confirm"] => SessionAction::ConfirmAnswers,
         ["acknowledge"] => SessionAction::AcknowledgeSafetyAlert,
         ["choose", value] => SessionAction::Choose(number(value)?),
+        ["stop-recording"] => SessionAction::StopRecording,
         ["volume", bus, level] => SessionAction::SetVolume {
             bus: match *bus {
                 "master" => Bus::Master,
@@ -267,7 +271,7 @@ fn parse_action(text: &str) -> Result<SessionAction, String> {
         },
         _ => {
             return Err(format!(
-                "\"{text}\" is not an action: use pause, resume, next, back, calm, calm-end, end, answer:N, item-back, confirm, acknowledge, choose:N, volume:BUS:LEVEL or posture:NAME"
+                "\"{text}\" is not an action: use pause, resume, next, back, calm, calm-end, end, answer:N, item-back, confirm, acknowledge, choose:N, stop-recording, volume:BUS:LEVEL or posture:NAME"
             ));
         }
     })
@@ -296,6 +300,9 @@ pub struct Simulation {
     pub artwork_from: Option<PathBuf>,
     /// The questionnaires the script's questionnaire steps use.
     pub instruments: crate::instruments::InstrumentSet,
+    /// What the patient says into the microphone in voice-note steps (each recording hears
+    /// it from its start); without it the simulation has no microphone.
+    pub voice: Option<MonoSound>,
 }
 
 /// What a simulation did.
@@ -340,6 +347,15 @@ pub fn headless_app_on(mut app: App, simulation: &Simulation, records_folder: Pa
         .resource_mut::<Time<Virtual>>()
         .set_max_delta(Duration::from_secs(3600));
     app.insert_resource(ScriptedActions::new(simulation.actions.clone()));
+    app.insert_resource(match &simulation.voice {
+        Some(voice) => {
+            SoundIn::from_source(WavSource::new("given with --voice-from", voice.clone()))
+        }
+        None => SoundIn::none(
+            "No microphone in a simulation: give --voice-from FILE.wav for the patient's voice.",
+        ),
+    })
+    .add_plugins(crate::audio::voice_note::plugin);
     if simulation.synthetic_paint > 0 {
         app.insert_resource(SyntheticPaint::new(
             simulation.synthetic_paint,

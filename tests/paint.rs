@@ -51,6 +51,7 @@ fn simulation(record: PathBuf, synthetic_paint: usize) -> Simulation {
         synthetic_paint,
         artwork_from: None,
         instruments: Default::default(),
+        voice: None,
     }
 }
 

@@ -12,7 +12,7 @@ use kira::track::{MainTrackBuilder, TrackBuilder, TrackHandle};
 use kira::{AudioManager, AudioManagerSettings, Capacities, Decibels, Easing, StartTime, Tween};
 
 use super::cues::BreathTone;
-use super::score::{Score, SpokenLine};
+use super::score::{OWN_VOICE_PART, Score, SpokenLine};
 use super::soundscapes::soundscape;
 use super::synth::{Synth, SynthHandle};
 use super::voice::{Clip, read_sound, session_clips};
@@ -237,6 +237,10 @@ impl<B: Backend> Conductor<B> {
                 }
                 _ => {
                     playing.handle.stop(tween(VOICE_FADE_SECS));
+                    if playing.part == OWN_VOICE_PART {
+                        // A take recorded again is saved under the same name: read it anew.
+                        self.clips.remove(&playing.clip);
+                    }
                     self.speaking = None;
                 }
             }

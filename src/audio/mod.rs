@@ -18,6 +18,7 @@ pub mod score;
 pub mod soundscapes;
 pub mod synth;
 pub mod voice;
+pub mod voice_note;
 
 use std::sync::Arc;
 

@@ -6,6 +6,7 @@ use super::cues::CueDirection;
 use super::voice::Clip;
 use crate::catalog::SAFE_PLACE;
 use crate::exercises::breathing::BreathPhase;
+use crate::exercises::voice_note::NotePhase;
 use crate::exercises::{Detail, spoken};
 use crate::script::Step;
 use crate::session::{SessionRuntime, SessionState};
@@ -60,6 +61,28 @@ impl BreathCue {
     }
 }
 
+/// The part a [`SpokenLine`] of the patient's own voice (a voice note) plays as.
+pub const OWN_VOICE_PART: usize = usize::MAX;
+/// Seconds of the soft tone as a voice note starts and ends recording.
+const NOTE_CUE_SECS: f64 = 1.2;
+
+/// The soft tone as a voice note starts recording (rising) and as it ends (falling): the
+/// breathing cue's gentle glide, so nothing new startles the patient.
+fn note_cue(step: usize, phase: NotePhase, seconds: f64) -> Option<BreathCue> {
+    let direction = match phase {
+        NotePhase::Recording => CueDirection::Rising,
+        NotePhase::Review => CueDirection::Falling,
+        _ => return None,
+    };
+    (seconds < NOTE_CUE_SECS).then_some(BreathCue {
+        step,
+        cycle: 0,
+        direction,
+        length: NOTE_CUE_SECS,
+        at: seconds,
+    })
+}
+
 impl Score {
     /// The sound that belongs to the runtime's current moment.
     pub fn of(runtime: &SessionRuntime) -> Self {
@@ -96,7 +119,15 @@ impl Score {
             _ => None,
         };
         let playing = state == SessionState::Running;
-        let narration = match (clip, step) {
+        // The patient's own voice, played back or replayed, comes before any prompt.
+        let own_voice = runtime.note_playing().map(|(path, at)| SpokenLine {
+            step: step_index,
+            part: OWN_VOICE_PART,
+            clip: Clip::File(path.to_path_buf()),
+            at,
+            playing,
+        });
+        let narration = own_voice.or_else(|| match (clip, step) {
             (Some(audio), _) => Some(SpokenLine {
                 step: step_index,
                 part: 0,
@@ -112,7 +143,7 @@ impl Score {
                 playing,
             }),
             (None, None) => None,
-        };
+        });
         let cue = match (step, detail) {
             (Some(Step::Breathing(breathing)), Some(Detail::Breath(breath)))
                 if breathing.cues && state == SessionState::Running =>
@@ -130,6 +161,11 @@ impl Score {
                     length,
                     at: length - breath.phase_remaining,
                 })
+            }
+            (_, Some(Detail::VoiceNote { phase, seconds, .. }))
+                if state == SessionState::Running =>
+            {
+                note_cue(step_index, *phase, *seconds)
             }
             _ => None,
         };

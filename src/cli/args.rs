@@ -71,7 +71,8 @@ pub enum Command {
         /// An action at a session time: pause, resume, next, back, calm, calm-end, end,
         /// answer:N (check-in 0-10, or the questionnaire item showing, 0 its first answer),
         /// item-back, confirm (send the questionnaire), acknowledge (the safety alert),
-        /// choose:N (intention), volume:BUS:LEVEL, posture:NAME. Repeatable,
+        /// choose:N (intention, or a voice note's board), stop-recording (the patient is
+        /// done speaking a voice note), volume:BUS:LEVEL, posture:NAME. Repeatable,
         /// e.g. --action 30=pause --action 40=resume.
         #[arg(long = "action", value_name = "T=ACTION")]
         actions: Vec<String>,
@@ -98,6 +99,10 @@ pub enum Command {
         /// last painting is meant.
         #[arg(long, value_name = "PATH")]
         artwork_from: Option<PathBuf>,
+        /// Voice-note steps hear this WAV file as the patient speaking into the microphone
+        /// (from its start at each recording); without it the simulation has no microphone.
+        #[arg(long, value_name = "FILE.wav")]
+        voice_from: Option<PathBuf>,
     },
     /// Check session files and report every problem as `path:line:column: message`.
     ///

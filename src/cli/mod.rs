@@ -98,6 +98,7 @@ pub fn run(cli: Cli) -> ExitCode {
             resume,
             synthetic_paint,
             artwork_from,
+            voice_from,
         } => simulate(
             &paths,
             &settings,
@@ -110,6 +111,7 @@ pub fn run(cli: Cli) -> ExitCode {
             resume,
             synthetic_paint,
             artwork_from,
+            voice_from.as_deref(),
         ),
     };
     outcome.unwrap_or_else(|message| {

@@ -25,9 +25,20 @@ pub(super) fn simulate(
     resume: bool,
     synthetic_paint: usize,
     artwork_from: Option<PathBuf>,
+    voice_from: Option<&Path>,
 ) -> Result<ExitCode, String> {
     patient_code::check(&patient)?;
     check_artwork_from(artwork_from.as_deref())?;
+    let voice = voice_from
+        .map(|path| {
+            crate::voice::wav::read_mono(path).map_err(|error| {
+                format!(
+                    "--voice-from {}: cannot read it as a WAV file: {error}",
+                    path.display()
+                )
+            })
+        })
+        .transpose()?;
     let actions = actions
         .iter()
         .map(|action| crate::simulate::parse_timed_action(action))
@@ -51,6 +62,7 @@ pub(super) fn simulate(
         synthetic_paint,
         artwork_from,
         instruments: load_instruments(paths),
+        voice,
     };
     let outcome = crate::simulate::run(&simulation);
     // The record is printed even when the simulation could not finish: it shows why.

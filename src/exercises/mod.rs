@@ -13,6 +13,8 @@ pub mod paint;
 pub mod questionnaire;
 pub mod reflection;
 pub mod rest;
+pub mod voice_note;
+pub mod voice_note_replay;
 pub mod wait;
 
 use serde::Serialize;
@@ -107,6 +109,28 @@ pub enum Detail {
     Paint {
         /// Mirror symmetry, 1 for none.
         symmetry: u32,
+    },
+    /// A voice note: the prompt, the recording, the choice after it.
+    VoiceNote {
+        /// Where the note is.
+        phase: voice_note::NotePhase,
+        /// The choices on the board (Done while recording; Keep, Listen back, Record again).
+        choices: Vec<String>,
+        /// Seconds into the recording, into the note playing back, or since the take.
+        seconds: f64,
+    },
+    /// One of the patient's earlier notes played back.
+    NoteReplay {
+        /// Which note, from 0 (the newest).
+        index: usize,
+        /// How many notes.
+        count: usize,
+        /// The prompt the patient answered.
+        prompt: String,
+        /// When it was said.
+        date: String,
+        /// Seconds into the note while it plays.
+        playing_at: Option<f64>,
     },
     /// The end of the session: how far the final fade has gone, 0..1.
     Closing {
@@ -210,6 +234,12 @@ pub fn view(step: &Step, elapsed: f64, input: Input) -> StepView {
         Step::WaitForTherapist(wait) => wait::view(wait),
         Step::Paint(paint) => paint::view(paint, elapsed),
         Step::Reflection(reflection) => reflection::view(reflection, elapsed),
+        // The runtime shows a voice note with what has happened in it and a replay with the
+        // notes it found (`voice_note::view`, `voice_note_replay::view`).
+        Step::VoiceNote(note) => {
+            voice_note::view(note, elapsed, &voice_note::NoteProgress::default())
+        }
+        Step::VoiceNoteReplay(_) => voice_note_replay::view(&[], elapsed),
         Step::Closing(closing) => closing::view(closing, elapsed),
     }
 }
@@ -278,6 +308,9 @@ fn whole_step_prompt(step: &Step) -> Option<&str> {
         Step::WaitForTherapist(wait) => wait.caption.as_deref(),
         Step::Paint(paint) => Some(paint.prompt.as_str()),
         Step::Reflection(reflection) => Some(reflection.prompt.as_str()),
+        Step::VoiceNote(note) => Some(note.prompt.as_str()),
+        // The patient's own words are the voice.
+        Step::VoiceNoteReplay(_) => None,
     };
     text.filter(|text| !text.trim().is_empty())
 }

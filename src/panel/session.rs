@@ -82,6 +82,9 @@ pub(super) fn current_session(
     if let Some(problem) = runtime.record_problem() {
         ui.colored_label(BAD, format!("⚠ the record is not being written: {problem}"));
     }
+    if let Some(notice) = runtime.voice_note_notice() {
+        ui.colored_label(WARN, format!("⚠ {notice}"));
+    }
     if let (Some(step), Some(step_view)) = (runtime.step(), runtime.view()) {
         ui.label(format!(
             "Step {} of {}: {}",

@@ -9,6 +9,7 @@ pub mod outline;
 pub mod parse;
 pub mod unvoiced;
 pub mod validate;
+pub mod voice_note;
 
 use bevy::asset::{AssetLoader, LoadContext, io::Reader};
 use bevy::prelude::*;

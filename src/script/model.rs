@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::duration::HumanDuration;
+pub use super::voice_note::{VoiceNote, VoiceNoteReplay};
 
 /// The script format version this build reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -115,6 +116,10 @@ pub enum Step {
     Paint(Paint),
     /// A prompt shown while the patient talks with the therapist.
     Reflection(Reflection),
+    /// The patient speaks a note to keep, recorded beside the session record.
+    VoiceNote(VoiceNote),
+    /// The patient's earlier voice notes, played back newest first.
+    VoiceNoteReplay(VoiceNoteReplay),
     /// A gentle ending and fade out.
     Closing(Closing),
 }
@@ -577,6 +582,8 @@ impl Step {
             Step::WaitForTherapist(_) => "WaitForTherapist",
             Step::Paint(_) => "Paint",
             Step::Reflection(_) => "Reflection",
+            Step::VoiceNote(_) => "VoiceNote",
+            Step::VoiceNoteReplay(_) => "VoiceNoteReplay",
             Step::Closing(_) => "Closing",
         }
     }
@@ -595,6 +602,8 @@ impl Step {
             Step::WaitForTherapist(_) => "Wait for therapist",
             Step::Paint(_) => "Paint",
             Step::Reflection(_) => "Reflection",
+            Step::VoiceNote(_) => "Voice note",
+            Step::VoiceNoteReplay(_) => "Voice note replay",
             Step::Closing(_) => "Closing",
         }
     }
@@ -623,6 +632,8 @@ impl Step {
             Step::WaitForTherapist(_) => expected::WAIT_FOR_THERAPIST.secs(),
             Step::Paint(paint) => or(paint.duration, expected::PAINT).secs(),
             Step::Reflection(reflection) => or(reflection.duration, expected::REFLECTION).secs(),
+            Step::VoiceNote(note) => note.expected_secs(),
+            Step::VoiceNoteReplay(replay) => replay.expected_secs(),
             Step::Closing(closing) => closing.duration.secs(),
         }
     }

@@ -16,7 +16,9 @@ fn spoken_field(step: &Step) -> &'static str {
         Step::BodyScan(_) => "regions",
         Step::CheckIn(_) => "scale",
         Step::Questionnaire(_) => "instrument",
-        Step::Intention(_) | Step::Paint(_) | Step::Reflection(_) => "prompt",
+        Step::Intention(_) | Step::Paint(_) | Step::Reflection(_) | Step::VoiceNote(_) => "prompt",
+        // A replay speaks the patient's own notes, never words of the file.
+        Step::VoiceNoteReplay(_) => "notes",
     }
 }
 

@@ -8,6 +8,7 @@ use super::diagnostic::{Diagnostic, Location};
 use super::duration::HumanDuration;
 use super::model::*;
 use super::outline::Outline;
+use super::voice_note::{SettingProblem, replay_problems, voice_note_problems};
 use crate::{catalog, limits};
 
 /// Safe limits for breathing pacers: slow enough to calm, never so slow or held so long
@@ -157,6 +158,7 @@ pub fn check(path: &str, source: &str, session: &Session, context: &Context) -> 
     let mut check_in_ids = HashSet::new();
     for (index, step) in session.steps.iter().enumerate() {
         check_step(&mut checker, context, index, step, &mut check_in_ids);
+        check_voice_step(&mut checker, session.phase, index, step);
     }
     let last = session.steps.len().saturating_sub(1);
     for (index, step) in session.steps.iter().enumerate() {
@@ -384,11 +386,45 @@ fn check_step(
             check_text(checker, index, step, "prompt", &reflection.prompt);
             length(checker, "duration", reflection.duration);
         }
+        Step::VoiceNote(note) => check_text(checker, index, step, "prompt", &note.prompt),
+        Step::VoiceNoteReplay(_) => {}
         Step::Closing(closing) => {
             check_text(checker, index, step, "text", &closing.text);
             length(checker, "duration", Some(closing.duration));
             check_audio(checker, context, index, step, closing.audio.as_deref());
         }
+    }
+}
+
+/// A voice note is an integration exercise: a patient before or during the dose is not
+/// asked to speak into a recorder. Its lengths and a replay's count are held to their bounds.
+fn check_voice_step(checker: &mut Checker, phase: Phase, index: usize, step: &Step) {
+    let problems = match step {
+        Step::VoiceNote(note) => {
+            if phase != Phase::Integration {
+                checker.step_problem(
+                    index,
+                    step,
+                    "prompt",
+                    format!(
+                        "a voice note belongs in an integration session, not one {}",
+                        phase.label()
+                    ),
+                    "move the step to an integration session, or use a Reflection step here",
+                );
+            }
+            voice_note_problems(note)
+        }
+        Step::VoiceNoteReplay(replay) => replay_problems(replay),
+        _ => return,
+    };
+    for SettingProblem {
+        field,
+        message,
+        help,
+    } in problems
+    {
+        checker.step_problem(index, step, field, message, &help);
     }
 }
 

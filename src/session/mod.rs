@@ -9,6 +9,7 @@ pub mod resume;
 pub mod runtime;
 pub mod selection;
 pub mod unsaved;
+pub mod voice_note;
 pub mod writer;
 
 use bevy::prelude::*;
@@ -18,7 +19,10 @@ use crate::config::Settings;
 use crate::instruments::InstrumentSet;
 use questionnaire::{DeskAnswers, DeskOutcome, DeskQuestionnaireRecorded};
 use record::Bus;
-pub use runtime::{RecordsFolder, SessionAction, SessionRuntime, SessionState, Volumes};
+pub use runtime::{
+    NEEDS_A_MICROPHONE, NoteRecording, RecordsFolder, SessionAction, SessionRuntime, SessionState,
+    Volumes,
+};
 pub use selection::{ActiveScript, PendingStart, ReadyScript};
 use unsaved::UnsavedRecords;
 

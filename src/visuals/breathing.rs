@@ -5,7 +5,9 @@ use bevy::prelude::*;
 
 use super::glow::{SoftLight, soft_light_alpha};
 use crate::AppSystems;
+use crate::audio::voice_note::VoiceLevel;
 use crate::exercises::Detail;
+use crate::exercises::voice_note::NotePhase;
 use crate::session::{SessionRuntime, SessionState};
 use crate::viewpoint::{OnStage, PatientCamera, PatientHead};
 use crate::visuals::Unlit;
@@ -109,22 +111,32 @@ fn spawn_orb(
         });
 }
 
+/// How full the orb rests while a voice note records in silence; the voice swells it.
+const VOICE_REST: f32 = 0.3;
+
 fn follow_the_breath(
     time: Res<Time<Real>>,
     runtime: Res<SessionRuntime>,
+    voice: Option<Res<VoiceLevel>>,
     mut orbs: Query<(&mut Orb, &mut Transform, &mut Visibility)>,
     mut materials: ResMut<Assets<Unlit>>,
 ) {
-    let breath = match runtime.view().map(|view| &view.detail) {
-        Some(Detail::Breath(breath)) if runtime.state() != SessionState::Calm => Some(*breath),
+    // The orb paces the breath, and breathes with the patient's voice while a note records.
+    let fullness = match runtime.view().map(|view| &view.detail) {
+        _ if runtime.state() == SessionState::Calm => None,
+        Some(Detail::Breath(breath)) => Some(breath.fullness),
+        Some(Detail::VoiceNote {
+            phase: NotePhase::Recording,
+            ..
+        }) => Some(VOICE_REST + (1.0 - VOICE_REST) * voice.map_or(0.0, |voice| voice.0)),
         _ => None,
     };
     for (mut orb, mut transform, mut visibility) in &mut orbs {
-        let target = if breath.is_some() { 1.0 } else { 0.0 };
+        let target = if fullness.is_some() { 1.0 } else { 0.0 };
         orb.presence =
             crate::easing::approach(orb.presence, target, time.delta_secs() / PRESENCE_SECS);
-        if let Some(breath) = breath {
-            transform.scale = Vec3::splat(orb_radius(breath.fullness));
+        if let Some(fullness) = fullness {
+            transform.scale = Vec3::splat(orb_radius(fullness));
         }
         visibility.set_if_neq(if orb.presence > 0.0 {
             Visibility::Inherited

@@ -98,7 +98,21 @@ impl SessionRuntime {
                 // `apply_actions`.
                 ignored("handled by the session plugin");
             }
+            (SessionAction::Choose(index), Running)
+                if matches!(self.step(), Some(Step::VoiceNote(_))) =>
+            {
+                self.choose_in_note(*index, &ignored);
+            }
             (SessionAction::Choose(index), Running) => self.choose_intention(*index, &ignored),
+            (SessionAction::VoiceNoteTaken(sound), Running) => self.note_taken(sound, &ignored),
+            (
+                SessionAction::VoiceNoteMissed {
+                    reason,
+                    no_microphone,
+                },
+                Running,
+            ) => self.note_missed(reason, *no_microphone, &ignored),
+            (SessionAction::StopRecording, Running) => self.stop_recording(&ignored),
             (SessionAction::Paint(paint), Running) => {
                 let Some(painting) = &mut self.painting else {
                     return ignored("no paint step is showing");

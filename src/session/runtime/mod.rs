@@ -13,15 +13,19 @@ mod answers;
 mod controls;
 mod recording;
 mod types;
+mod voice_notes;
 
 pub use types::{RecordsFolder, SessionAction, SessionState, Volumes};
+pub use voice_notes::{NEEDS_A_MICROPHONE, NoteRecording};
 
 use super::painting::PaintStep;
 use super::questionnaire::{PendingAlert, new_administration};
 use super::record::{EndReason, EventKind, ReadRecord, StepEnd};
+use super::voice_note::{EarlierNote, SavedNote};
 use super::writer::RecordWriter;
 use crate::clock::wall_clock;
 use crate::exercises::questionnaire::{self, Answers};
+use crate::exercises::voice_note::NoteProgress;
 use crate::exercises::{self, Input, Status, StepView};
 use crate::instruments::{Instrument, InstrumentSet};
 use crate::script::{IntentionAnswer, Posture, SessionScript, Step};
@@ -62,6 +66,14 @@ pub struct SessionRuntime {
     raised: Vec<PendingAlert>,
     /// Records of sessions that ended with lines still waiting, for the session plugin.
     unsaved: Vec<RecordWriter>,
+    /// What has happened in the voice-note step showing.
+    note: NoteProgress,
+    /// The voice note's take waiting for the patient's choice, saved beside the record.
+    note_take: Option<SavedNote>,
+    /// Why the last voice note could not be recorded, for the therapist.
+    note_notice: Option<String>,
+    /// The earlier notes the replay step showing plays, newest first.
+    replay: Vec<EarlierNote>,
 }
 
 impl SessionRuntime {
@@ -187,6 +199,8 @@ impl SessionRuntime {
                     &self.answers,
                 )
             }
+            Step::VoiceNote(note) => self.voice_note_view(note, elapsed),
+            Step::VoiceNoteReplay(_) => self.replay_view(elapsed),
             other => exercises::view(other, elapsed, self.input),
         });
     }
@@ -203,6 +217,7 @@ impl SessionRuntime {
         }
         let kind = self.step().map(Step::kind).unwrap_or_default().to_owned();
         self.write(EventKind::StepEntered { step: index, kind });
+        self.enter_voice_step();
         if let Some(Step::Paint(paint)) = self.step() {
             let session = self.script.as_ref().map(|script| script.session.id.clone());
             let (painting, opened) = PaintStep::begin(
@@ -243,6 +258,7 @@ impl SessionRuntime {
                     answers: self.answers.given.clone(),
                 });
             }
+            Step::VoiceNote(_) => self.finish_voice_step(how),
             _ => {}
         }
         if let Some(painting) = self.painting.take() {
@@ -396,6 +412,7 @@ impl SessionRuntime {
         });
         self.enter_step(step, Duration::ZERO);
         self.restore_questionnaire(&record);
+        self.resume_voice_step(path, &record);
         info!("resumed {shown} at step {}", step + 1);
         Ok(())
     }

@@ -9,6 +9,7 @@ use crate::artwork::PaintAction;
 use crate::config::AudioSettings;
 use crate::script::Posture;
 use crate::session::record::Bus;
+use crate::voice::wav::MonoSound;
 
 /// Where records are written: `<folder>/<patient>/<session>-<time>.jsonl`.
 #[derive(Resource, Debug, Clone, PartialEq, Eq)]
@@ -95,6 +96,18 @@ pub enum SessionAction {
     /// Change the patient's posture (the words and choices move to follow it); recorded
     /// while a session is under way.
     SetPosture(Posture),
+    /// The recorder's take of the voice note showing: mono, at the rate it was captured.
+    VoiceNoteTaken(MonoSound),
+    /// The recorder could not make the voice note showing: the reason in plain words, and
+    /// whether it is for want of a microphone (the therapist is told).
+    VoiceNoteMissed {
+        /// Why, e.g. "nothing was said".
+        reason: String,
+        /// No microphone, or it would not open.
+        no_microphone: bool,
+    },
+    /// The patient is done speaking their voice note (a key, the controller's trigger).
+    StopRecording,
     /// The headset's runtime stopped: recorded, and a running session pauses.
     HeadsetLost,
     /// The headset's runtime is back: recorded; the session stays as it is until the
@@ -110,6 +123,7 @@ impl SessionAction {
         match self {
             Self::Answer(_) => "Answer".to_owned(),
             Self::DeskQuestionnaire { .. } => "DeskQuestionnaire".to_owned(),
+            Self::VoiceNoteTaken(_) => "VoiceNoteTaken".to_owned(),
             other => format!("{other:?}"),
         }
     }
