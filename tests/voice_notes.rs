@@ -409,6 +409,47 @@ fn a_kill_after_the_note_is_kept_loses_nothing_and_resume_does_not_ask_again() {
     };
     assert!(record.with_file_name(file).is_file());
     assert!(read.is_finished());
+
+    // The note that survived the kill plays in the course report, goes with the patient's
+    // archive, and is gone with the patient.
+    let report = common::stillpoint(&["--data", data_arg, "report", "--patient", "P-7"]);
+    assert!(report.status.success(), "{report:?}");
+    let page = std::fs::read_to_string(data.path().join("reports/P-7/report.html")).unwrap();
+    assert!(
+        page.contains("data:audio/wav;base64,"),
+        "the report plays the note"
+    );
+    let archive = data.path().join("P-7.tar.gz");
+    let archive_arg = archive.to_str().unwrap();
+    let exported = common::stillpoint(&[
+        "--data",
+        data_arg,
+        "patient",
+        "export",
+        "P-7",
+        "--out",
+        archive_arg,
+    ]);
+    assert!(exported.status.success(), "{exported:?}");
+    let mut archived = tar::Archive::new(flate2::read::GzDecoder::new(
+        std::fs::File::open(&archive).unwrap(),
+    ));
+    let names: Vec<String> = archived
+        .entries()
+        .unwrap()
+        .map(|entry| entry.unwrap().path().unwrap().display().to_string())
+        .collect();
+    assert!(names.contains(&format!("records/P-7/{file}")), "{names:?}");
+    let mut delete = std::process::Command::new(env!("CARGO_BIN_EXE_stillpoint"))
+        .args(["--data", data_arg, "patient", "delete", "P-7"])
+        .current_dir(common::root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut delete.stdin.take().unwrap(), b"P-7\n").unwrap();
+    assert!(delete.wait().unwrap().success());
+    assert!(!record.with_file_name(file).exists(), "the note is deleted");
 }
 
 /// Writes a record of an earlier session started at `started_at` that kept one note.

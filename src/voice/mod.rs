@@ -27,7 +27,7 @@ pub const VOICE_FOLDER: &str = "voice";
 pub const SYNTHETIC_FOLDER: &str = "synthetic";
 /// The data folder's folder of the clinic's own narration recordings, which a narration
 /// step's `audio:` may name as `recordings/<file>`.
-pub const RECORDINGS_FOLDER: &str = "recordings";
+pub use crate::script::validate::RECORDINGS_FOLDER;
 
 /// The key that names the clip of `text`: 16 hex digits of the SHA-256 of its trimmed words.
 pub fn voice_key(text: &str) -> String {

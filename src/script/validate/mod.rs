@@ -2,7 +2,8 @@
 //! zero lengths, unsafe breathing rates, duplicate ids, unknown presets, missing audio.
 
 use std::collections::HashSet;
-use std::path::Path;
+
+mod audio;
 
 use super::diagnostic::{Diagnostic, Location};
 use super::duration::HumanDuration;
@@ -10,6 +11,8 @@ use super::model::*;
 use super::outline::Outline;
 use super::voice_note::{SettingProblem, replay_problems, voice_note_problems};
 use crate::{catalog, limits};
+pub use audio::RECORDINGS_FOLDER;
+use audio::check_audio;
 
 /// Safe limits for breathing pacers: slow enough to calm, never so slow or held so long
 /// that it strains a frightened patient.
@@ -31,11 +34,6 @@ pub mod breathing_limits {
 const MAX_STEP: HumanDuration = HumanDuration::from_secs(3 * 60 * 60);
 /// Captions longer than this are hard to read at 2 m in a headset.
 const LONG_CAPTION_CHARS: usize = 320;
-/// The data folder's folder of the clinic's own narration recordings (the same name as
-/// `voice::RECORDINGS_FOLDER`, which this module cannot import: voice reads sessions).
-const RECORDINGS_FOLDER: &str = "recordings";
-/// Audio formats the player reads.
-const AUDIO_EXTENSIONS: &[&str] = &["ogg", "wav", "flac"];
 
 /// What validation needs to know besides the file itself.
 #[derive(Clone, Debug)]
@@ -565,66 +563,6 @@ pub fn parse_hex_colour(text: &str) -> Option<[u8; 3]> {
     }
     let channel = |at: usize| u8::from_str_radix(&digits[at..at + 2], 16).ok();
     Some([channel(0)?, channel(2)?, channel(4)?])
-}
-
-fn check_audio(
-    checker: &mut Checker,
-    context: &Context,
-    index: usize,
-    step: &Step,
-    audio: Option<&str>,
-) {
-    let Some(audio) = audio else { return };
-    let path = Path::new(audio);
-    let extension = path
-        .extension()
-        .and_then(|extension| extension.to_str())
-        .map(str::to_ascii_lowercase);
-    if !extension.is_some_and(|extension| AUDIO_EXTENSIONS.contains(&extension.as_str())) {
-        checker.value_problem(
-            index,
-            step,
-            "audio",
-            audio,
-            format!("\"{audio}\" is not an audio file Stillpoint can play"),
-            "use an .ogg, .wav or .flac recording",
-        );
-        return;
-    }
-    if path.is_absolute() || path.components().any(|part| part.as_os_str() == "..") {
-        checker.value_problem(
-            index,
-            step,
-            "audio",
-            audio,
-            format!("\"{audio}\" points outside the assets and data folders"),
-            "give the path inside assets/, e.g. \"narration/arrival.ogg\", or a recording of \
-             the clinic's in the data folder, e.g. \"recordings/arrival.wav\"",
-        );
-        return;
-    }
-    let in_data = context
-        .data_root
-        .as_ref()
-        .filter(|_| path.starts_with(RECORDINGS_FOLDER))
-        .map(|data| data.join(path));
-    if let Some(assets) = &context.assets_dir
-        && !assets.join(path).is_file()
-        && !in_data.as_ref().is_some_and(|file| file.is_file())
-    {
-        let places = match &in_data {
-            Some(file) => format!(
-                "{} or {}",
-                file.parent().unwrap_or(file).display(),
-                assets.display()
-            ),
-            None => assets.display().to_string(),
-        };
-        let message = format!("the recording \"{audio}\" was not found in {places}");
-        let help = "the caption will be shown without sound until the file is added";
-        checker.value_problem(index, step, "audio", audio, message, help);
-        checker.demote_last();
-    }
 }
 
 fn check_breathing(checker: &mut Checker, index: usize, step: &Step, breathing: &Breathing) {
