@@ -111,6 +111,7 @@ impl Microphone {
     pub fn default_device() -> Result<Self, CaptureError> {
         let device = cpal::default_host()
             .default_input_device()
+            .filter(captures_sound)
             .ok_or(CaptureError::NoDevice)?;
         Ok(Self {
             device: device.to_string(),
@@ -123,8 +124,21 @@ impl Microphone {
 pub fn input_devices() -> Vec<String> {
     cpal::default_host()
         .input_devices()
-        .map(|devices| devices.map(|device| device.to_string()).collect())
+        .map(|devices| {
+            devices
+                .filter(captures_sound)
+                .map(|device| device.to_string())
+                .collect()
+        })
         .unwrap_or_default()
+}
+
+/// True for a device that can capture sound: not ALSA's `null` device (which every Linux
+/// machine lists and which only ever gives silence), and one that offers a way to record
+/// (ALSA names a `default` device even on a machine with no sound card at all).
+fn captures_sound(device: &cpal::Device) -> bool {
+    let is_null = device.id().is_ok_and(|id| id.id() == "null");
+    !is_null && device.default_input_config().is_ok()
 }
 
 impl SoundSource for Microphone {
