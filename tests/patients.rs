@@ -13,31 +13,9 @@ mod common;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
-use common::{stdout, stillpoint};
-
-/// Runs `stillpoint --data DATA ARGS…`, with `typed` on its standard input.
-fn with_data(data: &Path, args: &[&str], typed: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stillpoint"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .current_dir(common::root())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("stillpoint runs");
-    child
-        .stdin
-        .take()
-        .expect("its input")
-        .write_all(typed.as_bytes())
-        .expect("types");
-    child.wait_with_output().expect("it ends")
-}
+use common::{stdout, stillpoint, stillpoint_typing};
 
 /// Every file under `folder` with its bytes and modification time, by path inside it.
 fn contents(folder: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
@@ -165,12 +143,12 @@ fn a_patients_data_lists_exports_deletes_on_request_and_imports_back_unchanged()
     assert!(stdout(&exported).contains(&format!("Exported {files} files")));
 
     // Deleting asks for the code again: a wrong one deletes nothing.
-    let refused = with_data(&data, &["patient", "delete", "P-14"], "P-41\n");
+    let refused = stillpoint_typing(&data, &["patient", "delete", "P-14"], "P-41\n");
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("not deleted"));
     assert_eq!(contents(&records.join("P-14")).len(), 5);
 
-    let deleted = with_data(&data, &["patient", "delete", "P-14"], "P-14\n");
+    let deleted = stillpoint_typing(&data, &["patient", "delete", "P-14"], "P-14\n");
     assert!(
         deleted.status.success(),
         "{}",
@@ -271,7 +249,7 @@ fn an_archive_that_reaches_outside_a_patients_folders_is_refused() {
             .expect("finishes")
             .finish()
             .expect("compresses");
-        let output = with_data(
+        let output = stillpoint_typing(
             &data,
             &["patient", "import", archive.to_str().expect("utf-8")],
             "",
@@ -305,7 +283,7 @@ fn an_archive_holding_a_file_larger_than_a_patients_file_can_be_is_refused_unrea
         .expect("finishes")
         .finish()
         .expect("compresses");
-    let output = with_data(
+    let output = stillpoint_typing(
         &data,
         &["patient", "import", archive.to_str().expect("utf-8")],
         "",
@@ -343,7 +321,7 @@ fn an_export_that_would_leave_lines_out_writes_only_when_allowed_to() {
         let mut args = vec!["export", "--patient", "P-3", "--out"];
         args.push(out.to_str().expect("utf-8"));
         args.extend(more);
-        with_data(&data, &args, "")
+        stillpoint_typing(&data, &args, "")
     };
     let said = format!("{}: line {lines} could not be read", record.display());
 

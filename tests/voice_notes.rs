@@ -440,15 +440,8 @@ fn a_kill_after_the_note_is_kept_loses_nothing_and_resume_does_not_ask_again() {
         .map(|entry| entry.unwrap().path().unwrap().display().to_string())
         .collect();
     assert!(names.contains(&format!("records/P-7/{file}")), "{names:?}");
-    let mut delete = std::process::Command::new(env!("CARGO_BIN_EXE_stillpoint"))
-        .args(["--data", data_arg, "patient", "delete", "P-7"])
-        .current_dir(common::root())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(&mut delete.stdin.take().unwrap(), b"P-7\n").unwrap();
-    assert!(delete.wait().unwrap().success());
+    let deleted = common::stillpoint_typing(data.path(), &["patient", "delete", "P-7"], "P-7\n");
+    assert!(deleted.status.success(), "{deleted:?}");
     assert!(!record.with_file_name(file).exists(), "the note is deleted");
 }
 

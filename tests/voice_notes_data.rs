@@ -17,7 +17,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::{stdout, stillpoint};
+use common::{stdout, stillpoint, stillpoint_typing};
 use serde_json::{Value, json};
 use stillpoint::report::paintings::base64;
 use stillpoint::session::record::{EndReason, Event, EventKind, StepEnd};
@@ -433,28 +433,6 @@ fn the_reports_players_play_their_notes_in_a_browser_that_fetches_nothing() {
     }
 }
 
-/// Runs `stillpoint --data DATA ARGS…` with `typed` on its standard input.
-fn typing(data: &Path, args: &[&str], typed: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stillpoint"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .current_dir(common::root())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("stillpoint runs");
-    child
-        .stdin
-        .take()
-        .expect("its input")
-        .write_all(typed.as_bytes())
-        .expect("types");
-    child.wait_with_output().expect("it ends")
-}
-
 fn mode(path: &Path) -> u32 {
     std::fs::metadata(path).expect("there").permissions().mode() & 0o777
 }
@@ -478,7 +456,7 @@ fn notes_go_with_a_patients_archive_come_back_private_and_are_deleted_with_the_p
     };
 
     // Listed: three notes kept (the fourth's file is gone, but the records name four).
-    let listed = stdout(&typing(&data, &["patient", "list"], ""));
+    let listed = stdout(&stillpoint_typing(&data, &["patient", "list"], ""));
     let header: Vec<&str> = listed
         .lines()
         .next()
@@ -500,7 +478,7 @@ fn notes_go_with_a_patients_archive_come_back_private_and_are_deleted_with_the_p
     // The archive holds each note, private, byte for byte.
     let archive = dir.path().join("P-31.tar.gz");
     let archive_text = archive.to_str().expect("utf-8");
-    succeeded(&typing(
+    succeeded(&stillpoint_typing(
         &data,
         &["patient", "export", PATIENT, "--out", archive_text],
         "",
@@ -524,23 +502,34 @@ fn notes_go_with_a_patients_archive_come_back_private_and_are_deleted_with_the_p
     }
 
     // Deleted with the patient: nothing of theirs is left.
-    succeeded(&typing(&data, &["patient", "delete", PATIENT], "P-31\n"));
+    succeeded(&stillpoint_typing(
+        &data,
+        &["patient", "delete", PATIENT],
+        "P-31\n",
+    ));
     for file in bytes.keys() {
         assert!(!file.exists(), "{} is deleted", file.display());
     }
     assert!(!folder.exists());
 
     // Imported: each note back, private, byte for byte, and listed as before.
-    succeeded(&typing(&data, &["patient", "import", archive_text], ""));
+    succeeded(&stillpoint_typing(
+        &data,
+        &["patient", "import", archive_text],
+        "",
+    ));
     for (file, content) in &bytes {
         assert_eq!(std::fs::read(file).expect("back"), *content);
         assert_eq!(mode(file), 0o600, "{}", file.display());
     }
-    assert_eq!(stdout(&typing(&data, &["patient", "list"], "")), listed);
+    assert_eq!(
+        stdout(&stillpoint_typing(&data, &["patient", "list"], "")),
+        listed
+    );
 
     // The clinical exports carry the answers, never a recording.
     let out = dir.path().join("export");
-    succeeded(&typing(
+    succeeded(&stillpoint_typing(
         &data,
         &[
             "export",

@@ -8,8 +8,9 @@ use bevy::prelude::*;
 
 use super::capture::{self, SoundIn};
 use crate::AppSystems;
-use crate::session::voice_note::{FRAME_SECS, is_speech, level};
+use crate::session::voice_note::{FRAME_SECS, is_speech};
 use crate::session::{NoteRecording, SessionAction, SessionRuntime};
+use crate::voice::shape::rms;
 use crate::voice::wav::MonoSound;
 
 /// The patient's voice level while a note records, 0 (quiet) to 1 (a clear voice), for the
@@ -136,7 +137,7 @@ fn record(
         return;
     }
     open.hear(&samples);
-    let target = (level(&samples) / FULL_LEVEL).clamp(0.0, 1.0);
+    let target = (rms(&samples) / FULL_LEVEL).clamp(0.0, 1.0);
     let follow = (LEVEL_FOLLOW * delta as f32).clamp(0.0, 1.0);
     shown.0 += (target - shown.0) * follow;
     if !open.is_over(&recording) {

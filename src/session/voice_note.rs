@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use super::record::{EventKind, ReadRecord};
+use crate::voice::shape::rms;
 use crate::voice::wav::{MonoSound, write_mono};
 
 /// The rate notes are saved at: speech needs no more, and a minute stays near 2 MB.
@@ -21,18 +22,9 @@ pub const TRIM_MARGIN_SECS: f64 = 0.25;
 /// Seconds faded in and out at the ends of a saved note.
 const FADE_SECS: f64 = 0.01;
 
-/// The RMS level of `samples`, 0 for none.
-pub fn level(samples: &[f32]) -> f32 {
-    if samples.is_empty() {
-        return 0.0;
-    }
-    let power: f32 = samples.iter().map(|sample| sample * sample).sum();
-    (power / samples.len() as f32).sqrt()
-}
-
 /// Whether `samples` (about one frame) sound like speech rather than a quiet room.
 pub fn is_speech(samples: &[f32]) -> bool {
-    level(samples) >= SPEECH_LEVEL
+    rms(samples) >= SPEECH_LEVEL
 }
 
 /// `sound` from a little before its first speech to a little after its last, faded at both
@@ -328,7 +320,7 @@ mod tests {
         let down = resampled(&tone, NOTE_RATE);
         assert_eq!(down.rate, NOTE_RATE);
         assert_eq!(down.samples.len(), 16_000);
-        assert!((level(&down.samples) - level(&tone.samples)).abs() < 0.01);
+        assert!((rms(&down.samples) - rms(&tone.samples)).abs() < 0.01);
         let up = resampled(&down, 44_100);
         assert!((up.seconds() - 1.0).abs() < 0.001);
     }

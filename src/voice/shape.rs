@@ -53,6 +53,18 @@ pub fn peak(samples: &[f32]) -> f32 {
         .fold(0.0, |peak, sample| peak.max(sample.abs()))
 }
 
+/// The RMS level of `samples`, full scale 1 (0 for none).
+pub fn rms(samples: &[f32]) -> f32 {
+    if samples.is_empty() {
+        return 0.0;
+    }
+    let power: f64 = samples
+        .iter()
+        .map(|&sample| f64::from(sample) * f64::from(sample))
+        .sum();
+    (power / samples.len() as f64).sqrt() as f32
+}
+
 /// `samples` without their quiet ends (quieter than `below_db` under the loudest sample),
 /// keeping a fade's length of the quiet edge on each side, faded in over `fade_in` and out
 /// over `fade_out` samples so the fades fall on near-silence. Empty when all is silence.

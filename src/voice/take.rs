@@ -3,6 +3,7 @@
 //! little margin), brought to the bundled voice's speech level, held below -1 dBFS and
 //! faded in and out so that it never clicks. Pure functions of the samples: headless.
 
+use super::shape::{peak, rms};
 use super::wav::MonoSound;
 
 /// The speech level of the bundled voice clips (`assets/voice/*.ogg`), dBFS: the RMS of
@@ -74,20 +75,12 @@ pub enum Refusal {
 
 /// The RMS level of `samples` in dBFS (very quiet or empty: -120).
 pub fn level_dbfs(samples: &[f32]) -> f32 {
-    if samples.is_empty() {
-        return -120.0;
-    }
-    let mean_square = samples
-        .iter()
-        .map(|&s| f64::from(s) * f64::from(s))
-        .sum::<f64>()
-        / samples.len() as f64;
-    to_db(mean_square.sqrt() as f32)
+    to_db(rms(samples))
 }
 
 /// The peak of `samples` in dBFS.
 pub fn peak_dbfs(samples: &[f32]) -> f32 {
-    to_db(samples.iter().fold(0.0_f32, |peak, &s| peak.max(s.abs())))
+    to_db(peak(samples))
 }
 
 fn to_db(amplitude: f32) -> f32 {

@@ -14,8 +14,9 @@ pub mod rust_source;
 pub mod session;
 pub mod window;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 /// The project's root folder.
 pub fn root() -> &'static Path {
@@ -61,6 +62,29 @@ pub fn simulated_record(record: &Path, patient: &str) {
         record.to_str().expect("utf-8 path"),
     ]);
     assert!(output.status.success(), "{output:?}");
+}
+
+/// Runs `stillpoint --data DATA ARGS…` as a person at the terminal would, typing `typed`
+/// on its standard input (a confirmation such as the patient's code).
+pub fn stillpoint_typing(data: &Path, args: &[&str], typed: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stillpoint"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("stillpoint runs");
+    child
+        .stdin
+        .take()
+        .expect("its input")
+        .write_all(typed.as_bytes())
+        .expect("types");
+    child.wait_with_output().expect("it ends")
 }
 
 /// Standard output as text.
