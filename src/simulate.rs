@@ -200,6 +200,26 @@ fn paint_synthetically(
     }
 }
 
+/// Every action `--action T=ACTION` takes, as the docs and the error message write them
+/// (`N` a whole number, `BUS` a volume, `LEVEL` from 0 to 1, `NAME` a posture).
+pub const ACTIONS: [&str; 15] = [
+    "pause",
+    "resume",
+    "next",
+    "back",
+    "calm",
+    "calm-end",
+    "end",
+    "answer:N",
+    "item-back",
+    "confirm",
+    "acknowledge",
+    "choose:N",
+    "stop-recording",
+    "volume:BUS:LEVEL",
+    "posture:NAME",
+];
+
 /// Parses `T=ACTION`: T in seconds (`90`, `12.5`) or as a duration (`"3m"`); ACTION one of
 /// pause, resume, next, back, calm, calm-end, end, answer:N (a check-in, or the questionnaire
 /// item showing), item-back, confirm (send a questionnaire's answers), acknowledge (the first
@@ -270,8 +290,10 @@ fn parse_action(text: &str) -> Result<SessionAction, String> {
                 .map_err(|_| format!("\"{level}\" is not a level between 0 and 1"))?,
         },
         _ => {
+            let (last, others) = ACTIONS.split_last().unwrap_or((&"", &[]));
             return Err(format!(
-                "\"{text}\" is not an action: use pause, resume, next, back, calm, calm-end, end, answer:N, item-back, confirm, acknowledge, choose:N, stop-recording, volume:BUS:LEVEL or posture:NAME"
+                "\"{text}\" is not an action: use {} or {last}",
+                others.join(", ")
             ));
         }
     })
@@ -454,6 +476,22 @@ pub fn percentile(values: &mut [u64], fraction: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_listed_action_parses_with_an_example_value() {
+        for action in ACTIONS {
+            let example = action
+                .replace(":N", ":1")
+                .replace("BUS:LEVEL", "master:0.5")
+                .replace(":NAME", ":reclined");
+            assert!(
+                parse_timed_action(&format!("1={example}")).is_ok(),
+                "{action} as {example}"
+            );
+        }
+        let refused = parse_timed_action("1=dance").expect_err("not an action");
+        assert!(refused.ends_with("volume:BUS:LEVEL or posture:NAME"), "{refused}");
+    }
 
     #[test]
     fn actions_parse_as_documented() {

@@ -1,7 +1,7 @@
 //! The window on the desktop beside the therapist's panel, and what the patient sees that the
 //! panel follows: the mirror beside the panel, last week's painting and its glow, a
-//! questionnaire item and its safety alert, and the therapist guide's pictures (under a
-//! virtual display with software Vulkan in CI: `tools/test.sh` runs `xvfb-run`).
+//! questionnaire item and its safety alert (under a virtual display with software Vulkan in
+//! CI: `tools/test.sh` runs `xvfb-run`). The docs' pictures are checked in `tests/pictures.rs`.
 
 #![allow(
     clippy::expect_used,
@@ -155,95 +155,6 @@ fn painting_light(
         }
     }
     (lit, tinted, hues)
-}
-
-/// The therapist guide's pictures (`docs/images/<name>.png`): each a moment of a session with
-/// the panel, the options that show it, and what the app must say the picture shows.
-const GUIDE_PICTURES: &[(&str, &str, &[&str], &str)] = &[
-    ("guide-start", "centering-before-dosing", &[], "state=Idle"),
-    (
-        "guide-under-way",
-        "centering-before-dosing",
-        &["--patient", "P-014", "--at", "169"],
-        "state=Running step=5 kind=Breathing",
-    ),
-    (
-        "guide-calm",
-        "centering-before-dosing",
-        &["--patient", "P-014", "--at", "200", "--action", "190=calm"],
-        "state=Calm",
-    ),
-    (
-        "guide-painting",
-        "creative-integration",
-        &["--patient", "P-014", "--at", "600"],
-        "kind=Paint",
-    ),
-];
-
-/// The size of the guide's pictures, pixels.
-const GUIDE_PICTURE_SIZE: (u32, u32) = (960, 540);
-
-/// The guide shows what the app shows: each picture is taken here, of the moment the guide
-/// describes, and matches the one in `docs/images` (compared coarsely: text and animation
-/// may differ a little from run to run, a different screen may not). To take them again,
-/// run this test with `STILLPOINT_GUIDE_PICTURES=docs/images`.
-#[test]
-fn the_therapist_guides_pictures_are_the_apps_own() {
-    let guide = std::fs::read_to_string(common::project_path("docs/therapist-guide.md"))
-        .expect("the therapist guide");
-    let shown: Vec<&str> = guide
-        .split("](images/")
-        .skip(1)
-        .filter_map(|rest| rest.split_once(".png)").map(|(name, _)| name))
-        .collect();
-    let names: Vec<&str> = GUIDE_PICTURES.iter().map(|(name, ..)| *name).collect();
-    assert_eq!(
-        shown, names,
-        "the guide shows these pictures, in this order"
-    );
-    let (width, height) = GUIDE_PICTURE_SIZE;
-    for (name, session, options, shows) in GUIDE_PICTURES {
-        let data = tempfile::tempdir().expect("temp dir");
-        let mut extra = vec![
-            "--with-panel",
-            "--data",
-            data.path().to_str().expect("utf-8"),
-        ];
-        extra.extend_from_slice(options);
-        let picture = screenshot_at(session, name, &extra);
-        assert!(picture.moment.contains(shows), "{name}: {}", picture.moment);
-        let flat: Vec<u8> = picture.pixels.iter().flatten().copied().collect();
-        let taken = image::RgbImage::from_raw(picture.width, picture.height, flat)
-            .expect("the picture's pixels");
-        let small =
-            image::imageops::resize(&taken, width, height, image::imageops::FilterType::Triangle);
-        if let Some(folder) = std::env::var_os("STILLPOINT_GUIDE_PICTURES") {
-            small
-                .save(std::path::Path::new(&folder).join(format!("{name}.png")))
-                .expect("saves the guide's picture");
-        }
-        let committed = image::open(common::project_path(&format!("docs/images/{name}.png")))
-            .expect("the guide's picture is in docs/images")
-            .to_rgb8();
-        assert_eq!(committed.dimensions(), (width, height), "{name}");
-        let coarse = |picture: &image::RgbImage| {
-            image::imageops::resize(picture, 48, 27, image::imageops::FilterType::Triangle)
-        };
-        let (now, then) = (coarse(&small), coarse(&committed));
-        let difference = now
-            .as_raw()
-            .iter()
-            .zip(then.as_raw())
-            .map(|(a, b)| f64::from(a.abs_diff(*b)))
-            .sum::<f64>()
-            / now.as_raw().len() as f64;
-        assert!(
-            difference < 4.0,
-            "{name}: the app now shows something else than the guide's picture (mean \
-             difference {difference:.1} of 255); take them again (see this test's comment)"
-        );
-    }
 }
 
 #[test]

@@ -104,11 +104,14 @@ pub enum Command {
         #[arg(long, value_name = "FILE.wav")]
         voice_from: Option<PathBuf>,
     },
-    /// Check session files and report every problem as `path:line:column: message`.
+    /// Check session and questionnaire files and report every problem as
+    /// `path:line:column: message`.
     ///
     /// Exits 0 when all files are valid (warnings allowed) and 1 otherwise.
     Validate {
-        /// Files or folders to check. Default: every session in assets/sessions/.
+        /// Files or folders to check. Default: every session and questionnaire, bundled
+        /// (assets/sessions/, assets/instruments/) and the clinic's own (the data folder's
+        /// sessions/ and instruments/).
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
         /// One line per problem, without the excerpt of the file.
