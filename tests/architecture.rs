@@ -1,7 +1,7 @@
 //! The shape of the code, enforced: every module of `src/` sits in one of three layers, and
 //! imports only from its own layer or the layers below, with no cycle between modules, nor
 //! between the files of one folder; and no file of `src/` or `tests/` grows past
-//! [`MAX_LINES`]. `docs/architecture.md` explains the layers; the table here is the one that
+//! [`MAX_LINES`]. `docs/development.md` explains the layers; the table here is the one that
 //! counts.
 
 #![allow(
@@ -181,7 +181,7 @@ fn problems(files: &[(PathBuf, String)]) -> Vec<String> {
         let Some(from) = layer_of(&module) else {
             problems.push(format!(
                 "{shown}: the module `{module}` is in no layer; add it to the table in \
-                 tests/architecture.rs and to docs/architecture.md"
+                 tests/architecture.rs and to docs/development.md"
             ));
             continue;
         };
@@ -544,7 +544,7 @@ fn a_planted_upward_import_or_cycle_is_named_with_its_file_and_rule() {
          `environment` is presentation and `launch` is shell; presentation imports only from \
          core and presentation",
         "src/scratch.rs: the module `scratch` is in no layer; add it to the table in \
-         tests/architecture.rs and to docs/architecture.md",
+         tests/architecture.rs and to docs/development.md",
         "an import cycle between modules: pointing → visuals (src/pointing.rs:1 \
          `crate::visuals::board`), visuals → pointing (src/visuals/mod.rs:1 \
          `crate::pointing::choose`)",
