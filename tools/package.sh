@@ -10,7 +10,10 @@
 #                                             fonts, LICENSES
 #   /etc/stillpoint/stillpoint.ron            the clinic's settings (a conffile: kept on upgrade)
 #   /usr/share/applications/stillpoint.desktop, /usr/share/icons/hicolor/scalable/apps/…
-#   /usr/share/doc/stillpoint/                the README, the guides and the copyright file
+#   /usr/share/doc/stillpoint/                the README, the copyright file and the licences
+#                                             of the assets (assets/LICENSES.md), the guides in
+#                                             docs/ with their pictures in docs/images/: the
+#                                             same layout as the source, so every link works
 #
 # The clinic's own sessions go in the user's data folder (~/.local/share/stillpoint/sessions/),
 # editable without root; patient records stay there too and are never touched by the package.
@@ -59,9 +62,13 @@ install -D -m 0644 packaging/stillpoint.svg \
     "$stage/usr/share/icons/hicolor/scalable/apps/stillpoint.svg"
 
 doc=$stage/usr/share/doc/stillpoint
-mkdir -p "$doc"
-install -m 0644 README.md docs/*.md "$doc/"
+mkdir -p "$doc/docs/images" "$doc/assets"
+install -m 0644 README.md "$doc/"
+install -m 0644 docs/*.md "$doc/docs/"
+install -m 0644 docs/images/*.png "$doc/docs/images/"
+install -m 0644 assets/LICENSES.md "$doc/assets/LICENSES.md"
 install -m 0644 packaging/copyright "$doc/copyright"
+tools/doc-links.sh "$doc" || { echo "package.sh: the installed docs have broken links" >&2; exit 1; }
 find "$stage/usr" "$stage/etc" -type d -exec chmod 0755 {} +
 find "$stage/usr/share" "$stage/etc" -type f -exec chmod 0644 {} +
 
