@@ -481,9 +481,9 @@ mod tests {
     fn every_listed_action_parses_with_an_example_value() {
         for action in ACTIONS {
             let example = action
+                .replace(":NAME", ":reclined")
                 .replace(":N", ":1")
-                .replace("BUS:LEVEL", "master:0.5")
-                .replace(":NAME", ":reclined");
+                .replace("BUS:LEVEL", "master:0.5");
             assert!(
                 parse_timed_action(&format!("1={example}")).is_ok(),
                 "{action} as {example}"

@@ -105,13 +105,16 @@ fn what_validate_prints_is_what_the_docs_show() {
     assert!(printed.contains(&summary), "{printed}");
     for relative in ["docs/clinic-setup.md", "docs/questionnaires.md"] {
         let text = doc(relative);
-        for line in text.lines().filter(|line| line.contains("file(s) checked")) {
-            let shown = line
-                .split('`')
-                .find(|part| part.contains("file(s) checked"))
-                .unwrap_or(line)
-                .trim();
-            assert!(printed.contains(shown), "{relative} shows \"{shown}\"; validate prints {printed}");
+        let shown = text
+            .lines()
+            .flat_map(|line| line.split('`'))
+            .filter(|part| part.contains("file(s) checked"))
+            .map(str::trim);
+        for shown in shown {
+            assert!(
+                printed.contains(shown),
+                "{relative} shows \"{shown}\"; validate prints {printed}"
+            );
         }
     }
     let setup = doc("docs/clinic-setup.md");
@@ -131,9 +134,9 @@ fn the_actions_in_the_docs_are_the_ones_the_parser_takes() {
     assert_eq!(documented, stillpoint::simulate::ACTIONS.map(str::to_owned));
     for action in &documented {
         let example = action
+            .replace(":NAME", ":lying")
             .replace(":N", ":1")
-            .replace("BUS:LEVEL", "cues:0.5")
-            .replace(":NAME", ":lying");
+            .replace("BUS:LEVEL", "cues:0.5");
         stillpoint::simulate::parse_timed_action(&format!("2={example}"))
             .unwrap_or_else(|error| panic!("{action}: {error}"));
     }
@@ -266,4 +269,19 @@ fn every_link_in_the_docs_leads_to_a_file_and_heading_that_are_there() {
         }
     }
     assert!(broken.is_empty(), "broken links:\n  {}", broken.join("\n  "));
+}
+
+#[test]
+fn the_guides_shortcuts_hold_every_one_the_panel_lists() {
+    let guide = doc("docs/therapist-guide.md");
+    let documented: Vec<String> = table_rows(&marked(&guide, "shortcuts"))
+        .into_iter()
+        .map(|row| row[0].clone())
+        .collect();
+    for (keys, what) in stillpoint::panel::layout::SHORTCUTS {
+        assert!(
+            documented.iter().any(|row| row == keys),
+            "the panel lists {keys} ({what}); the guide's table does not"
+        );
+    }
 }
