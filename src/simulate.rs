@@ -490,7 +490,10 @@ mod tests {
             );
         }
         let refused = parse_timed_action("1=dance").expect_err("not an action");
-        assert!(refused.ends_with("volume:BUS:LEVEL or posture:NAME"), "{refused}");
+        assert!(
+            refused.ends_with("volume:BUS:LEVEL or posture:NAME"),
+            "{refused}"
+        );
     }
 
     #[test]

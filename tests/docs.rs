@@ -30,7 +30,11 @@ fn marked<'a>(text: &'a str, marker: &str) -> Vec<&'a str> {
     let (inside, _) = rest
         .split_once(&format!("<!-- /{marker} -->"))
         .unwrap_or_else(|| panic!("no <!-- /{marker} --> in the doc"));
-    inside.lines().map(str::trim).filter(|line| !line.is_empty()).collect()
+    inside
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect()
 }
 
 /// The cells of a table's body rows (after its header and rule).
@@ -79,7 +83,10 @@ fn the_guides_table_of_sessions_is_what_stillpoint_list_finds() {
         .collect();
     found.sort();
     documented.sort();
-    assert_eq!(documented, found, "the guide's sessions against `stillpoint list`");
+    assert_eq!(
+        documented, found,
+        "the guide's sessions against `stillpoint list`"
+    );
     let count = ["no", "one", "two", "three", "four", "five", "six", "seven"][found.len()];
     assert!(
         guide.contains(&format!("Stillpoint comes with {count} sessions")),
@@ -268,7 +275,11 @@ fn every_link_in_the_docs_leads_to_a_file_and_heading_that_are_there() {
             }
         }
     }
-    assert!(broken.is_empty(), "broken links:\n  {}", broken.join("\n  "));
+    assert!(
+        broken.is_empty(),
+        "broken links:\n  {}",
+        broken.join("\n  ")
+    );
 }
 
 #[test]

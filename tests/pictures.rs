@@ -127,7 +127,12 @@ fn grey_cells(picture: &image::RgbImage) -> image::GrayImage {
         let luma = 0.2126 * f64::from(r) + 0.7152 * f64::from(g) + 0.0722 * f64::from(b);
         image::Luma([luma.round().clamp(0.0, 255.0) as u8])
     });
-    image::imageops::resize(&grey, CELLS.0, CELLS.1, image::imageops::FilterType::Triangle)
+    image::imageops::resize(
+        &grey,
+        CELLS.0,
+        CELLS.1,
+        image::imageops::FilterType::Triangle,
+    )
 }
 
 /// The mean and the largest difference of two pictures' grey cells, of 255.
@@ -188,7 +193,10 @@ fn the_docs_pictures_show_what_the_program_shows_now() {
             continue;
         }
         let (mean, worst) = perceptual_difference(&now, &committed);
-        println!("{}: mean difference {mean:.2}, worst cell {worst}", listed.name);
+        println!(
+            "{}: mean difference {mean:.2}, worst cell {worst}",
+            listed.name
+        );
         if mean > MEAN_LIMIT || worst > CELL_LIMIT {
             stale.push(format!(
                 "{}: mean difference {mean:.2} of 255 (limit {MEAN_LIMIT}), worst cell {worst} \
@@ -228,5 +236,8 @@ fn the_comparison_sees_a_changed_button_but_not_a_rounding() {
     }
     let (mean, worst) = perceptual_difference(&base, &button);
     assert!(mean < MEAN_LIMIT, "a small change: {mean}");
-    assert!(worst > CELL_LIMIT, "yet seen: the worst cell differs by {worst}");
+    assert!(
+        worst > CELL_LIMIT,
+        "yet seen: the worst cell differs by {worst}"
+    );
 }
