@@ -1,6 +1,6 @@
 //! The scenes and soundscapes a script may name are the same everywhere a person reads them:
-//! in `stillpoint list --presets` and in the tables of docs/session-format.md, each with its
-//! line on when to choose it.
+//! in `stillpoint list --presets`, in the tables of docs/session-format.md (each with its
+//! line on when to choose it) and in the scene gallery, docs/scene-gallery.md.
 
 #![allow(
     clippy::expect_used,
@@ -103,4 +103,42 @@ fn the_format_guide_has_a_row_for_each_scene_and_soundscape() {
     let soundscapes = table_under(&guide, "### Soundscapes");
     check_table(&scenes, ENVIRONMENTS, "scene");
     check_table(&soundscapes, SOUNDSCAPES, "soundscape");
+}
+
+/// The scene gallery (made by tools/gallery.sh) shows every scene: its section, its preview
+/// and the four moments, each picture small enough to keep the repository light.
+#[test]
+fn the_scene_gallery_shows_every_scene_in_small_pictures() {
+    let page = std::fs::read_to_string(project_path("docs/scene-gallery.md")).unwrap();
+    let rerun = "run tools/gallery.sh";
+    for preset in ENVIRONMENTS {
+        assert!(
+            page.contains(&format!("\n## {}\n", preset.id)),
+            "the gallery has no section for {}: {rerun}",
+            preset.id
+        );
+        let pictures = [
+            ("preview", (384, 216)),
+            ("seated-caption", (640, 360)),
+            ("seated-breathing", (640, 360)),
+            ("reclined-caption", (640, 360)),
+            ("reclined-breathing", (640, 360)),
+        ];
+        for (moment, size) in pictures {
+            let relative = format!("images/scenes/{}-{moment}.png", preset.id);
+            assert!(page.contains(&relative), "the gallery does not show {relative}");
+            let path = project_path(&format!("docs/{relative}"));
+            let bytes = std::fs::metadata(&path)
+                .unwrap_or_else(|error| panic!("{}: {error}; {rerun}", path.display()))
+                .len();
+            assert!(bytes < 400_000, "{} is {bytes} bytes", path.display());
+            let picture = image::open(&path).unwrap();
+            assert_eq!(
+                (picture.width(), picture.height()),
+                size,
+                "{}",
+                path.display()
+            );
+        }
+    }
 }

@@ -114,6 +114,8 @@ impl ShoreAtDawn {
     pub const WAVE_PERIOD: (f32, f32) = (9.0, 11.0);
     /// The shortest and longest time between two groups of gull calls, in seconds.
     const GULL_PAUSE: (f32, f32) = (50.0, 110.0);
+    /// The whole shore's level, in line with the other soundscapes.
+    const LEVEL: f32 = 0.72;
 
     /// The shore from its first wave, which begins to build at once.
     pub fn new() -> Self {
@@ -213,7 +215,7 @@ impl Generator for ShoreAtDawn {
                 + wind * gust * 0.22
                 + gull * pan;
         }
-        Frame::new(out[0], out[1])
+        Frame::new(out[0] * Self::LEVEL, out[1] * Self::LEVEL)
     }
 }
 
@@ -277,6 +279,8 @@ pub struct MeadowInTheAfternoon {
 impl MeadowInTheAfternoon {
     /// The shortest and longest time between two birds' phrases, in seconds.
     const PHRASE_PAUSE: (f32, f32) = (3.5, 10.0);
+    /// The whole meadow's level, in line with the other soundscapes.
+    const LEVEL: f32 = 1.5;
 
     /// The meadow, its first bird a few seconds in.
     pub fn new() -> Self {
@@ -344,6 +348,6 @@ impl Generator for MeadowInTheAfternoon {
                 + insects * hum * 0.012
                 + distant_birds;
         }
-        Frame::new(out[0], out[1])
+        Frame::new(out[0] * Self::LEVEL, out[1] * Self::LEVEL)
     }
 }
