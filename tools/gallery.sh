@@ -5,7 +5,7 @@
 # docs/images/scenes/, and the page that shows them, docs/scene-gallery.md.
 #
 # Each scene is shown by its session in tests/fixtures/scenes/sessions/ (a caption at 5 s,
-# the breathing light from 20 s, the scene alone from 140 s), run from a scratch data folder
+# the breathing light from 20 s (its own caption shown with it at first), the scene alone from 140 s), run from a scratch data folder
 # with `stillpoint run --screenshot`. The pictures are shrunk to half size
 # (tools/png-shrink.py). What the page says of each scene is the catalog's summary and the
 # line on when to choose it from the scene table of docs/session-format.md.
@@ -55,16 +55,16 @@ shoot() {
 reclined=(--head-pitch 40 --action 0.1=posture:reclined)
 for scene in $scenes; do
     shoot "$scene" "$scene-seated-caption" --at 5
-    shoot "$scene" "$scene-seated-breathing" --at 45
+    shoot "$scene" "$scene-seated-breathing" --at 24
     shoot "$scene" "$scene-reclined-caption" --at 5 "${reclined[@]}"
-    shoot "$scene" "$scene-reclined-breathing" --at 45 "${reclined[@]}"
+    shoot "$scene" "$scene-reclined-breathing" --at 24 "${reclined[@]}"
     thumbnail=yes shoot "$scene" "$scene-preview" --at 150 --thumbnail
 done
 
 # The catalog's summary of SCENE, and the line on when to choose it.
 summary() {
     awk -v id="$1" '/^Environments:/ { on = 1; next } /^$/ { on = 0 }
-        on && $1 == id { $1 = ""; sub(/^ +/, ""); print }' <<<"$presets"
+        on && $1 == id { $1 = ""; sub(/^ +/, ""); print toupper(substr($0, 1, 1)) substr($0, 2) }' <<<"$presets"
 }
 when() {
     awk -v id="$1" -F ' \\| ' '/^### Scenes/ { on = 1 } /^### Soundscapes/ { on = 0 }
