@@ -126,7 +126,10 @@ fn the_scene_gallery_shows_every_scene_in_small_pictures() {
         ];
         for (moment, size) in pictures {
             let relative = format!("images/scenes/{}-{moment}.png", preset.id);
-            assert!(page.contains(&relative), "the gallery does not show {relative}");
+            assert!(
+                page.contains(&relative),
+                "the gallery does not show {relative}"
+            );
             let path = project_path(&format!("docs/{relative}"));
             let bytes = std::fs::metadata(&path)
                 .unwrap_or_else(|error| panic!("{}: {error}; {rerun}", path.display()))

@@ -184,14 +184,19 @@ fn no_soundscape_has_a_click_or_a_sound_that_starts_out_of_the_bed() {
             .windows(2)
             .map(|pair| (pair[1] - pair[0]).abs())
             .collect();
-        let typical = (steps.iter().map(|step| step * step).sum::<f32>() / steps.len() as f32).sqrt();
+        let typical =
+            (steps.iter().map(|step| step * step).sum::<f32>() / steps.len() as f32).sqrt();
         let largest = steps.iter().cloned().fold(0.0f32, f32::max);
         println!(
             "{:<18} steepest rise {rise:+.1} dB at {at:.1} s, largest step {:.1} times the typical",
             render.id,
             largest / typical
         );
-        assert!(rise <= 8.0, "{}: rises {rise:+.1} dB at {at:.1} s", render.id);
+        assert!(
+            rise <= 8.0,
+            "{}: rises {rise:+.1} dB at {at:.1} s",
+            render.id
+        );
         assert!(
             largest <= typical * 12.0,
             "{}: a sample jumps by {largest}, {:.1} times the typical step",
@@ -227,7 +232,10 @@ fn the_shore_breathes_with_slow_waves() {
         "the waves come every {period} s"
     );
     assert!(strength > 0.4, "the waves' rhythm is faint: {strength}");
-    assert!(half < 0.0, "half a wave later the sea is not quieter: {half}");
+    assert!(
+        half < 0.0,
+        "half a wave later the sea is not quieter: {half}"
+    );
     // The sea is never silent between waves.
     let quietest = settled.iter().cloned().fold(f32::MAX, f32::min);
     let loudest = settled.iter().cloned().fold(0.0f32, f32::max);

@@ -29,9 +29,19 @@ fn fixture(scene: &str) -> std::path::PathBuf {
 fn every_scene_has_a_valid_session_that_shows_it() {
     for preset in ENVIRONMENTS {
         let path = fixture(preset.id);
-        assert!(path.is_file(), "no session shows {}: add {}", preset.id, path.display());
+        assert!(
+            path.is_file(),
+            "no session shows {}: add {}",
+            preset.id,
+            path.display()
+        );
         let output = stillpoint(&["validate", path.to_str().unwrap()]);
-        assert!(output.status.success(), "{}: {}", preset.id, stdout(&output));
+        assert!(
+            output.status.success(),
+            "{}: {}",
+            preset.id,
+            stdout(&output)
+        );
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(
             text.contains(&format!("environment: \"{}\"", preset.id)),

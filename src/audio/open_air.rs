@@ -189,9 +189,7 @@ impl Generator for ShoreAtDawn {
         let swell_now: f32 = self.waves.iter().map(Wave::envelope).sum();
         let foam_now: f32 = self.waves.iter().map(Wave::foam).sum();
         // A distant gull, softened by the air between.
-        let gull = self
-            .gull_filter
-            .low_pass(self.gull.next(dt), 2_200.0, dt);
+        let gull = self.gull_filter.low_pass(self.gull.next(dt), 2_200.0, dt);
         let mut out = [0.0; 2];
         for (side, sample) in out.iter_mut().enumerate() {
             let cutoff = 280.0 + 1_100.0 * swell_now.min(1.2);

@@ -93,6 +93,7 @@ impl Plugin for RenderBenchPlugin {
             layer_results: Vec::new(),
             pictured: false,
         })
+        .add_plugins(scene::plugin)
         .init_resource::<layers::PhasePictures>()
         .configure_sets(
             Update,

@@ -1,14 +1,19 @@
 //! What a scene asks the graphics card to draw, counted from the scene itself: the meshes
 //! under the scene's root that the camera sees this frame, the draw calls they make once
-//! Bevy has batched them, and their triangles. The render benchmark prints the counts with
-//! its figures, and [`SCENE_BUDGET`] is what every scene must stay within.
+//! Bevy has batched them, and their triangles (as the render world holds each mesh, since
+//! the scene's meshes keep no copy in the main world). The render benchmark prints the
+//! counts with its figures, and [`SCENE_BUDGET`] is what every scene must stay within.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use bevy::asset::UntypedAssetId;
 use bevy::ecs::system::SystemParam;
-use bevy::mesh::{Mesh, PrimitiveTopology};
+use bevy::mesh::PrimitiveTopology;
 use bevy::prelude::*;
+use bevy::render::mesh::{RenderMesh, RenderMeshBufferInfo};
+use bevy::render::render_asset::RenderAssets;
+use bevy::render::{Render, RenderApp, RenderSystems};
 
 use crate::environment::{ShownEnvironment, VertexColours};
 use crate::visuals::Unlit;
@@ -60,18 +65,46 @@ impl SceneCount {
     }
 }
 
-/// The triangles one copy of `mesh` draws (lines and points draw none).
-pub fn triangles(mesh: &Mesh) -> usize {
-    let corners = mesh
-        .indices()
-        .map_or_else(|| mesh.count_vertices(), |indices| indices.len());
-    match mesh.primitive_topology() {
+/// The triangles drawn from `corners` vertices (or indices) of `topology`; lines and points
+/// draw none.
+pub fn triangles(topology: PrimitiveTopology, corners: usize) -> usize {
+    match topology {
         PrimitiveTopology::TriangleList => corners / 3,
         PrimitiveTopology::TriangleStrip => corners.saturating_sub(2),
         PrimitiveTopology::PointList
         | PrimitiveTopology::LineList
         | PrimitiveTopology::LineStrip => 0,
     }
+}
+
+/// The triangles of each mesh the render world holds, shared with the main world.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct MeshTriangles(Arc<Mutex<HashMap<AssetId<Mesh>, usize>>>);
+
+/// Keeps [`MeshTriangles`] up to date from the render world, for [`SceneCounter`].
+pub fn plugin(app: &mut App) {
+    let triangles = MeshTriangles::default();
+    if let Some(render_app) = app.get_sub_app_mut(RenderApp) {
+        render_app
+            .insert_resource(triangles.clone())
+            .add_systems(Render, count_triangles.in_set(RenderSystems::Cleanup));
+    }
+    app.insert_resource(triangles);
+}
+
+/// Counts the triangles of every mesh the render world has prepared.
+fn count_triangles(meshes: Option<Res<RenderAssets<RenderMesh>>>, shared: Res<MeshTriangles>) {
+    let (Some(meshes), Ok(mut counted)) = (meshes, shared.0.lock()) else {
+        return;
+    };
+    counted.clear();
+    counted.extend(meshes.iter().map(|(id, mesh)| {
+        let corners = match mesh.buffer_info {
+            RenderMeshBufferInfo::Indexed { count, .. } => count,
+            RenderMeshBufferInfo::NonIndexed => mesh.vertex_count,
+        };
+        (id, triangles(mesh.primitive_topology(), corners as usize))
+    }));
 }
 
 /// Reads the scene on screen: its root (named after the scene shown) and every mesh under it.
@@ -91,7 +124,7 @@ pub struct SceneCounter<'w, 's> {
             Option<&'static MeshMaterial3d<StandardMaterial>>,
         ),
     >,
-    meshes: Res<'w, Assets<Mesh>>,
+    triangles: Option<Res<'w, MeshTriangles>>,
 }
 
 impl SceneCounter<'_, '_> {
@@ -104,6 +137,7 @@ impl SceneCounter<'_, '_> {
             .roots
             .iter()
             .find(|(_, name)| name.as_str() == root_name)?;
+        let triangles = self.triangles.as_ref()?.0.lock().ok()?;
         let mut count = SceneCount::default();
         let mut batches: HashSet<(UntypedAssetId, Option<UntypedAssetId>)> = HashSet::new();
         for entity in self.children.iter_descendants(root) {
@@ -115,7 +149,7 @@ impl SceneCounter<'_, '_> {
                 continue;
             }
             count.meshes += 1;
-            count.triangles += self.meshes.get(&mesh.0).map_or(0, triangles);
+            count.triangles += triangles.get(&mesh.0.id()).copied().unwrap_or_default();
             // A material of a kind not known here is counted as a draw of its own.
             let material = vertex_coloured
                 .map(|material| material.0.id().untyped())
@@ -132,22 +166,14 @@ impl SceneCounter<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bevy::asset::RenderAssetUsages;
-    use bevy::mesh::Indices;
 
     #[test]
-    fn triangles_are_counted_from_indices_or_corners() {
-        assert_eq!(triangles(&Mesh::from(Cuboid::new(1.0, 1.0, 1.0))), 12);
-        let mut strip = Mesh::new(
-            PrimitiveTopology::TriangleStrip,
-            RenderAssetUsages::default(),
-        );
-        strip.insert_attribute(Mesh::ATTRIBUTE_POSITION, vec![[0.0f32; 3]; 6]);
-        assert_eq!(triangles(&strip), 4);
-        let mut points = Mesh::new(PrimitiveTopology::PointList, RenderAssetUsages::default());
-        points.insert_attribute(Mesh::ATTRIBUTE_POSITION, vec![[0.0f32; 3]; 6]);
-        points.insert_indices(Indices::U16(vec![0, 1, 2]));
-        assert_eq!(triangles(&points), 0);
+    fn triangles_are_counted_from_corners_by_topology() {
+        assert_eq!(triangles(PrimitiveTopology::TriangleList, 36), 12);
+        assert_eq!(triangles(PrimitiveTopology::TriangleStrip, 6), 4);
+        assert_eq!(triangles(PrimitiveTopology::TriangleStrip, 1), 0);
+        assert_eq!(triangles(PrimitiveTopology::PointList, 6), 0);
+        assert_eq!(triangles(PrimitiveTopology::LineList, 6), 0);
     }
 
     #[test]
