@@ -50,6 +50,14 @@ pub const SOUNDSCAPES: &[Preset] = &[
         summary: "a slow warm drone with occasional singing bowls",
     },
     Preset {
+        id: "shore-dawn",
+        summary: "slow waves breaking softly on a beach at dawn, a little wind",
+    },
+    Preset {
+        id: "meadow-afternoon",
+        summary: "a warm breeze in the grass, distant birds, insects low",
+    },
+    Preset {
         id: "silence",
         summary: "no ambient sound (narration and cues still play)",
     },

@@ -18,12 +18,24 @@
 # where the milliseconds are the median round's (with an even number of rounds, the lower
 # of the two middle ones).
 #
+# With --scenes it measures every scene instead, each against the bare scene in the same
+# round: the scene's session in tests/fixtures/scenes/ 40 s in (the breathing light and its
+# caption over the scene), one line per scene with its ratio and what the scene draws, e.g.
+#   dusk-lake/bare=1.52 (1.40-1.61; 120.3/79.1 ms) meshes=9 draws=7 triangles=13312
+# then a line with the budget (docs/scene-gallery.md): at most 3x the bare frame; the draw
+# and triangle budget is held by the tests (tests/window_scene_budget.rs).
+#
 # A run that gives no figures within BENCH_TIMEOUT seconds (default 900) is reported as
 # unmeasured, with how long it was given.
 #
-# Usage: tools/bench-ratios.sh [FRAMES]
+# Usage: tools/bench-ratios.sh [--scenes] [FRAMES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+per_scene=false
+if [ "${1:-}" = --scenes ]; then
+    per_scene=true
+    shift
+fi
 frames=${1:-30}
 rounds=${ROUNDS:-3}
 limit=${BENCH_TIMEOUT:-900}
@@ -32,11 +44,21 @@ program=${STILLPOINT:-${CARGO_TARGET_DIR:-target}/debug/stillpoint}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# The figures line of one benchmark run, or nothing when it gave no figures in time.
+measure() {
+    timeout "$limit" "$program" run --bench-frames "$frames" "$@" 2>&1 | grep '^frames=' || true
+}
+
+# The value of NAME=VALUE in a figures line.
+figure() {
+    sed -nE "s/.* $1=([^ ]+).*/\1/p" <<<" $2"
+}
+
 # The median frame time (ms) of one benchmark run, or nothing when it gave no figures in time.
 median() {
     local line
-    line=$(timeout "$limit" "$program" run --bench-frames "$frames" "$@" 2>&1 | grep '^frames=' || true)
-    [ -z "$line" ] || sed -E 's/.*frame_ms_p50=([0-9.]+).*/\1/' <<<"$line"
+    line=$(measure "$@")
+    [ -z "$line" ] || figure frame_ms_p50 "$line"
 }
 
 # "a/b=RATIO (LOW-HIGH; A/B ms)" from the rounds' "A B" lines (the median round's ratio and
@@ -59,6 +81,32 @@ ratio() {
             printf ")"
         }' <<<"$measured"
 }
+
+if $per_scene; then
+    data="$work/data"
+    mkdir -p "$data/sessions"
+    scenes=$("$program" list --presets | awk '/^Environments:/ { on = 1; next } /^$/ { on = 0 } on { print $1 }')
+    for scene in $scenes; do
+        fixture="tests/fixtures/scenes/sessions/scene-$scene.session.ron"
+        [ -f "$fixture" ] || { echo "no session shows $scene: add $fixture" >&2; exit 1; }
+        cp "$fixture" "$data/sessions/"
+    done
+    declare -A pairs drawn
+    for _ in $(seq "$rounds"); do
+        bare=$(median --session centering-before-dosing --bare)
+        for scene in $scenes; do
+            line=$(measure --data "$data" --session "scene-$scene" --at 40 --no-panel)
+            [ -z "$line" ] && continue
+            pairs[$scene]+="$(figure frame_ms_p50 "$line") $bare"$'\n'
+            drawn[$scene]="meshes=$(figure scene_meshes "$line") draws=$(figure scene_draws "$line") triangles=$(figure scene_triangles "$line")"
+        done
+    done
+    for scene in $scenes; do
+        echo "$(ratio "$scene/bare" "${pairs[$scene]:-}") ${drawn[$scene]:-}"
+    done
+    echo "budget: each scene at most 3x the bare frame; frames=$frames rounds=$rounds"
+    exit 0
+fi
 
 "$program" simulate --session creative-integration --synthetic-paint 50000 \
     --record "$work/painting.jsonl" >/dev/null 2>&1

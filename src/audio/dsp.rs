@@ -131,6 +131,13 @@ impl Sine {
     }
 }
 
+/// A slow wobble: 0..1, the sum of two incommensurate sines so it never repeats exactly.
+pub fn drift(t: f32, hz: f32, offset: f32) -> f32 {
+    let a = (TAU * hz * t + offset).sin();
+    let b = (TAU * hz * 0.618 * t + offset * 1.7).sin();
+    0.5 + 0.25 * (a + b)
+}
+
 /// A smooth swell between 0 and 1 over `t` in 0..1 (raised cosine).
 pub fn swell(t: f32) -> f32 {
     0.5 - 0.5 * (std::f32::consts::PI * t.clamp(0.0, 1.0)).cos()

@@ -13,6 +13,7 @@ pub mod conductor;
 pub mod cues;
 pub mod dsp;
 pub mod export;
+pub mod open_air;
 pub mod preview;
 pub mod score;
 pub mod soundscapes;

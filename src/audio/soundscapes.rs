@@ -6,7 +6,8 @@ use std::f32::consts::TAU;
 
 use kira::Frame;
 
-use super::dsp::{OnePole, PinkNoise, Random, Sine, StateVariable, swell};
+use super::dsp::{OnePole, PinkNoise, Random, Sine, StateVariable, drift, swell};
+use super::open_air::{MeadowInTheAfternoon, ShoreAtDawn};
 use super::synth::Generator;
 use crate::catalog::SAFE_PLACE;
 
@@ -16,16 +17,11 @@ pub fn soundscape(id: &str) -> Option<Box<dyn Generator>> {
         "lake-dusk" => Box::new(LakeAtDusk::new()),
         "soft-rain" => Box::new(SoftRain::new()),
         "warm-drone" => Box::new(WarmDrone::new()),
+        "shore-dawn" => Box::new(ShoreAtDawn::new()),
+        "meadow-afternoon" => Box::new(MeadowInTheAfternoon::new()),
         SAFE_PLACE => Box::new(SafePlace::new()),
         _ => return None,
     })
-}
-
-/// A slow wobble: 0..1, the sum of two incommensurate sines so it never repeats exactly.
-fn drift(t: f32, hz: f32, offset: f32) -> f32 {
-    let a = (TAU * hz * t + offset).sin();
-    let b = (TAU * hz * 0.618 * t + offset * 1.7).sin();
-    0.5 + 0.25 * (a + b)
 }
 
 /// Water lapping at a still shore and a faint evening breeze.
@@ -319,7 +315,14 @@ mod tests {
 
     #[test]
     fn soundscapes_are_audible_quiet_and_smooth() {
-        for id in ["lake-dusk", "soft-rain", "warm-drone", SAFE_PLACE] {
+        for id in [
+            "lake-dusk",
+            "soft-rain",
+            "warm-drone",
+            "shore-dawn",
+            "meadow-afternoon",
+            SAFE_PLACE,
+        ] {
             // Long enough for the drone's first bowl strike at 12 s.
             let frames = render(id, 16.0);
             let samples: Vec<f32> = frames.iter().flat_map(|f| [f.left, f.right]).collect();

@@ -3,9 +3,11 @@
 //! work took each frame (the frame stages' systems and the panel's egui pass) as median,
 //! 99th percentile and worst. With `--bare` it renders a bare scene of one mesh and one
 //! light the same way instead, so the two can be compared on the same machine. With
-//! `--bench-layers` it measures each layer of the scene alone ([`layers`]).
+//! `--bench-layers` it measures each layer of the scene alone ([`layers`]). With a session,
+//! the figures end with what its scene draws ([`scene`]): meshes, draw calls and triangles.
 
 pub mod layers;
+pub mod scene;
 
 use std::time::{Duration, Instant};
 
@@ -91,6 +93,7 @@ impl Plugin for RenderBenchPlugin {
             layer_results: Vec::new(),
             pictured: false,
         })
+        .add_plugins(scene::plugin)
         .init_resource::<layers::PhasePictures>()
         .configure_sets(
             Update,
@@ -155,6 +158,7 @@ fn close_bracket(
     time: Res<Time<Real>>,
     veil: Option<Res<Veil>>,
     mut measurements: ResMut<Measurements>,
+    counter: scene::SceneCounter,
     mut exit: MessageWriter<AppExit>,
 ) {
     // The frame stages now, and the panel's pass of the frame before (it runs after them).
@@ -187,9 +191,13 @@ fn close_bracket(
     if measurements.frame_ms.len() as u32 >= measurements.wanted {
         let frame = percentiles(&mut measurements.frame_ms);
         let app = percentiles(&mut measurements.app_us);
+        let drawn = counter
+            .count()
+            .map(|(id, count)| format!(" scene={id} {}", count.figures()))
+            .unwrap_or_default();
         eprintln!(
             "frames={} frame_ms_p50={:.2} frame_ms_p99={:.2} frame_ms_max={:.2} \
-             app_us_p50={:.1} app_us_p99={:.1} app_us_max={:.1}",
+             app_us_p50={:.1} app_us_p99={:.1} app_us_max={:.1}{drawn}",
             measurements.frame_ms.len(),
             frame.0,
             frame.1,

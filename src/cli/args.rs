@@ -278,7 +278,8 @@ pub struct WindowArgs {
     pub actions: Vec<String>,
     /// Render benchmark: render N frames of the session (from --at, if given) after a
     /// warm-up, print `frames=… frame_ms_p50=… frame_ms_p99=… frame_ms_max=… app_us_p50=…
-    /// app_us_p99=… app_us_max=…` on standard error, then exit.
+    /// app_us_p99=… app_us_max=…` on standard error, then exit. With a session the line ends
+    /// with what its scene draws: `scene=… scene_meshes=… scene_draws=… scene_triangles=…`.
     #[arg(long, value_name = "N", conflicts_with = "screenshot", hide = true)]
     pub bench_frames: Option<u32>,
     /// With --bench-frames: render a bare scene of one mesh and one light instead, for
