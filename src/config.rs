@@ -1,6 +1,5 @@
 //! Settings from `config/stillpoint.ron`, and where the app finds its files.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use bevy::asset::AssetPath;
@@ -115,7 +114,12 @@ impl PanelPreferences {
             .and_then(|()| {
                 crate::private::write_atomically(&path, |out| out.write_all(text.as_bytes()))
             })
-            .map_err(|error| format!("cannot keep the panel's text size in {}: {error}", path.display()))
+            .map_err(|error| {
+                format!(
+                    "cannot keep the panel's text size in {}: {error}",
+                    path.display()
+                )
+            })
     }
 
     /// The text size to use: the one chosen, or the clinic's setting.
@@ -394,8 +398,11 @@ mod tests {
         chosen.save(data.path()).expect("saves");
         let read = PanelPreferences::load(data.path()).expect("reads");
         assert_eq!(read.text_size(&settings), TextSize::Larger);
-        std::fs::write(data.path().join(PANEL_PREFERENCES_FILE), "(text_size: Huge)")
-            .expect("writes");
+        std::fs::write(
+            data.path().join(PANEL_PREFERENCES_FILE),
+            "(text_size: Huge)",
+        )
+        .expect("writes");
         let refused = PanelPreferences::load(data.path());
         assert!(refused.is_err_and(|problem| problem.contains("settings' text size")));
     }

@@ -36,7 +36,11 @@ pub fn check(code: &str) -> Result<(), String> {
 
 /// Checks a code records are kept under: a patient's code, or the practice code.
 pub fn check_or_practice(code: &str) -> Result<(), String> {
-    if is_practice(code) { Ok(()) } else { check(code) }
+    if is_practice(code) {
+        Ok(())
+    } else {
+        check(code)
+    }
 }
 
 /// True for the practice code.
@@ -72,7 +76,10 @@ mod tests {
             );
         }
         assert_eq!(check_or_practice(PRACTICE), Ok(()));
-        assert!(check_or_practice("practice").is_err(), "spelled as it is reserved");
+        assert!(
+            check_or_practice("practice").is_err(),
+            "spelled as it is reserved"
+        );
         assert!(is_practice(PRACTICE) && !is_practice("P-014"));
     }
 }

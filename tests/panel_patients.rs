@@ -80,7 +80,9 @@ fn clinic(data: &Path) {
     let records = data.join("records");
     make_course(&records);
     write_record(
-        &records.join(PRACTICE).join("box-breathing-reset-20261120-080000.jsonl"),
+        &records
+            .join(PRACTICE)
+            .join("box-breathing-reset-20261120-080000.jsonl"),
         &[
             event(
                 0.0,
@@ -105,7 +107,12 @@ fn clinic(data: &Path) {
 }
 
 fn codes(window: &PatientsWindow) -> Vec<(String, bool)> {
-    let listing = window.listing.as_ref().expect("read").as_ref().expect("readable");
+    let listing = window
+        .listing
+        .as_ref()
+        .expect("read")
+        .as_ref()
+        .expect("readable");
     listing
         .iter()
         .map(|patient| (patient.summary.code.clone(), patient.summary.practice))
@@ -138,8 +145,14 @@ fn each_patient_at_a_glance_with_practice_apart_and_left_out_of_the_list() {
         .map(|measure| (measure.name.as_str(), measure.band.as_str()))
         .collect();
     assert_eq!(measures.len(), 3, "{measures:?}");
-    assert!(measures.iter().any(|(name, _)| *name == "PHQ-9"), "{measures:?}");
-    assert!(measures.iter().all(|(_, band)| !band.is_empty()), "{measures:?}");
+    assert!(
+        measures.iter().any(|(name, _)| *name == "PHQ-9"),
+        "{measures:?}"
+    );
+    assert!(
+        measures.iter().all(|(_, band)| !band.is_empty()),
+        "{measures:?}"
+    );
     // The command line leaves practice out unless asked.
     let list = |extra: &[&str]| {
         let mut args = vec!["--data", data.to_str().unwrap(), "patient", "list"];
@@ -149,7 +162,13 @@ fn each_patient_at_a_glance_with_practice_apart_and_left_out_of_the_list() {
     assert!(list(&[]).contains(PATIENT) && !list(&[]).contains(PRACTICE));
     assert!(list(&["--include-practice"]).contains(PRACTICE));
     // The practice code is never typed as a patient's.
-    let typed = stillpoint(&["simulate", "--session", "box-breathing-reset", "--patient", PRACTICE]);
+    let typed = stillpoint(&[
+        "simulate",
+        "--session",
+        "box-breathing-reset",
+        "--patient",
+        PRACTICE,
+    ]);
     assert!(!typed.status.success());
     assert!(String::from_utf8_lossy(&typed.stderr).contains("practice mode"));
 }
@@ -214,7 +233,11 @@ fn an_export_to_a_chosen_folder_writes_what_the_command_line_writes() {
         .clone();
     chooser.chosen = Some(archive.clone());
     ask(&mut window, &work, Ask::Picked(archive));
-    assert!(window.outcome.as_ref().unwrap().done, "{:?}", window.outcome);
+    assert!(
+        window.outcome.as_ref().unwrap().done,
+        "{:?}",
+        window.outcome
+    );
     assert_eq!(codes(&window)[0], (PATIENT.to_owned(), false));
 }
 
@@ -231,8 +254,14 @@ fn a_deletion_needs_the_code_typed_and_is_logged_as_the_command_line_logs_it() {
     window.deleting.as_mut().unwrap().typed = "P-01".to_owned();
     ask(&mut window, &work, Ask::Delete);
     let refused = window.outcome.clone().unwrap();
-    assert!(!refused.done && refused.words.contains("is not P-014"), "{refused:?}");
-    assert!(data.join("records").join(PATIENT).is_dir(), "nothing deleted");
+    assert!(
+        !refused.done && refused.words.contains("is not P-014"),
+        "{refused:?}"
+    );
+    assert!(
+        data.join("records").join(PATIENT).is_dir(),
+        "nothing deleted"
+    );
     // Not while the patient's session is under way.
     work.in_session = Some(PATIENT.to_owned());
     window.ask(Ask::AskDelete(PATIENT.to_owned()), &work);
@@ -249,18 +278,31 @@ fn a_deletion_needs_the_code_typed_and_is_logged_as_the_command_line_logs_it() {
     let log = std::fs::read_to_string(data.join("deletions.log")).expect("the log");
     let lines: Vec<&str> = log.lines().collect();
     assert_eq!(lines.len(), 2, "{log}");
-    assert!(lines[0].ends_with(&format!("deleting patient {PATIENT}: 5 files")), "{log}");
-    assert!(lines[1].ends_with(&format!("deleted patient {PATIENT}: 5 files")), "{log}");
+    assert!(
+        lines[0].ends_with(&format!("deleting patient {PATIENT}: 5 files")),
+        "{log}"
+    );
+    assert!(
+        lines[1].ends_with(&format!("deleted patient {PATIENT}: 5 files")),
+        "{log}"
+    );
     assert_eq!(codes(&window), [(PRACTICE.to_owned(), true)]);
     // Clearing practice leaves nothing of it, and is logged the same way.
     window.ask(Ask::AskClearPractice, &work);
     assert!(window.clearing_practice);
     ask(&mut window, &work, Ask::ClearPractice);
-    assert!(window.outcome.as_ref().unwrap().done, "{:?}", window.outcome);
+    assert!(
+        window.outcome.as_ref().unwrap().done,
+        "{:?}",
+        window.outcome
+    );
     assert!(!data.join("records").join(PRACTICE).exists());
     assert_eq!(codes(&window), []);
     let log = std::fs::read_to_string(data.join("deletions.log")).expect("the log");
-    assert!(log.contains(&format!("deleted patient {PRACTICE}: 1 files")), "{log}");
+    assert!(
+        log.contains(&format!("deleted patient {PRACTICE}: 1 files")),
+        "{log}"
+    );
 }
 
 #[test]
@@ -273,12 +315,24 @@ fn the_report_is_made_as_the_command_line_makes_it_and_opened_or_its_path_shown(
     ask(&mut window, &without, Ask::Report(PATIENT.to_owned()));
     let shown = window.outcome.clone().unwrap();
     let page = data.join("reports").join(PATIENT).join("report.html");
-    assert!(shown.done && shown.words.contains("no browser could be opened"), "{shown:?}");
-    assert_eq!(shown.files, [page.clone()]);
+    assert!(
+        shown.done && shown.words.contains("no browser could be opened"),
+        "{shown:?}"
+    );
+    assert_eq!(shown.files, std::slice::from_ref(&page));
     let by_window = std::fs::read_to_string(&page).expect("the page");
-    let cli = stillpoint(&["--data", data.to_str().unwrap(), "report", "--patient", PATIENT]);
+    let cli = stillpoint(&[
+        "--data",
+        data.to_str().unwrap(),
+        "report",
+        "--patient",
+        PATIENT,
+    ]);
     assert!(cli.status.success(), "{cli:?}");
-    assert_eq!(std::fs::read_to_string(&page).unwrap().len(), by_window.len());
+    assert_eq!(
+        std::fs::read_to_string(&page).unwrap().len(),
+        by_window.len()
+    );
     let with = work(data, opens);
     ask(&mut window, &with, Ask::Report(PATIENT.to_owned()));
     let opened = window.outcome.clone().unwrap();
@@ -287,7 +341,10 @@ fn the_report_is_made_as_the_command_line_makes_it_and_opened_or_its_path_shown(
 
 fn script(name: &str) -> Arc<SessionScript> {
     let path = project_path(&format!("assets/sessions/{name}.session.ron"));
-    let session = check_file(&path, &Context::default()).outcome.expect("valid").session;
+    let session = check_file(&path, &Context::default())
+        .outcome
+        .expect("valid")
+        .session;
     Arc::new(SessionScript {
         session,
         sha256: "0".repeat(64),
@@ -331,13 +388,33 @@ fn a_centering_session_ends_with_the_during_dosing_session_offered_for_the_same_
     });
     app.insert_resource(ReadyScript(Some(script("centering-before-dosing"))));
     app.update();
-    press(&mut app, PanelIntent::Start { patient: "P-014".into() });
-    assert_eq!(app.world().resource::<SessionRuntime>().state(), SessionState::Running);
-    assert_eq!(app.world().resource::<DosingOffer>().0, None, "nothing offered mid-session");
+    press(
+        &mut app,
+        PanelIntent::Start {
+            patient: "P-014".into(),
+        },
+    );
+    assert_eq!(
+        app.world().resource::<SessionRuntime>().state(),
+        SessionState::Running
+    );
+    assert_eq!(
+        app.world().resource::<DosingOffer>().0,
+        None,
+        "nothing offered mid-session"
+    );
     press(&mut app, PanelIntent::End);
-    let next = app.world().resource::<DosingOffer>().0.clone().expect("offered");
+    let next = app
+        .world()
+        .resource::<DosingOffer>()
+        .0
+        .clone()
+        .expect("offered");
     assert_eq!(next.patient, "P-014");
-    assert!(next.path.ends_with("rest-during-dosing.session.ron"), "{next:?}");
+    assert!(
+        next.path.ends_with("rest-during-dosing.session.ron"),
+        "{next:?}"
+    );
     // "Not now" puts it away.
     press(&mut app, PanelIntent::DismissOffer);
     assert_eq!(app.world().resource::<DosingOffer>().0, None);
@@ -355,9 +432,18 @@ fn a_centering_session_ends_with_the_during_dosing_session_offered_for_the_same_
     assert_eq!(app.world().resource::<DosingOffer>().0, None, "taken");
     let recorded = records_of(&records.path().join("P-014"));
     assert_eq!(recorded.len(), 2, "{recorded:?}");
-    let second = ReadRecord::read(recorded.iter().find(|path| {
-        path.file_name().unwrap().to_string_lossy().starts_with("rest-during-dosing")
-    }).unwrap()).unwrap();
+    let second = ReadRecord::read(
+        recorded
+            .iter()
+            .find(|path| {
+                path.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("rest-during-dosing")
+            })
+            .unwrap(),
+    )
+    .unwrap();
     assert!(matches!(
         second.start(),
         Some(EventKind::SessionStarted { patient, .. }) if patient == "P-014"
@@ -376,14 +462,25 @@ fn practice_sessions_are_recorded_apart_and_never_in_a_patients_course() {
     app.insert_resource(ReadyScript(Some(script("box-breathing-reset"))));
     app.update();
     press(&mut app, PanelIntent::Practice(true));
-    let code = app.world().resource::<stillpoint::panel::live::PatientCode>().0.clone();
+    let code = app
+        .world()
+        .resource::<stillpoint::panel::live::PatientCode>()
+        .0
+        .clone();
     assert_eq!(code, PRACTICE);
     press(&mut app, PanelIntent::Start { patient: code });
     assert_eq!(app.world().resource::<SessionRuntime>().patient(), PRACTICE);
     press(&mut app, PanelIntent::End);
     press(&mut app, PanelIntent::Practice(false));
-    let code = app.world().resource::<stillpoint::panel::live::PatientCode>().0.clone();
+    let code = app
+        .world()
+        .resource::<stillpoint::panel::live::PatientCode>()
+        .0
+        .clone();
     assert_eq!(code, "P-014", "the typed code comes back");
     assert_eq!(records_of(&records.path().join(PRACTICE)).len(), 1);
-    assert!(!records.path().join("P-014").exists(), "nothing in the patient's course");
+    assert!(
+        !records.path().join("P-014").exists(),
+        "nothing in the patient's course"
+    );
 }

@@ -81,7 +81,10 @@ fn practice_mode_is_marked_in_the_panel_by_word_and_colour() {
     let violet = picture.count_in(panel_left..picture.width, 0..260, |[r, g, b]| {
         (150..=200).contains(&r) && (125..=175).contains(&g) && (200..=245).contains(&b)
     });
-    assert!(violet > 300, "{violet} pixels of the practice band's violet");
+    assert!(
+        violet > 300,
+        "{violet} pixels of the practice band's violet"
+    );
 }
 
 #[test]
@@ -121,7 +124,11 @@ fn a_larger_text_size_kept_in_the_data_folder_widens_the_panel() {
     let normal = screenshot_at(
         "centering-before-dosing",
         "panel-text-normal",
-        &["--with-panel", "--data", normal_data.path().to_str().unwrap()],
+        &[
+            "--with-panel",
+            "--data",
+            normal_data.path().to_str().unwrap(),
+        ],
     );
     let larger_data = tempfile::tempdir().expect("temp dir");
     std::fs::write(
@@ -132,7 +139,11 @@ fn a_larger_text_size_kept_in_the_data_folder_widens_the_panel() {
     let larger = screenshot_at(
         "centering-before-dosing",
         "panel-text-larger",
-        &["--with-panel", "--data", larger_data.path().to_str().unwrap()],
+        &[
+            "--with-panel",
+            "--data",
+            larger_data.path().to_str().unwrap(),
+        ],
     );
     let (narrow, wide) = (panel_width(&normal), panel_width(&larger));
     assert!(

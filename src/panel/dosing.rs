@@ -20,7 +20,7 @@ pub fn plugin(app: &mut App) {
 
 /// The session that follows a session of `phase` on a dosing day, from the library: the
 /// first valid during-dosing session after a centering one. None after any other phase.
-pub fn next_on_dosing_day<'a>(phase: Phase, items: &'a [LibraryItem]) -> Option<&'a LibraryItem> {
+pub fn next_on_dosing_day(phase: Phase, items: &[LibraryItem]) -> Option<&LibraryItem> {
     if phase != Phase::BeforeDosing {
         return None;
     }
@@ -41,7 +41,10 @@ fn keep_offer(
     let state = runtime.state();
     let ended = state == SessionState::Finished && *last_state != Some(state);
     *last_state = Some(state);
-    if intents.read().any(|intent| *intent == PanelIntent::DismissOffer) || runtime.is_under_way()
+    if intents
+        .read()
+        .any(|intent| *intent == PanelIntent::DismissOffer)
+        || runtime.is_under_way()
     {
         offer.0 = None;
     }

@@ -102,7 +102,9 @@ impl FolderChooser {
             && !name.contains(['/', '\\'])
             && !name.starts_with('.');
         if !plain {
-            self.problem = Some("Type a name for the new folder (no / and not starting with a dot).".to_owned());
+            self.problem = Some(
+                "Type a name for the new folder (no / and not starting with a dot).".to_owned(),
+            );
             return;
         }
         let made = self.folder.join(&name);
@@ -139,7 +141,11 @@ pub fn places(home: Option<&Path>) -> Vec<(String, PathBuf)> {
     }
     let user = std::env::var("USER").unwrap_or_default();
     let mut mounts = Vec::new();
-    for root in [PathBuf::from("/media").join(&user), "/media".into(), "/mnt".into()] {
+    for root in [
+        PathBuf::from("/media").join(&user),
+        "/media".into(),
+        "/mnt".into(),
+    ] {
         for entry in read_entries(&root, Picks::Folder).unwrap_or_default() {
             if entry.name != user && !mounts.contains(&entry.path) {
                 mounts.push(entry.path);
@@ -147,7 +153,9 @@ pub fn places(home: Option<&Path>) -> Vec<(String, PathBuf)> {
         }
     }
     for mount in mounts {
-        let name = mount.file_name().map_or_else(String::new, |name| name.to_string_lossy().into_owned());
+        let name = mount
+            .file_name()
+            .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
         places.push((format!("⏏ {name}"), mount));
     }
     places
@@ -165,7 +173,9 @@ fn read_entries(folder: &Path, picks: Picks) -> std::io::Result<Vec<Entry>> {
             (!name.starts_with('.') && (folder || archive)).then_some(Entry { name, path, folder })
         })
         .collect();
-    entries.sort_by(|a, b| (!a.folder, a.name.to_lowercase()).cmp(&(!b.folder, b.name.to_lowercase())));
+    entries.sort_by(|a, b| {
+        (!a.folder, a.name.to_lowercase()).cmp(&(!b.folder, b.name.to_lowercase()))
+    });
     Ok(entries)
 }
 
@@ -202,7 +212,10 @@ pub(super) fn chooser_ui(
             }
             for entry in &chooser.entries {
                 if entry.folder {
-                    if ui.selectable_label(false, format!("🗀 {}", entry.name)).clicked() {
+                    if ui
+                        .selectable_label(false, format!("🗀 {}", entry.name))
+                        .clicked()
+                    {
                         go = Some(entry.path.clone());
                     }
                 } else {
@@ -264,13 +277,20 @@ mod tests {
         std::fs::write(home.path().join("P-1-2026-11-20.tar.gz"), b"x").expect("writes");
         std::fs::write(home.path().join("notes.txt"), b"x").expect("writes");
         let mut chooser = FolderChooser::new(Picks::Folder, home.path());
-        let names: Vec<&str> = chooser.entries.iter().map(|entry| entry.name.as_str()).collect();
+        let names: Vec<&str> = chooser
+            .entries
+            .iter()
+            .map(|entry| entry.name.as_str())
+            .collect();
         assert_eq!(names, ["Documents"], "folders only, hidden ones left out");
         chooser.open(&home.path().join("Documents"));
         chooser.new_folder = "Exports".to_owned();
         chooser.make_folder();
         assert_eq!(chooser.folder, home.path().join("Documents/Exports"));
-        assert_eq!(chooser.picked(), Some(home.path().join("Documents/Exports")));
+        assert_eq!(
+            chooser.picked(),
+            Some(home.path().join("Documents/Exports"))
+        );
         chooser.new_folder = "../escape".to_owned();
         chooser.make_folder();
         assert!(chooser.problem.is_some() && !home.path().join("Documents/escape").exists());
@@ -278,11 +298,22 @@ mod tests {
         chooser.up();
         assert_eq!(chooser.folder, home.path());
         let mut archives = FolderChooser::new(Picks::Archive, home.path());
-        let names: Vec<&str> = archives.entries.iter().map(|entry| entry.name.as_str()).collect();
+        let names: Vec<&str> = archives
+            .entries
+            .iter()
+            .map(|entry| entry.name.as_str())
+            .collect();
         assert_eq!(names, ["Documents", "P-1-2026-11-20.tar.gz"]);
-        assert_eq!(archives.picked(), None, "nothing until an archive is chosen");
+        assert_eq!(
+            archives.picked(),
+            None,
+            "nothing until an archive is chosen"
+        );
         archives.chosen = Some(archives.entries[1].path.clone());
-        assert_eq!(archives.picked(), Some(home.path().join("P-1-2026-11-20.tar.gz")));
+        assert_eq!(
+            archives.picked(),
+            Some(home.path().join("P-1-2026-11-20.tar.gz"))
+        );
         let places = places(Some(home.path()));
         assert_eq!(places[0], ("Home".to_owned(), home.path().to_owned()));
         assert_eq!(places[1].0, "Documents");

@@ -156,9 +156,7 @@ pub fn painting(
     let strokes = canvas.artwork().strokes.len();
     let points = canvas.point_count();
     let saving = match (painting.problem(), painting.paths()) {
-        (Some(problem), _) => {
-            egui::RichText::new(format!("⚠ {problem}")).color(super::view::BAD)
-        }
+        (Some(problem), _) => egui::RichText::new(format!("⚠ {problem}")).color(super::view::BAD),
         (None, None) => {
             egui::RichText::new("⚠ not saved: this session has no record").color(super::view::WARN)
         }

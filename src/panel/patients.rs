@@ -271,7 +271,12 @@ impl PatientsWindow {
     }
 
     /// Starts `job` off the frame (unless one is under way), saying `words` meanwhile.
-    fn start(&mut self, work: &Work, words: String, job: impl FnOnce(&Work) -> Outcome + Send + 'static) {
+    fn start(
+        &mut self,
+        work: &Work,
+        words: String,
+        job: impl FnOnce(&Work) -> Outcome + Send + 'static,
+    ) {
         if self.busy.is_some() {
             return;
         }
@@ -310,7 +315,13 @@ fn chooser_at(picks: Picks) -> FolderChooser {
 /// Makes the course report as `stillpoint report --patient` does and opens it.
 fn report(work: &Work, code: &str) -> Outcome {
     let of = ReportOf::Patient(code.to_owned());
-    match work::course_report(&work.settings, &work.instruments, &of, None, Partial::Allowed) {
+    match work::course_report(
+        &work.settings,
+        &work.instruments,
+        &of,
+        None,
+        Partial::Allowed,
+    ) {
         Ok(made) => {
             let page = made.written.page;
             let left_out = left_out_words(&made.left_out);
@@ -400,7 +411,9 @@ fn export(work: &Work, code: &str, kinds: ExportKinds, folder: &Path) -> Outcome
 fn import(work: &Work, archive: &Path) -> Outcome {
     let folders = PatientFolders::in_data_folder(&work.settings.data_root());
     match patients::import(&folders, archive) {
-        Ok((code, files)) => Outcome::done(format!("Imported {files} files of {code}."), Vec::new()),
+        Ok((code, files)) => {
+            Outcome::done(format!("Imported {files} files of {code}."), Vec::new())
+        }
         Err(problem) => Outcome::failed(format!("Not imported: {problem}")),
     }
 }
@@ -461,7 +474,9 @@ fn follow_window(
     mut window: ResMut<PatientsWindow>,
     param: WorkParam,
 ) {
-    let opened = intents.read().any(|intent| *intent == PanelIntent::Patients);
+    let opened = intents
+        .read()
+        .any(|intent| *intent == PanelIntent::Patients);
     let finished = window.collect();
     if !(opened || finished) {
         return;

@@ -35,7 +35,9 @@ pub(super) fn draw_window(
         .resizable(true)
         .default_pos(egui::pos2(24.0, 24.0))
         .default_size(egui::vec2(620.0, 560.0))
-        .show(&ctx, |ui| contents(ui, &mut window, home.as_deref(), &mut asked));
+        .show(&ctx, |ui| {
+            contents(ui, &mut window, home.as_deref(), &mut asked)
+        });
     if !open {
         asked.push(Ask::Close);
     }
@@ -49,7 +51,12 @@ pub(super) fn draw_window(
     Ok(())
 }
 
-fn contents(ui: &mut egui::Ui, window: &mut PatientsWindow, home: Option<&Path>, asked: &mut Vec<Ask>) {
+fn contents(
+    ui: &mut egui::Ui,
+    window: &mut PatientsWindow,
+    home: Option<&Path>,
+    asked: &mut Vec<Ask>,
+) {
     if let Some(words) = &window.busy {
         ui.horizontal(|ui| {
             ui.spinner();
@@ -118,7 +125,10 @@ fn contents(ui: &mut egui::Ui, window: &mut PatientsWindow, home: Option<&Path>,
              not touched.",
         );
         ui.horizontal(|ui| {
-            if ui.button(egui::RichText::new("Clear practice records").color(BAD)).clicked() {
+            if ui
+                .button(egui::RichText::new("Clear practice records").color(BAD))
+                .clicked()
+            {
                 asked.push(Ask::ClearPractice);
             }
             if ui.button("Cancel").clicked() {
@@ -151,36 +161,38 @@ fn contents(ui: &mut egui::Ui, window: &mut PatientsWindow, home: Option<&Path>,
         Some(Ok(listing)) => listing,
     };
     let busy = window.busy.is_some();
-    egui::ScrollArea::vertical().auto_shrink([false, true]).show(ui, |ui| {
-        let (practice, real): (Vec<&PatientOverview>, Vec<&PatientOverview>) =
-            listing.iter().partition(|patient| patient.summary.practice);
-        if real.is_empty() {
-            ui.weak("No patients yet: their sessions appear here once recorded.");
-        }
-        for patient in real {
-            patient_row(ui, patient, busy, asked);
-        }
-        ui.add_space(8.0);
-        ui.label(egui::RichText::new("◆ Practice").strong().color(PRACTICE));
-        match practice.first() {
-            None => {
-                ui.weak("No practice records.");
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            let (practice, real): (Vec<&PatientOverview>, Vec<&PatientOverview>) =
+                listing.iter().partition(|patient| patient.summary.practice);
+            if real.is_empty() {
+                ui.weak("No patients yet: their sessions appear here once recorded.");
             }
-            Some(patient) => {
-                summary_lines(ui, patient);
-                ui.horizontal(|ui| {
-                    ui.add_enabled_ui(!busy, |ui| {
-                        if ui.button("Open report").clicked() {
-                            asked.push(Ask::Report(patient.summary.code.clone()));
-                        }
-                        if ui.button("Clear practice records…").clicked() {
-                            asked.push(Ask::AskClearPractice);
-                        }
+            for patient in real {
+                patient_row(ui, patient, busy, asked);
+            }
+            ui.add_space(8.0);
+            ui.label(egui::RichText::new("◆ Practice").strong().color(PRACTICE));
+            match practice.first() {
+                None => {
+                    ui.weak("No practice records.");
+                }
+                Some(patient) => {
+                    summary_lines(ui, patient);
+                    ui.horizontal(|ui| {
+                        ui.add_enabled_ui(!busy, |ui| {
+                            if ui.button("Open report").clicked() {
+                                asked.push(Ask::Report(patient.summary.code.clone()));
+                            }
+                            if ui.button("Clear practice records…").clicked() {
+                                asked.push(Ask::AskClearPractice);
+                            }
+                        });
                     });
-                });
+                }
             }
-        }
-    });
+        });
 }
 
 /// One patient: the lines at a glance and their buttons.
@@ -201,7 +213,10 @@ fn patient_row(ui: &mut egui::Ui, patient: &PatientOverview, busy: bool, asked: 
                     if ui.button("Export…").clicked() {
                         asked.push(Ask::ChooseExport(code.clone()));
                     }
-                    if ui.button(egui::RichText::new("Delete…").color(BAD)).clicked() {
+                    if ui
+                        .button(egui::RichText::new("Delete…").color(BAD))
+                        .clicked()
+                    {
                         asked.push(Ask::AskDelete(code.clone()));
                     }
                 });
@@ -214,7 +229,11 @@ fn patient_row(ui: &mut egui::Ui, patient: &PatientOverview, busy: bool, asked: 
 fn summary_lines(ui: &mut egui::Ui, patient: &PatientOverview) {
     let summary = &patient.summary;
     ui.horizontal_wrapped(|ui| {
-        ui.label(egui::RichText::new(&summary.code).strong().size(ui.text_style_height(&egui::TextStyle::Body) * 1.1));
+        ui.label(
+            egui::RichText::new(&summary.code)
+                .strong()
+                .size(ui.text_style_height(&egui::TextStyle::Body) * 1.1),
+        );
         ui.label(sessions_words(summary.sessions, summary.last.as_deref()));
     });
     if patient.open_alerts > 0 {
@@ -255,7 +274,11 @@ pub fn alerts_words(open: usize) -> String {
 
 /// What came of the last piece of work: a mark and words, and each file with Copy.
 fn outcome_box(ui: &mut egui::Ui, outcome: &Outcome) {
-    let (mark, colour) = if outcome.done { ("✔", GOOD) } else { ("⚠", BAD) };
+    let (mark, colour) = if outcome.done {
+        ("✔", GOOD)
+    } else {
+        ("⚠", BAD)
+    };
     ui.colored_label(colour, format!("{mark} {}", outcome.words));
     for file in &outcome.files {
         ui.horizontal(|ui| {

@@ -45,10 +45,16 @@ pub fn turn(practice: &mut PracticeMode, code: &mut PatientCode, on: bool) {
 }
 
 /// The switch, and while practice mode is on a band that says so.
-pub(super) fn practice_switch(ui: &mut egui::Ui, practice: &PracticeMode, asked: &mut Vec<PanelIntent>) {
+pub(super) fn practice_switch(
+    ui: &mut egui::Ui,
+    practice: &PracticeMode,
+    asked: &mut Vec<PanelIntent>,
+) {
     let mut on = practice.on;
     let words = if on {
-        egui::RichText::new("Practice mode: ON").color(PRACTICE).strong()
+        egui::RichText::new("Practice mode: ON")
+            .color(PRACTICE)
+            .strong()
     } else {
         egui::RichText::new("Practice mode")
     };

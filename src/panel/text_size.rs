@@ -108,7 +108,10 @@ pub(super) fn text_size_row(ui: &mut egui::Ui, current: TextSize, asked: &mut Ve
             };
             if ui
                 .add(egui::Button::new(words).selected(chosen).small())
-                .on_hover_text(format!("{} words in the panel and its windows", size.label()))
+                .on_hover_text(format!(
+                    "{} words in the panel and its windows",
+                    size.label()
+                ))
                 .clicked()
                 && !chosen
             {
@@ -129,7 +132,7 @@ mod tests {
         assert!(panel_width(TextSize::Small) < NORMAL_WIDTH);
         let ctx = egui::Context::default();
         let body = |ctx: &egui::Context| {
-            ctx.style()
+            ctx.style_of(ctx.theme())
                 .text_styles
                 .get(&egui::TextStyle::Body)
                 .map(|font| font.size)

@@ -97,4 +97,3 @@ fn log_deletion(log: &Path, what: &str) -> io::Result<()> {
     file.write_all(line.as_bytes())?;
     file.sync_data()
 }
-

@@ -185,8 +185,8 @@ pub fn overview(
     Ok(listed
         .into_iter()
         .map(|summary| {
-            let records = crate::report::patient_records(&folders.records, &summary.code)
-                .unwrap_or_default();
+            let records =
+                crate::report::patient_records(&folders.records, &summary.code).unwrap_or_default();
             let questionnaires = Questionnaires::read(&records, instruments);
             let measures = questionnaires
                 .instruments
@@ -247,4 +247,3 @@ fn files_under(folder: &Path) -> Vec<(PathBuf, u64)> {
     found.sort();
     found
 }
-

@@ -105,9 +105,8 @@ pub fn course_report(
         ReportOf::Record(file) => Some(file),
         ReportOf::Patient(_) => None,
     };
-    let from_record = || {
-        record.and_then(|file| file.parent()?.file_name()?.to_str().map(str::to_owned))
-    };
+    let from_record =
+        || record.and_then(|file| file.parent()?.file_name()?.to_str().map(str::to_owned));
     let code = match of {
         ReportOf::Patient(code) => Some(code.clone()),
         ReportOf::Record(_) => None,
