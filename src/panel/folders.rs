@@ -156,7 +156,7 @@ pub fn places(home: Option<&Path>) -> Vec<(String, PathBuf)> {
         let name = mount
             .file_name()
             .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
-        places.push((format!("⏏ {name}"), mount));
+        places.push((format!("Drive: {name}"), mount));
     }
     places
 }

@@ -173,7 +173,7 @@ fn contents(
                 patient_row(ui, patient, busy, asked);
             }
             ui.add_space(8.0);
-            ui.label(egui::RichText::new("◆ Practice").strong().color(PRACTICE));
+            ui.label(egui::RichText::new("Practice").strong().color(PRACTICE));
             match practice.first() {
                 None => {
                     ui.weak("No practice records.");

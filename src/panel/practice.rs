@@ -83,7 +83,7 @@ pub(super) fn practice_band(ui: &mut egui::Ui, practice: &PracticeMode) {
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.label(
-                egui::RichText::new("◆ PRACTICE — not a patient's record")
+                egui::RichText::new("PRACTICE — not a patient's record")
                     .color(PRACTICE)
                     .strong(),
             );

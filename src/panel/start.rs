@@ -30,7 +30,7 @@ pub(super) fn start_section(
         ui.label("Patient code");
         if practice {
             ui.label(
-                egui::RichText::new(format!("◆ {} (practice)", patient_code::PRACTICE))
+                egui::RichText::new(format!("{} (practice mode)", patient_code::PRACTICE))
                     .color(PRACTICE)
                     .strong(),
             );
