@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use bevy::asset::AssetPath;
 use bevy::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::instruments::InstrumentSet;
 use crate::script::Diagnostic;
@@ -32,6 +32,100 @@ pub struct Settings {
     pub brightness_ceiling: f32,
     /// Sound levels and the master cap.
     pub audio: AudioSettings,
+    /// The size of the panel's words, until a therapist picks another in the panel (kept in
+    /// the data folder's [`PANEL_PREFERENCES_FILE`]).
+    pub panel_text_size: TextSize,
+}
+
+/// The size of the panel's words.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TextSize {
+    /// Smaller than usual, for a small screen.
+    Small,
+    /// The usual size.
+    #[default]
+    Normal,
+    /// Larger, for reading at arm's length.
+    Large,
+    /// Larger still.
+    Larger,
+}
+
+impl TextSize {
+    /// Every size, smallest first.
+    pub const ALL: [Self; 4] = [Self::Small, Self::Normal, Self::Large, Self::Larger];
+
+    /// The size as the panel names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Small => "Small",
+            Self::Normal => "Normal",
+            Self::Large => "Large",
+            Self::Larger => "Larger",
+        }
+    }
+
+    /// How much larger than the usual size the words (and the panel's width) are.
+    pub fn scale(self) -> f32 {
+        match self {
+            Self::Small => 0.87,
+            Self::Normal => 1.0,
+            Self::Large => 1.2,
+            Self::Larger => 1.4,
+        }
+    }
+}
+
+/// The file in the data folder that keeps what the therapist chose in the panel.
+pub const PANEL_PREFERENCES_FILE: &str = "panel.ron";
+
+/// What the therapist chose in the panel, kept in the data folder (writable by the user, as
+/// the settings file may not be).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PanelPreferences {
+    /// The size of the panel's words; the settings' `panel_text_size` when none was chosen.
+    pub text_size: Option<TextSize>,
+}
+
+impl PanelPreferences {
+    /// Reads the preferences in the data folder `data`: none when the file is missing, and
+    /// none (with the reason) when it cannot be read.
+    pub fn load(data: &Path) -> Result<Self, String> {
+        let path = data.join(PANEL_PREFERENCES_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => ron::from_str(&text).map_err(|error| {
+                format!(
+                    "{}: {error}; the panel uses the settings' text size",
+                    path.display()
+                )
+            }),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(error) => Err(format!("{}: {error}", path.display())),
+        }
+    }
+
+    /// Writes the preferences into the data folder `data` (atomically, private to the user).
+    pub fn save(&self, data: &Path) -> Result<(), String> {
+        let path = data.join(PANEL_PREFERENCES_FILE);
+        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
+            .map_err(|error| format!("{}: {error}", path.display()))?;
+        crate::private::create_dir(data)
+            .and_then(|()| {
+                crate::private::write_atomically(&path, |out| out.write_all(text.as_bytes()))
+            })
+            .map_err(|error| {
+                format!(
+                    "cannot keep the panel's text size in {}: {error}",
+                    path.display()
+                )
+            })
+    }
+
+    /// The text size to use: the one chosen, or the clinic's setting.
+    pub fn text_size(&self, settings: &Settings) -> TextSize {
+        self.text_size.unwrap_or(settings.panel_text_size)
+    }
 }
 
 /// The clinic's sound levels, each 0..1: where the therapist's sliders start, and the
@@ -83,6 +177,7 @@ impl Default for Settings {
             data_folder: None,
             brightness_ceiling: crate::limits::DEFAULT_BRIGHTNESS_CEILING,
             audio: AudioSettings::default(),
+            panel_text_size: TextSize::default(),
         }
     }
 }
@@ -287,6 +382,30 @@ fn find_assets() -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_panels_text_size_is_the_settings_until_one_is_chosen_and_kept() {
+        let data = tempfile::tempdir().expect("temp dir");
+        let settings = Settings {
+            panel_text_size: TextSize::Large,
+            ..Settings::default()
+        };
+        let none = PanelPreferences::load(data.path()).expect("no file yet");
+        assert_eq!(none.text_size(&settings), TextSize::Large);
+        let chosen = PanelPreferences {
+            text_size: Some(TextSize::Larger),
+        };
+        chosen.save(data.path()).expect("saves");
+        let read = PanelPreferences::load(data.path()).expect("reads");
+        assert_eq!(read.text_size(&settings), TextSize::Larger);
+        std::fs::write(
+            data.path().join(PANEL_PREFERENCES_FILE),
+            "(text_size: Huge)",
+        )
+        .expect("writes");
+        let refused = PanelPreferences::load(data.path());
+        assert!(refused.is_err_and(|problem| problem.contains("settings' text size")));
+    }
 
     #[test]
     fn missing_file_means_defaults() {

@@ -52,6 +52,10 @@ pub struct Launch {
     pub microphone_from: Option<PathBuf>,
     /// Open the Voice window on the session at start.
     pub voice_window: bool,
+    /// Open the Patients window at start.
+    pub patients_window: bool,
+    /// Start in practice mode.
+    pub practice: bool,
 }
 
 /// Builds the desktop app for `launch`.
@@ -146,6 +150,14 @@ pub fn desktop_app(launch: Launch) -> App {
     app.add_plugins(crate::audio::capture::plugin);
     if launch.voice_window {
         app.insert_resource(VoiceWindow::on(launch.script.clone()));
+    }
+    if launch.patients_window {
+        app.world_mut()
+            .write_message(crate::panel::intent::PanelIntent::Patients);
+    }
+    if launch.practice {
+        app.world_mut()
+            .write_message(crate::panel::intent::PanelIntent::Practice(true));
     }
     if let Some(from) = launch.artwork_from {
         app.insert_resource(crate::session::painting::ArtworkToReopen(from));

@@ -485,7 +485,11 @@ fn an_import_onto_a_full_disk_leaves_nothing_half_and_goes_through_once_freed() 
         .collect();
     left.sort();
     assert_eq!(left, ["taken"], "no half folder, no temporary folder");
-    assert!(patients::list(&folders).expect("lists").is_empty());
+    assert!(
+        patients::list(&folders, patients::Practice::LeftOut)
+            .expect("lists")
+            .is_empty()
+    );
 
     std::fs::remove_file(&taken).expect("frees the space");
     assert_eq!(

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use common::project_path;
 use stillpoint::export::PatientExport;
 use stillpoint::instruments::InstrumentSet;
-use stillpoint::patients::{PatientFolders, list};
+use stillpoint::patients::{PatientFolders, Practice, list};
 use stillpoint::report::outcomes::Questionnaires;
 use stillpoint::report::{summarise, write_with_questionnaires};
 use stillpoint::script::Phase;
@@ -439,7 +439,11 @@ fn desk_records_are_questionnaires_not_sessions_or_problems() {
     );
     assert!(html.contains("(1 at the desk)"));
 
-    let listed = list(&PatientFolders::in_data_folder(data.path())).expect("list");
+    let listed = list(
+        &PatientFolders::in_data_folder(data.path()),
+        Practice::LeftOut,
+    )
+    .expect("list");
     assert_eq!(listed.len(), 1);
     assert_eq!(
         (listed[0].sessions, listed[0].desk_questionnaires),

@@ -238,7 +238,11 @@ pub enum ExportFormat {
 #[derive(Debug, Subcommand)]
 pub enum PatientCommand {
     /// Every patient code with the number of sessions, the last date and the space used.
-    List,
+    List {
+        /// Also list the practice patient (PRACTICE), whose records are kept apart.
+        #[arg(long)]
+        include_practice: bool,
+    },
     /// Write every record, painting and report of one patient into one archive (.tar.gz),
     /// for a backup or a transfer.
     Export {
@@ -330,6 +334,12 @@ pub struct WindowArgs {
     /// Open the Voice window on the session, to record the clinic's voice for its words.
     #[arg(long)]
     pub voice: bool,
+    /// Open the Patients window at start (for pictures of it).
+    #[arg(long, hide = true)]
+    pub patients_window: bool,
+    /// Start in practice mode: sessions for the practice patient, kept apart.
+    #[arg(long)]
+    pub practice: bool,
 }
 
 impl WindowArgs {

@@ -1,14 +1,15 @@
 //! `stillpoint export`: a patient's questionnaires and check-ins for the clinic's records,
-//! as a FHIR R4 Bundle and/or a CSV table of answers.
+//! as a FHIR R4 Bundle and/or a CSV table of answers (written by
+//! [`crate::patients::work::questionnaire_export`], as the panel writes them).
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use super::args::ExportFormat;
 use crate::config::{Paths, Settings};
-use crate::export::{Format, PatientExport};
+use crate::export::Format;
 use crate::instruments::InstrumentSet;
-use crate::patient_code;
+use crate::patients::work::{self, Partial, WorkError};
 
 pub(super) fn export(
     paths: &Paths,
@@ -18,27 +19,11 @@ pub(super) fn export(
     out: &Path,
     allow_partial: bool,
 ) -> Result<ExitCode, String> {
-    patient_code::check(patient)?;
-    let records_folder = settings.records_folder();
-    if !records_folder.join(patient).is_dir() {
-        return Err(format!(
-            "there are no records of patient {patient} in {}; `stillpoint patient list` shows the patients there",
-            records_folder.display()
-        ));
-    }
-    let records = crate::report::patient_records(&records_folder, patient)?;
-    if records.is_empty() {
-        return Err(format!(
-            "there are no records of patient {patient} in {}",
-            records_folder.display()
-        ));
-    }
+    crate::patient_code::check(patient)?;
     let (instruments, left_out) = InstrumentSet::load(&paths.instrument_folders());
     for problem in &left_out {
         eprintln!("{problem}");
     }
-    let export = PatientExport::read(patient, &records, &instruments);
-    super::left_out(&export.problems, allow_partial, "export")?;
     let formats: Vec<Format> = formats
         .iter()
         .map(|format| match format {
@@ -46,15 +31,26 @@ pub(super) fn export(
             ExportFormat::Csv => Format::Csv,
         })
         .collect();
-    let written = export.write(out, &formats, &instruments)?;
+    let partial = if allow_partial {
+        Partial::Allowed
+    } else {
+        Partial::Refused
+    };
+    let made =
+        match work::questionnaire_export(settings, &instruments, patient, &formats, out, partial) {
+            Ok(made) => made,
+            Err(WorkError::WouldLeaveOut(problems)) => {
+                // Always refused: says what and how to write it anyway.
+                return super::left_out(&problems, false, "export").map(|()| ExitCode::FAILURE);
+            }
+            Err(WorkError::Failed(problem)) => return Err(problem),
+        };
+    super::left_out(&made.left_out, true, "export")?;
     println!(
         "Exported {} questionnaires ({} answers), {} check-ins and {} safety alerts of patient {patient}:",
-        export.administrations.len(),
-        export.answer_count(),
-        export.check_ins.len(),
-        export.alerts.len()
+        made.questionnaires, made.answers, made.check_ins, made.alerts
     );
-    for path in &written {
+    for path in &made.written {
         println!("  {}", path.display());
     }
     Ok(ExitCode::SUCCESS)

@@ -6,13 +6,18 @@ use std::process::ExitCode;
 use super::args::PatientCommand;
 use super::human_size;
 use crate::config::Settings;
-use crate::patients::{self, PatientFolders};
+use crate::patients::{self, PatientFolders, Practice};
 
 pub(super) fn patient(settings: &Settings, action: PatientCommand) -> Result<ExitCode, String> {
     let folders = PatientFolders::in_data_folder(&settings.data_root());
     match action {
-        PatientCommand::List => {
-            let listed = patients::list(&folders)
+        PatientCommand::List { include_practice } => {
+            let practice = if include_practice {
+                Practice::Included
+            } else {
+                Practice::LeftOut
+            };
+            let listed = patients::list(&folders, practice)
                 .map_err(|error| format!("{}: {error}", folders.records.display()))?;
             let mut out = std::io::stdout().lock();
             if listed.is_empty() {
@@ -35,6 +40,9 @@ pub(super) fn patient(settings: &Settings, action: PatientCommand) -> Result<Exi
                     patient.last.as_deref().unwrap_or("-"),
                     human_size(patient.bytes)
                 );
+                if patient.practice {
+                    let _ = writeln!(out, "{:<16} (practice records, kept apart)", "");
+                }
             }
         }
         PatientCommand::Export { code, out } => {

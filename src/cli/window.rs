@@ -97,6 +97,8 @@ pub(super) fn open_window(
         artwork_from: window.artwork_from,
         microphone_from: window.microphone_from,
         voice_window: window.voice,
+        patients_window: window.patients_window,
+        practice: window.practice,
     }))
 }
 

@@ -27,23 +27,23 @@ pub(super) fn headset(
         ui.colored_label(
             WARN,
             format!(
-                "The words are away from where the patient looks ({problem}). Reclined or \
+                "⚠ The words are away from where the patient looks ({problem}). Reclined or \
                  lying? Choose that above. Otherwise ask them to look ahead and recentre."
             ),
         );
     }
     let Some(xr) = xr else {
-        ui.colored_label(WARN, "Desktop only");
+        ui.colored_label(WARN, "⚠ Desktop only: no headset");
         return;
     };
     match &xr.mode {
         XrMode::DesktopOnly(reason) => {
-            ui.colored_label(WARN, format!("Desktop only: {reason}"));
+            ui.colored_label(WARN, format!("⚠ Desktop only: {reason}"));
         }
         XrMode::Lost => {
             ui.colored_label(
                 BAD,
-                "Headset lost: its runtime stopped. The session is paused. Stillpoint looks \
+                "⚠ Headset lost: its runtime stopped. The session is paused. Stillpoint looks \
                  for the headset every few seconds: start the runtime again (SteamVR, \
                  Monado) and reconnect the headset. You can also resume here on the desktop.",
             );
@@ -58,22 +58,22 @@ pub(super) fn headset(
                 ui.colored_label(
                     GOOD,
                     if session == SessionState::Paused {
-                        "Headset back. The session stays paused until you resume it."
+                        "✔ Headset back. The session stays paused until you resume it."
                     } else {
-                        "Headset back."
+                        "✔ Headset back."
                     },
                 );
             }
             let state = xr.session_state.as_deref().unwrap_or("starting");
-            let colour = if state == "FOCUSED" || state == "VISIBLE" {
-                GOOD
+            let (mark, colour) = if state == "FOCUSED" || state == "VISIBLE" {
+                ("✔", GOOD)
             } else {
-                WARN
+                ("⚠", WARN)
             };
             ui.colored_label(
                 colour,
                 format!(
-                    "Session {state}  ·  head {}",
+                    "{mark} Session {state}  ·  head {}",
                     if xr.head_tracked {
                         "tracked"
                     } else {

@@ -78,6 +78,14 @@ pub enum PanelIntent {
     AcknowledgeSafetyAlert,
     /// Open the Voice window on this session file, to record the clinic's voice.
     Voice(PathBuf),
+    /// Open the Patients window.
+    Patients,
+    /// Turn practice mode on (sessions for the practice patient) or off.
+    Practice(bool),
+    /// Set the size of the panel's words, and keep it.
+    TextSize(crate::config::TextSize),
+    /// Put away the offer of the next session of the dosing day.
+    DismissOffer,
 }
 
 /// The session action for a panel request, given where the session is. `None` for requests
@@ -134,7 +142,13 @@ pub fn action_for(intent: &PanelIntent, state: SessionState) -> Option<SessionAc
             secs: *secs,
         }),
         PanelIntent::AcknowledgeSafetyAlert => Some(SessionAction::AcknowledgeSafetyAlert),
-        PanelIntent::Open(_) | PanelIntent::Recentre | PanelIntent::Voice(_) => None,
+        PanelIntent::Open(_)
+        | PanelIntent::Recentre
+        | PanelIntent::Voice(_)
+        | PanelIntent::Patients
+        | PanelIntent::Practice(_)
+        | PanelIntent::TextSize(_)
+        | PanelIntent::DismissOffer => None,
     }
 }
 

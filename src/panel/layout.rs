@@ -5,23 +5,25 @@ use bevy::camera::Viewport;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiTextureHandle, egui};
 
+use super::dosing::dosing_offer;
 use super::headset::headset;
 use super::intent::PanelIntent;
 use super::library::library;
 use super::live::PatientCode;
 use super::painting::{self, ArtworkPictures};
+use super::practice::{practice_band, practice_switch};
 use super::progress::{check_ins, course};
 use super::questionnaire::{DeskForm, desk_button, desk_form, safety_alert};
 use super::session::{calm_button, confirm_end, current_session, state_chip, unsaved_records};
 use super::sound::sound;
 use super::start::start_section;
+use super::text_size::{self, text_size_row};
 use super::view::{PanelState, PanelView, Previews};
+use crate::config::TextSize;
 use crate::controls::TypingInPanel;
 use crate::session::SessionState;
 use crate::viewpoint::PatientCamera;
 
-/// The panel's width in points.
-const WIDTH: f32 = 390.0;
 /// The shortcuts, as the panel lists them.
 pub const SHORTCUTS: [(&str, &str); 13] = [
     ("Space", "pause / resume"),
@@ -55,12 +57,13 @@ pub fn draw_panel(
     mut desk: ResMut<DeskForm>,
     mut cameras: Query<&mut Camera, With<PatientCamera>>,
     mut intents: MessageWriter<PanelIntent>,
-    mut styled: Local<bool>,
+    mut styled: Local<Option<TextSize>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
-    if !*styled {
-        style(&ctx);
-        *styled = true;
+    let size = view.text_size.0;
+    if *styled != Some(size) {
+        style(&ctx, size);
+        *styled = Some(size);
     }
     let mut asked = Vec::new();
     let mut free = ctx.viewport_rect();
@@ -83,7 +86,7 @@ pub fn draw_panel(
         );
         egui::Panel::right("therapist-panel")
             .resizable(false)
-            .exact_size(WIDTH)
+            .exact_size(text_size::panel_width(size))
             .show(&mut root, |ui| {
                 egui::ScrollArea::vertical()
                     .auto_shrink([false, false])
@@ -149,27 +152,13 @@ pub fn draw_panel(
     Ok(())
 }
 
-fn style(ctx: &egui::Context) {
+fn style(ctx: &egui::Context, size: TextSize) {
     let mut visuals = egui::Visuals::dark();
     visuals.panel_fill = egui::Color32::from_rgb(24, 27, 34);
     visuals.extreme_bg_color = egui::Color32::from_rgb(16, 18, 24);
     visuals.faint_bg_color = egui::Color32::from_rgb(44, 48, 58);
     ctx.set_visuals(visuals);
-    ctx.all_styles_mut(|style| {
-        use egui::{FontId, TextStyle};
-        for (text_style, size) in [
-            (TextStyle::Body, 15.0),
-            (TextStyle::Button, 15.0),
-            (TextStyle::Heading, 19.0),
-            (TextStyle::Small, 12.0),
-        ] {
-            style
-                .text_styles
-                .insert(text_style, FontId::proportional(size));
-        }
-        style.spacing.item_spacing = egui::vec2(8.0, 6.0);
-        style.spacing.button_padding = egui::vec2(10.0, 5.0);
-    });
+    text_size::apply(ctx, size);
 }
 
 fn panel_contents(
@@ -190,12 +179,22 @@ fn panel_contents(
             ui.label(state_chip(runtime.state()));
         });
     });
+    ui.horizontal(|ui| {
+        if ui.button("Patients…").clicked() {
+            asked.push(PanelIntent::Patients);
+        }
+        ui.add_enabled_ui(!runtime.is_under_way(), |ui| {
+            practice_switch(ui, &view.practice, asked);
+        });
+    });
+    practice_band(ui, &view.practice);
     calm_button(ui, runtime.state(), asked);
     unsaved_records(ui, &view.unsaved);
     ui.add_space(4.0);
     if runtime.is_under_way() || runtime.state() == SessionState::Finished {
         current_session(ui, view, state, asked);
     }
+    dosing_offer(ui, &view.offer, asked);
     let painting = runtime
         .painting()
         .filter(|_| runtime.state() == SessionState::Running);
@@ -242,6 +241,8 @@ fn panel_contents(
         ui.separator();
         library(ui, view, previews, asked);
     }
+    ui.separator();
+    text_size_row(ui, view.text_size.0, asked);
     egui::CollapsingHeader::new("Keyboard shortcuts")
         .default_open(false)
         .show(ui, |ui| {

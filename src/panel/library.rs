@@ -19,7 +19,7 @@ pub(super) fn library(
         .default_open(open)
         .show(ui, |ui| {
             if let Some(problem) = &view.library.problem {
-                ui.colored_label(BAD, problem);
+                ui.colored_label(BAD, format!("⚠ {problem}"));
             }
             let shown = view
                 .runtime
@@ -73,11 +73,15 @@ fn library_item(
         ui.vertical(|ui| match &item.summary {
             Some(summary) => {
                 let chosen = shown == Some(item.id.as_str());
-                let title = egui::RichText::new(&summary.title).strong();
-                ui.label(if chosen { title.color(GOOD) } else { title });
+                if chosen {
+                    let title = format!("✔ {}  (chosen)", summary.title);
+                    ui.label(egui::RichText::new(title).strong().color(GOOD));
+                } else {
+                    ui.label(egui::RichText::new(&summary.title).strong());
+                }
                 ui.small(format!(
                     "{}  ·  {}",
-                    summary.phase,
+                    summary.phase.label(),
                     format_length(summary.length_secs)
                 ));
                 for warning in &item.problems {
@@ -98,7 +102,7 @@ fn library_item(
                 });
             }
             None => {
-                ui.label(egui::RichText::new(format!("{} (cannot be used)", item.id)).color(BAD));
+                ui.label(egui::RichText::new(format!("⚠ {} (cannot be used)", item.id)).color(BAD));
                 for problem in &item.problems {
                     ui.small(egui::RichText::new(problem).color(BAD));
                 }

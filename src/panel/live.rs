@@ -18,6 +18,7 @@ use crate::instruments::{InstrumentSet, SafetyAlert};
 use crate::patient_code;
 use crate::report::outcomes::{Questionnaires, RaisedAlert, alerts_in};
 use crate::report::summary::SessionSummary;
+use crate::script::Phase;
 use crate::script::library::{self, Entry};
 use crate::session::questionnaire::{PendingAlert, SafetyAlerts};
 use crate::session::record::ReadRecord;
@@ -48,7 +49,7 @@ pub struct ItemSummary {
     /// The title.
     pub title: String,
     /// Where it belongs in a course.
-    pub phase: String,
+    pub phase: Phase,
     /// Expected length, seconds.
     pub length_secs: f64,
 }
@@ -74,7 +75,7 @@ impl LibraryItem {
                 checked.session.id.clone(),
                 Some(ItemSummary {
                     title: checked.session.title.clone(),
-                    phase: checked.session.phase.label().to_owned(),
+                    phase: checked.session.phase,
                     length_secs: checked.session.expected_secs(),
                 }),
             ),
@@ -470,7 +471,7 @@ fn follow_course(
         ..Course::default()
     };
     let Some(settings) = settings else { return };
-    if patient_code::check(patient).is_err() {
+    if patient_code::check_or_practice(patient).is_err() {
         return;
     }
     // The session under way is shown live, not as part of the course so far.

@@ -4,18 +4,25 @@
 //! what the therapist asks into session actions; [`live`] reads records off the frame.
 
 mod chart;
+pub mod dosing;
+pub mod folders;
 mod headset;
 pub mod intent;
+pub mod launcher;
 pub mod layout;
 mod library;
 pub mod live;
 mod painting;
+pub mod patients;
+mod patients_view;
+pub mod practice;
 pub mod progress;
 pub mod questionnaire;
 mod recorder;
 mod session;
 mod sound;
 mod start;
+pub mod text_size;
 pub mod view;
 pub mod voice;
 
@@ -40,6 +47,10 @@ pub fn plugin(visible: bool) -> impl Fn(&mut App) {
             intent::plugin,
             live::plugin,
             voice::plugin,
+            patients::plugin,
+            practice::plugin,
+            dosing::plugin,
+            text_size::plugin,
         ))
         .insert_resource(EguiGlobalSettings {
             auto_create_primary_context: false,
@@ -63,7 +74,11 @@ pub fn plugin(visible: bool) -> impl Fn(&mut App) {
             Update,
             title_window_after_session.in_set(AppSystems::Present),
         )
-        .add_systems(EguiPrimaryContextPass, layout::draw_panel);
+        .add_systems(EguiPrimaryContextPass, layout::draw_panel)
+        .add_systems(
+            EguiPrimaryContextPass,
+            patients_view::draw_window.after(layout::draw_panel),
+        );
     }
 }
 

@@ -156,13 +156,13 @@ pub fn painting(
     let strokes = canvas.artwork().strokes.len();
     let points = canvas.point_count();
     let saving = match (painting.problem(), painting.paths()) {
-        (Some(problem), _) => egui::RichText::new(problem).color(super::view::BAD),
+        (Some(problem), _) => egui::RichText::new(format!("⚠ {problem}")).color(super::view::BAD),
         (None, None) => {
-            egui::RichText::new("not saved: this session has no record").color(super::view::WARN)
+            egui::RichText::new("⚠ not saved: this session has no record").color(super::view::WARN)
         }
         (None, Some(_)) if painting.is_saving() => egui::RichText::new("saving…"),
         (None, Some(_)) if painting.is_saved() => {
-            egui::RichText::new("saved beside the record").color(super::view::GOOD)
+            egui::RichText::new("✔ saved beside the record").color(super::view::GOOD)
         }
         (None, Some(_)) => egui::RichText::new(format!(
             "saves every {:.0} s and at the end of the step",

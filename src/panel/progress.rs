@@ -91,7 +91,7 @@ fn questionnaire_alerts(ui: &mut egui::Ui, found: &Questionnaires) {
         .iter()
         .filter(|shown| !shown.alert.acknowledged)
     {
-        ui.colored_label(ALERT, format!("Safety alert: {}.", shown.in_words()));
+        ui.colored_label(ALERT, format!("⚠ Safety alert: {}.", shown.in_words()));
     }
     let acknowledged = found.alerts.len() - found.unacknowledged();
     if acknowledged > 0 {

@@ -201,10 +201,10 @@ fn footer(
         ui.label(format!("{answered} of {} answered", instrument.items.len()));
     });
     if let Some(problem) = &form.problem {
-        ui.colored_label(BAD, problem);
+        ui.colored_label(BAD, format!("⚠ {problem}"));
     }
     if let Some(problem) = code_problem.filter(|_| !form.patient.trim().is_empty()) {
-        ui.colored_label(WARN, problem);
+        ui.colored_label(WARN, format!("⚠ {problem}"));
     } else if form.patient.trim().is_empty() {
         ui.colored_label(WARN, "Enter the patient's code to record the answers.");
     }

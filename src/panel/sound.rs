@@ -10,7 +10,7 @@ use crate::session::record::Bus;
 pub(super) fn sound(ui: &mut egui::Ui, view: &PanelView, asked: &mut Vec<PanelIntent>) {
     ui.label(egui::RichText::new("Sound").strong());
     match view.audio.as_deref() {
-        Some(AudioStatus::Playing) => ui.colored_label(GOOD, "Playing on this computer's output"),
+        Some(AudioStatus::Playing) => ui.colored_label(GOOD, "✔ Playing on this computer's output"),
         Some(AudioStatus::Silent(reason)) => ui.colored_label(WARN, format!("⚠ {reason}")),
         None => ui.colored_label(WARN, "⚠ no sound output"),
     };

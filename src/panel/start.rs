@@ -4,7 +4,7 @@ use bevy_egui::egui;
 
 use super::intent::PanelIntent;
 use super::live::PatientCode;
-use super::view::{PanelView, WARN};
+use super::view::{PRACTICE, PanelView, WARN};
 use crate::patient_code;
 use crate::script::duration::format_length;
 
@@ -25,21 +25,31 @@ pub(super) fn start_section(
         )),
         None => ui.label("Choose a session in the library below."),
     };
+    let practice = view.practice.on;
     ui.horizontal(|ui| {
         ui.label("Patient code");
-        ui.add(
-            egui::TextEdit::singleline(&mut code.0)
-                .hint_text("e.g. P-014")
-                .char_limit(32)
-                .desired_width(140.0),
-        );
+        if practice {
+            ui.label(
+                egui::RichText::new(format!("{} (practice mode)", patient_code::PRACTICE))
+                    .color(PRACTICE)
+                    .strong(),
+            );
+        } else {
+            ui.add(
+                egui::TextEdit::singleline(&mut code.0)
+                    .hint_text("e.g. P-014")
+                    .char_limit(32)
+                    .desired_width(140.0),
+            );
+        }
     });
     let problem = match code.0.trim() {
+        _ if practice => None,
         "" => Some("Type the patient's code (never a name).".to_owned()),
         typed => patient_code::check(typed).err(),
     };
     if let Some(problem) = &problem {
-        ui.small(problem);
+        ui.small(format!("⚠ {problem}"));
     }
     let ready = problem.is_none() && shown.is_some();
     let start = egui::Button::new(egui::RichText::new("Start").size(17.0).strong())
@@ -71,7 +81,7 @@ pub(super) fn start_section(
                         }
                     }
                     None => {
-                        ui.colored_label(WARN, "its session file is missing or invalid");
+                        ui.colored_label(WARN, "⚠ its session file is missing or invalid");
                     }
                 }
                 if ui

@@ -9,7 +9,7 @@ use bevy_egui::egui;
 use super::live::{Course, Library, LiveRecord};
 use crate::audio::AudioStatus;
 use crate::audio::capture::SoundIn;
-use crate::config::{Paths, Settings};
+use crate::config::{Paths, Settings, TextSize};
 use crate::instruments::InstrumentSet;
 use crate::posture::PlacementComfort;
 use crate::session::questionnaire::SafetyAlerts;
@@ -23,6 +23,8 @@ pub(super) const CALM_ON: egui::Color32 = egui::Color32::from_rgb(150, 110, 60);
 pub(super) const GOOD: egui::Color32 = egui::Color32::from_rgb(130, 200, 160);
 pub(super) const WARN: egui::Color32 = egui::Color32::from_rgb(230, 170, 100);
 pub(super) const BAD: egui::Color32 = egui::Color32::from_rgb(235, 120, 110);
+/// Practice mode's colour: a soft violet, unlike every status colour, always with the word.
+pub(super) const PRACTICE: egui::Color32 = egui::Color32::from_rgb(178, 150, 230);
 
 /// Whether the panel shows, and what it is in the middle of.
 #[derive(Resource, Debug, Clone, PartialEq)]
@@ -43,6 +45,35 @@ impl Default for PanelState {
             confirming_clear: false,
         }
     }
+}
+
+/// The size of the panel's words now.
+#[derive(Resource, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PanelTextSize(pub TextSize);
+
+/// Practice mode: sessions and desk questionnaires are for the practice patient, kept apart
+/// from every real patient's records.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
+pub struct PracticeMode {
+    /// True while practice mode is on.
+    pub on: bool,
+    /// The patient code typed before practice mode was turned on, given back after.
+    pub(super) typed: String,
+}
+
+/// The next session of a dosing day, offered when its centering session ends.
+#[derive(Resource, Debug, Clone, Default, PartialEq)]
+pub struct DosingOffer(pub Option<NextSession>);
+
+/// A session offered next, for the same patient.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NextSession {
+    /// The patient's code, as the session that ended recorded it.
+    pub patient: String,
+    /// The session file offered.
+    pub path: std::path::PathBuf,
+    /// Its title.
+    pub title: String,
 }
 
 /// Preview pictures registered with egui, by file.
@@ -70,4 +101,7 @@ pub struct PanelView<'w> {
     pub(super) alerts: Res<'w, SafetyAlerts>,
     pub(super) unsaved: Res<'w, UnsavedRecords>,
     pub(super) time: Res<'w, Time<Real>>,
+    pub(super) text_size: Res<'w, PanelTextSize>,
+    pub(super) practice: Res<'w, PracticeMode>,
+    pub(super) offer: Res<'w, DosingOffer>,
 }

@@ -427,6 +427,8 @@ fn meter(ui: &mut egui::Ui, level_db: f32) {
         egui::Align2::RIGHT_CENTER,
         if level_db <= low {
             "silence".to_owned()
+        } else if level_db > METER_LOUD {
+            format!("⚠ loud  {level_db:.0} dB")
         } else {
             format!("{level_db:.0} dB")
         },
@@ -445,7 +447,8 @@ fn note_for(parts: &VoiceParts, key: &str) -> Option<egui::RichText> {
         Some(Outcome::Refused(reason)) => (false, format!("Not kept: {reason}")),
         None => parts.window.notes.get(key).cloned()?,
     };
-    Some(egui::RichText::new(words).color(if good { GOOD } else { BAD }))
+    let (mark, colour) = if good { ("✔", GOOD) } else { ("⚠", BAD) };
+    Some(egui::RichText::new(format!("{mark} {words}")).color(colour))
 }
 
 fn apply(parts: &mut VoiceParts, asked: Vec<Ask>, under_way: bool) {

@@ -92,7 +92,7 @@ fn apply_actions(
             SessionAction::Start { patient, record } => {
                 if runtime.is_under_way() {
                     info!("ignored start: a session is under way; end it first");
-                } else if let Err(problem) = crate::patient_code::check(patient) {
+                } else if let Err(problem) = crate::patient_code::check_or_practice(patient) {
                     warn!("ignored start: {problem}");
                 } else if let Some(script) = &prepared.0 {
                     let path = record.clone().unwrap_or_else(|| {

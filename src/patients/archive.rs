@@ -1,10 +1,4 @@
-//! One patient's data, as a clinic manages it: every patient's sessions at a glance, one
-//! patient's files exported as an archive (for a backup or a transfer) and imported again,
-//! and deleted on request with a line in the deletion log that names no content.
-//!
-//! A patient's files are their folder of records (with the paintings and their exports, and
-//! the voice notes, beside them) and their folder of reports: `<data>/records/<code>/` and
-//! `<data>/reports/<code>/`. An archive holds exactly those two folders, under those names.
+//! A patient's files as one archive: written for a backup or a transfer, and restored.
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
@@ -15,152 +9,8 @@ use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 
+use super::{PatientFolders, files_under};
 use crate::patient_code;
-use crate::session::record::{EventKind, ReadRecord};
-
-/// Where patients' files are kept.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PatientFolders {
-    /// The data folder itself, where an import unpacks before its files are moved in place.
-    pub data: PathBuf,
-    /// `<data>/records`: a folder per patient.
-    pub records: PathBuf,
-    /// `<data>/reports`: a folder per patient.
-    pub reports: PathBuf,
-    /// The deletion log, `<data>/deletions.log`.
-    pub deletion_log: PathBuf,
-}
-
-impl PatientFolders {
-    /// The folders in the data folder `data`.
-    pub fn in_data_folder(data: &Path) -> Self {
-        Self {
-            data: data.to_owned(),
-            records: data.join("records"),
-            reports: data.join("reports"),
-            deletion_log: data.join("deletions.log"),
-        }
-    }
-
-    /// The folders holding `code`'s files, each with its name in an archive.
-    fn of(&self, code: &str) -> [(PathBuf, String); 2] {
-        [
-            (self.records.join(code), format!("records/{code}")),
-            (self.reports.join(code), format!("reports/{code}")),
-        ]
-    }
-}
-
-/// One patient, as `stillpoint patient list` shows them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PatientSummary {
-    /// The pseudonymous code.
-    pub code: String,
-    /// How many sessions were recorded.
-    pub sessions: usize,
-    /// How many questionnaires were taken at the desk, with no session (desk records).
-    pub desk_questionnaires: usize,
-    /// How many voice notes the patient kept, as their records name them.
-    pub voice_notes: usize,
-    /// The day of the latest session (`YYYY-MM-DD`), if any record says.
-    pub last: Option<String>,
-    /// The bytes their records, paintings and reports take.
-    pub bytes: u64,
-}
-
-/// Every patient with a records folder, by code.
-pub fn list(folders: &PatientFolders) -> io::Result<Vec<PatientSummary>> {
-    let entries = match std::fs::read_dir(&folders.records) {
-        Ok(entries) => entries,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(error) => return Err(error),
-    };
-    let mut patients = Vec::new();
-    for entry in entries.flatten() {
-        let Some(code) = entry.file_name().to_str().map(str::to_owned) else {
-            continue;
-        };
-        if !entry.path().is_dir() || patient_code::check(&code).is_err() {
-            continue;
-        }
-        let records = crate::report::patient_records(&folders.records, &code).unwrap_or_default();
-        let read: Vec<ReadRecord> = records
-            .iter()
-            .filter_map(|record| ReadRecord::read(record).ok())
-            .collect();
-        let started = |read: &ReadRecord| match read.start() {
-            Some(EventKind::SessionStarted { started_at, .. }) => Some(started_at.clone()),
-            _ => None,
-        };
-        // Only session records are sessions; a desk record is one questionnaire.
-        let sessions = read.iter().filter(|read| started(read).is_some()).count();
-        let desk_questionnaires = read.iter().filter(|read| read.is_desk()).count();
-        let voice_notes = read.iter().map(voice_notes).sum();
-        let last = read
-            .iter()
-            .filter_map(started)
-            .filter_map(|started_at| started_at.get(..10).map(str::to_owned))
-            .max();
-        let bytes = folders
-            .of(&code)
-            .iter()
-            .map(|(folder, _)| {
-                files_under(folder)
-                    .iter()
-                    .map(|(_, size)| size)
-                    .sum::<u64>()
-            })
-            .sum();
-        patients.push(PatientSummary {
-            code,
-            sessions,
-            desk_questionnaires,
-            voice_notes,
-            last,
-            bytes,
-        });
-    }
-    patients.sort_by(|a, b| a.code.cmp(&b.code));
-    Ok(patients)
-}
-
-/// How many voice notes `record` names: each file once (a note recorded again replaces its
-/// file).
-fn voice_notes(record: &ReadRecord) -> usize {
-    record
-        .events
-        .iter()
-        .filter_map(|event| match &event.kind {
-            EventKind::VoiceNote { file, .. } => Some(file),
-            _ => None,
-        })
-        .collect::<BTreeSet<_>>()
-        .len()
-}
-
-/// Every file under `folder` (none when it is missing), with its size, in name order.
-fn files_under(folder: &Path) -> Vec<(PathBuf, u64)> {
-    let mut found = Vec::new();
-    let mut folders = vec![folder.to_owned()];
-    while let Some(folder) = folders.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                folders.push(entry.path());
-            } else if kind.is_file() {
-                let size = entry.metadata().map_or(0, |meta| meta.len());
-                found.push((entry.path(), size));
-            }
-        }
-    }
-    found.sort();
-    found
-}
 
 /// Writes every file of `code` into a gzip-compressed tar archive at `out` (written
 /// atomically, private to the user); returns how many files it holds.
@@ -456,84 +306,10 @@ fn size_text(bytes: u64) -> String {
     }
 }
 
-/// Deletes every file of `code` (records, paintings and their exports, voice notes,
-/// reports). The
-/// deletion log gets a line before (the attempt) and one after (the outcome, done or failed),
-/// each with the time, the code and numbers of files, nothing else: no file's name, no
-/// session, no date of care. Nothing is deleted when the attempt cannot be logged. Returns
-/// how many files were deleted.
-pub fn delete(folders: &PatientFolders, code: &str) -> Result<usize, String> {
-    patient_code::check(code)?;
-    let present: Vec<PathBuf> = folders
-        .of(code)
-        .into_iter()
-        .map(|(folder, _)| folder)
-        .filter(|folder| folder.exists())
-        .collect();
-    if present.is_empty() {
-        return Err(format!("there are no files for patient \"{code}\""));
-    }
-    let count: usize = present.iter().map(|folder| files_under(folder).len()).sum();
-    let log = &folders.deletion_log;
-    let unlogged = |error: io::Error| {
-        format!(
-            "cannot write to the deletion log {}: {error}",
-            log.display()
-        )
-    };
-    log_deletion(log, &format!("deleting patient {code}: {count} files"))
-        .map_err(|error| format!("{}; nothing was deleted", unlogged(error)))?;
-    let removed = present
-        .iter()
-        .try_for_each(|folder| std::fs::remove_dir_all(folder).map_err(|error| (folder, error)));
-    match removed {
-        Ok(()) => {
-            log_deletion(log, &format!("deleted patient {code}: {count} files")).map_err(
-                |error| {
-                    format!(
-                        "deleted {count} files of patient {code}, but {}",
-                        unlogged(error)
-                    )
-                },
-            )?;
-            Ok(count)
-        }
-        Err((folder, error)) => {
-            let left: usize = present.iter().map(|folder| files_under(folder).len()).sum();
-            // The kind of error only: its message would name a file.
-            let logged = log_deletion(
-                log,
-                &format!(
-                    "deleting patient {code} failed: {left} of {count} files left ({})",
-                    error.kind()
-                ),
-            );
-            let also = logged
-                .err()
-                .map_or(String::new(), |error| format!("; {}", unlogged(error)));
-            Err(format!(
-                "{}: {error}; {left} of the patient's {count} files are left{also}",
-                folder.display()
-            ))
-        }
-    }
-}
-
-/// Adds `what`, after the time, as a line of the deletion log at `log`, on the disk.
-fn log_deletion(log: &Path, what: &str) -> io::Result<()> {
-    let line = format!("{} {what}\n", crate::clock::wall_clock());
-    let mut file = crate::private::file_options(log)
-        .append(true)
-        .create(true)
-        .open(log)?;
-    crate::private::settle(&file, log);
-    file.write_all(line.as_bytes())?;
-    file.sync_data()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::patients::{Practice, list};
 
     /// Writes a gzip-compressed tar archive at `path` holding `files` (name, bytes).
     fn archive(path: &Path, files: &[(&str, &[u8])]) {
@@ -642,7 +418,7 @@ mod tests {
             .join(format!("{IMPORTING}.{killed_id}-0.partial"));
         std::fs::create_dir_all(stale.join("records/P-1")).expect("makes");
         std::fs::write(stale.join("records/P-1/a.jsonl"), b"half").expect("writes");
-        assert_eq!(list(&folders).expect("lists"), []);
+        assert_eq!(list(&folders, Practice::LeftOut).expect("lists"), []);
         let path = dir.path().join("P-1.tar.gz");
         archive(&path, &[("records/P-1/a.jsonl", &b"whole"[..])]);
         assert_eq!(import(&folders, &path), Ok(("P-1".to_owned(), 1)));
