@@ -69,7 +69,7 @@ fn listed_pictures() -> Vec<Listed> {
         .collect()
 }
 
-/// The names of the pictures (`images/<name>.png`) the README and the docs show.
+/// The names of the pictures (image links to `images/<name>.png`) the README and the docs show.
 fn pictures_in_docs() -> BTreeSet<String> {
     let mut files = vec![common::project_path("README.md")];
     let docs = std::fs::read_dir(common::project_path("docs")).expect("docs/");
@@ -80,11 +80,11 @@ fn pictures_in_docs() -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     for file in files {
         let text = std::fs::read_to_string(&file).expect("a doc");
-        for rest in text.split("images/").skip(1) {
-            if let Some((name, _)) = rest.split_once(".png")
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        // Image links only: `](…images/<name>.png)`.
+        for rest in text.split("](").skip(1) {
+            if let Some((target, _)) = rest.split_once(')')
+                && let Some((_, file)) = target.rsplit_once("images/")
+                && let Some(name) = file.strip_suffix(".png")
             {
                 names.insert(name.to_owned());
             }

@@ -91,7 +91,7 @@ impl Gull {
 
 /// Slow waves breaking softly on a beach at dawn, a little wind, and now and then a gull
 /// far off along the shore.
-pub struct ShoreAtDawn {
+pub(super) struct ShoreAtDawn {
     t: f32,
     waves: [Wave; 2],
     next_wave: f32,
@@ -111,14 +111,14 @@ pub struct ShoreAtDawn {
 
 impl ShoreAtDawn {
     /// The shortest and longest time from one wave to the next, in seconds.
-    pub const WAVE_PERIOD: (f32, f32) = (9.0, 11.0);
+    const WAVE_PERIOD: (f32, f32) = (9.0, 11.0);
     /// The shortest and longest time between two groups of gull calls, in seconds.
     const GULL_PAUSE: (f32, f32) = (50.0, 110.0);
     /// The whole shore's level, in line with the other soundscapes.
     const LEVEL: f32 = 0.72;
 
     /// The shore from its first wave, which begins to build at once.
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self {
             t: 0.0,
             waves: Default::default(),
@@ -260,7 +260,7 @@ impl Bird {
 
 /// A meadow in the afternoon: a warm breeze in the grass, birds singing in the distance and
 /// insects low in the warm air.
-pub struct MeadowInTheAfternoon {
+pub(super) struct MeadowInTheAfternoon {
     t: f32,
     grass: [PinkNoise; 2],
     grass_filter: [StateVariable; 2],
@@ -281,7 +281,7 @@ impl MeadowInTheAfternoon {
     const LEVEL: f32 = 1.5;
 
     /// The meadow, its first bird a few seconds in.
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self {
             t: 0.0,
             grass: [PinkNoise::new(61), PinkNoise::new(62)],
