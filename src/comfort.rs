@@ -78,10 +78,7 @@ fn shader_animations(id: &str, look: &Look) -> Vec<Animation> {
         });
     }
     if let Ground::Water(water) = look.ground {
-        let brightest = look
-            .foam
-            .map_or(water.near, |foam| foam.colour)
-            .to_linear()
+        let brightest = look.foam.map_or(water.near, |foam| foam.colour).to_linear()
             * (1.0 + motion.waves.shimmer);
         animations.push(Animation {
             what: format!("the waves of {id}"),
@@ -132,14 +129,19 @@ pub fn motion_problems(id: &str, motion: &Motion) -> Vec<String> {
     let frames = (longest / frame).ceil() as u32;
     let (mut farthest, mut fastest, mut rise, mut water_rate, mut dimmest) =
         (0.0f32, 0.0f32, 0.0f32, 0.0f32, 1.0f32);
-    let mut before = (sway_offset(&motion.sway, 1.0, 0.0, 0.0), wave_at(&motion.waves, 1.0, 0.0, 0.0));
+    let mut before = (
+        sway_offset(&motion.sway, 1.0, 0.0, 0.0),
+        wave_at(&motion.waves, 1.0, 0.0, 0.0),
+    );
     for step in 1..=frames {
         let secs = step as f32 * frame;
         let sway = sway_offset(&motion.sway, 1.0, 0.0, secs);
         let wave = wave_at(&motion.waves, 1.0, 0.0, secs);
         farthest = farthest.max(sway.length());
         fastest = fastest.max(sway.distance(before.0) / frame);
-        rise = rise.max(wave.0.abs()).max(wave.1.abs() * WAVE_MOST_METRES / WASH_MOST_METRES);
+        rise = rise
+            .max(wave.0.abs())
+            .max(wave.1.abs() * WAVE_MOST_METRES / WASH_MOST_METRES);
         water_rate = water_rate.max((wave.2 - before.1.2).abs() / frame);
         dimmest = dimmest.min(twinkle_at(&motion.twinkle, 1.0, 0.0, secs));
         before = (sway, wave);
@@ -221,12 +223,23 @@ mod tests {
     fn every_scenes_motion_is_slow_small_and_seamless() {
         for preset in catalog::ENVIRONMENTS {
             let look = looks::look(preset.id);
-            assert_eq!(motion_problems(preset.id, &look.motion), Vec::<String>::new());
+            assert_eq!(
+                motion_problems(preset.id, &look.motion),
+                Vec::<String>::new()
+            );
         }
         // The night sky's stars twinkle and are checked as animations.
         let animations = preset_animations();
-        assert!(animations.iter().any(|animation| animation.what == "the bright stars of night-sky"));
-        assert!(animations.iter().any(|animation| animation.what == "the waves of beach-dawn"));
+        assert!(
+            animations
+                .iter()
+                .any(|animation| animation.what == "the bright stars of night-sky")
+        );
+        assert!(
+            animations
+                .iter()
+                .any(|animation| animation.what == "the waves of beach-dawn")
+        );
     }
 
     #[test]
@@ -245,14 +258,20 @@ mod tests {
         };
         push(|motion| motion.sway.amplitude = 0.4, "farther than");
         push(|motion| motion.sway.period_secs = 2.0, "quicker than");
-        push(|motion| {
-            motion.sway.amplitude = 0.14;
-            motion.sway.period_secs = 4.0;
-        }, "faster than 0.12");
+        push(
+            |motion| {
+                motion.sway.amplitude = 0.14;
+                motion.sway.period_secs = 4.0;
+            },
+            "faster than 0.12",
+        );
         push(|motion| motion.sway.period_secs = 7.0, "would jump");
         push(|motion| motion.waves.height = 0.2, "rise or wash too far");
         push(|motion| motion.waves.wash = 3.0, "rise or wash too far");
-        push(|motion| motion.waves.shimmer = 0.3, "the water's light changes");
+        push(
+            |motion| motion.waves.shimmer = 0.3,
+            "the water's light changes",
+        );
         push(|motion| motion.twinkle.depth = 0.9, "deeper than");
         push(|motion| motion.twinkle.period_secs = 0.25, "quicker than");
         assert_eq!(pushed.len(), 9);

@@ -8,7 +8,7 @@ use bevy::prelude::*;
 
 use super::builder::{Builder, Seeded, direction, mix, shade, vary};
 use super::elements::{Cover, Ground, Look};
-use super::land::{hazed, shore_reach};
+use super::land::{ground_height, hazed, shore_reach};
 use super::motion::MotionWeights;
 
 /// The nearest anything grows to the patient, metres: their own feet stay clear.
@@ -79,8 +79,13 @@ pub fn growth(look: &Look, cover: &Cover) -> Mesh {
             continue;
         };
         let centre = direction(azimuth, 0.0) * distance;
+        let centre = centre.with_y(ground_height(look, centre));
         let tall = cover.height * height_allowed(azimuth, distance) * random.between(0.6, 1.2);
-        let hue = vary(cover.grass, 8.0 * random.signed(), random.between(0.85, 1.15));
+        let hue = vary(
+            cover.grass,
+            8.0 * random.signed(),
+            random.between(0.85, 1.15),
+        );
         let phase = 0.15 * (centre.x + centre.z) + random.next();
         for _ in 0..5 {
             let foot = centre + Vec3::new(random.signed(), 0.0, random.signed()) * 0.07;
@@ -95,6 +100,7 @@ pub fn growth(look: &Look, cover: &Cover) -> Mesh {
             continue;
         };
         let foot = direction(azimuth, 0.0) * distance;
+        let foot = foot.with_y(ground_height(look, foot));
         let height = cover.height * height_allowed(azimuth, distance) * random.between(0.5, 1.0);
         let lean = Vec3::new(random.signed(), 0.0, random.signed()) * 0.15;
         let phase = 0.15 * (foot.x + foot.z) + random.next();
@@ -156,13 +162,18 @@ pub fn stones(look: &Look, cover: &Cover) -> Mesh {
             continue;
         };
         let centre = direction(azimuth, 0.0) * (distance + 0.8);
+        let centre = centre.with_y(ground_height(look, centre));
         let width = random.between(0.12, 0.45) * height_allowed(azimuth, distance).sqrt();
         let height = width * random.between(0.35, 0.7);
-        let colour = vary(cover.stone, 10.0 * random.signed(), random.between(0.85, 1.15));
+        let colour = vary(
+            cover.stone,
+            10.0 * random.signed(),
+            random.between(0.85, 1.15),
+        );
         let around = 8u32;
         let top = builder.vertex(
             centre + Vec3::Y * height,
-            hazed(look, vary(colour, 0.0, 1.2), distance),
+            hazed(look, vary(colour, 0.0, 1.1), distance),
         );
         let first = builder.vertex_count();
         for (band, (up, out)) in [(0.0f32, 1.0f32), (0.7, 0.8)].into_iter().enumerate() {
@@ -170,7 +181,11 @@ pub fn stones(look: &Look, cover: &Cover) -> Mesh {
                 let angle = TAU * (step as f32 + 0.5 * band as f32) / around as f32;
                 let bulge = random.between(0.8, 1.2);
                 let point = centre
-                    + Vec3::new(angle.cos() * width * out * bulge, up * height - 0.05, angle.sin() * width * out * bulge * 0.8);
+                    + Vec3::new(
+                        angle.cos() * width * out * bulge,
+                        up * height - 0.05,
+                        angle.sin() * width * out * bulge * 0.8,
+                    );
                 let shade_by = if band == 0 { 0.65 } else { 0.95 };
                 builder.vertex(point, hazed(look, shade(colour, shade_by), distance));
             }
@@ -208,10 +223,16 @@ mod tests {
                 let azimuth = point.x.atan2(-point.z);
                 let flat = point.with_y(0.0).length();
                 if azimuth.abs() < 0.5 && flat < 6.5 {
-                    assert!(point.y < 0.55 * cover.height, "{id}: {point} rises into the words");
+                    assert!(
+                        point.y < 0.55 * cover.height,
+                        "{id}: {point} rises into the words"
+                    );
                 }
                 if let Ground::Water(water) = scene.ground {
-                    assert!(flat < shore_reach(&water, azimuth) + 0.5, "{id}: grass in the water at {point}");
+                    assert!(
+                        flat < shore_reach(&water, azimuth) + 0.5,
+                        "{id}: grass in the water at {point}"
+                    );
                 }
             }
         }

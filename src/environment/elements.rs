@@ -109,7 +109,13 @@ pub struct Hills {
     pub seed: f32,
     /// 0 for smooth hills; up to 1 for a far treeline of pointed crowns.
     pub jagged: f32,
+    /// Where they stand: the azimuth of their middle and how far they reach either side,
+    /// radians ([`ALL_AROUND`] for a whole ring); they taper into the horizon at the ends.
+    pub around: (f32, f32),
 }
+
+/// Hills in a whole ring round the patient.
+pub const ALL_AROUND: (f32, f32) = (0.0, std::f32::consts::PI);
 
 /// Trees around the patient, each with a trunk and layered crowns of its own size, hue and
 /// lean.

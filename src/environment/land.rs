@@ -89,6 +89,28 @@ pub fn ground(look: &Look) -> Vec<Mesh> {
     }
 }
 
+/// How high the shore stands at `reach`, the share of the way from the patient to just past
+/// the water's edge: a little above the water by the patient, under it past the edge.
+fn shore_profile(reach: f32) -> f32 {
+    0.12 * (1.0 - reach) - 0.2 * reach.powi(4)
+}
+
+/// The height of the ground under `point` (the water's surface, out on the water).
+pub fn ground_height(look: &Look, point: Vec3) -> f32 {
+    match look.ground {
+        Ground::Land(_) => 0.0,
+        Ground::Water(water) => {
+            let azimuth = point.x.atan2(-point.z);
+            let reach = point.with_y(0.0).length() / (shore_reach(&water, azimuth) + 1.0);
+            if reach >= 1.0 {
+                WATER_LEVEL
+            } else {
+                shore_profile(reach).max(WATER_LEVEL - 0.1)
+            }
+        }
+    }
+}
+
 /// The shore: the land by the patient, sloping gently down under the water at its edge.
 fn shore(look: &Look, water: &Water) -> Mesh {
     let mut builder = Builder::default();
@@ -99,7 +121,7 @@ fn shore(look: &Look, water: &Water) -> Mesh {
         |azimuth| shore_reach(water, azimuth) + 1.0,
         |builder, _, t, point| {
             let reach = t * t;
-            let height = 0.12 * (1.0 - reach) - 0.2 * reach.powi(4);
+            let height = shore_profile(reach);
             let wet = ((reach - 0.8) * 6.0).clamp(0.0, 1.0);
             let colour = mix(land_colour(look, &water.shore, point), water.wet, wet);
             builder.vertex(point + Vec3::Y * height, colour);
@@ -112,7 +134,7 @@ fn shore(look: &Look, water: &Water) -> Mesh {
 /// the nearest hills that rise above `elevation`.
 fn hill_in_view(look: &Look, azimuth: f32, elevation: f32) -> Option<Color> {
     look.hills.iter().rev().find_map(|hills| {
-        let top = hill_height(hills, azimuth);
+        let top = hill_height(hills, azimuth) * hill_taper(hills, azimuth);
         let angle = ((top - EYE_HEIGHT) / hills.distance).atan();
         (elevation < angle).then(|| hill_colour(look, hills, 0.3))
     })
@@ -167,6 +189,19 @@ pub fn hill_height(hills: &Hills, azimuth: f32) -> f32 {
     hills.height * (outline.max(0.05) * (1.0 - 0.5 * hills.jagged) + 0.35 * hills.jagged * crowns)
 }
 
+/// How much of their height hills keep towards `azimuth`: all of it in their middle,
+/// tapering to nothing at their ends.
+fn hill_taper(hills: &Hills, azimuth: f32) -> f32 {
+    let (middle, reach) = hills.around;
+    if reach >= std::f32::consts::PI {
+        return 1.0;
+    }
+    let off =
+        ((azimuth - middle + std::f32::consts::PI).rem_euclid(TAU) - std::f32::consts::PI).abs();
+    let t = ((reach - off) / (0.4 * reach)).clamp(0.0, 1.0);
+    t * t * (3.0 - 2.0 * t)
+}
+
 /// The colour of `hills`, `up` of the way from foot to top, seen through the haze.
 fn hill_colour(look: &Look, hills: &Hills, up: f32) -> Color {
     let top = mix(hills.colour, look.sky.horizon, 0.2 * up);
@@ -176,11 +211,16 @@ fn hill_colour(look: &Look, hills: &Hills, up: f32) -> Color {
 /// A ring of hills on the horizon, fainter the farther it is; the tops catch a little of
 /// the glow.
 pub fn hills(look: &Look, hills: &Hills) -> Mesh {
-    let columns = if hills.jagged > 0.0 { 1440u32 } else { 256 };
+    let (middle, reach) = hills.around;
+    let share = (reach / std::f32::consts::PI).min(1.0);
+    let columns = ((if hills.jagged > 0.0 { 1440.0 } else { 256.0 }) * share).max(16.0) as u32;
     let mut builder = Builder::default();
     for column in 0..columns {
-        let azimuth = TAU * column as f32 / (columns - 1) as f32;
-        let height = hill_height(hills, azimuth);
+        let reach = reach.min(std::f32::consts::PI);
+        let azimuth = middle - reach + 2.0 * reach * column as f32 / (columns - 1) as f32;
+        // Below the horizon where they end, so they sink out of sight.
+        let height = hill_height(hills, azimuth) * hill_taper(hills, azimuth)
+            - 2.0 * (1.0 - hill_taper(hills, azimuth));
         let base = direction(azimuth, 0.0) * hills.distance;
         let glow = glow_amount(look, direction(azimuth, 0.0));
         let top = add(hill_colour(look, hills, 1.0), look.sky.glow, 0.12 * glow);
@@ -189,7 +229,9 @@ pub fn hills(look: &Look, hills: &Hills) -> Mesh {
     }
     for column in 0..columns - 1 {
         let a = column * 2;
-        builder.indices.extend([a, a + 1, a + 2, a + 2, a + 1, a + 3]);
+        builder
+            .indices
+            .extend([a, a + 1, a + 2, a + 2, a + 1, a + 3]);
     }
     builder.into_mesh()
 }

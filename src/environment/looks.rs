@@ -5,8 +5,8 @@
 use bevy::color::Color;
 
 use super::elements::{
-    Ambient, Clouds, Cover, Disc, Foam, Glints, Ground, Hills, Land, Look, MilkyWay, Motes,
-    Reeds, Sky, Stars, Trees, Water,
+    ALL_AROUND, Ambient, Clouds, Cover, Disc, Foam, Glints, Ground, Hills, Land, Look, MilkyWay,
+    Motes, Reeds, Sky, Stars, Trees, Water,
 };
 use super::motion::{Motion, Sway, Twinkle, Waves};
 
@@ -25,7 +25,7 @@ const DUSK_LAKE: Look = Look {
         zenith: srgb(46, 58, 102),
         horizon: srgb(238, 176, 150),
         glow: srgb(255, 204, 150),
-        glow_direction: (0.35, 0.035),
+        glow_direction: (0.35, 0.09),
         glow_spread: 0.32,
     },
     disc: Some(Disc {
@@ -59,6 +59,7 @@ const DUSK_LAKE: Look = Look {
             colour: srgb(150, 112, 140),
             seed: 1.0,
             jagged: 0.0,
+            around: ALL_AROUND,
         },
         Hills {
             distance: 240.0,
@@ -66,6 +67,7 @@ const DUSK_LAKE: Look = Look {
             colour: srgb(96, 76, 112),
             seed: 2.7,
             jagged: 0.0,
+            around: ALL_AROUND,
         },
         Hills {
             distance: 150.0,
@@ -73,6 +75,7 @@ const DUSK_LAKE: Look = Look {
             colour: srgb(52, 50, 78),
             seed: 5.3,
             jagged: 0.55,
+            around: ALL_AROUND,
         },
     ],
     trees: None,
@@ -84,7 +87,7 @@ const DUSK_LAKE: Look = Look {
         flowers: 0,
         flower_colours: &[],
         stones: 9,
-        stone: srgb(112, 104, 108),
+        stone: srgb(84, 80, 86),
         seed: 11,
     }),
     reeds: Some(Reeds {
@@ -137,7 +140,7 @@ const FOREST_CLEARING: Look = Look {
     disc: None,
     milky_way: None,
     stars: None,
-    haze_distance: 140.0,
+    haze_distance: 240.0,
     ground: Ground::Land(Land {
         near: srgb(84, 118, 62),
         patches: srgb(58, 96, 56),
@@ -150,6 +153,7 @@ const FOREST_CLEARING: Look = Look {
             colour: srgb(120, 150, 140),
             seed: 4.2,
             jagged: 0.0,
+            around: ALL_AROUND,
         },
         Hills {
             distance: 150.0,
@@ -157,13 +161,14 @@ const FOREST_CLEARING: Look = Look {
             colour: srgb(52, 84, 62),
             seed: 8.8,
             jagged: 1.0,
+            around: ALL_AROUND,
         },
     ],
     trees: Some(Trees {
         count: 110,
         distance: (11.0, 60.0),
         height: (8.0, 17.0),
-        crown: srgb(58, 102, 58),
+        crown: srgb(46, 92, 50),
         hue_spread: 14.0,
         trunk: srgb(88, 68, 54),
         firs: 0.55,
@@ -176,7 +181,11 @@ const FOREST_CLEARING: Look = Look {
         height: 0.32,
         grass: srgb(78, 120, 56),
         flowers: 70,
-        flower_colours: &[srgb(226, 210, 120), srgb(200, 180, 220), srgb(224, 226, 232)],
+        flower_colours: &[
+            srgb(226, 210, 120),
+            srgb(200, 180, 220),
+            srgb(224, 226, 232),
+        ],
         stones: 12,
         stone: srgb(128, 128, 118),
         seed: 5,
@@ -217,7 +226,7 @@ const NIGHT_SKY: Look = Look {
         zenith: srgb(6, 9, 26),
         horizon: srgb(36, 50, 86),
         glow: srgb(110, 128, 178),
-        glow_direction: (-0.45, 0.55),
+        glow_direction: (-0.4, 0.4),
         glow_spread: 0.16,
     },
     disc: Some(Disc {
@@ -250,6 +259,7 @@ const NIGHT_SKY: Look = Look {
             colour: srgb(18, 24, 44),
             seed: 7.1,
             jagged: 0.0,
+            around: ALL_AROUND,
         },
         Hills {
             distance: 180.0,
@@ -257,6 +267,7 @@ const NIGHT_SKY: Look = Look {
             colour: srgb(10, 14, 24),
             seed: 3.4,
             jagged: 0.8,
+            around: ALL_AROUND,
         },
     ],
     trees: None,
@@ -268,7 +279,7 @@ const NIGHT_SKY: Look = Look {
         flowers: 0,
         flower_colours: &[],
         stones: 6,
-        stone: srgb(44, 48, 60),
+        stone: srgb(30, 34, 44),
         seed: 17,
     }),
     reeds: None,
@@ -329,6 +340,7 @@ const SAFE_PLACE: Look = Look {
             colour: srgb(176, 146, 140),
             seed: 6.0,
             jagged: 0.0,
+            around: ALL_AROUND,
         },
         Hills {
             distance: 200.0,
@@ -336,6 +348,15 @@ const SAFE_PLACE: Look = Look {
             colour: srgb(164, 136, 124),
             seed: 2.2,
             jagged: 0.0,
+            around: ALL_AROUND,
+        },
+        Hills {
+            distance: 70.0,
+            height: 2.6,
+            colour: srgb(170, 146, 128),
+            seed: 4.8,
+            jagged: 0.0,
+            around: ALL_AROUND,
         },
     ],
     trees: None,
@@ -403,13 +424,24 @@ const BEACH_DAWN: Look = Look {
         wet: srgb(150, 128, 108),
         shore_ahead: 9.0,
     }),
-    hills: &[Hills {
-        distance: 360.0,
-        height: 22.0,
-        colour: srgb(166, 140, 160),
-        seed: 9.4,
-        jagged: 0.0,
-    }],
+    hills: &[
+        Hills {
+            distance: 360.0,
+            height: 26.0,
+            colour: srgb(166, 140, 160),
+            seed: 9.4,
+            jagged: 0.0,
+            around: (2.6, 1.9),
+        },
+        Hills {
+            distance: 260.0,
+            height: 14.0,
+            colour: srgb(128, 112, 130),
+            seed: 3.3,
+            jagged: 0.3,
+            around: (0.95, 0.35),
+        },
+    ],
     trees: None,
     cover: Some(Cover {
         tufts: 90,
@@ -482,6 +514,7 @@ const MEADOW_AFTERNOON: Look = Look {
             colour: srgb(120, 150, 150),
             seed: 1.9,
             jagged: 0.0,
+            around: ALL_AROUND,
         },
         Hills {
             distance: 220.0,
@@ -489,12 +522,13 @@ const MEADOW_AFTERNOON: Look = Look {
             colour: srgb(84, 120, 76),
             seed: 6.6,
             jagged: 0.0,
+            around: ALL_AROUND,
         },
     ],
     trees: Some(Trees {
-        count: 26,
-        distance: (45.0, 120.0),
-        height: (9.0, 15.0),
+        count: 44,
+        distance: (40.0, 110.0),
+        height: (10.0, 18.0),
         crown: srgb(72, 110, 56),
         hue_spread: 12.0,
         trunk: srgb(92, 74, 58),

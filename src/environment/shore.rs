@@ -7,7 +7,7 @@ use bevy::prelude::*;
 
 use super::builder::{Builder, Seeded, direction, mix, shade, vary};
 use super::elements::{Foam, Look, Reeds, Water};
-use super::land::{WATER_LEVEL, hazed, shore_reach};
+use super::land::{WATER_LEVEL, ground_height, hazed, shore_reach};
 use super::motion::MotionWeights;
 
 /// Half the angle straight ahead kept clear of reeds, radians.
@@ -26,9 +26,14 @@ pub fn reeds(look: &Look, water: &Water, reeds: &Reeds) -> Mesh {
         let phase = 0.2 * (centre.x + centre.z) + random.next();
         for _ in 0..9 {
             let foot = centre + Vec3::new(random.signed(), 0.0, random.signed()) * 0.3;
+            let foot = foot.with_y(ground_height(look, foot).max(WATER_LEVEL));
             let height = reeds.height * random.between(0.55, 1.15);
             let lean = Vec3::new(random.signed(), 0.0, random.signed()) * 0.12;
-            let colour = vary(reeds.colour, 10.0 * random.signed(), random.between(0.85, 1.2));
+            let colour = vary(
+                reeds.colour,
+                10.0 * random.signed(),
+                random.between(0.85, 1.2),
+            );
             let width = 0.018;
             let across = Vec3::new(-lean.z, 0.0, lean.x).normalize_or(Vec3::X) * width;
             let top = foot + Vec3::Y * height + lean * height;
@@ -44,15 +49,15 @@ pub fn reeds(look: &Look, water: &Water, reeds: &Reeds) -> Mesh {
             let tip = hazed(look, vary(colour, -10.0, 1.3), distance);
             let c = builder.moving_vertex(top, tip, motion(1.0));
             builder.triangle(a, b, c);
-            if random.next() < 0.3 {
+            if random.next() < 0.14 {
                 // A seed head a little below the tip.
                 let head = hazed(look, Color::srgb(0.24, 0.17, 0.12), distance);
-                let low = foot + (Vec3::Y + lean) * height * 0.72;
-                let high = foot + (Vec3::Y + lean) * height * 0.86;
-                let thick = across * 2.2;
+                let low = foot + (Vec3::Y + lean) * height * 0.76;
+                let high = foot + (Vec3::Y + lean) * height * 0.84;
+                let thick = across * 1.3;
                 let corners = [low - thick, low + thick, high + thick, high - thick];
                 let first = builder.vertex_count();
-                for (corner, up) in corners.into_iter().zip([0.72, 0.72, 0.86, 0.86]) {
+                for (corner, up) in corners.into_iter().zip([0.76, 0.76, 0.84, 0.84]) {
                     builder.moving_vertex(corner, head, motion(up));
                 }
                 builder.triangle(first, first + 1, first + 2);
@@ -77,8 +82,9 @@ pub fn foam(look: &Look, water: &Water, foam: &Foam) -> Mesh {
             // The half of the circle in front, where the water is.
             let azimuth = -PI * 0.6 + PI * 1.2 * column as f32 / (columns - 1) as f32;
             let edge = shore_reach(water, azimuth) + out;
-            let breaks = 0.5 + 0.3 * (9.0 * azimuth + seed).sin() + 0.2 * (23.0 * azimuth - seed).sin();
-            let width = (0.55 - 0.15 * line as f32) * breaks.max(0.0).powf(0.7);
+            let breaks =
+                0.5 + 0.3 * (9.0 * azimuth + seed).sin() + 0.2 * (23.0 * azimuth - seed).sin();
+            let width = (1.0 - 0.25 * line as f32) * breaks.max(0.0).powf(0.7);
             for (across, strength) in [(0.0f32, 1.0f32), (width, 0.35)] {
                 let point = direction(azimuth, 0.0) * (edge + across);
                 let distance = point.length();

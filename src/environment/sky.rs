@@ -85,7 +85,11 @@ pub fn disc(look: &Look, disc: &Disc) -> Mesh {
     let rings = [
         (disc.radius_degrees, disc.colour, 0.0),
         (disc.radius_degrees * 1.25, disc.halo, 0.0),
-        (disc.halo_degrees * 0.45, mix(disc.halo, look.sky.glow, 0.5), 0.35),
+        (
+            disc.halo_degrees * 0.45,
+            mix(disc.halo, look.sky.glow, 0.5),
+            0.35,
+        ),
         (disc.halo_degrees, Color::NONE, 1.0),
     ];
     for (radius, colour, to_sky) in rings {

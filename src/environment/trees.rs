@@ -87,11 +87,7 @@ impl TreeBuilder<'_> {
         let lean = self.tree.lean * local.y;
         let position = self.tree.foot + local + Vec3::new(lean.x, 0.0, lean.y);
         let lit = 0.82 + 0.3 * outward.normalize_or_zero().dot(self.sun).max(-0.5);
-        let colour = hazed(
-            self.look,
-            shade(colour, lit),
-            position.length(),
-        );
+        let colour = hazed(self.look, shade(colour, lit), position.length());
         let motion = MotionWeights {
             sway: (up.powf(1.5) * self.tree.height / 15.0).min(1.0),
             phase: self.phase,
@@ -116,7 +112,11 @@ fn add_tree(builder: &mut Builder, look: &Look, trees: &Trees, tree: &Tree) {
     // The trunk: a tapering five-sided post.
     let trunk_top = if tree.fir { 0.35 } else { 0.5 } * height;
     let radius = 0.1 + 0.018 * height;
-    let trunk = vary(trees.trunk, 8.0 * random.signed(), random.between(0.85, 1.15));
+    let trunk = vary(
+        trees.trunk,
+        8.0 * random.signed(),
+        random.between(0.85, 1.15),
+    );
     let sides = 5u32;
     let first = parts.builder.vertex_count();
     for side in 0..sides {
@@ -162,7 +162,11 @@ fn add_fir_crown(parts: &mut TreeBuilder, random: &mut Seeded) {
             let reach = radius * random.between(0.75, 1.15);
             let droop = random.between(-0.1, 0.08) * tier_height;
             let colour = mix(shade(crown, 0.75), crown, random.next());
-            parts.vertex(out * reach + Vec3::Y * (base + droop), out + Vec3::Y * 0.3, colour);
+            parts.vertex(
+                out * reach + Vec3::Y * (base + droop),
+                out + Vec3::Y * 0.3,
+                colour,
+            );
         }
         for spoke in 0..spokes {
             let (a, b) = (first + spoke, first + (spoke + 1) % spokes);
@@ -179,7 +183,7 @@ fn add_broadleaf_crown(parts: &mut TreeBuilder, random: &mut Seeded) {
     let crown = parts.tree.crown;
     let middle = Vec3::Y * height * 0.68;
     let size = height * 0.22;
-    let lumps = 4;
+    let lumps = 5;
     for lump in 0..lumps {
         let around = TAU * lump as f32 / lumps as f32 + random.signed();
         let centre = if lump == 0 {
@@ -189,11 +193,17 @@ fn add_broadleaf_crown(parts: &mut TreeBuilder, random: &mut Seeded) {
         };
         let radius = size * random.between(0.75, 1.05);
         let hue = vary(crown, 5.0 * random.signed(), random.between(0.9, 1.1));
-        add_lump(parts, random, centre, Vec3::new(radius, radius * 0.8, radius), hue);
+        add_lump(
+            parts,
+            random,
+            centre,
+            Vec3::new(radius, radius * 0.95, radius),
+            hue,
+        );
     }
 }
 
-/// A rough ellipsoid of `radii` about `centre`: seven around, two bands.
+/// A rough ellipsoid of `radii` about `centre`: seven around, three bands, darker beneath.
 fn add_lump(
     parts: &mut TreeBuilder,
     random: &mut Seeded,
@@ -203,25 +213,42 @@ fn add_lump(
 ) {
     let around = 7u32;
     let top = parts.vertex(centre + Vec3::Y * radii.y, Vec3::Y, vary(colour, 6.0, 1.2));
-    let bottom = parts.vertex(centre - Vec3::Y * radii.y * 0.8, -Vec3::Y, shade(colour, 0.5));
+    let bottom = parts.vertex(
+        centre - Vec3::Y * radii.y * 0.8,
+        -Vec3::Y,
+        shade(colour, 0.5),
+    );
+    let bands = [(0.7f32, 0.7f32), (0.1, 1.0), (-0.5, 0.8)];
     let first = parts.builder.vertex_count();
-    for band in [0.45f32, -0.3] {
+    for (band, (up, out)) in bands.into_iter().enumerate() {
         for step in 0..around {
-            let angle = TAU * (step as f32 + 0.5 * band) / around as f32;
-            let out = Vec3::new(angle.cos(), band, angle.sin());
+            let angle = TAU * (step as f32 + 0.5 * band as f32) / around as f32;
+            let normal = Vec3::new(angle.cos() * out, up, angle.sin() * out);
             let bulge = random.between(0.85, 1.15);
-            let point = centre + out * radii * bulge;
-            let colour = shade(colour, 0.8 + 0.25 * band + 0.1 * random.signed());
-            parts.vertex(point, out, colour);
+            let point = centre + normal * radii * bulge;
+            let colour = shade(colour, 0.85 + 0.3 * up + 0.08 * random.signed());
+            parts.vertex(point, normal, colour);
         }
     }
+    let ring = |band: u32, step: u32| first + band * around + step % around;
     for step in 0..around {
-        let next = (step + 1) % around;
-        let (upper, lower) = (first, first + around);
-        parts.builder.triangle(top, upper + step, upper + next);
-        parts.builder.triangle(upper + step, lower + step, upper + next);
-        parts.builder.triangle(upper + next, lower + step, lower + next);
-        parts.builder.triangle(bottom, lower + next, lower + step);
+        parts
+            .builder
+            .triangle(top, ring(0, step), ring(0, step + 1));
+        for band in 0..2 {
+            // Each band is turned half a step from the one above.
+            parts
+                .builder
+                .triangle(ring(band, step), ring(band + 1, step), ring(band, step + 1));
+            parts.builder.triangle(
+                ring(band, step + 1),
+                ring(band + 1, step),
+                ring(band + 1, step + 1),
+            );
+        }
+        parts
+            .builder
+            .triangle(bottom, ring(2, step + 1), ring(2, step));
     }
 }
 
@@ -234,7 +261,10 @@ mod tests {
     fn the_same_seed_grows_the_same_trees_and_they_vary() {
         let forest = look("forest-clearing");
         let trees = forest.trees.expect("a forest has trees");
-        assert_eq!(mesh(&forest, &trees).count_vertices(), mesh(&forest, &trees).count_vertices());
+        assert_eq!(
+            mesh(&forest, &trees).count_vertices(),
+            mesh(&forest, &trees).count_vertices()
+        );
         let placed = place(&trees);
         assert_eq!(placed, place(&trees));
         let heights: Vec<f32> = placed.iter().map(|tree| tree.height).collect();
