@@ -181,7 +181,7 @@ pub fn hill_height(hills: &Hills, azimuth: f32) -> f32 {
         + 0.05 * (13.0 * azimuth + 3.1 * s).sin();
     // A treeline: pointed crowns, irregular.
     let crowns = {
-        let x = azimuth * 180.0 + 3.0 * (azimuth * 31.0 + s).sin();
+        let x = azimuth * 70.0 + 1.5 * (azimuth * 31.0 + s).sin();
         let point = 1.0 - (x.fract() - 0.5).abs() * 2.0;
         let size = 0.6 + 0.4 * (azimuth * 97.0 + 2.0 * s).sin().abs();
         point * point * size
@@ -248,7 +248,11 @@ mod tests {
             panic!("the forest stands on land")
         };
         let near = land_colour(&forest, &land, Vec3::new(0.0, 0.0, -3.0));
-        let far = land_colour(&forest, &land, Vec3::new(0.0, 0.0, -400.0));
+        let far = land_colour(
+            &forest,
+            &land,
+            Vec3::new(0.0, 0.0, -3.0 * forest.haze_distance),
+        );
         let to_horizon = |colour: Color| {
             let (a, b) = (colour.to_linear(), forest.sky.horizon.to_linear());
             (a.red - b.red).abs() + (a.green - b.green).abs() + (a.blue - b.blue).abs()

@@ -133,7 +133,7 @@ const FOREST_CLEARING: Look = Look {
     sky: Sky {
         zenith: srgb(112, 164, 208),
         horizon: srgb(214, 228, 216),
-        glow: srgb(250, 238, 200),
+        glow: srgb(206, 194, 150),
         glow_direction: (-0.6, 0.5),
         glow_spread: 0.45,
     },
@@ -400,8 +400,8 @@ const BEACH_DAWN: Look = Look {
     sky: Sky {
         zenith: srgb(104, 126, 170),
         horizon: srgb(244, 200, 170),
-        glow: srgb(255, 196, 140),
-        glow_direction: (-0.3, 0.06),
+        glow: srgb(240, 180, 130),
+        glow_direction: (-0.35, 0.06),
         glow_spread: 0.4,
     },
     disc: Some(Disc {
@@ -494,7 +494,7 @@ const MEADOW_AFTERNOON: Look = Look {
     sky: Sky {
         zenith: srgb(96, 150, 214),
         horizon: srgb(210, 226, 230),
-        glow: srgb(250, 236, 196),
+        glow: srgb(220, 206, 168),
         glow_direction: (0.9, 0.6),
         glow_spread: 0.5,
     },
