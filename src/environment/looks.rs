@@ -132,7 +132,7 @@ const DUSK_LAKE: Look = Look {
 const FOREST_CLEARING: Look = Look {
     sky: Sky {
         zenith: srgb(112, 164, 208),
-        horizon: srgb(214, 228, 216),
+        horizon: srgb(204, 220, 212),
         glow: srgb(206, 194, 150),
         glow_direction: (-0.6, 0.5),
         glow_spread: 0.45,
