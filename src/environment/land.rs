@@ -181,7 +181,7 @@ pub fn hill_height(hills: &Hills, azimuth: f32) -> f32 {
         + 0.05 * (13.0 * azimuth + 3.1 * s).sin();
     // A treeline: pointed crowns, irregular.
     let crowns = {
-        let x = azimuth * 70.0 + 1.5 * (azimuth * 31.0 + s).sin();
+        let x = azimuth * 45.0 + (azimuth * 31.0 + s).sin();
         let point = 1.0 - (x.fract() - 0.5).abs() * 2.0;
         let size = 0.6 + 0.4 * (azimuth * 97.0 + 2.0 * s).sin().abs();
         point * point * size
@@ -213,7 +213,7 @@ fn hill_colour(look: &Look, hills: &Hills, up: f32) -> Color {
 pub fn hills(look: &Look, hills: &Hills) -> Mesh {
     let (middle, reach) = hills.around;
     let share = (reach / std::f32::consts::PI).min(1.0);
-    let columns = ((if hills.jagged > 0.0 { 1440.0 } else { 256.0 }) * share).max(16.0) as u32;
+    let columns = ((if hills.jagged > 0.0 { 2880.0 } else { 256.0 }) * share).max(16.0) as u32;
     let mut builder = Builder::default();
     for column in 0..columns {
         let reach = reach.min(std::f32::consts::PI);
