@@ -98,7 +98,7 @@ impl Seeded {
     }
 
     /// The next number in 0..1.
-    pub fn next(&mut self) -> f32 {
+    pub fn unit(&mut self) -> f32 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 17;
         self.0 ^= self.0 << 5;
@@ -107,12 +107,12 @@ impl Seeded {
 
     /// The next number between `low` and `high`.
     pub fn between(&mut self, low: f32, high: f32) -> f32 {
-        low + (high - low) * self.next()
+        low + (high - low) * self.unit()
     }
 
     /// The next number in -1..1.
     pub fn signed(&mut self) -> f32 {
-        2.0 * self.next() - 1.0
+        2.0 * self.unit() - 1.0
     }
 }
 
@@ -177,9 +177,9 @@ mod tests {
     #[test]
     fn the_same_seed_gives_the_same_numbers_and_they_stay_in_range() {
         let (mut a, mut b, mut other) = (Seeded::new(7), Seeded::new(7), Seeded::new(8));
-        let first: Vec<f32> = (0..1000).map(|_| a.next()).collect();
-        let again: Vec<f32> = (0..1000).map(|_| b.next()).collect();
-        let different: Vec<f32> = (0..1000).map(|_| other.next()).collect();
+        let first: Vec<f32> = (0..1000).map(|_| a.unit()).collect();
+        let again: Vec<f32> = (0..1000).map(|_| b.unit()).collect();
+        let different: Vec<f32> = (0..1000).map(|_| other.unit()).collect();
         assert_eq!(first, again);
         assert_ne!(first, different);
         assert!(first.iter().all(|value| (0.0..1.0).contains(value)));

@@ -22,8 +22,8 @@ fn from_ahead(azimuth: f32) -> f32 {
 /// A place on the ground near the patient, denser close by: (azimuth, distance), or `None`
 /// when it falls in the water.
 fn spot(look: &Look, random: &mut Seeded, reach: f32) -> Option<(f32, f32)> {
-    let azimuth = TAU * random.next();
-    let distance = NEAREST + (reach - NEAREST) * random.next().powf(1.6);
+    let azimuth = TAU * random.unit();
+    let distance = NEAREST + (reach - NEAREST) * random.unit().powf(1.6);
     match look.ground {
         Ground::Water(water) if distance > shore_reach(&water, azimuth) - 0.6 => None,
         _ => Some((azimuth, distance)),
@@ -86,12 +86,12 @@ pub fn growth(look: &Look, cover: &Cover) -> Mesh {
             8.0 * random.signed(),
             random.between(0.85, 1.15),
         );
-        let phase = 0.15 * (centre.x + centre.z) + random.next();
+        let phase = 0.15 * (centre.x + centre.z) + random.unit();
         for _ in 0..5 {
             let foot = centre + Vec3::new(random.signed(), 0.0, random.signed()) * 0.07;
             let lean = Vec3::new(random.signed(), 0.0, random.signed()) * 0.3;
             let height = tall * random.between(0.6, 1.0);
-            let colours = (shade(hue, 0.7), mix(hue, tip, random.next()));
+            let colours = (shade(hue, 0.7), mix(hue, tip, random.unit()));
             blade(&mut builder, look, foot, lean, height, colours, phase);
         }
     }
@@ -103,7 +103,7 @@ pub fn growth(look: &Look, cover: &Cover) -> Mesh {
         let foot = foot.with_y(ground_height(look, foot));
         let height = cover.height * height_allowed(azimuth, distance) * random.between(0.5, 1.0);
         let lean = Vec3::new(random.signed(), 0.0, random.signed()) * 0.15;
-        let phase = 0.15 * (foot.x + foot.z) + random.next();
+        let phase = 0.15 * (foot.x + foot.z) + random.unit();
         let stem = shade(cover.grass, 0.9);
         blade(&mut builder, look, foot, lean, height, (stem, stem), phase);
         let colours = cover.flower_colours;

@@ -19,11 +19,11 @@ pub fn reeds(look: &Look, water: &Water, reeds: &Reeds) -> Mesh {
     let mut random = Seeded::new(91);
     for _ in 0..reeds.clumps {
         // Either side of the view ahead, thinning towards the back.
-        let side = if random.next() < 0.5 { -1.0 } else { 1.0 };
-        let azimuth = side * (OPEN_AHEAD + (PI * 0.55 - OPEN_AHEAD) * random.next().powf(1.3));
+        let side = if random.unit() < 0.5 { -1.0 } else { 1.0 };
+        let azimuth = side * (OPEN_AHEAD + (PI * 0.55 - OPEN_AHEAD) * random.unit().powf(1.3));
         let distance = shore_reach(water, azimuth) + random.between(-0.8, 0.4);
         let centre = direction(azimuth, 0.0) * distance;
-        let phase = 0.2 * (centre.x + centre.z) + random.next();
+        let phase = 0.2 * (centre.x + centre.z) + random.unit();
         for _ in 0..9 {
             let foot = centre + Vec3::new(random.signed(), 0.0, random.signed()) * 0.3;
             let foot = foot.with_y(ground_height(look, foot).max(WATER_LEVEL));
@@ -49,7 +49,7 @@ pub fn reeds(look: &Look, water: &Water, reeds: &Reeds) -> Mesh {
             let tip = hazed(look, vary(colour, -10.0, 1.3), distance);
             let c = builder.moving_vertex(top, tip, motion(1.0));
             builder.triangle(a, b, c);
-            if random.next() < 0.14 {
+            if random.unit() < 0.14 {
                 // A seed head a little below the tip.
                 let head = hazed(look, Color::srgb(0.24, 0.17, 0.12), distance);
                 let low = foot + (Vec3::Y + lean) * height * 0.76;

@@ -124,18 +124,18 @@ pub fn stars(look: &Look, stars: &Stars) -> Mesh {
     let total = stars.count + stars.bright;
     let mut placed = 0;
     while placed < total {
-        let azimuth = TAU * random.next();
-        let elevation = (0.06 + 0.94 * random.next()).asin();
+        let azimuth = TAU * random.unit();
+        let elevation = (0.06 + 0.94 * random.unit()).asin();
         let towards = direction(azimuth, elevation);
         // Along the band, every star is kept; elsewhere a share of them.
         let keep = match look.milky_way {
             Some(band) => 0.35 + 0.65 * milky_way_amount(&band, towards).min(1.0),
             None => 1.0,
         };
-        let chance = random.next();
-        let brightness = random.next();
-        let size_jitter = random.next();
-        let phase = TAU * random.next();
+        let chance = random.unit();
+        let brightness = random.unit();
+        let size_jitter = random.unit();
+        let phase = TAU * random.unit();
         if chance > keep {
             continue;
         }

@@ -35,14 +35,14 @@ pub fn place(trees: &Trees) -> Vec<Tree> {
         .map(|index| {
             let azimuth = (index as f32 * 2.399_963 + 0.3 * random.signed()).rem_euclid(TAU);
             let (near, far) = trees.distance;
-            let mut distance = near + (far - near) * random.next().sqrt();
+            let mut distance = near + (far - near) * random.unit().sqrt();
             // Straight ahead the clearing opens out: trees stand farther back.
             let ahead = (azimuth + std::f32::consts::PI).rem_euclid(TAU) - std::f32::consts::PI;
             if ahead.abs() < trees.open_ahead {
                 distance += 0.6 * far;
             }
             let height = random.between(trees.height.0, trees.height.1);
-            let fir = random.next() < trees.firs;
+            let fir = random.unit() < trees.firs;
             let lean = Vec2::new(random.signed(), random.signed()) * 0.05;
             let crown = vary(
                 trees.crown,
@@ -105,7 +105,7 @@ fn add_tree(builder: &mut Builder, look: &Look, trees: &Trees, tree: &Tree) {
         look,
         tree,
         // A breeze crosses the clearing: neighbours sway nearly together.
-        phase: 0.05 * (tree.foot.x + tree.foot.z) + 0.6 * random.next(),
+        phase: 0.05 * (tree.foot.x + tree.foot.z) + 0.6 * random.unit(),
         sun: direction(sun_azimuth, sun_elevation),
     };
     let height = tree.height;
@@ -161,7 +161,7 @@ fn add_fir_crown(parts: &mut TreeBuilder, random: &mut Seeded) {
             let out = Vec3::new(around.cos(), 0.0, around.sin());
             let reach = radius * random.between(0.75, 1.15);
             let droop = random.between(-0.1, 0.08) * tier_height;
-            let colour = mix(shade(crown, 0.75), crown, random.next());
+            let colour = mix(shade(crown, 0.75), crown, random.unit());
             parts.vertex(
                 out * reach + Vec3::Y * (base + droop),
                 out + Vec3::Y * 0.3,
