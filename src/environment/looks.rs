@@ -320,7 +320,7 @@ const SAFE_PLACE: Look = Look {
     sky: Sky {
         zenith: srgb(150, 128, 134),
         horizon: srgb(212, 184, 164),
-        glow: srgb(200, 170, 140),
+        glow: srgb(186, 156, 128),
         glow_direction: (0.0, 0.15),
         glow_spread: 0.7,
     },
@@ -400,8 +400,8 @@ const BEACH_DAWN: Look = Look {
     sky: Sky {
         zenith: srgb(104, 126, 170),
         horizon: srgb(244, 200, 170),
-        glow: srgb(240, 180, 130),
-        glow_direction: (-0.35, 0.06),
+        glow: srgb(226, 164, 118),
+        glow_direction: (-0.6, 0.06),
         glow_spread: 0.4,
     },
     disc: Some(Disc {
