@@ -19,19 +19,27 @@ pub const SAFE_PLACE: &str = "safe-place";
 pub const ENVIRONMENTS: &[Preset] = &[
     Preset {
         id: "dusk-lake",
-        summary: "still lake at dusk, warm horizon, low hills",
+        summary: "a reedy shore on a still lake at dusk, the sun low over layered hills",
     },
     Preset {
         id: "forest-clearing",
-        summary: "mossy clearing among soft green trees, morning light",
+        summary: "a mossy clearing ringed by firs and broadleaf trees, a light breeze, morning sun",
     },
     Preset {
         id: "night-sky",
-        summary: "open meadow under a deep blue sky with faint stars",
+        summary: "dark meadow under stars and the Milky Way, a haloed moon, a few slow twinkles",
     },
     Preset {
         id: SAFE_PLACE,
-        summary: "the safe scene used by Calm: soft warm dome, even light, nothing moving fast",
+        summary: "the safe scene used by Calm: warm soft plain, low dunes, smooth stones, almost still",
+    },
+    Preset {
+        id: "beach-dawn",
+        summary: "a sandy beach at dawn, slow waves washing foam up the shore, warm low sun",
+    },
+    Preset {
+        id: "meadow-afternoon",
+        summary: "tall grass and wildflowers in afternoon light, trees scattered far off",
     },
 ];
 

@@ -7,8 +7,8 @@ use std::f32::consts::TAU;
 
 use bevy::prelude::*;
 
-use super::looks::Ambient;
-use super::meshes::direction;
+use super::builder::direction;
+use super::elements::Ambient;
 use crate::AppSystems;
 use crate::viewpoint::EYE_HEIGHT;
 use crate::visuals::Unlit;
@@ -217,7 +217,7 @@ mod tests {
     fn every_light_moves_slowly_and_smoothly() {
         for preset in catalog::ENVIRONMENTS {
             let look = look(preset.id);
-            let lights = ambient_lights(&look.ambient, look.glow_direction.0);
+            let lights = ambient_lights(&look.ambient, look.sky.glow_direction.0);
             assert!(!lights.is_empty(), "{} is still", preset.id);
             for (drift, _, _) in &lights {
                 let frame = 1.0 / 90.0;
