@@ -32,6 +32,32 @@ pub struct Settings {
     pub brightness_ceiling: f32,
     /// Sound levels and the master cap.
     pub audio: AudioSettings,
+    /// The therapist's remote control: whether it is on at start, and where it listens.
+    pub remote: RemoteSettings,
+}
+
+/// The remote control served to a paired phone or tablet over HTTPS on the clinic's network.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RemoteSettings {
+    /// Turn the remote on when Stillpoint starts (off by default: the therapist turns it on
+    /// in the panel's Remote… window).
+    pub on_at_start: bool,
+    /// The address it listens on: `0.0.0.0` for every network of this computer, or one of
+    /// its addresses (e.g. the clinic Wi-Fi's) to listen on that network alone.
+    pub address: std::net::IpAddr,
+    /// The port (HTTPS only). Open it in the computer's firewall for the clinic's network.
+    pub port: u16,
+}
+
+impl Default for RemoteSettings {
+    fn default() -> Self {
+        Self {
+            on_at_start: false,
+            address: std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
+            port: 8443,
+        }
+    }
 }
 
 /// The clinic's sound levels, each 0..1: where the therapist's sliders start, and the
@@ -83,6 +109,7 @@ impl Default for Settings {
             data_folder: None,
             brightness_ceiling: crate::limits::DEFAULT_BRIGHTNESS_CEILING,
             audio: AudioSettings::default(),
+            remote: RemoteSettings::default(),
         }
     }
 }
@@ -168,6 +195,12 @@ impl Settings {
     /// bundled ones, and editable without administrator rights when Stillpoint is installed.
     pub fn clinic_sessions_folder(&self) -> PathBuf {
         self.data_root().join("sessions")
+    }
+
+    /// The remote control's own files (its certificate and the paired devices):
+    /// `<data folder>/remote`.
+    pub fn remote_folder(&self) -> PathBuf {
+        self.data_root().join("remote")
     }
 
     /// The folder reports are written to by default: `<data folder>/reports`.

@@ -13,6 +13,7 @@ mod painting;
 pub mod progress;
 pub mod questionnaire;
 mod recorder;
+mod remote;
 mod session;
 mod sound;
 mod start;
@@ -40,6 +41,7 @@ pub fn plugin(visible: bool) -> impl Fn(&mut App) {
             intent::plugin,
             live::plugin,
             voice::plugin,
+            remote::plugin,
         ))
         .insert_resource(EguiGlobalSettings {
             auto_create_primary_context: false,
