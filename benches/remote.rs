@@ -37,10 +37,7 @@ fn main() {
     let tokens: Vec<String> = (0..PHONES)
         .map(|_| {
             let code = app.code();
-            let token = rt
-                .block_on(app.pair(&code))
-                .1
-                .expect("each phone pairs");
+            let token = rt.block_on(app.pair(&code)).1.expect("each phone pairs");
             app.command(RemoteCommand::NewCode);
             let before = code.clone();
             let began = Instant::now();
@@ -77,7 +74,10 @@ fn main() {
                 if app.runtime().state() != before {
                     break;
                 }
-                assert!(sent.elapsed() < Duration::from_secs(5), "the action arrives");
+                assert!(
+                    sent.elapsed() < Duration::from_secs(5),
+                    "the action arrives"
+                );
             }
             latencies.push(sent.elapsed());
             // Let the state reach the phone before the next press.
@@ -116,7 +116,10 @@ fn main() {
             runtime().block_on(async move {
                 let mut sockets = Vec::new();
                 for token in &tokens {
-                    let client = remote::Client { port, fingerprint: fingerprint.clone() };
+                    let client = remote::Client {
+                        port,
+                        fingerprint: fingerprint.clone(),
+                    };
                     sockets.push(client.live(Some(token), &origin).await.expect("connected"));
                     connected.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 }

@@ -281,7 +281,10 @@ fn a_phone_pairs_with_the_code_and_its_calm_is_recorded_as_from_the_remote() {
         .into_iter()
         .find(|line| line["event"] == "calm_on")
         .expect("Calm is in the record");
-    assert_eq!(calm["from"], "remote", "the record says Calm came from the remote");
+    assert_eq!(
+        calm["from"], "remote",
+        "the record says Calm came from the remote"
+    );
     assert_eq!(app.remote().pairing().devices.len(), 1);
 }
 

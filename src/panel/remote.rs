@@ -176,11 +176,14 @@ fn pairing_code(ui: &mut egui::Ui, remote: &Remote, asked: &mut Vec<RemoteComman
             ui.horizontal(|ui| {
                 ui.label("Pairing code");
                 ui.label(
-                    egui::RichText::new(format!("{} {}", &code[..3], &code[3..]))
-                        .monospace()
-                        .size(28.0)
-                        .strong()
-                        .color(GOOD),
+                    egui::RichText::new(match code.split_at_checked(3) {
+                        Some((first, last)) => format!("{first} {last}"),
+                        None => code.clone(),
+                    })
+                    .monospace()
+                    .size(28.0)
+                    .strong()
+                    .color(GOOD),
                 );
             });
             ui.small(format!(

@@ -259,11 +259,20 @@ impl RequestContext<'_> {
             patient: patient.to_owned(),
             record: None,
         };
-        let ready = self.prepared.0.as_ref().map(|script| script.session.id.as_str());
+        let ready = self
+            .prepared
+            .0
+            .as_ref()
+            .map(|script| script.session.id.as_str());
         if ready == Some(session) {
             return Some(start);
         }
-        let Some(choice) = self.facts.sessions.iter().find(|choice| choice.id == session) else {
+        let Some(choice) = self
+            .facts
+            .sessions
+            .iter()
+            .find(|choice| choice.id == session)
+        else {
             return ignored("start: no such session in the library");
         };
         let path = choice.path.clone();
@@ -274,7 +283,12 @@ impl RequestContext<'_> {
         if self.runtime.is_under_way() {
             return ignored("resume: a session is under way");
         }
-        let Some(offer) = self.facts.unfinished.iter().find(|offer| offer.key == record) else {
+        let Some(offer) = self
+            .facts
+            .unfinished
+            .iter()
+            .find(|offer| offer.key == record)
+        else {
             return ignored("resume: the panel does not offer that record");
         };
         let (path, script) = (offer.record.clone(), offer.script.clone());
@@ -360,10 +374,13 @@ impl SnapshotSources<'_> {
                 title: script.session.title.clone(),
                 step: runtime.step_index() + 1,
                 steps: script.session.steps.len(),
-                step_kind: runtime.step().map(|step| step.kind().to_owned()).unwrap_or_default(),
-                step_percent: runtime
-                    .view()
-                    .map_or(0, |view| (view.progress.clamp(0.0, 1.0) * 100.0).round() as u32),
+                step_kind: runtime
+                    .step()
+                    .map(|step| step.kind().to_owned())
+                    .unwrap_or_default(),
+                step_percent: runtime.view().map_or(0, |view| {
+                    (view.progress.clamp(0.0, 1.0) * 100.0).round() as u32
+                }),
                 remaining_secs: runtime.remaining_secs().max(0.0).round() as u64,
             });
         let (sound, sound_playing) = match self.audio.as_deref() {

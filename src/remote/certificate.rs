@@ -2,7 +2,6 @@
 //! the remote's folder readable by this user alone, and reused; its SHA-256 fingerprint is
 //! what the therapist compares with the one the browser shows.
 
-use std::io::Write;
 use std::net::IpAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -44,8 +43,7 @@ pub fn load_or_make(folder: &Path, addresses: &[IpAddr]) -> Result<Certificate, 
     let key = PrivateKeyDer::from_pem_slice(&key_pem)
         .map_err(|error| format!("{} is not a private key: {error}", key_path.display()))?;
     let fingerprint = fingerprint(&cert);
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = ServerConfig::builder_with_provider(provider)
+    let mut config = ServerConfig::builder_with_provider(tls_provider())
         .with_safe_default_protocol_versions()
         .map_err(|error| format!("TLS cannot be set up: {error}"))?
         .with_no_client_auth()
@@ -64,6 +62,16 @@ pub fn load_or_make(folder: &Path, addresses: &[IpAddr]) -> Result<Certificate, 
         config: Arc::new(config),
         fingerprint,
     })
+}
+
+/// The TLS cryptography: rustls on *ring*.
+#[expect(
+    deprecated,
+    reason = "ring is chosen over aws-lc, which needs cmake and clang to build; its lack of \
+              post-quantum key exchange is acceptable on a clinic's own network"
+)]
+pub fn tls_provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
 }
 
 /// The SHA-256 fingerprint of a certificate, as browsers show it: `AB:CD:…`.

@@ -101,7 +101,10 @@ impl Pairing {
     pub fn open(file: &Path) -> Result<Self, String> {
         let devices = match std::fs::read(file) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|error| {
-                format!("the paired devices in {} cannot be read: {error}", file.display())
+                format!(
+                    "the paired devices in {} cannot be read: {error}",
+                    file.display()
+                )
             })?,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(error) => {
@@ -185,7 +188,13 @@ impl Pairing {
             .map_err(|_| Refusal::NotSaved("the system gave no random numbers".to_owned()))?;
         let token = hex(&bytes);
         let device = Device {
-            id: self.devices.iter().map(|device| device.id).max().unwrap_or(0) + 1,
+            id: self
+                .devices
+                .iter()
+                .map(|device| device.id)
+                .max()
+                .unwrap_or(0)
+                + 1,
             name: device_name(name),
             token_sha256: token_hash(&token),
             paired_at: wall_clock.to_owned(),
@@ -335,7 +344,9 @@ mod tests {
             Err(Refusal::NoCode)
         );
         let code = pairing.new_code(now).expect("a code");
-        let (device, token) = pairing.pair(&code, "\u{7}Tablet ", now, "t").expect("pairs");
+        let (device, token) = pairing
+            .pair(&code, "\u{7}Tablet ", now, "t")
+            .expect("pairs");
         assert_eq!(device.name, "Tablet");
         assert!(pairing.forget(device.id).expect("saved").is_some());
         assert!(pairing.device_of(&token, "t").is_none());

@@ -121,7 +121,10 @@ async fn pair(
         return refuse(StatusCode::FORBIDDEN, "This page cannot pair here.");
     }
     let Ok(request) = serde_json::from_str::<PairRequest>(&body) else {
-        return refuse(StatusCode::BAD_REQUEST, "The pairing request was not understood.");
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "The pairing request was not understood.",
+        );
     };
     let paired = shared.pairing().pair(
         &request.code,
@@ -178,7 +181,9 @@ async fn pair(
             };
             // Each wrong code is its own line: the lock's count should be readable.
             if matches!(refusal, Refusal::Wrong { .. }) {
-                shared.log().write(&format!("refused {}: {what}", from.ip()));
+                shared
+                    .log()
+                    .write(&format!("refused {}: {what}", from.ip()));
             } else {
                 shared.log().refusal(from.ip(), kind, &what);
             }
@@ -195,9 +200,11 @@ async fn paired(
     match device_hash(&shared, &headers) {
         Some(_) => StatusCode::NO_CONTENT.into_response(),
         None => {
-            shared
-                .log()
-                .refusal(from.ip(), "token", "a request without a paired device's token");
+            shared.log().refusal(
+                from.ip(),
+                "token",
+                "a request without a paired device's token",
+            );
             refuse(StatusCode::UNAUTHORIZED, "This device is not paired.")
         }
     }
@@ -248,13 +255,21 @@ async fn live_connection(mut socket: WebSocket, shared: Arc<Shared>, hash: Strin
     let mut snapshot = shared.snapshot.clone();
     let mut forgotten = shared.forgotten.subscribe();
     let first = snapshot.borrow_and_update().clone();
-    if socket.send(Message::Text(first.as_ref().into())).await.is_err() {
+    if socket
+        .send(Message::Text(first.as_ref().into()))
+        .await
+        .is_err()
+    {
         return;
     }
     loop {
         tokio::select! {
             changed = snapshot.changed() => {
-                if changed.is_err() || !shared.pairing().is_paired(&hash) {
+                if changed.is_err() {
+                    // The remote is turning off.
+                    return;
+                }
+                if !shared.pairing().is_paired(&hash) {
                     break;
                 }
                 let text = snapshot.borrow_and_update().clone();
@@ -277,7 +292,7 @@ async fn live_connection(mut socket: WebSocket, shared: Arc<Shared>, hash: Strin
                     if !shared.pairing().is_paired(&hash) {
                         break;
                     }
-                    match serde_json::from_str::<RemoteRequest>(&text) {
+                    match serde_json::from_str::<RemoteRequest>(text.as_str()) {
                         Ok(request) => {
                             let _ = shared.to_app.send(super::protocol::FromServer::Request(request));
                         }
@@ -324,11 +339,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 fn refuse(status: StatusCode, words: &str) -> Response {
-    let mut response = (
-        status,
-        serde_json::json!({ "error": words }).to_string(),
-    )
-        .into_response();
+    let mut response = (status, serde_json::json!({ "error": words }).to_string()).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),

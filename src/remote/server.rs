@@ -131,15 +131,14 @@ async fn listen(
         .map_err(|error| format!("cannot make {}: {error}", setup.folder.display()))?;
     let certificate = certificate::load_or_make(&setup.folder, &[shown])?;
     let pairing = Pairing::open(&setup.folder.join(DEVICES_FILE))?;
-    let listener = TcpListener::bind(SocketAddr::new(setup.address, setup.port)).map_err(
-        |error| {
+    let listener =
+        TcpListener::bind(SocketAddr::new(setup.address, setup.port)).map_err(|error| {
             format!(
                 "the remote cannot listen on {}:{} ({error}); choose another port in the \
                  settings (remote: port)",
                 setup.address, setup.port
             )
-        },
-    )?;
+        })?;
     listener
         .set_nonblocking(true)
         .map_err(|error| format!("the remote cannot listen: {error}"))?;
@@ -155,10 +154,11 @@ async fn listen(
         to_app: to_app.clone(),
     });
     let handle = Handle::new();
-    let server = axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(certificate.config))
-        .map_err(|error| format!("the remote cannot listen: {error}"))?
-        .handle(handle.clone())
-        .serve(router(shared.clone()).into_make_service_with_connect_info::<SocketAddr>());
+    let server =
+        axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(certificate.config))
+            .map_err(|error| format!("the remote cannot listen: {error}"))?
+            .handle(handle.clone())
+            .serve(router(shared.clone()).into_make_service_with_connect_info::<SocketAddr>());
     let url = format!("https://{}/", SocketAddr::new(shown, bound.port()));
     shared.log().write(&format!(
         "turned on at {url} (listening on {bound}; certificate SHA-256 {})",
@@ -177,7 +177,9 @@ async fn listen(
                 ToServer::NewCode => {
                     let made = commanded.pairing().new_code(Instant::now());
                     if let Err(problem) = made {
-                        commanded.log().write(&format!("no pairing code: {problem}"));
+                        commanded
+                            .log()
+                            .write(&format!("no pairing code: {problem}"));
                     }
                     commanded.publish_pairing();
                 }

@@ -173,7 +173,6 @@ impl RemoteApp {
             .map(|line| serde_json::from_str(line).expect("a JSON line"))
             .collect()
     }
-
 }
 
 impl Client {
@@ -243,7 +242,9 @@ impl Client {
         if let Some(token) = token {
             headers.insert(
                 "Cookie",
-                format!("stillpoint_remote={token}").parse().expect("a header"),
+                format!("stillpoint_remote={token}")
+                    .parse()
+                    .expect("a header"),
             );
         }
         tokio_tungstenite::client_async(request, stream)
@@ -252,7 +253,7 @@ impl Client {
     }
 
     async fn tls(&self) -> std::io::Result<TlsStream<TcpStream>> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let provider = stillpoint::remote::certificate::tls_provider();
         let config = rustls::ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
             .map_err(std::io::Error::other)?
@@ -264,7 +265,9 @@ impl Client {
             .with_no_client_auth();
         let tcp = TcpStream::connect(("127.0.0.1", self.port)).await?;
         let name = ServerName::IpAddress(Ipv4Addr::LOCALHOST.into());
-        TlsConnector::from(Arc::new(config)).connect(name, tcp).await
+        TlsConnector::from(Arc::new(config))
+            .connect(name, tcp)
+            .await
     }
 }
 
@@ -325,7 +328,9 @@ impl ServerCertVerifier for Pinned {
         if stillpoint::remote::certificate::fingerprint(end_entity) == self.fingerprint {
             Ok(ServerCertVerified::assertion())
         } else {
-            Err(rustls::Error::General("not the remote's certificate".into()))
+            Err(rustls::Error::General(
+                "not the remote's certificate".into(),
+            ))
         }
     }
 
