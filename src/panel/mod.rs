@@ -65,7 +65,11 @@ pub fn plugin(visible: bool) -> impl Fn(&mut App) {
             Update,
             title_window_after_session.in_set(AppSystems::Present),
         )
-        .add_systems(EguiPrimaryContextPass, layout::draw_panel);
+        .add_systems(EguiPrimaryContextPass, layout::draw_panel)
+        .add_systems(
+            EguiPrimaryContextPass,
+            remote::draw_window.after(layout::draw_panel),
+        );
     }
 }
 

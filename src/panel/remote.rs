@@ -20,15 +20,12 @@ use crate::script::duration::format_length;
 /// The Remote window's egui id; the bar's button opens it through egui's memory.
 const WINDOW_OPEN: &str = "remote-window-open";
 
-/// The window, and what the remote learns from the panel.
+/// What the remote learns from the panel; the window ([`draw_window`]) is drawn after the
+/// panel, as `mod.rs` orders it.
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<QrPicture>()
         .add_message::<RemoteCommand>()
-        .add_systems(Update, share_with_remote.in_set(AppSystems::Present))
-        .add_systems(
-            bevy_egui::EguiPrimaryContextPass,
-            draw_window.after(super::layout::draw_panel),
-        );
+        .add_systems(Update, share_with_remote.in_set(AppSystems::Present));
 }
 
 /// The bar's "Remote…" button: opens the Remote window.
@@ -45,9 +42,10 @@ pub(super) fn remote_button(ui: &mut egui::Ui) {
 
 /// The QR code of the remote's address, drawn once per address.
 #[derive(Resource, Default)]
-struct QrPicture(Option<(String, egui::TextureHandle)>);
+pub(super) struct QrPicture(Option<(String, egui::TextureHandle)>);
 
-fn draw_window(
+/// Draws the Remote window while it is open and the panel shows.
+pub(super) fn draw_window(
     mut contexts: EguiContexts,
     panel: Res<PanelState>,
     remote: Option<Res<Remote>>,
