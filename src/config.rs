@@ -328,6 +328,27 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_settings_are_the_defaults_with_the_remote_off() {
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join(SETTINGS_FILE);
+        let settings = Settings::load(&shipped).expect("the shipped settings load");
+        assert_eq!(settings.remote, RemoteSettings::default());
+        assert!(!settings.remote.on_at_start);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("stillpoint.ron");
+        std::fs::write(
+            &path,
+            "(remote: (on_at_start: true, address: \"192.168.1.20\", port: 9443))",
+        )
+        .expect("write");
+        let remote = Settings::load(&path).expect("loads").remote;
+        assert!(remote.on_at_start);
+        assert_eq!(
+            (remote.address.to_string(), remote.port),
+            ("192.168.1.20".into(), 9443)
+        );
+    }
+
+    #[test]
     fn unknown_settings_are_errors_with_a_location() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("stillpoint.ron");
