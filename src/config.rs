@@ -35,6 +35,32 @@ pub struct Settings {
     /// The size of the panel's words, until a therapist picks another in the panel (kept in
     /// the data folder's [`PANEL_PREFERENCES_FILE`]).
     pub panel_text_size: TextSize,
+    /// The therapist's remote control: whether it is on at start, and where it listens.
+    pub remote: RemoteSettings,
+}
+
+/// The remote control served to a paired phone or tablet over HTTPS on the clinic's network.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RemoteSettings {
+    /// Turn the remote on when Stillpoint starts (off by default: the therapist turns it on
+    /// in the panel's Remote… window).
+    pub on_at_start: bool,
+    /// The address it listens on: `0.0.0.0` for every network of this computer, or one of
+    /// its addresses (e.g. the clinic Wi-Fi's) to listen on that network alone.
+    pub address: std::net::IpAddr,
+    /// The port (HTTPS only). Open it in the computer's firewall for the clinic's network.
+    pub port: u16,
+}
+
+impl Default for RemoteSettings {
+    fn default() -> Self {
+        Self {
+            on_at_start: false,
+            address: std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
+            port: 8443,
+        }
+    }
 }
 
 /// The size of the panel's words.
@@ -178,6 +204,7 @@ impl Default for Settings {
             brightness_ceiling: crate::limits::DEFAULT_BRIGHTNESS_CEILING,
             audio: AudioSettings::default(),
             panel_text_size: TextSize::default(),
+            remote: RemoteSettings::default(),
         }
     }
 }

@@ -128,6 +128,7 @@ pub fn desktop_app(launch: Launch) -> App {
         crate::audio::voice_note::plugin,
         crate::panel::plugin(launch.panel),
         crate::paint::plugin,
+        crate::remote::plugin,
     ))
     .insert_resource(Volumes::starting(&launch.settings.audio))
     .insert_resource(crate::comfort::dimming(launch.settings.brightness_ceiling))

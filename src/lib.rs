@@ -30,6 +30,7 @@ pub mod pointing;
 pub mod posture;
 pub mod private;
 pub mod probe;
+pub mod remote;
 pub mod report;
 pub mod requests;
 pub mod script;

@@ -52,6 +52,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "panel",
             "pointing",
             "posture",
+            "remote",
             "requests",
             "viewpoint",
             "visuals",

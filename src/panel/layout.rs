@@ -177,6 +177,7 @@ fn panel_contents(
         ui.heading("Stillpoint");
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.label(state_chip(runtime.state()));
+            super::remote::remote_button(ui);
         });
     });
     ui.horizontal(|ui| {

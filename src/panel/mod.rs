@@ -19,6 +19,7 @@ pub mod practice;
 pub mod progress;
 pub mod questionnaire;
 mod recorder;
+mod remote;
 mod session;
 mod sound;
 mod start;
@@ -51,6 +52,7 @@ pub fn plugin(visible: bool) -> impl Fn(&mut App) {
             practice::plugin,
             dosing::plugin,
             text_size::plugin,
+            remote::plugin,
         ))
         .insert_resource(EguiGlobalSettings {
             auto_create_primary_context: false,
@@ -77,7 +79,11 @@ pub fn plugin(visible: bool) -> impl Fn(&mut App) {
         .add_systems(EguiPrimaryContextPass, layout::draw_panel)
         .add_systems(
             EguiPrimaryContextPass,
-            patients_view::draw_window.after(layout::draw_panel),
+            (
+                patients_view::draw_window,
+                remote::draw_window,
+            )
+                .after(layout::draw_panel),
         );
     }
 }

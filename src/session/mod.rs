@@ -58,6 +58,8 @@ fn apply_actions(
         runtime.use_instruments(instruments.clone());
     }
     for action in actions.read() {
+        let (action, source) = action.with_source();
+        runtime.set_source(source);
         match action {
             SessionAction::DeskQuestionnaire {
                 patient,
@@ -151,11 +153,13 @@ fn apply_actions(
             }
             other => runtime.apply(other, &mut volumes),
         }
+        runtime.set_source(None);
         alerts.raise(runtime.take_raised_alerts());
         for writer in runtime.take_unsaved_records() {
             unsaved.keep(writer);
         }
     }
+    runtime.set_source(None);
 }
 
 /// Takes a questionnaire entered at the desk: scores it, shows its safety alerts at once

@@ -5,7 +5,18 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use super::record::{EndReason, Event, EventKind, ReadRecord};
+use serde::Serialize;
+
+use super::record::{ActionSource, EndReason, Event, EventKind, ReadRecord};
+
+/// One line as written: the event, and where its action came from when that is named.
+#[derive(Serialize)]
+struct SourcedLine<'a> {
+    #[serde(flatten)]
+    event: &'a Event,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<ActionSource>,
+}
 
 /// A record file, appended to one flushed line at a time. A line that cannot be written
 /// (the disk is full, the folder read-only or gone) is kept in memory and written, in
@@ -84,7 +95,21 @@ impl RecordWriter {
     /// Writes one event as one line, after any earlier lines that could not be written,
     /// and makes sure they are on the disk. On failure the line is kept for the next time.
     pub fn append(&mut self, event: &Event) -> io::Result<String> {
-        let line = serde_json::to_string(event).map_err(io::Error::other)?;
+        self.append_from(event, None)
+    }
+
+    /// Writes one event as [`RecordWriter::append`] does, noting where the action that
+    /// caused it came from (`"from": "remote"`) when `source` names one.
+    pub fn append_from(
+        &mut self,
+        event: &Event,
+        source: Option<ActionSource>,
+    ) -> io::Result<String> {
+        let line = serde_json::to_string(&SourcedLine {
+            event,
+            from: source,
+        })
+        .map_err(io::Error::other)?;
         self.unwritten.push(format!("{line}\n"));
         self.flush()?;
         Ok(line)

@@ -37,6 +37,16 @@ pub enum EndReason {
     Abandoned,
 }
 
+/// Where the action that wrote a line came from, when the record names it: a line written
+/// for an action sent from the therapist's remote carries `"from": "remote"`. Lines without
+/// it came from the desk (panel, keyboard), the headset, or the session itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionSource {
+    /// The therapist's phone or tablet, paired with the remote control.
+    Remote,
+}
+
 /// A mixer bus the therapist can set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

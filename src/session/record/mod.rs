@@ -10,7 +10,7 @@ use crate::instruments::SafetyAlert;
 
 mod events;
 
-pub use events::{AnsweredVia, Bus, EndReason, Event, EventKind, StepEnd};
+pub use events::{ActionSource, AnsweredVia, Bus, EndReason, Event, EventKind, StepEnd};
 
 /// A record read back: every complete line that parses, and what could not be read.
 #[derive(Clone, Debug, Default, PartialEq)]

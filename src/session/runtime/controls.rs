@@ -15,6 +15,12 @@ impl SessionRuntime {
     /// Applies one action; actions that make no sense now are ignored with a log line.
     pub fn apply(&mut self, action: &SessionAction, volumes: &mut Volumes) {
         use SessionState::*;
+        if let (inner, Some(source)) = action.with_source() {
+            let before = self.source.replace(source);
+            self.apply(inner, volumes);
+            self.source = before;
+            return;
+        }
         let ignored = |why: &str| info!("ignored {}: {why}", action.without_answers());
         match (action, self.state) {
             (

@@ -20,7 +20,7 @@ pub use voice_notes::{NEEDS_A_MICROPHONE, NoteRecording};
 
 use super::painting::PaintStep;
 use super::questionnaire::{PendingAlert, new_administration};
-use super::record::{EndReason, EventKind, ReadRecord, StepEnd};
+use super::record::{ActionSource, EndReason, EventKind, ReadRecord, StepEnd};
 use super::voice_note::{EarlierNote, SavedNote};
 use super::writer::RecordWriter;
 use crate::clock::wall_clock;
@@ -74,6 +74,8 @@ pub struct SessionRuntime {
     note_notice: Option<String>,
     /// The earlier notes the replay step showing plays, newest first.
     replay: Vec<EarlierNote>,
+    /// Where the action being applied came from, noted on the lines it writes.
+    source: Option<ActionSource>,
 }
 
 impl SessionRuntime {
@@ -143,6 +145,12 @@ impl SessionRuntime {
                 .skip(self.step + 1)
                 .map(Step::expected_secs)
                 .sum::<f64>()
+    }
+
+    /// Notes where the actions applied from now on came from, on every line they write
+    /// (`None` once they are applied).
+    pub fn set_source(&mut self, source: Option<ActionSource>) {
+        self.source = source;
     }
 
     /// The patient's code for this session.
@@ -309,6 +317,7 @@ impl SessionRuntime {
             patient: patient.to_owned(),
             exports: std::mem::take(&mut self.exports),
             posture: script.session.posture,
+            source: self.source,
             instruments: std::mem::take(&mut self.instruments),
             ..Self::default()
         };
@@ -397,6 +406,7 @@ impl SessionRuntime {
         *self = Self {
             exports,
             posture,
+            source: self.source,
             instruments: std::mem::take(&mut self.instruments),
             ..Self::default()
         };

@@ -97,7 +97,7 @@ impl SessionRuntime {
         let Some(record) = &mut self.record else {
             return;
         };
-        match record.append(&event) {
+        match record.append_from(&event, self.source) {
             Ok(_) => {
                 if self.record_problem.take().is_some() {
                     info!(

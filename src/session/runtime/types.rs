@@ -8,7 +8,7 @@ use bevy::prelude::*;
 use crate::artwork::PaintAction;
 use crate::config::AudioSettings;
 use crate::script::Posture;
-use crate::session::record::Bus;
+use crate::session::record::{ActionSource, Bus};
 use crate::voice::wav::MonoSound;
 
 /// Where records are written: `<folder>/<patient>/<session>-<time>.jsonl`.
@@ -113,6 +113,9 @@ pub enum SessionAction {
     /// The headset's runtime is back: recorded; the session stays as it is until the
     /// therapist resumes it.
     HeadsetBack,
+    /// An action the therapist sent from the remote (a paired phone or tablet): applied as
+    /// the action inside it is, and every record line it writes says `"from": "remote"`.
+    FromRemote(Box<SessionAction>),
 }
 
 /// A volume from an action, made safe: 0..1, and 1 (the clinic's level) for nonsense.
@@ -124,7 +127,17 @@ impl SessionAction {
             Self::Answer(_) => "Answer".to_owned(),
             Self::DeskQuestionnaire { .. } => "DeskQuestionnaire".to_owned(),
             Self::VoiceNoteTaken(_) => "VoiceNoteTaken".to_owned(),
+            Self::FromRemote(action) => format!("{} (from the remote)", action.without_answers()),
             other => format!("{other:?}"),
+        }
+    }
+
+    /// The action to apply and where it came from: what [`SessionAction::FromRemote`]
+    /// holds, with [`ActionSource::Remote`], or this action itself with no source named.
+    pub fn with_source(&self) -> (&Self, Option<ActionSource>) {
+        match self {
+            Self::FromRemote(action) => (action.with_source().0, Some(ActionSource::Remote)),
+            other => (other, None),
         }
     }
 }
