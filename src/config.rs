@@ -292,6 +292,12 @@ impl Settings {
         self.data_root().join("sessions")
     }
 
+    /// The remote control's own files (its certificate and the paired devices):
+    /// `<data folder>/remote`.
+    pub fn remote_folder(&self) -> PathBuf {
+        self.data_root().join("remote")
+    }
+
     /// The folder reports are written to by default: `<data folder>/reports`.
     pub fn reports_folder(&self) -> PathBuf {
         self.data_root().join("reports")

@@ -15,7 +15,8 @@ use bevy::render::mesh::{RenderMesh, RenderMeshBufferInfo};
 use bevy::render::render_asset::RenderAssets;
 use bevy::render::{Render, RenderApp, RenderSystems};
 
-use crate::environment::{ShownEnvironment, VertexColours};
+use crate::environment::ShownEnvironment;
+use crate::environment::material::SceneMaterial;
 use crate::visuals::Unlit;
 
 /// How much a scene may draw. A headset draws every frame twice, once for each eye, in 8 to
@@ -119,7 +120,7 @@ pub struct SceneCounter<'w, 's> {
         (
             &'static Mesh3d,
             &'static ViewVisibility,
-            Option<&'static MeshMaterial3d<VertexColours>>,
+            Option<&'static MeshMaterial3d<SceneMaterial>>,
             Option<&'static MeshMaterial3d<Unlit>>,
             Option<&'static MeshMaterial3d<StandardMaterial>>,
         ),

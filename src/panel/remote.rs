@@ -245,7 +245,7 @@ fn share_with_remote(
             Some(SessionChoice {
                 id: item.id.clone(),
                 title: summary.title.clone(),
-                phase: summary.phase.clone(),
+                phase: summary.phase.label().to_owned(),
                 length: format_length(summary.length_secs),
                 path: item.path.clone(),
             })
