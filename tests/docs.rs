@@ -283,7 +283,7 @@ fn every_link_in_the_docs_leads_to_a_file_and_heading_that_are_there() {
 }
 
 #[test]
-fn the_guides_shortcuts_hold_every_one_the_panel_lists() {
+fn the_guides_shortcuts_are_the_ones_the_panel_lists() {
     let guide = doc("docs/therapist-guide.md");
     let documented: Vec<String> = table_rows(&marked(&guide, "shortcuts"))
         .into_iter()
@@ -293,6 +293,14 @@ fn the_guides_shortcuts_hold_every_one_the_panel_lists() {
         assert!(
             documented.iter().any(|row| row == keys),
             "the panel lists {keys} ({what}); the guide's table does not"
+        );
+    }
+    for keys in &documented {
+        assert!(
+            stillpoint::panel::layout::SHORTCUTS
+                .iter()
+                .any(|(listed, _)| listed == keys),
+            "the guide lists {keys}; the panel's list of shortcuts does not"
         );
     }
 }

@@ -38,6 +38,17 @@ const MEAN_LIMIT: f64 = 2.0;
 const CELL_LIMIT: u8 = 32;
 /// What to run when a picture is stale or missing.
 const REMAKE: &str = "tools/pictures.sh";
+/// The docs' pictures made by other commands (which `tools/pictures.sh` also runs), by the
+/// start of their name, with the command that makes them: the scene gallery (its pictures
+/// checked against the catalog by `tests/presets.rs`) and the remote on a phone (taken by the
+/// real-browser test).
+const MADE_ELSEWHERE: &[(&str, &str)] = &[
+    ("scenes/", "tools/gallery.sh"),
+    (
+        "remote-phone",
+        "STILLPOINT_GUIDE_PICTURES=docs/images cargo test --test remote_browser",
+    ),
+];
 
 /// One line of `tools/pictures.list`.
 struct Listed {
@@ -45,6 +56,9 @@ struct Listed {
     session: String,
     options: Vec<String>,
     shows: String,
+    /// `stillpoint simulate` runs that fill the picture's data folder first (e.g. the sessions
+    /// the Patients window lists), each with `--data` added; `{data}` in them names that folder.
+    first: Vec<Vec<String>>,
 }
 
 /// The pictures listed in `tools/pictures.list`, in its order.
@@ -56,14 +70,27 @@ fn listed_pictures() -> Vec<Listed> {
         .filter(|line| !line.is_empty() && !line.starts_with('#'))
         .map(|line| {
             let fields: Vec<&str> = line.split(" | ").map(str::trim).collect();
-            let [name, session, options, shows] = fields[..] else {
-                panic!("tools/pictures.list: \"{line}\" needs four fields separated by \" | \"");
+            let (name, session, options, shows, first) = match fields[..] {
+                [name, session, options, shows] => (name, session, options, shows, ""),
+                [name, session, options, shows, first] => (name, session, options, shows, first),
+                _ => panic!(
+                    "tools/pictures.list: \"{line}\" needs four or five fields separated by \" | \""
+                ),
             };
             Listed {
                 name: name.to_owned(),
                 session: session.to_owned(),
                 options: options.split_whitespace().map(str::to_owned).collect(),
                 shows: shows.to_owned(),
+                first: first
+                    .split(';')
+                    .map(|run| {
+                        run.split_whitespace()
+                            .map(str::to_owned)
+                            .collect::<Vec<_>>()
+                    })
+                    .filter(|run| !run.is_empty())
+                    .collect(),
             }
         })
         .collect()
@@ -108,16 +135,35 @@ fn every_picture_in_the_docs_is_listed_once_and_committed() {
     let listed = listed_pictures();
     let names: BTreeSet<String> = listed.iter().map(|picture| picture.name.clone()).collect();
     assert_eq!(names.len(), listed.len(), "a name is listed twice");
+    let made_elsewhere = |name: &String| {
+        MADE_ELSEWHERE
+            .iter()
+            .any(|(start, _)| name.starts_with(start))
+    };
+    let (elsewhere, shown): (BTreeSet<String>, BTreeSet<String>) =
+        pictures_in_docs().into_iter().partition(made_elsewhere);
     assert_eq!(
-        pictures_in_docs(),
-        names,
+        shown, names,
         "the docs show exactly the pictures tools/pictures.list makes"
     );
     assert_eq!(
-        pictures_committed(),
+        pictures_committed()
+            .into_iter()
+            .filter(|name| !made_elsewhere(name))
+            .collect::<BTreeSet<_>>(),
         names,
         "docs/images holds exactly the listed pictures (run {REMAKE})"
     );
+    for name in elsewhere {
+        let maker = MADE_ELSEWHERE
+            .iter()
+            .find(|(start, _)| name.starts_with(start))
+            .map_or(REMAKE, |(_, maker)| maker);
+        assert!(
+            common::project_path(&format!("docs/images/{name}.png")).is_file(),
+            "the docs show images/{name}.png, which is not committed: run {maker}"
+        );
+    }
 }
 
 /// A picture shrunk to grey cells: luma (Rec. 709) averaged over each cell.
@@ -163,7 +209,24 @@ fn the_docs_pictures_show_what_the_program_shows_now() {
     let mut stale = Vec::new();
     for listed in listed_pictures() {
         let data = tempfile::tempdir().expect("temp dir");
-        let mut options = vec!["--data", data.path().to_str().expect("utf-8")];
+        let data_path = data.path().to_str().expect("utf-8");
+        for run in &listed.first {
+            let mut args = vec!["simulate", "--data", data_path];
+            let run: Vec<String> = run
+                .iter()
+                .map(|arg| arg.replace("{data}", data_path))
+                .collect();
+            args.extend(run.iter().map(String::as_str));
+            let output = common::stillpoint(&args);
+            assert!(
+                output.status.success(),
+                "{}: simulate {} failed: {}",
+                listed.name,
+                run.join(" "),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let mut options = vec!["--data", data_path];
         options.extend(listed.options.iter().map(String::as_str));
         let picture = screenshot_at(&listed.session, &listed.name, &options);
         assert!(

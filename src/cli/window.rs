@@ -21,7 +21,12 @@ pub(super) fn open_window(
     window: WindowArgs,
 ) -> Result<ExitCode, String> {
     if let Some(code) = &patient {
-        patient_code::check(code)?;
+        // The practice code is taken only in practice mode, as in the panel.
+        if window.practice {
+            patient_code::check_or_practice(code)?;
+        } else {
+            patient_code::check(code)?;
+        }
     }
     window.check_moment()?;
     if let Some(file) = &window.microphone_from {

@@ -25,12 +25,13 @@ use crate::session::SessionState;
 use crate::viewpoint::PatientCamera;
 
 /// The shortcuts, as the panel lists them.
-pub const SHORTCUTS: [(&str, &str); 13] = [
-    ("Space", "pause / resume"),
+pub const SHORTCUTS: [(&str, &str); 14] = [
+    ("Space", "pause / resume; ends a voice note's recording"),
     ("Right / Left", "next / previous step (arrow keys)"),
     ("C", "Calm on / off"),
     ("Ctrl+E", "end the session (asks first)"),
     ("0–9, T", "check-in answer (T = 10)"),
+    ("1–6", "intention or voice-note choice"),
     (
         "1–5, Backspace, Enter",
         "questionnaire: answer card, back, send",

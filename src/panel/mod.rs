@@ -79,11 +79,7 @@ pub fn plugin(visible: bool) -> impl Fn(&mut App) {
         .add_systems(EguiPrimaryContextPass, layout::draw_panel)
         .add_systems(
             EguiPrimaryContextPass,
-            (
-                patients_view::draw_window,
-                remote::draw_window,
-            )
-                .after(layout::draw_panel),
+            (patients_view::draw_window, remote::draw_window).after(layout::draw_panel),
         );
     }
 }

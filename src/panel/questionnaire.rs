@@ -29,6 +29,9 @@ pub struct DeskForm {
     pub recording: bool,
     /// Why the answers could not be recorded, when they could not.
     pub problem: Option<String>,
+    /// True when the form was opened in practice mode (for the practice patient), the only
+    /// way its answers may be kept under the practice code.
+    pub practice: bool,
 }
 
 impl DeskForm {
@@ -42,7 +45,19 @@ impl DeskForm {
             opened_at: now,
             recording: false,
             problem: None,
+            practice: crate::patient_code::is_practice(patient.trim()),
         };
+    }
+
+    /// Why the form's patient code cannot be recorded, if it cannot: the practice code is
+    /// taken only from a form opened in practice mode.
+    pub fn code_problem(&self) -> Option<String> {
+        let code = self.patient.trim();
+        if self.practice {
+            crate::patient_code::check_or_practice(code).err()
+        } else {
+            crate::patient_code::check(code).err()
+        }
     }
 
     /// Hears what became of the answers sent. Recorded, or kept to be written as soon as the
@@ -177,7 +192,7 @@ fn footer(
     asked: &mut Vec<PanelIntent>,
 ) {
     let answered = form.answers.iter().flatten().count();
-    let code_problem = crate::patient_code::check(form.patient.trim()).err();
+    let code_problem = form.code_problem();
     ui.horizontal(|ui| {
         let complete = form.complete();
         let ready = complete.is_some() && code_problem.is_none() && !form.recording;
@@ -289,6 +304,23 @@ pub(super) fn safety_alert(
 mod tests {
     use super::*;
     use crate::instruments::InstrumentSet;
+
+    #[test]
+    fn the_practice_code_is_taken_only_from_a_form_opened_in_practice_mode() {
+        let bundled = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/instruments");
+        let (instruments, _) = InstrumentSet::load(&[bundled]);
+        let gad7 = instruments.get("gad-7").expect("GAD-7");
+        let mut form = DeskForm::default();
+        form.open(crate::patient_code::PRACTICE, gad7, 0.0);
+        assert_eq!(form.code_problem(), None, "opened in practice mode");
+        form.open("P-1", gad7, 0.0);
+        assert_eq!(form.code_problem(), None);
+        form.patient = crate::patient_code::PRACTICE.to_owned();
+        assert!(
+            form.code_problem().is_some(),
+            "typed into a patient's form, the practice code is refused"
+        );
+    }
 
     fn sent_form() -> DeskForm {
         let bundled = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/instruments");
