@@ -244,7 +244,7 @@ fn closing_the_window_mid_painting_saves_the_painting_first() {
     let stderr = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(
         ended.is_some_and(|status| status.success()),
-        "the window closed cleanly: {stderr}"
+        "the window closed cleanly ({ended:?}): {stderr}"
     );
     let after = std::fs::read_to_string(&record).expect("reads");
     assert!(
