@@ -82,7 +82,9 @@ session names its scene with `environment:` (see [Writing a session](session-for
 Every scene stays within the same budget, so that any of them runs smoothly in the headset:
 at most 3 times the frame time of a bare scene on the same machine
 (`tools/bench-ratios.sh --scenes`), and at most 40 draw calls and 150,000 triangles
-(`tests/window_scene_budget.rs`).
+(`tests/window_scene_budget.rs`). Over every scene, seated or reclined, the caption's words
+stand out from their panel by at least 4.5 to 1, the contrast WCAG asks of body text (the
+same test).
 
 This page and its pictures are made by `tools/gallery.sh`: run it again after changing a
 scene. The words come from the catalog and from the scene table of

@@ -4,6 +4,7 @@
 
 use bevy_egui::egui;
 
+use super::view::scaled;
 use crate::report::outcomes::InstrumentCourse;
 
 /// A total given with a safety alert is ringed in this colour (as in the printed report).
@@ -42,10 +43,13 @@ struct ChartFrame {
 }
 
 impl ChartFrame {
-    /// A chart the panel's width and 120 points high.
+    /// A chart the panel's width and 120 points high (at the usual text size; its labels and
+    /// the room they take grow with the text size).
     fn new(ui: &mut egui::Ui) -> Self {
+        let font = egui::FontId::proportional(scaled(ui, 11.0));
+        let (left, bottom) = (scaled(ui, 26.0), scaled(ui, 18.0));
         let (response, painter) = ui.allocate_painter(
-            egui::vec2(ui.available_width(), 120.0),
+            egui::vec2(ui.available_width(), scaled(ui, 120.0)),
             egui::Sense::hover(),
         );
         let frame = response.rect;
@@ -54,12 +58,12 @@ impl ChartFrame {
             painter,
             frame,
             plot: egui::Rect::from_min_max(
-                frame.min + egui::vec2(26.0, 8.0),
-                frame.max - egui::vec2(10.0, 18.0),
+                frame.min + egui::vec2(left, 8.0),
+                frame.max - egui::vec2(10.0, bottom),
             ),
             faint: ui.visuals().weak_text_color(),
             grid: egui::Stroke::new(1.0, ui.visuals().faint_bg_color),
-            font: egui::FontId::proportional(11.0),
+            font,
         }
     }
 

@@ -6,7 +6,7 @@ use bevy_egui::egui;
 
 use super::intent::PanelIntent;
 use super::live::{Library, LibraryItem};
-use super::view::{CALM, DosingOffer, NextSession};
+use super::view::{CALM, DosingOffer, NextSession, scaled};
 use crate::AppSystems;
 use crate::script::Phase;
 use crate::session::{SessionRuntime, SessionState};
@@ -92,7 +92,7 @@ pub(super) fn dosing_offer(ui: &mut egui::Ui, offer: &DosingOffer, asked: &mut V
                     .strong(),
             )
             .fill(egui::Color32::from_rgb(52, 98, 70))
-            .min_size(egui::vec2(ui.available_width(), 34.0));
+            .min_size(egui::vec2(ui.available_width(), scaled(ui, 34.0)));
             if ui.add(start).clicked() {
                 asked.extend(take(next));
             }

@@ -11,7 +11,7 @@ use bevy_egui::egui;
 
 use super::intent::PanelIntent;
 use super::live::{Background, Course};
-use super::view::PanelState;
+use super::view::{PanelState, scaled};
 use crate::artwork::canvas::BRUSH_WIDTHS;
 use crate::artwork::picture::thumbnail;
 use crate::artwork::save::{ArtworkPaths, SavedArtwork};
@@ -95,8 +95,8 @@ pub fn painting(
             let chosen = index == canvas.colour() && canvas.tool() == Tool::Brush;
             let swatch = egui::Button::new("")
                 .fill(egui::Color32::from_rgb(red, green, blue))
-                .min_size(egui::vec2(28.0, 28.0))
-                .corner_radius(14.0)
+                .min_size(egui::Vec2::splat(scaled(ui, 28.0)))
+                .corner_radius(scaled(ui, 14.0))
                 .stroke(if chosen {
                     egui::Stroke::new(3.0, egui::Color32::WHITE)
                 } else {

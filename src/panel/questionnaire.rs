@@ -8,7 +8,7 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 
 use super::intent::PanelIntent;
-use super::view::{BAD, WARN};
+use super::view::{BAD, WARN, scaled};
 use crate::instruments::{Instrument, InstrumentSet};
 use crate::session::questionnaire::{DeskOutcome, DeskQuestionnaireRecorded, PendingAlert};
 
@@ -288,7 +288,7 @@ pub(super) fn safety_alert(
             ui.add_space(8.0);
             let acknowledge =
                 egui::Button::new(egui::RichText::new("I have seen this alert").strong())
-                    .min_size(egui::vec2(220.0, 36.0));
+                    .min_size(egui::vec2(scaled(ui, 220.0), scaled(ui, 36.0)));
             if ui.add(acknowledge).clicked() {
                 asked.push(PanelIntent::AcknowledgeSafetyAlert);
             }

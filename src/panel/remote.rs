@@ -10,7 +10,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
 
 use super::live::{Library, LiveRecord};
-use super::view::{BAD, CALM, GOOD, PanelState, WARN};
+use super::view::{BAD, CALM, GOOD, PanelState, WARN, scaled};
 use crate::AppSystems;
 use crate::remote::{
     CheckInShown, PanelFacts, Remote, RemoteCommand, RemoteStatus, ResumeOffer, SessionChoice,
@@ -119,7 +119,12 @@ fn window_contents(
         } => {
             ui.separator();
             ui.label("On the phone, open this address (or scan the code):");
-            ui.label(egui::RichText::new(url).monospace().strong().size(17.0));
+            ui.label(
+                egui::RichText::new(url)
+                    .monospace()
+                    .strong()
+                    .size(scaled(ui, 17.0)),
+            );
             if let Some(texture) = qr_texture(ui.ctx(), qr, url) {
                 ui.add(egui::Image::new((texture.id(), egui::vec2(180.0, 180.0))));
             }
@@ -179,7 +184,7 @@ fn pairing_code(ui: &mut egui::Ui, remote: &Remote, asked: &mut Vec<RemoteComman
                         None => code.clone(),
                     })
                     .monospace()
-                    .size(28.0)
+                    .size(scaled(ui, 28.0))
                     .strong()
                     .color(GOOD),
                 );

@@ -4,7 +4,7 @@
 use bevy_egui::egui;
 
 use super::intent::PanelIntent;
-use super::view::{BAD, CALM, CALM_ON, GOOD, PanelState, PanelView, WARN};
+use super::view::{BAD, CALM, CALM_ON, GOOD, PanelState, PanelView, WARN, scaled};
 use crate::script::Step;
 use crate::script::duration::format_length;
 use crate::session::unsaved::{RETRY_EVERY, UnsavedRecords};
@@ -28,14 +28,15 @@ pub(super) fn calm_button(ui: &mut egui::Ui, state: SessionState, asked: &mut Ve
     } else {
         ("CALM  —  fade to the safe place  (C)", CALM)
     };
-    let button = egui::Button::new(egui::RichText::new(words).size(19.0).strong()).fill(fill);
+    let button =
+        egui::Button::new(egui::RichText::new(words).size(scaled(ui, 19.0)).strong()).fill(fill);
     let enabled = matches!(
         state,
         SessionState::Running | SessionState::Paused | SessionState::Calm
     );
     let response = ui.add_enabled(
         enabled,
-        button.min_size(egui::vec2(ui.available_width(), 52.0)),
+        button.min_size(egui::vec2(ui.available_width(), scaled(ui, 52.0))),
     );
     if response.clicked() {
         asked.push(PanelIntent::Calm);
@@ -73,7 +74,11 @@ pub(super) fn current_session(
         return;
     };
     let session = &script.session;
-    ui.label(egui::RichText::new(&session.title).strong().size(17.0));
+    ui.label(
+        egui::RichText::new(&session.title)
+            .strong()
+            .size(scaled(ui, 17.0)),
+    );
     ui.label(format!(
         "{}  ·  patient {}",
         session.phase.label(),

@@ -4,7 +4,7 @@ use bevy_egui::egui;
 
 use super::intent::PanelIntent;
 use super::live::PatientCode;
-use super::view::{PRACTICE, PanelView, WARN};
+use super::view::{PRACTICE, PanelView, WARN, scaled};
 use crate::patient_code;
 use crate::script::duration::format_length;
 
@@ -52,9 +52,9 @@ pub(super) fn start_section(
         ui.small(format!("⚠ {problem}"));
     }
     let ready = problem.is_none() && shown.is_some();
-    let start = egui::Button::new(egui::RichText::new("Start").size(17.0).strong())
+    let start = egui::Button::new(egui::RichText::new("Start").size(scaled(ui, 17.0)).strong())
         .fill(egui::Color32::from_rgb(52, 98, 70))
-        .min_size(egui::vec2(ui.available_width(), 36.0));
+        .min_size(egui::vec2(ui.available_width(), scaled(ui, 36.0)));
     if ui.add_enabled(ready, start).clicked() {
         asked.push(PanelIntent::Start {
             patient: code.0.trim().to_owned(),

@@ -6,7 +6,7 @@ use bevy::tasks::IoTaskPool;
 use bevy_egui::egui;
 
 use super::intent::PanelIntent;
-use super::view::PanelTextSize;
+use super::view::{BODY_POINTS, PanelTextSize};
 use crate::AppSystems;
 use crate::config::{PanelPreferences, Settings, TextSize};
 
@@ -76,8 +76,8 @@ pub(super) fn apply(ctx: &egui::Context, size: TextSize) {
     ctx.all_styles_mut(|style| {
         use egui::{FontId, TextStyle};
         for (text_style, points) in [
-            (TextStyle::Body, 15.0),
-            (TextStyle::Button, 15.0),
+            (TextStyle::Body, BODY_POINTS),
+            (TextStyle::Button, BODY_POINTS),
             (TextStyle::Heading, 19.0),
             (TextStyle::Small, 12.0),
         ] {
@@ -141,5 +141,23 @@ mod tests {
         assert_eq!(body(&ctx), Some(15.0));
         apply(&ctx, TextSize::Larger);
         assert_eq!(body(&ctx), Some(21.0));
+    }
+
+    #[test]
+    fn sizes_drawn_apart_from_a_text_style_follow_the_chosen_size() {
+        let ctx = egui::Context::default();
+        let calm_words_at = |size| {
+            apply(&ctx, size);
+            let mut points = 0.0;
+            let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+                points = crate::panel::view::scaled(ui, 19.0);
+            });
+            // No painter takes the frame's font textures here.
+            output.textures_delta.clear();
+            points
+        };
+        assert_eq!(calm_words_at(TextSize::Normal), 19.0);
+        assert!((calm_words_at(TextSize::Larger) - 19.0 * 1.4).abs() < 1e-3);
+        assert!(calm_words_at(TextSize::Small) < 19.0);
     }
 }

@@ -26,6 +26,22 @@ pub(super) const BAD: egui::Color32 = egui::Color32::from_rgb(235, 120, 110);
 /// Practice mode's colour: a soft violet, unlike every status colour, always with the word.
 pub(super) const PRACTICE: egui::Color32 = egui::Color32::from_rgb(178, 150, 230);
 
+/// The body text's size in points at the usual text size; the panel's other sizes are in
+/// proportion to it.
+pub(super) const BODY_POINTS: f32 = 15.0;
+
+/// `points` at the usual text size, grown or shrunk with the text size the therapist chose:
+/// for words drawn larger or smaller than their text style (the Calm and Start buttons, the
+/// pairing code, the charts' labels).
+pub(super) fn scaled(ui: &egui::Ui, points: f32) -> f32 {
+    let body = ui
+        .style()
+        .text_styles
+        .get(&egui::TextStyle::Body)
+        .map_or(BODY_POINTS, |font| font.size);
+    points * body / BODY_POINTS
+}
+
 /// Whether the panel shows, and what it is in the middle of.
 #[derive(Resource, Debug, Clone, PartialEq)]
 pub struct PanelState {

@@ -15,7 +15,7 @@ use bevy_egui::{EguiContexts, egui};
 
 use super::intent::PanelIntent;
 use super::recorder::{COUNT_IN_SECS, Outcome, Phase, Recorder};
-use super::view::{BAD, GOOD, PanelState, WARN};
+use super::view::{BAD, GOOD, PanelState, WARN, scaled};
 use crate::AppSystems;
 use crate::audio::capture::SoundIn;
 use crate::audio::preview::{PreviewStatus, PreviewVoice};
@@ -389,7 +389,7 @@ fn take_under_way(ui: &mut egui::Ui, recorder: &Recorder, asked: &mut Vec<Ask>) 
             let number = left.ceil().clamp(1.0, COUNT_IN_SECS);
             ui.label(
                 egui::RichText::new(format!("Recording in {number:.0}…"))
-                    .size(22.0)
+                    .size(scaled(ui, 22.0))
                     .color(WARN),
             );
             if ui.button("Cancel").clicked() {
@@ -399,11 +399,14 @@ fn take_under_way(ui: &mut egui::Ui, recorder: &Recorder, asked: &mut Vec<Ask>) 
         Phase::Recording(seconds) => {
             ui.label(
                 egui::RichText::new(format!("Recording  {seconds:.0} s"))
-                    .size(20.0)
+                    .size(scaled(ui, 20.0))
                     .color(BAD),
             );
             meter(ui, recorder.level_db());
-            if ui.button(egui::RichText::new("Stop").size(18.0)).clicked() {
+            if ui
+                .button(egui::RichText::new("Stop").size(scaled(ui, 18.0)))
+                .clicked()
+            {
                 asked.push(Ask::Stop);
             }
         }
@@ -414,7 +417,10 @@ fn take_under_way(ui: &mut egui::Ui, recorder: &Recorder, asked: &mut Vec<Ask>) 
 /// The live level: a bar from -60 to 0 dBFS, green where speech belongs, amber near the top.
 fn meter(ui: &mut egui::Ui, level_db: f32) {
     let (low, high) = METER_RANGE;
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(280.0, 26.0), egui::Sense::hover());
+    let (rect, _) = ui.allocate_exact_size(
+        egui::vec2(scaled(ui, 280.0), scaled(ui, 26.0)),
+        egui::Sense::hover(),
+    );
     let painter = ui.painter();
     painter.rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
     let fraction = ((level_db - low) / (high - low)).clamp(0.0, 1.0);
@@ -432,7 +438,7 @@ fn meter(ui: &mut egui::Ui, level_db: f32) {
         } else {
             format!("{level_db:.0} dB")
         },
-        egui::FontId::proportional(14.0),
+        egui::FontId::proportional(scaled(ui, 14.0)),
         egui::Color32::from_gray(230),
     );
 }

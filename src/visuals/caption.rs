@@ -21,6 +21,9 @@ const TEXTURE_SIZE: UVec2 = UVec2::new(1280, 400);
 pub const FONT: &str = "fonts/DejaVuSans.ttf";
 /// The words' colour: a warm white, high in contrast on the dark panel.
 pub const TEXT: Color = Color::srgb(0.96, 0.94, 0.9);
+/// The panel behind the words: dark enough that they stand out at least 4.5:1 (WCAG AA) over
+/// the brightest sky of any scene, and still a veil through which the scene shows.
+const PANEL_BACKING: Color = Color::srgba(0.08, 0.08, 0.12, 0.8);
 /// Seconds for a caption to fade out, and the next to fade in.
 pub const CAPTION_FADE_SECS: f32 = 0.6;
 
@@ -77,7 +80,7 @@ fn spawn_caption(
                 border_radius: BorderRadius::all(Val::Px(48.0)),
                 ..default()
             },
-            BackgroundColor(Color::srgba(0.08, 0.08, 0.12, 0.62)),
+            BackgroundColor(PANEL_BACKING),
         ))
         .with_child((
             CaptionText,
