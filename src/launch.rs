@@ -93,7 +93,10 @@ pub fn desktop_app(launch: Launch) -> App {
             AssetSourceBuilder::platform_default(&clinic.display().to_string(), None),
         );
     }
-    app.add_plugins(crate::requests::plugin);
+    app.add_plugins((
+        crate::requests::plugin,
+        crate::requests::end_once_the_window_has_closed,
+    ));
     match &launch.headset {
         Ok(()) => {
             app.add_plugins(crate::xr::configure(

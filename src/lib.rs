@@ -55,6 +55,11 @@ pub enum AppSystems {
     Present,
 }
 
+/// The `Last` systems that keep what closing must not lose (the painting under way, record
+/// lines waiting for the disk): after the window's exit systems, before the process ends.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeepBeforeExit;
+
 /// The logic of Stillpoint, with no window, GPU or audio device: the frame stages, session
 /// scripts as assets, and the session runtime writing records into `records_folder`.
 pub struct LogicPlugin {
@@ -68,6 +73,7 @@ impl Plugin for LogicPlugin {
             Update,
             (AppSystems::Input, AppSystems::Runtime, AppSystems::Present).chain(),
         )
+        .configure_sets(Last, KeepBeforeExit.after(bevy::window::ExitSystems))
         .insert_resource(session::RecordsFolder(self.records_folder.clone()))
         .add_plugins(session::plugin);
     }

@@ -1,6 +1,8 @@
 //! Requests that cross capabilities: the panel, the keyboard and the headset's controllers
 //! ask, and the app shell or the headset answers.
 
+use std::io::Write as _;
+
 use bevy::prelude::*;
 
 use crate::AppSystems;
@@ -23,6 +25,31 @@ pub fn plugin(app: &mut App) {
 /// On the desktop alone (no headset session to end first), a quit request closes the app.
 pub fn quit_on_the_desktop(app: &mut App) {
     app.add_systems(Update, quit_on_request.in_set(AppSystems::Input));
+}
+
+/// Once the last window has closed, the process ends as soon as what closing must keep is
+/// written ([`crate::KeepBeforeExit`]), without tearing the app down: with X11 and a software
+/// Vulkan driver, the window's swapchain let go after the window itself can crash the process
+/// on its way out (signal 11), after everything was saved but with a failed exit status.
+pub fn end_once_the_window_has_closed(app: &mut App) {
+    app.add_systems(Last, end_the_process.after(crate::KeepBeforeExit));
+}
+
+fn end_the_process(mut exits: MessageReader<AppExit>, windows: Query<(), With<Window>>) {
+    let Some(exit) = exits.read().last() else {
+        return;
+    };
+    if !windows.is_empty() {
+        return;
+    }
+    let code = match exit {
+        AppExit::Success => 0,
+        AppExit::Error(code) => i32::from(code.get()),
+    };
+    info!("the window has closed and everything is kept: Stillpoint ends");
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    std::process::exit(code);
 }
 
 /// Asks to close the app once the session clock passes `secs` seconds or the session ends

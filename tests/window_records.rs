@@ -246,6 +246,10 @@ fn closing_the_window_mid_painting_saves_the_painting_first() {
         ended.is_some_and(|status| status.success()),
         "the window closed cleanly ({ended:?}): {stderr}"
     );
+    assert!(
+        stderr.contains("everything is kept: Stillpoint ends"),
+        "the process ended once the painting was kept, without tearing the app down: {stderr}"
+    );
     let after = std::fs::read_to_string(&record).expect("reads");
     assert!(
         after.contains("\"event\":\"artwork_saved\""),

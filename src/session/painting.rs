@@ -34,7 +34,7 @@ pub fn plugin(app: &mut App) {
     )
     // After the window plugin's exit systems, which write `AppExit` in `Last` when the last
     // window closes: the desktop's loop stops right after that frame.
-    .add_systems(Last, save_before_exit.after(bevy::window::ExitSystems));
+    .add_systems(Last, save_before_exit.in_set(crate::KeepBeforeExit));
 }
 
 /// When the program closes (the window, `--quit-after`), the painting under way is saved

@@ -20,7 +20,7 @@ pub const RETRY_EVERY: Duration = Duration::from_secs(2);
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<UnsavedRecords>()
         .add_systems(Update, retry_on_timer.in_set(AppSystems::Runtime))
-        .add_systems(Last, last_try_before_exit.after(bevy::window::ExitSystems));
+        .add_systems(Last, last_try_before_exit.in_set(crate::KeepBeforeExit));
 }
 
 /// Records with lines only in memory, kept until they are all on the disk.
