@@ -73,9 +73,14 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// What `lib.rs` itself defines, which every layer may use: the frame stages and the
-/// headless logic plugin.
-const CRATE_ROOT_ITEMS: &[&str] = &["AppSystems", "LogicPlugin", "frame_stages_on_one_thread"];
+/// What `lib.rs` itself defines, which every layer may use: the frame stages, what closing
+/// keeps, and the headless logic plugin.
+const CRATE_ROOT_ITEMS: &[&str] = &[
+    "AppSystems",
+    "KeepBeforeExit",
+    "LogicPlugin",
+    "frame_stages_on_one_thread",
+];
 
 /// The most lines a file of `src/` or `tests/` may have: past it, a file holds more than one
 /// thing and is split along its seams.
