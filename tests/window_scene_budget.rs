@@ -27,6 +27,21 @@ fn fixture(scene: &str) -> std::path::PathBuf {
     ))
 }
 
+/// A data folder whose sessions/ holds every scene's session, `scene-<scene>`.
+fn data_folder_with_every_scene() -> tempfile::TempDir {
+    let data = tempfile::tempdir().unwrap();
+    let sessions = data.path().join("sessions");
+    std::fs::create_dir_all(&sessions).unwrap();
+    for preset in ENVIRONMENTS {
+        std::fs::copy(
+            fixture(preset.id),
+            sessions.join(format!("scene-{}.session.ron", preset.id)),
+        )
+        .unwrap();
+    }
+    data
+}
+
 #[test]
 fn every_scene_has_a_valid_session_that_shows_it() {
     for preset in ENVIRONMENTS {
@@ -55,17 +70,10 @@ fn every_scene_has_a_valid_session_that_shows_it() {
 
 #[test]
 fn every_scene_draws_within_its_budget() {
-    let data = tempfile::tempdir().unwrap();
-    let sessions = data.path().join("sessions");
-    std::fs::create_dir_all(&sessions).unwrap();
+    let data = data_folder_with_every_scene();
     let mut over = Vec::new();
     for preset in ENVIRONMENTS {
         let session = format!("scene-{}", preset.id);
-        std::fs::copy(
-            fixture(preset.id),
-            sessions.join(format!("{session}.session.ron")),
-        )
-        .unwrap();
         let output = stillpoint_with_env(
             &[
                 "--data",
@@ -126,18 +134,11 @@ const LEAST_CAPTION_CONTRAST: f32 = 4.5;
 
 #[test]
 fn every_scene_shows_its_caption_legibly_seated_and_reclined() {
-    let data = tempfile::tempdir().unwrap();
-    let sessions = data.path().join("sessions");
-    std::fs::create_dir_all(&sessions).unwrap();
+    let data = data_folder_with_every_scene();
     let data_arg = data.path().to_str().unwrap();
     let mut faint = Vec::new();
     for preset in ENVIRONMENTS {
         let session = format!("scene-{}", preset.id);
-        std::fs::copy(
-            fixture(preset.id),
-            sessions.join(format!("{session}.session.ron")),
-        )
-        .unwrap();
         for (posture, pose) in [
             ("seated", &[][..]),
             (
