@@ -12,7 +12,8 @@
 #   /usr/share/applications/stillpoint.desktop, /usr/share/icons/hicolor/scalable/apps/…
 #   /usr/share/doc/stillpoint/                the README, the copyright file and the licences
 #                                             of the assets (assets/LICENSES.md), the guides in
-#                                             docs/ with their pictures in docs/images/: the
+#                                             docs/ with their pictures in docs/images/ (the scene
+#                                             gallery's in docs/images/scenes/): the
 #                                             same layout as the source, so every link works
 #
 # The clinic's own sessions go in the user's data folder (~/.local/share/stillpoint/sessions/),
@@ -62,10 +63,10 @@ install -D -m 0644 packaging/stillpoint.svg \
     "$stage/usr/share/icons/hicolor/scalable/apps/stillpoint.svg"
 
 doc=$stage/usr/share/doc/stillpoint
-mkdir -p "$doc/docs/images" "$doc/assets"
+mkdir -p "$doc/docs" "$doc/assets"
 install -m 0644 README.md "$doc/"
 install -m 0644 docs/*.md "$doc/docs/"
-install -m 0644 docs/images/*.png "$doc/docs/images/"
+cp -r docs/images "$doc/docs/"  # the guides' pictures and the scene gallery's, folders kept
 install -m 0644 assets/LICENSES.md "$doc/assets/LICENSES.md"
 install -m 0644 packaging/copyright "$doc/copyright"
 tools/doc-links.sh "$doc" || { echo "package.sh: the installed docs have broken links" >&2; exit 1; }
