@@ -247,12 +247,16 @@ fn a_painting_survives_a_crash_and_continues_when_the_session_resumes() {
     }
     // A crash ends a save's writing thread with the program. Dropping the app would leave
     // the thread writing after the resume below, so the crash comes between two saves.
+    // Frames are paced in wall time while the save writes: unpaced, the next autosave falls
+    // due (20 simulated seconds) before a slow disk has finished this one, and the brush
+    // paints on to the step's end without ever leaving a moment between saves.
     while app
         .world()
         .resource::<SessionRuntime>()
         .painting()
         .is_some_and(|painting| painting.is_saving())
     {
+        std::thread::sleep(std::time::Duration::from_millis(10));
         app.update();
     }
     let painted_at_crash = app
